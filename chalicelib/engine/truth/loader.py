@@ -1,0 +1,92 @@
+"""Load config/truth/*.yaml into a registry of validated truth tables.
+
+Files whose name starts with `_` hold shared data (the standard-library allow-list) and
+are not families. Any problem in any file raises `TruthTableError` naming the file, the
+field path (e.g. `plugins[3].api.java.classes`) and the reason.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.engine.truth.errors import TruthTableError
+from chalicelib.engine.truth.schema import StdlibSpec, TruthTableSpec, cross_reference_errors
+from chalicelib.engine.truth.table import TruthTable
+
+STDLIB_FILE = "_stdlib.yaml"
+
+
+def _field_path(location: tuple[Any, ...]) -> str:
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise TruthTableError(path.name, "", f"cannot read: {error}") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise TruthTableError(path.name, "", f"invalid YAML{where}: {getattr(error, 'problem', error)}") from None
+
+
+def _validate(path: Path, model: type[BaseModel], data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise TruthTableError(path.name, "", "the file must hold a mapping")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise TruthTableError(path.name, _field_path(tuple(first["loc"])), first["msg"]) from None
+
+
+def load_table(path: Path, stdlib: StdlibSpec | None = None) -> TruthTable:
+    """Load and validate one family table."""
+    spec: TruthTableSpec = _validate(path, TruthTableSpec, _read_yaml(path))
+    if spec.family != path.stem:
+        raise TruthTableError(path.name, "family", f"{spec.family!r} does not match the file name {path.stem!r}")
+    for field, reason in cross_reference_errors(spec):
+        raise TruthTableError(path.name, field, reason)
+    return TruthTable(spec, stdlib or StdlibSpec())
+
+
+@dataclass(frozen=True)
+class TruthRegistry:
+    tables: dict[str, TruthTable]
+    fingerprint: str
+
+    @property
+    def families(self) -> list[str]:
+        return sorted(self.tables)
+
+    def get(self, family: str | None) -> TruthTable | None:
+        return self.tables.get(family) if family else None
+
+
+def load_truth_registry(config_dir: Path) -> TruthRegistry:
+    """Every table under `config_dir/truth` (or `config_dir` itself if it holds the tables)."""
+    truth_dir = config_dir / "truth" if (config_dir / "truth").is_dir() else config_dir
+    stdlib_path = truth_dir / STDLIB_FILE
+    stdlib = _validate(stdlib_path, StdlibSpec, _read_yaml(stdlib_path)) if stdlib_path.exists() else StdlibSpec()
+    tables: dict[str, TruthTable] = {}
+    for path in sorted(truth_dir.glob("*.yaml")):
+        if not path.name.startswith("_"):
+            table = load_table(path, stdlib)
+            tables[table.family] = table
+    digest = hashlib.sha256(json.dumps(stdlib.model_dump(), sort_keys=True).encode())
+    for family in sorted(tables):
+        digest.update(json.dumps(tables[family].spec.model_dump(), sort_keys=True).encode())
+    return TruthRegistry(tables, digest.hexdigest()[:16])

@@ -1,0 +1,173 @@
+"""The shape of a truth table file (config/truth/<family>.yaml), as pydantic models.
+
+Every model forbids unknown keys so a typo in a table fails at load instead of being
+silently ignored. Cross-references (dependencies, combinations, api_from) are checked by
+`cross_reference_errors`, which returns (field path, reason) pairs for the loader.
+"""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+PlatformId = Literal["net", "java", "cpp", "python", "nodejs", "android"]
+PLATFORMS: tuple[str, ...] = ("net", "java", "cpp", "python", "nodejs", "android")
+
+_ID = r"^[a-z][a-z0-9_]*$"
+_FORMAT = re.compile(r"^[A-Z0-9][A-Z0-9_]*$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValueError(f"invalid regular expression {value!r}: {error}") from None
+    return value
+
+
+def _check_formats(values: list[str]) -> list[str]:
+    for value in values:
+        if not _FORMAT.match(value):
+            raise ValueError(f"format {value!r} must be upper-case letters, digits or _")
+    return values
+
+
+class PlatformSpec(_Model):
+    """How a product ships on one platform."""
+
+    product: str                                   # canonical product name, e.g. "Aspose.Words for Java"
+    languages: list[str] = Field(min_length=1)     # code labels written for this platform
+    namespaces: list[str] = Field(default_factory=list)
+    api_from: PlatformId | None = None             # API data borrowed from another platform
+    naming: Literal["same", "dotnet", "python", "cpp"] = "same"  # how borrowed member names change
+
+
+class ClassSpec(_Model):
+    extends: str | None = None
+    members: list[str] = Field(default_factory=list)
+
+
+class ApiSpec(_Model):
+    """A plugin's API on one platform: namespaces, classes with members, enums with values."""
+
+    namespaces: list[str] = Field(default_factory=list)
+    classes: dict[str, ClassSpec] = Field(default_factory=dict)
+    enums: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class PluginSpec(_Model):
+    id: str = Field(pattern=_ID)
+    name: str = Field(min_length=2)
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    type: Literal["processor", "feature"] = "feature"
+    description: str = ""
+    aliases: list[str] = Field(default_factory=list)
+    platforms: list[PlatformId] = Field(default_factory=lambda: list(PLATFORMS))
+    api: dict[PlatformId, ApiSpec] = Field(default_factory=dict)
+    load_formats: list[str] = Field(default_factory=list)
+    save_formats: list[str] = Field(default_factory=list)
+    capabilities: list[str] = Field(default_factory=list)
+    dependencies: list[str] = Field(default_factory=list)
+
+    _formats = field_validator("load_formats", "save_formats")(_check_formats)
+
+
+class CombinationSpec(_Model):
+    """Plugins used together; a trigger match raises each member's detection confidence."""
+
+    name: str
+    plugins: list[str] = Field(min_length=2)
+    triggers: list[str] = Field(default_factory=list)
+    confidence_boost: float = Field(default=0.1, ge=0, le=1)
+    required_all: bool = True
+
+    @field_validator("triggers")
+    @classmethod
+    def _triggers_compile(cls, values: list[str]) -> list[str]:
+        return [_check_regex(value) for value in values]
+
+
+class ForbiddenPattern(_Model):
+    id: str = Field(pattern=_ID)
+    pattern: str
+    message: str
+    replacement: str | None = None                 # literal replacement text (the fix)
+    scope: Literal["prose", "code", "all"] = "all"
+    ignore_case: bool = False
+
+    _pattern = field_validator("pattern")(_check_regex)
+
+
+class FormatsSpec(_Model):
+    load: list[str] = Field(min_length=1)
+    save: list[str] = Field(min_length=1)
+    aliases: dict[str, str] = Field(default_factory=dict)  # spelling in prose -> format id
+
+    _formats = field_validator("load", "save")(_check_formats)
+
+
+class TruthTableSpec(_Model):
+    family: str = Field(pattern=_ID)
+    version: str
+    product_name: str                              # e.g. "Aspose.Words"
+    misspellings: list[str] = Field(default_factory=list)
+    platforms: dict[PlatformId, PlatformSpec] = Field(min_length=1)
+    formats: FormatsSpec
+    plugins: list[PluginSpec] = Field(min_length=1)
+    combinations: list[CombinationSpec] = Field(default_factory=list)
+    required_fields: list[str] = Field(default_factory=list)
+    forbidden_patterns: list[ForbiddenPattern] = Field(default_factory=list)
+    link_template: str
+
+    @field_validator("link_template")
+    @classmethod
+    def _template_has_slug(cls, value: str) -> str:
+        if "{slug}" not in value:
+            raise ValueError("link_template must contain {slug}")
+        return value
+
+
+class StdlibSpec(_Model):
+    """Standard-library names per platform: never flagged, never counted as product API."""
+
+    classes: dict[PlatformId, list[str]] = Field(default_factory=dict)
+
+
+def cross_reference_errors(spec: TruthTableSpec) -> list[tuple[str, str]]:
+    """(field path, reason) for references inside a table that point nowhere."""
+    errors: list[tuple[str, str]] = []
+    ids = [plugin.id for plugin in spec.plugins]
+    seen: set[str] = set()
+    for index, plugin_id in enumerate(ids):
+        if plugin_id in seen:
+            errors.append((f"plugins[{index}].id", f"duplicate plugin id {plugin_id!r}"))
+        seen.add(plugin_id)
+    for index, plugin in enumerate(spec.plugins):
+        for dep_index, dependency in enumerate(plugin.dependencies):
+            if dependency not in seen:
+                errors.append((f"plugins[{index}].dependencies[{dep_index}]",
+                               f"unknown plugin id {dependency!r}"))
+        for platform in plugin.api:
+            if platform not in spec.platforms:
+                errors.append((f"plugins[{index}].api.{platform}",
+                               f"platform {platform!r} is not declared in platforms"))
+    for index, combination in enumerate(spec.combinations):
+        for member_index, member in enumerate(combination.plugins):
+            if member not in seen:
+                errors.append((f"combinations[{index}].plugins[{member_index}]",
+                               f"unknown plugin id {member!r}"))
+    for name, platform in spec.platforms.items():
+        if platform.api_from is not None:
+            source = spec.platforms.get(platform.api_from)
+            if source is None or source.api_from is not None:
+                errors.append((f"platforms.{name}.api_from",
+                               f"{platform.api_from!r} must be a declared platform with its own API"))
+    for fmt_alias, target in spec.formats.aliases.items():
+        if target not in spec.formats.load and target not in spec.formats.save:
+            errors.append((f"formats.aliases.{fmt_alias}", f"{target!r} is neither a load nor a save format"))
+    return errors

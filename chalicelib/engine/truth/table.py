@@ -1,0 +1,191 @@
+"""A validated truth table plus the lookup structures the checks need, built once.
+
+`TruthTable` wraps the schema model (`spec`) and lazily derives indexes: plugins by id,
+the API of each platform (classes with inherited members, enums), formats and product
+names. Other modules keep their own compiled artefacts (regexes, matchers) on the table
+through `cached`, so each is built once per table, never per page.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Callable, TypeVar
+
+from chalicelib.engine.truth.schema import PluginSpec, StdlibSpec, TruthTableSpec
+
+T = TypeVar("T")
+
+_GETTER = re.compile(r"^(?:get|set|is)(?=[A-Z_])|^(?:get_|set_|is_)")
+
+
+def normalise_member(name: str) -> str:
+    """A naming-neutral key: `getText`, `Text`, `text`, `get_text` all become `text`."""
+    return _GETTER.sub("", name).replace("_", "").lower()
+
+
+def normalise_enum_value(name: str) -> str:
+    """`FLAT_OPC`, `FlatOpc` and `flat_opc` all become `flatopc`."""
+    return name.replace("_", "").lower()
+
+
+@dataclass(slots=True)
+class ClassInfo:
+    name: str
+    plugin: str
+    extends: str | None
+    members: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class PlatformApi:
+    """The API of one platform. `exact` is False for platforms that borrow another
+    platform's data under a different naming convention: lookups then compare
+    normalised names."""
+
+    platform: str
+    exact: bool
+    namespaces: tuple[str, ...]
+    classes: dict[str, ClassInfo]
+    enums: dict[str, set[str]]
+    enum_plugins: dict[str, str]
+    stdlib: frozenset[str]
+    _keys_cache: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def _key(self, member: str) -> str:
+        return member if self.exact else normalise_member(member)
+
+    def class_names(self) -> list[str]:
+        return sorted(set(self.classes) | set(self.enums))
+
+    def has_type(self, name: str) -> bool:
+        return name in self.classes or name in self.enums
+
+    def plugin_of(self, name: str) -> str | None:
+        info = self.classes.get(name)
+        return info.plugin if info else self.enum_plugins.get(name)
+
+    def members_of(self, name: str) -> set[str]:
+        """Own and inherited members (raw names as written in the table)."""
+        members: set[str] = set()
+        seen: set[str] = set()
+        current: str | None = name
+        while current and current not in seen and current in self.classes:
+            seen.add(current)
+            info = self.classes[current]
+            members |= info.members
+            current = info.extends
+        return members
+
+    def has_member(self, class_name: str, member: str) -> bool:
+        if class_name in self.enums:
+            key = member if self.exact else normalise_enum_value(member)
+            values = self.enums[class_name]
+            if key in values or member in {"values", "toString", "fromName", "getName", "name"}:
+                return True
+        members = self._member_keys(class_name)
+        return self._key(member) in members
+
+    def _member_keys(self, class_name: str) -> frozenset[str]:
+        cache = self._keys_cache
+        keys = cache.get(class_name)
+        if keys is None:
+            keys = frozenset(self._key(member) for member in self.members_of(class_name))
+            cache[class_name] = keys
+        return keys
+
+
+class TruthTable:
+    """One family's truth data with derived indexes (built lazily, once)."""
+
+    def __init__(self, spec: TruthTableSpec, stdlib: StdlibSpec) -> None:
+        self.spec = spec
+        self.stdlib = stdlib
+        self._cache: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"TruthTable({self.spec.family!r}, plugins={len(self.spec.plugins)})"
+
+    @property
+    def family(self) -> str:
+        return self.spec.family
+
+    def cached(self, key: str, build: Callable[[], T]) -> T:
+        """Artefacts other modules derive from the table (compiled once per table)."""
+        value = self._cache.get(key)
+        if value is None:
+            value = self._cache[key] = build()
+        return value
+
+    @cached_property
+    def plugins(self) -> dict[str, PluginSpec]:
+        return {plugin.id: plugin for plugin in self.spec.plugins}
+
+    def plugin_link(self, plugin_id: str) -> str:
+        return self.spec.link_template.format(slug=self.plugins[plugin_id].slug, id=plugin_id)
+
+    @cached_property
+    def product_names(self) -> frozenset[str]:
+        names = {self.spec.product_name}
+        names.update(platform.product for platform in self.spec.platforms.values())
+        return frozenset(names)
+
+    @cached_property
+    def load_formats(self) -> frozenset[str]:
+        return frozenset(self.spec.formats.load)
+
+    @cached_property
+    def save_formats(self) -> frozenset[str]:
+        return frozenset(self.spec.formats.save)
+
+    def format_id(self, written: str) -> str:
+        """The format id for a spelling in prose (`docx`, `Word 97` -> alias target)."""
+        aliases = self._format_aliases
+        return aliases.get(written.lower(), written.upper())
+
+    @cached_property
+    def _format_aliases(self) -> dict[str, str]:
+        return {alias.lower(): target for alias, target in self.spec.formats.aliases.items()}
+
+    @cached_property
+    def language_platforms(self) -> dict[str, str]:
+        """Code label -> platform (first declared platform wins for shared labels)."""
+        mapping: dict[str, str] = {}
+        for name, platform in self.spec.platforms.items():
+            for language in platform.languages:
+                mapping.setdefault(language.lower(), name)
+        return mapping
+
+    def api(self, platform: str | None) -> PlatformApi | None:
+        """The API of a platform (None when the table does not cover it)."""
+        if platform is None or platform not in self.spec.platforms:
+            return None
+        return self.cached(f"api:{platform}", lambda: self._build_api(platform))
+
+    def _build_api(self, platform: str) -> PlatformApi:
+        declared = self.spec.platforms[platform]
+        source = declared.api_from or platform
+        exact = declared.api_from is None or declared.naming == "same"
+        classes: dict[str, ClassInfo] = {}
+        enums: dict[str, set[str]] = {}
+        enum_plugins: dict[str, str] = {}
+        namespaces = list(declared.namespaces)
+        for plugin in self.spec.plugins:
+            api = plugin.api.get(source)
+            if api is None:
+                continue
+            namespaces.extend(api.namespaces if source == platform else ())
+            for name, spec in api.classes.items():
+                info = classes.get(name)
+                if info is None:
+                    info = classes[name] = ClassInfo(name, plugin.id, spec.extends)
+                elif spec.extends and not info.extends:
+                    info.extends = spec.extends
+                info.members.update(spec.members)
+            for name, values in api.enums.items():
+                keyed = values if exact else [normalise_enum_value(value) for value in values]
+                enums.setdefault(name, set()).update(keyed)
+                enum_plugins.setdefault(name, plugin.id)
+        stdlib_names = self.stdlib.classes.get(platform) or self.stdlib.classes.get(source) or []
+        return PlatformApi(platform, exact, tuple(dict.fromkeys(namespaces)), classes, enums,
+                           enum_plugins, frozenset(stdlib_names))
