@@ -1,0 +1,28 @@
+"""Report formats of `tbcv check` and the API: JSON (`tbcv.report/1`), SARIF 2.1.0, JUnit XML, text.
+
+Every writer takes the per-file `Report`s in the order they are to be shown (the CLI sorts them
+by path) and returns the whole output as one string, so the output never depends on how the
+reports were produced (one process or many).
+"""
+from chalicelib.engine.report.json_report import SCHEMA_ID, issue_to_dict, render_json, report_document, report_to_dict
+from chalicelib.engine.report.junit_report import render_junit
+from chalicelib.engine.report.sarif_report import render_sarif
+from chalicelib.engine.report.text_report import render_text
+
+FORMATS = ("text", "json", "sarif", "junit")
+
+__all__ = ["FORMATS", "SCHEMA_ID", "issue_to_dict", "render", "render_json", "render_junit", "render_sarif",
+           "render_text", "report_document", "report_to_dict"]
+
+
+def render(fmt: str, reports, *, fail_on: str = "error") -> str:
+    """Render `reports` in one of FORMATS; `fail_on` decides which issues JUnit marks as failures."""
+    if fmt == "json":
+        return render_json(reports)
+    if fmt == "sarif":
+        return render_sarif(reports)
+    if fmt == "junit":
+        return render_junit(reports, fail_on=fail_on)
+    if fmt == "text":
+        return render_text(reports)
+    raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
