@@ -8,7 +8,8 @@ Identical edits are the same change and are applied once.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from bisect import bisect_right, insort
+from typing import Iterable, Sequence
 
 from chalicelib.engine.model import TextEdit
 
@@ -49,17 +50,37 @@ def _ordered(edits: Iterable[TextEdit], length: int) -> list[TextEdit]:
     return ordered
 
 
-def select_non_conflicting(text: str, edits: Iterable[TextEdit]) -> tuple[list[TextEdit], list[TextEdit]]:
-    """Split edits into (applicable, rejected): keep edits in document order, rejecting any that
-    conflicts with one already kept. Raises EditOutOfRange for an edit outside the text."""
-    kept: list[TextEdit] = []
-    rejected: list[TextEdit] = []
-    for edit in _ordered(edits, len(text)):
-        if kept and _conflicts(kept[-1], edit):
-            rejected.append(edit)
-        else:
-            kept.append(edit)
+def select_non_conflicting(text: str, groups: Iterable[Sequence[TextEdit]]
+                           ) -> tuple[list[Sequence[TextEdit]], list[Sequence[TextEdit]]]:
+    """Split groups of edits (each group one fix, applied whole or not at all) into
+    (applicable, rejected): groups are taken in the order given and a group is rejected when one
+    of its edits conflicts with an edit already taken or with another of its own. Raises
+    EditOutOfRange for an edit outside the text."""
+    taken: list[tuple[int, int, str]] = []     # sorted (start, end, replacement) of taken edits
+    taken_set: set[TextEdit] = set()
+    kept: list[Sequence[TextEdit]] = []
+    rejected: list[Sequence[TextEdit]] = []
+    for group in groups:
+        ordered = _ordered(group, len(text))
+        fresh = [edit for edit in ordered if edit not in taken_set]
+        if any(_conflicts(a, b) for a, b in zip(ordered, ordered[1:])) or any(
+                _conflicts_with_taken(taken, edit) for edit in fresh):
+            rejected.append(group)
+            continue
+        for edit in fresh:
+            insort(taken, (edit.start, edit.end, edit.replacement))
+            taken_set.add(edit)
+        kept.append(group)
     return kept, rejected
+
+
+def _conflicts_with_taken(taken: list[tuple[int, int, str]], edit: TextEdit) -> bool:
+    """Taken edits never conflict with each other, so only the neighbours of `edit` in sort
+    order can conflict with it."""
+    index = bisect_right(taken, (edit.start, edit.end, edit.replacement))
+    if index and _conflicts(TextEdit(*taken[index - 1]), edit):
+        return True
+    return index < len(taken) and _conflicts(edit, TextEdit(*taken[index]))
 
 
 def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:

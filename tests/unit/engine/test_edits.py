@@ -63,10 +63,24 @@ def test_reversed_range_is_refused():
         apply_edits("abc", [TextEdit(2, 1, "x")])
 
 
-def test_select_non_conflicting_keeps_the_first_of_a_conflicting_pair():
-    kept, rejected = select_non_conflicting("abcdef", [TextEdit(2, 5, "y"), TextEdit(0, 3, "x"), TextEdit(5, 6, "z")])
-    assert kept == [TextEdit(0, 3, "x"), TextEdit(5, 6, "z")]
-    assert rejected == [TextEdit(2, 5, "y")]
+def test_select_non_conflicting_keeps_the_first_of_two_conflicting_fixes():
+    first, second, third = (TextEdit(0, 3, "x"),), (TextEdit(2, 5, "y"),), (TextEdit(5, 6, "z"),)
+    kept, rejected = select_non_conflicting("abcdef", [first, second, third])
+    assert kept == [first, third]
+    assert rejected == [second]
+
+
+def test_select_non_conflicting_takes_or_rejects_a_fix_as_a_whole():
+    one = (TextEdit(0, 1, "x"),)
+    two_part = (TextEdit(3, 4, "y"), TextEdit(0, 2, "z"))  # its second edit conflicts with `one`
+    kept, rejected = select_non_conflicting("abcdef", [one, two_part])
+    assert kept == [one] and rejected == [two_part]
+
+
+def test_select_non_conflicting_accepts_the_same_edit_from_two_fixes():
+    same = TextEdit(2, 2, "!")
+    kept, rejected = select_non_conflicting("abc", [(same,), (same,)])
+    assert len(kept) == 2 and not rejected
 
 
 @st.composite
