@@ -115,6 +115,9 @@ class ParsedDocument:
     shortcodes: list[Shortcode] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     prose_line_mask: list[bool] = field(default_factory=list)  # index line-1: True when prose
+    code_spans: list[tuple[int, int]] = field(default_factory=list)   # inline `code` (start, end)
+    bare_urls: list[tuple[int, int, str]] = field(default_factory=list)  # GFM autolink literals in prose
+    emphasis_paragraphs: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, text)
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a code-point offset."""
