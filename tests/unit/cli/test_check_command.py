@@ -1,0 +1,133 @@
+"""`tbcv check`: files and folders, exit codes, unreadable files, project config, output, jobs."""
+import json
+from pathlib import Path
+
+import pytest
+
+from tbcv_cli.main import main
+
+GOOD_PAGE = """---
+title: Convert a Document to PDF in Java
+description: Learn how to convert a Word document to PDF in Java with a few lines of code and the right save options.
+---
+
+# Convert a Document to PDF in Java
+
+This article shows how to load a Word document and save it as a PDF file with the default options.
+
+## Load and Save the Document
+
+Load the document from a file, then call the save method with a file name that ends in pdf.
+
+```java
+Document doc = new Document("Input.docx");
+doc.save("Output.pdf");
+```
+
+The output file keeps the layout, fonts and images of the original document.
+"""
+
+
+def run(capsys, *argv):
+    code = main([str(arg) for arg in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def docs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "docs"
+    (folder / "guide").mkdir(parents=True)
+    (folder / "b.md").write_text(GOOD_PAGE, encoding="utf-8")
+    (folder / "guide" / "a.md").write_text(GOOD_PAGE, encoding="utf-8")
+    (folder / "notes.txt").write_text("not markdown\n", encoding="utf-8")
+    return folder
+
+
+def test_a_path_that_does_not_exist_exits_2_with_one_line_on_stderr(docs, capsys):
+    code, out, err = run(capsys, "check", "docs/missing.md")
+    assert code == 2 and out == ""
+    assert err == "tbcv: error: path does not exist: docs/missing.md\n"
+
+
+def test_an_unknown_option_exits_2_with_one_line_and_no_traceback(docs, capsys):
+    code, _, err = run(capsys, "check", "docs", "--bogus")
+    assert code == 2
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_an_unknown_format_is_a_usage_error(docs, capsys):
+    code, _, err = run(capsys, "check", "docs", "--format", "yaml")
+    assert code == 2 and "--format" in err
+
+
+def test_a_folder_is_searched_recursively_for_markdown_files_sorted_by_path(docs, capsys):
+    _, out, _ = run(capsys, "check", "docs", "--format", "json", "--jobs", "1")
+    assert [f["path"] for f in json.loads(out)["files"]] == ["docs/b.md", "docs/guide/a.md"]
+
+
+def test_a_well_formed_page_passes_with_exit_0(docs, capsys):
+    code, out, _ = run(capsys, "check", "docs/b.md", "--format", "json")
+    assert json.loads(out)["files"][0]["issues"] == []
+    assert code == 0
+
+
+def test_a_file_named_on_the_command_line_is_checked_whatever_its_extension(docs, capsys):
+    _, out, _ = run(capsys, "check", "docs/notes.txt", "--format", "json")
+    assert [f["path"] for f in json.loads(out)["files"]] == ["docs/notes.txt"]
+
+
+def test_a_non_utf8_file_is_one_error_issue_at_line_1_column_1(docs, capsys):
+    (docs / "latin1.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
+    code, out, _ = run(capsys, "check", "docs/latin1.md", "--format", "json")
+    issues = json.loads(out)["files"][0]["issues"]
+    assert [(i["rule"], i["severity"], i["line"], i["column"]) for i in issues] == [("IO001", "error", 1, 1)]
+    assert code == 1
+
+
+def test_a_binary_file_is_reported_not_crashed_on(docs, capsys):
+    (docs / "image.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    code, out, _ = run(capsys, "check", "docs/image.md")
+    assert out.startswith("docs/image.md:1:1 IO001/unreadable-file File is binary")
+    assert code == 1
+
+
+def test_exclude_globs_skip_matching_files_at_any_depth(docs, capsys):
+    _, out, _ = run(capsys, "check", "docs", "--format", "json", "--exclude", "guide/*")
+    assert [f["path"] for f in json.loads(out)["files"]] == ["docs/b.md"]
+
+
+def test_project_config_is_found_from_the_working_directory_upwards(docs, capsys, monkeypatch):
+    (docs.parent / ".tbcv.yaml").write_text("exclude: ['b.md']\n", encoding="utf-8")
+    monkeypatch.chdir(docs / "guide")
+    _, out, _ = run(capsys, "check", "..", "--format", "json")
+    assert [f["path"] for f in json.loads(out)["files"]] == ["../guide/a.md"]
+
+
+def test_an_explicit_config_file_is_used_instead_of_the_nearest_one(docs, capsys):
+    (docs.parent / ".tbcv.yaml").write_text("exclude: ['b.md']\n", encoding="utf-8")
+    (docs.parent / "other.yaml").write_text("exclude: ['a.md']\n", encoding="utf-8")
+    _, out, _ = run(capsys, "check", "docs", "--format", "json", "--config", "other.yaml")
+    assert [f["path"] for f in json.loads(out)["files"]] == ["docs/b.md"]
+
+
+def test_an_invalid_project_config_is_a_usage_error_naming_the_file(docs, capsys):
+    (docs.parent / ".tbcv.yaml").write_text("rules:\n  MD009: loud\n", encoding="utf-8")
+    code, _, err = run(capsys, "check", "docs")
+    assert code == 2
+    assert ".tbcv.yaml: rules.MD009" in err and len(err.splitlines()) == 1
+
+
+def test_output_option_writes_the_report_to_a_file(docs, capsys):
+    code, out, _ = run(capsys, "check", "docs", "--format", "json", "--output", "report.json")
+    assert out == ""
+    assert json.loads(Path("report.json").read_text())["schema"] == "tbcv.report/1"
+
+
+def test_the_report_is_identical_with_one_job_and_with_two(docs, capsys):
+    for index in range(6):
+        (docs / f"page{index}.md").write_text(GOOD_PAGE.replace("\n\n", "  \n\n", index), encoding="utf-8")
+    _, one, _ = run(capsys, "check", "docs", "--format", "json", "--jobs", "1")
+    _, two, _ = run(capsys, "check", "docs", "--format", "json", "--jobs", "2")
+    assert one == two
