@@ -11,8 +11,6 @@ title: Convert a Document to PDF in Java
 description: Learn how to convert a Word document to PDF in Java with a few lines of code and the right save options.
 ---
 
-# Convert a Document to PDF in Java
-
 This article shows how to load a Word document and save it as a PDF file with the default options.
 
 ## Load and Save the Document

@@ -1,0 +1,381 @@
+"""Code block rules (CDxxx): fenced blocks and Hugo `highlight` blocks alike.
+
+Gists (`{{< gist >}}`) are external references: nothing is checked inside them. A fence with no
+language is MD040's finding; CD001 covers the `highlight` shortcode written without one.
+Secrets are never shown: messages and contexts carry the masked text (`mask_secrets`), and the
+values found are left in `memo["secret_values"]` so the pipeline can mask them anywhere else.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Mapping
+
+from chalicelib.engine.document import CodeBlock
+from chalicelib.engine.model import TextEdit
+from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+
+SECRET_MASK = "********"
+SECRETS_MEMO = "secret_values"
+
+# Labels normalised to one name per language, so `cs` and `c#` both mean csharp.
+LANGUAGE_ALIASES = {
+    "cs": "csharp", "c#": "csharp", "csharp": "csharp", "java": "java",
+    "py": "python", "python": "python", "python3": "python", "py3": "python",
+    "sh": "bash", "bash": "bash", "shell": "bash", "zsh": "bash", "console": "bash", "shell-session": "bash",
+    "xml": "xml", "rb": "ruby", "ruby": "ruby",
+}
+# Labels that say "not a programming language": never called mismatched.
+NEUTRAL_LABELS = frozenset({"text", "txt", "plain", "plaintext", "none", "output", "nohighlight"})
+
+KNOWN_LANGUAGES = (
+    "actionscript", "actionscript3", "apache", "asp", "aspx", "bash", "bat", "batch", "c", "c#", "c++", "clojure",
+    "cmake", "cmd", "coffeescript", "console", "cpp", "cs", "csharp", "css", "csv", "cxx", "dart", "diff",
+    "docker", "dockerfile", "elixir", "erlang", "fortran", "fsharp", "f#", "go", "golang", "gradle", "graphql",
+    "groovy", "h", "haskell", "hcl", "hpp", "html", "http", "ini", "java", "javascript", "js", "json", "json5",
+    "jsx", "julia", "kotlin", "kt", "latex", "less", "lisp", "lua", "make", "makefile", "markdown", "matlab",
+    "md", "nginx", "none", "nohighlight", "objc", "objective-c", "objectivec", "ocaml", "output", "pascal",
+    "perl", "php", "plain", "plaintext", "powershell", "properties", "protobuf", "ps", "ps1", "py", "py3",
+    "python", "python3", "r", "razor", "rb", "regex", "rst", "ruby", "rust", "sass", "scala", "scheme", "scss",
+    "sh", "shell", "shell-session", "sql", "svg", "swift", "tex", "text", "toml", "ts", "tsx", "txt",
+    "typescript", "vb", "vb.net", "vbnet", "vbscript", "vue", "xaml", "xml", "xquery", "xsl", "xslt", "yaml",
+    "yml", "zsh",
+)
+_KNOWN_SET = frozenset(KNOWN_LANGUAGES)
+
+# A statement ending in `;`: shared by Java and C#, it separates them from Python, Ruby and shell.
+_STATEMENT_END = re.compile(r";[ \t]*(?://[^\n]*)?$", re.M)
+# Cheap language signals: (pattern, weight). Counted per match, each pattern capped at 3 hits.
+_SIGNALS: dict[str, list[tuple[re.Pattern[str], int]]] = {
+    "java": [
+        (re.compile(r"\bSystem\.(?:out|err)\.print"), 4),
+        (re.compile(r"\bthrows\s+[A-Z]\w*"), 3),
+        (re.compile(r"^\s*import\s+(?:java|javax|com|org)\.[\w.]+(?:\.\*)?\s*;", re.M), 4),
+        (re.compile(r"\.[gs]et[A-Z]\w*\("), 2),
+        (re.compile(r"\.[a-z]\w*\("), 1),
+        (re.compile(r"\bString\s*\[\]"), 2),
+        (re.compile(r"@Override\b"), 3),
+        (re.compile(r"\b(?:boolean|ArrayList<|HashMap<)"), 2),
+        (re.compile(r"\.(?:equals|length|size)\(\)"), 1),
+        (re.compile(r"\b\w+\.class\b"), 2),
+        (re.compile(r"\b(?:extends|implements)\s+[A-Z]"), 1),
+        (re.compile(r"\bfinal\s+[A-Za-z]"), 1),
+        (re.compile(r"\b(?:public|private|protected)\s+(?:static\s+)?(?:final\s+)?[\w<>\[\]]+\s+[a-z]\w*\s*\("), 2),
+        (_STATEMENT_END, 1),
+    ],
+    "csharp": [
+        (re.compile(r"^\s*using\s+(?:System|Aspose)[\w.]*\s*;", re.M), 4),
+        (re.compile(r"\bConsole\.Write(?:Line)?\("), 4),
+        (re.compile(r"\bnamespace\s+\w"), 3),
+        (re.compile(r"\{\s*get;"), 3),
+        (re.compile(r"\bforeach\s*\("), 2),
+        (re.compile(r"\b(?:string|bool)\s+\w+\s*[=;,)]"), 2),
+        (re.compile(r"(?:@|\$)\""), 2),
+        (re.compile(r"\.[A-Z][a-z]\w*\("), 2),
+        (re.compile(r"\bvar\s+\w+\s*="), 1),
+        (re.compile(r"\bnew\s+\w+(?:<[^>\n]*>)?\s*\{"), 1),
+        (re.compile(r"\b(?:public|private|protected|internal)\s+(?:static\s+)?[\w<>\[\]]+\s+[A-Z]\w*\s*\("), 2),
+        (_STATEMENT_END, 1),
+    ],
+    "python": [
+        (re.compile(r"^\s*from\s+[\w.-]+\s+import\s+\w", re.M), 4),
+        (re.compile(r"^\s*def\s+\w+\s*\(.*\)\s*(?:->.*)?:\s*$", re.M), 4),
+        (re.compile(r"^\s*class\s+\w+\s*(?:\([^)]*\))?\s*:\s*$", re.M), 4),
+        (re.compile(r"\bself\b"), 2),
+        (re.compile(r"^\s*(?:if|elif|while|for|with|try|except|else)\b[^;{}\n]*:\s*$", re.M), 2),
+        (re.compile(r"\bis (?:not )?None\b|^\s*print[ (]", re.M), 2),
+        (re.compile(r"^\s*import\s+[\w.]+\s*$", re.M), 1),
+    ],
+    "ruby": [
+        (re.compile(r"\bRjb::import\b"), 6),
+        (re.compile(r"^\s*def\s+\w+[?!]?\s*(?:\([^)]*\))?\s*$", re.M), 3),
+        (re.compile(r"^\s*end\s*$", re.M), 2),
+        (re.compile(r"\.each\s+do\b|\bputs\s|^\s*require\s+['\"]", re.M), 3),
+    ],
+    "bash": [
+        (re.compile(r"^\s*(?:\$\s+)?(?:sudo|apt-get|apt|yum|brew|wget|curl|mkdir|chmod|export|npm|pip|pip3|mvn|"
+                    r"gradle|git|cd|ls|cp|mv|rm|tar|unzip|docker)\s", re.M), 3),
+        (re.compile(r"^\s*\$\s+\w", re.M), 2),
+    ],
+    "xml": [
+        (re.compile(r"^\s*<\?xml\b"), 4),
+        (re.compile(r"^\s*</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>\s*$", re.M), 1),
+    ],
+}
+_DETECT_LIMIT = 4000        # characters of a block looked at for its language
+_MIN_DETECTION_SCORE = 4    # below this a block is too short or too plain to judge
+
+
+def detect_language(code: str) -> tuple[str | None, int, dict[str, int]]:
+    """(best language, its score, all scores) from cheap signals; (None, 0, …) when unsure."""
+    sample = code[:_DETECT_LIMIT]
+    scores: dict[str, int] = {}
+    for language, signals in _SIGNALS.items():
+        score = 0
+        for pattern, weight in signals:
+            hits = 0
+            for _ in pattern.finditer(sample):
+                hits += 1
+                if hits == 3:
+                    break
+            score += hits * weight
+        scores[language] = score
+    best = max(scores, key=scores.__getitem__)
+    if scores[best] < _MIN_DETECTION_SCORE:
+        return None, 0, scores
+    return best, scores[best], scores
+
+
+def _block_detection(ctx: CheckContext, block: CodeBlock) -> tuple[str | None, int, dict[str, int]]:
+    """Detection shared by CD001 and CD003 (computed once per block)."""
+    cache = ctx.memo.setdefault("code_language_detection", {})
+    key = block.content_start
+    if key not in cache:
+        cache[key] = detect_language(block.content)
+    return cache[key]
+
+
+def _code_blocks(ctx: CheckContext) -> list[CodeBlock]:
+    return ctx.doc.code_blocks
+
+
+@rule("CD001", "code-language-missing", "code", "warning",
+      "A highlight shortcode should name its language, so the page highlights the code and the code "
+      "rules can check it (fenced blocks: see MD040).",
+      good="{{< highlight java >}}\nDocument doc = new Document();\n{{< /highlight >}}",
+      bad="{{< highlight >}}\nDocument doc = new Document();\n{{< /highlight >}}",
+      fixable=True)
+def highlight_language_missing(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    for block in _code_blocks(ctx):
+        if block.kind != "highlight" or block.language:
+            continue
+        language, score, _ = _block_detection(ctx, block)
+        fix = None
+        if language and block.label_start is not None:
+            fix = (TextEdit(block.label_start, block.label_start, " " + language),)
+        yield Finding("Highlight block has no language", block.start_line,
+                      suggestion=f"Label it {language}" if language else "Add the code's language",
+                      fix=fix, confidence=1.0)
+
+
+@rule("CD002", "code-language-unknown", "code", "warning",
+      "The code's language label should be one the site's highlighter knows (typos and made-up labels "
+      "leave code unhighlighted).",
+      good="```java\nDocument doc = new Document();\n```",
+      bad="```jvaa\nDocument doc = new Document();\n```",
+      languages=KNOWN_LANGUAGES)
+def language_unknown(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    known = params["languages"]
+    known = _KNOWN_SET if known is KNOWN_LANGUAGES else frozenset(label.lower() for label in known)
+    for block in _code_blocks(ctx):
+        if block.language and block.language not in known:
+            line, column = _label_position(ctx, block)
+            yield Finding(f"Unknown code language '{block.language}'", line, column,
+                          end_column=column + len(block.language) - 1 if column > 1 else None)
+
+
+def _label_position(ctx: CheckContext, block: CodeBlock) -> tuple[int, int]:
+    if block.label_start is not None and block.label_end and block.label_end > block.label_start:
+        return ctx.doc.position(block.label_start)
+    return block.start_line, 1
+
+
+@rule("CD003", "code-language-mismatch", "code", "warning",
+      "The language label should match the code: Java labelled csharp (or Python labelled ruby) is "
+      "highlighted wrongly and checked against the wrong API. Detected from cheap signals such as "
+      "`System.out.println`, `throws`, getX()/setX() calls and `import com.…;` (Java) versus `using …;`, "
+      "`Console.WriteLine` and PascalCase method calls (C#).",
+      good="{{< highlight java >}}\nDocument doc = new Document(\"in.docx\");\ndoc.save(\"out.pdf\");\n"
+           "doc.getFirstSection().getBody();\n{{< /highlight >}}",
+      bad="{{< highlight csharp >}}\nDocument doc = new Document(\"in.docx\");\ndoc.save(\"out.pdf\");\n"
+          "doc.getFirstSection().getBody();\n{{< /highlight >}}",
+      fixable=True, min_margin=2)
+def language_mismatch(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    margin = params["min_margin"]
+    for block in _code_blocks(ctx):
+        label = block.language
+        if not label or label in NEUTRAL_LABELS or label not in _KNOWN_SET:
+            continue
+        language, score, scores = _block_detection(ctx, block)
+        declared = LANGUAGE_ALIASES.get(label)
+        if language is None or declared == language:
+            continue
+        if score - scores.get(declared, 0) < margin or (declared and scores[declared] * 2 > score):
+            continue
+        line, column = _label_position(ctx, block)
+        fix = None
+        if block.label_start is not None and block.label_end and block.label_end > block.label_start:
+            fix = (TextEdit(block.label_start, block.label_end, language),)
+        yield Finding(f"Code is labelled '{label}' but looks like {language}", line, column,
+                      end_column=column + len(label) - 1, suggestion=f"Label it {language}", fix=fix,
+                      confidence=min(1.0, 0.5 + score / 20))
+
+
+@rule("CD004", "code-block-empty", "code", "warning",
+      "A code block should hold code; an empty block renders as an empty box.",
+      good="```java\nDocument doc = new Document();\n```",
+      bad="```java\n\n```")
+def block_empty(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    for block in _code_blocks(ctx):
+        if not block.content.strip():
+            yield Finding("Code block is empty", block.start_line)
+
+
+@rule("CD005", "code-block-too-long", "code", "info",
+      "Long code blocks are hard to follow on a page; split them or link a full sample.",
+      good="A block of at most `max_lines` lines.",
+      bad="A block of more than `max_lines` lines.",
+      max_lines=100)
+def block_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    limit = params["max_lines"]
+    for block in _code_blocks(ctx):
+        lines = block.content.count("\n") + (0 if block.content.endswith("\n") or not block.content else 1)
+        if lines > limit:
+            yield Finding(f"Code block has {lines} lines (max {limit})", block.start_line)
+
+
+# Windows drive paths (`C:\`, also as `C:\\` in string literals) and well-known home/web roots.
+_LOCAL_PATH = re.compile(r"(?<![\w/])(?:[A-Za-z]:\\{1,2}(?=[\w .$-])|/(?:home|Users|var/www)/(?=\w))")
+# Paths written with a placeholder are the docs' convention for "your folder" and are fine.
+_PATH_PLACEHOLDER = re.compile(r"your[ _-]?(?:dir|path|folder|directory)|path[/\\]to[/\\]|<[^<>]*>|\{[^{}]*\}",
+                               re.I)
+_STRING_AROUND = re.compile(r"\"[^\"\n]*\"|'[^'\n]*'")
+
+
+@rule("CD006", "code-hardcoded-path", "code", "warning",
+      "Samples should not hard-code a machine's folders (`C:\\Users\\me`, `/home/me`): readers cannot run "
+      "them. Paths containing a placeholder such as \"YOUR DIR\", `path/to/` or `<folder>` follow the "
+      "docs' convention and are accepted. Reported once per block, at the first such path.",
+      good="{{< highlight java >}}\nDocument doc = new Document(dataDir + \"Input.docx\");\n{{< /highlight >}}",
+      bad="{{< highlight java >}}\nDocument doc = new Document(\"C:\\\\Users\\\\me\\\\Input.docx\");\n"
+          "{{< /highlight >}}")
+def hardcoded_path(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    doc = ctx.doc
+    for block in _code_blocks(ctx):
+        content = block.content
+        if "\\" not in content and "/" not in content:
+            continue
+        for match in _LOCAL_PATH.finditer(content):
+            if _is_placeholder_path(content, match.start()):
+                continue
+            line, column = doc.position(block.content_start + match.start())
+            yield Finding(f"Hard-coded local path '{_path_at(content, match.start())}' in code", line, column,
+                          suggestion="Use a folder variable or a placeholder such as \"YOUR DIR\"")
+            break
+
+
+def _path_at(content: str, start: int) -> str:
+    end = start
+    while end < len(content) and content[end] not in "\"'\n;,)":
+        end += 1
+    return content[start:end][:80]
+
+
+def _is_placeholder_path(content: str, offset: int) -> bool:
+    line_start = content.rfind("\n", 0, offset) + 1
+    line_end = content.find("\n", offset)
+    line = content[line_start:line_end if line_end >= 0 else len(content)]
+    column = offset - line_start
+    for string in _STRING_AROUND.finditer(line):
+        if string.start() <= column < string.end():
+            return bool(_PATH_PLACEHOLDER.search(string.group()))
+    return bool(_PATH_PLACEHOLDER.search(line[column:column + 120]))
+
+
+# Assignments or calls that hand a literal to something named like a secret, and token formats.
+_SECRET_ASSIGNMENT = re.compile(
+    r"(?i)\b([\w.]*?(?:password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|"
+    r"access[_-]?token|token|client[_-]?secret|private[_-]?key|licen[cs]e[_-]?key))\w*\s*"
+    r"(?:[:=]|\(\s*)\s*[\"']([^\"'\n]{4,})[\"']")
+_SECRET_TOKEN = re.compile(
+    r"\b(AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|xox[baprs]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{16,}|"
+    r"AIza[0-9A-Za-z_-]{35})\b|-----BEGIN (?:RSA |EC |DSA |OPENSSH )?PRIVATE KEY-----")
+# Values that are obviously stand-ins, not secrets.
+_SECRET_PLACEHOLDER = re.compile(
+    r"(?i)^(?:\W*|.*(?:your|example|sample|dummy|placeholder|changeme|\*\*\*|xxx|\.\.\.|<|\{|\$).*|"
+    r"password\d*|passw0rd|pass|pwd|secret|token|key|api[_-]?key|test|qwerty|1234\d*|abc\d*)$")
+
+
+def find_secrets(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of secret values in `text`; obvious placeholders are not secrets."""
+    found = []
+    if not text:
+        return found
+    lowered = text.lower()
+    if any(word in lowered for word in ("pass", "pwd", "secret", "key", "token", "licen")):
+        for match in _SECRET_ASSIGNMENT.finditer(text):
+            value = match.group(2)
+            if not _SECRET_PLACEHOLDER.match(value):
+                found.append((match.start(2), match.end(2), match.group(1).split(".")[-1]))
+    for match in _SECRET_TOKEN.finditer(text):
+        found.append((match.start(), match.end(), "token" if match.group(1) else "private key"))
+    return found
+
+
+def mask_secrets(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with every secret value (found in it, or given) replaced by SECRET_MASK."""
+    spans = find_secrets(text)
+    for start, end, _ in sorted(spans, reverse=True):
+        text = text[:start] + SECRET_MASK + text[end:]
+    for value in secrets:
+        if value and value in text:
+            text = text.replace(value, SECRET_MASK)
+    return text
+
+
+@rule("CD007", "code-secret", "code", "error",
+      "Code must not contain real passwords, API keys, tokens or private keys. The value is never "
+      "shown: messages and context carry it masked. Obvious stand-ins (\"password\", \"YOUR_API_KEY\", "
+      "\"<token>\") are accepted.",
+      good="{{< highlight java >}}\nloadOptions.setPassword(\"password\");\n{{< /highlight >}}",
+      bad="{{< highlight java >}}\nString apiKey = \"9f8e7d6c5b4a39281706\";\n{{< /highlight >}}")
+def secret_in_code(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    doc = ctx.doc
+    values = ctx.memo.setdefault(SECRETS_MEMO, set())
+    for block in _code_blocks(ctx):
+        secrets = find_secrets(block.content)
+        for start, end, kind in secrets:
+            values.add(block.content[start:end])
+        for start, end, kind in secrets:
+            line, column = doc.position(block.content_start + start)
+            yield Finding(f"Possible {kind} in code: {SECRET_MASK}", line, column,
+                          context=mask_secrets(doc.lines[line - 1].strip(), values),
+                          suggestion="Read the value from configuration or use a placeholder")
+
+
+_PLACEHOLDER_COMMENT = re.compile(r"(?://|#|/\*|<!--|^\s*\*|--|')[^\n]*?\b(TODO|FIXME|XXX|HACK)\b", re.M)
+
+
+@rule("CD008", "code-placeholder-comment", "code", "info",
+      "Published samples should not carry TODO/FIXME/XXX/HACK comments: they read as unfinished.",
+      good="{{< highlight java >}}\n// Save the document as PDF.\ndoc.save(\"Out.pdf\");\n{{< /highlight >}}",
+      bad="{{< highlight java >}}\n// TODO: handle errors\ndoc.save(\"Out.pdf\");\n{{< /highlight >}}",
+      markers=("TODO", "FIXME", "XXX", "HACK"))
+def placeholder_comment(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    markers = set(params["markers"])
+    doc = ctx.doc
+    for block in _code_blocks(ctx):
+        content = block.content
+        if not any(marker in content for marker in markers):
+            continue
+        for match in _PLACEHOLDER_COMMENT.finditer(content):
+            if match.group(1) not in markers:
+                continue
+            line, column = doc.position(block.content_start + match.start(1))
+            yield Finding(f"Placeholder comment '{match.group(1)}' in code", line, column,
+                          end_column=column + len(match.group(1)) - 1)
+
+
+@rule("CD009", "inline-code-too-long", "code", "info",
+      "Inline code longer than `max_chars` is hard to read in a sentence; use a code block.",
+      good="Call `doc.save(\"Out.pdf\")` to save.",
+      bad="Call `doc.getFirstSection().getBody().getFirstParagraph().getRuns().get(0).getFont()` to read it.",
+      max_chars=80)
+def inline_code_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    limit = params["max_chars"]
+    doc = ctx.doc
+    for start, end in doc.code_spans:
+        if end - start - 2 > limit:
+            body = doc.text[start:end].strip("`").strip()
+            if len(body) > limit:
+                line, column = doc.position(start)
+                yield Finding(f"Inline code is {len(body)} characters long (max {limit})", line, column)

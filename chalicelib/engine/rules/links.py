@@ -1,0 +1,176 @@
+"""Link rules (LKxxx): destinations of links, images and reference definitions, offline.
+
+Empty link destinations and `#` are MD042's; undefined reference labels are MD052's; these rules
+cover what markdownlint does not. No request is ever made: an online reachability check would be
+a separate, opt-in step (ok / broken / unverifiable), off by default.
+
+Relative links are checked only when the caller knows the docs set (`tbcv check` passes every file
+under the folders it checks as `memo[DOCS_MEMO]`: normalised paths, written as the document paths
+are), and only for links written as file paths (`./x`, `../x`, `x.md`): Hugo's pretty URLs
+(`other-page/`) depend on the site's URL settings and cannot be resolved from files.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Iterable, Mapping
+from urllib.parse import unquote
+
+from chalicelib.engine.document import Link
+from chalicelib.engine.model import TextEdit
+from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+
+DOCS_MEMO = "docs_set"
+ALLOWED_SCHEMES = ("http", "https", "mailto", "ftp", "tel")
+PLACEHOLDER_HOSTS = ("example.com", "example.org", "example.net", "your-domain.com", "yourdomain.com")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_HOST = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)")
+_PLACEHOLDER_WORD = re.compile(r"(?i)\b(?:todo|fixme|tbd|placeholder)\b|^(?:url|link|\.\.\.|…)$")
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "[::1]"})
+
+
+def _targets(ctx: CheckContext) -> Iterable[tuple[str, int, int, bool]]:
+    """(url, line, column, is_image) of every link, image, bare URL and reference definition."""
+    doc = ctx.doc
+    for link in doc.links:
+        yield link.url, link.line, link.column, link.is_image
+    for start, _, url in doc.bare_urls:
+        line, column = doc.position(start)
+        yield url, line, column, False
+    for definition in doc.reference_definitions:
+        yield definition.url, definition.line, 1, False
+
+
+def _host(url: str) -> str | None:
+    match = _HOST.match(url)
+    return match.group(1).lower() if match else None
+
+
+@rule("LK001", "image-empty-url", "links", "error",
+      "Images and reference definitions need a destination; an empty one renders a broken image or "
+      "a dead link (empty link destinations are MD042's).",
+      good="![Save dialog](save-dialog.png)",
+      bad="![Save dialog]()")
+def empty_url(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    for link in ctx.doc.links:
+        if link.is_image and not link.url.strip():
+            yield Finding("Image has no URL", link.line, link.column)
+    for definition in ctx.doc.reference_definitions:
+        if not definition.url.strip():
+            yield Finding(f"Reference definition '{definition.label}' has no URL", definition.line)
+
+
+@rule("LK002", "link-url-spaces", "links", "error",
+      "URLs must not contain spaces (write `%20`); many renderers cut the link at the space.",
+      good="[Guide](<docs/user%20guide.md>)",
+      bad="[Guide](<docs/user guide.md>)",
+      fixable=True)
+def url_spaces(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    text = ctx.doc.text
+    for link in ctx.doc.links:
+        url = link.url
+        if " " not in url or not url.strip():
+            continue
+        fix = None
+        start = link.url_start
+        if start is not None and text.startswith(url, start):
+            fix = (TextEdit(start, start + len(url), url.replace(" ", "%20")),)
+        yield Finding(f"URL contains spaces: '{url[:80]}'", link.line, link.column,
+                      suggestion="Encode the spaces as %20", fix=fix)
+
+
+@rule("LK003", "link-localhost", "links", "warning",
+      "Links to localhost or a loopback address only work on the writer's machine.",
+      good="[API](https://reference.aspose.com/words/java/)",
+      bad="[API](http://localhost:8080/words/java/)")
+def localhost(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    for url, line, column, _ in _targets(ctx):
+        if "//" in url and _host(url) in _LOCAL_HOSTS:
+            yield Finding(f"Link points at a local address: '{url[:80]}'", line, column)
+
+
+@rule("LK004", "link-placeholder", "links", "warning",
+      "Placeholder destinations (example.com, TODO, FIXME, `url`, `...`) are links nobody finished.",
+      good="[Download](https://releases.aspose.com/words/java/)",
+      bad="[Download](https://example.com/download)",
+      hosts=PLACEHOLDER_HOSTS)
+def placeholder(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    hosts = tuple(params["hosts"])
+    for url, line, column, _ in _targets(ctx):
+        if not url:
+            continue
+        host = _host(url) if "//" in url else None
+        if host and any(host == h or host.endswith("." + h) for h in hosts):
+            yield Finding(f"Link points at a placeholder site: '{url[:80]}'", line, column)
+        elif _PLACEHOLDER_WORD.search(url):
+            yield Finding(f"Link destination is a placeholder: '{url[:80]}'", line, column)
+
+
+@rule("LK005", "link-disallowed-scheme", "links", "error",
+      "Only web, mail, FTP and phone links are allowed: `javascript:`, `file:` or `data:` links are unsafe "
+      "or only work on one machine, and `C:\\...` is a local file path.",
+      good="[Contact](mailto:support@aspose.com)",
+      bad="[Run](javascript:alert(1))",
+      schemes=ALLOWED_SCHEMES)
+def disallowed_scheme(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    allowed = {scheme.lower() for scheme in params["schemes"]}
+    for url, line, column, _ in _targets(ctx):
+        match = _SCHEME.match(url.strip())
+        if not match:
+            continue
+        scheme = match.group(1).lower()
+        if len(scheme) == 1:
+            yield Finding(f"Link points at a local file path: '{url[:80]}'", line, column)
+        elif scheme not in allowed:
+            yield Finding(f"Link scheme '{scheme}:' is not allowed", line, column)
+
+
+@rule("LK006", "link-bracketed-url", "links", "error",
+      "A destination written as `[label]` is a reference label put in the URL's place: the link goes "
+      "to a page literally named `[label]`. Write `[text][label]` instead.",
+      good="[Aspose.Words][words]",
+      bad="[Aspose.Words]([words])")
+def bracketed_url(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    for link in ctx.doc.links:
+        url = link.url.strip()
+        if link.kind == "inline" and len(url) > 2 and url[0] == "[" and url[-1] == "]":
+            yield Finding(f"Link destination '{url[:80]}' looks like a reference label", link.line, link.column,
+                          suggestion=f"Write [{link.text}]{url}")
+
+
+@rule("LK007", "link-relative-unresolved", "links", "warning",
+      "A relative link written as a file path (`./x.md`, `../images/a.png`, `page.md`) must point at a "
+      "file of the docs set. Checked only when the set is known (e.g. `tbcv check` over a folder).",
+      good="[Install](../installation/_index.md)  (a file that exists)",
+      bad="[Install](../instalation/_index.md)")
+def relative_unresolved(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+    docs = ctx.memo.get(DOCS_MEMO)
+    path = ctx.doc.path
+    if not docs or not path:
+        return
+    folder = posixpath.dirname(path.replace("\\", "/"))
+    for link in ctx.doc.links:
+        target = _relative_file_target(link)
+        if target is None:
+            continue
+        resolved = posixpath.normpath(posixpath.join(folder, target))
+        if not _resolves(resolved, docs):
+            yield Finding(f"Relative link target '{target[:80]}' is not in the docs set", link.line, link.column)
+
+
+def _relative_file_target(link: Link) -> str | None:
+    url = link.url.strip()
+    if not url or link.kind == "autolink" or _SCHEME.match(url) or url.startswith(("#", "/", "//")):
+        return None
+    path = unquote(url.split("#", 1)[0].split("?", 1)[0])
+    if not path:
+        return None
+    if path.startswith(("./", "../")) or path.endswith(".md"):
+        return path
+    return None
+
+
+def _resolves(resolved: str, docs: frozenset[str] | set[str]) -> bool:
+    stripped = resolved.rstrip("/")
+    return (stripped in docs or f"{stripped}.md" in docs or f"{stripped}/_index.md" in docs
+            or f"{stripped}/index.md" in docs)
