@@ -118,6 +118,7 @@ class ParsedDocument:
     code_spans: list[tuple[int, int]] = field(default_factory=list)   # inline `code` (start, end)
     bare_urls: list[tuple[int, int, str]] = field(default_factory=list)  # GFM autolink literals in prose
     emphasis_paragraphs: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, text)
+    first_block: tuple[str, int] | None = None   # first top-level block but comments: ("h1".."h6"|"other", line)
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a code-point offset."""

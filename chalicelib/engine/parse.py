@@ -29,13 +29,18 @@ _LINK_KINDS = {"Inline": "inline", "Reference": "reference", "Collapsed": "colla
 _LEAF_BLOCKS = frozenset({"Paragraph", "Heading", "CodeBlock", "HtmlBlock", "Table", "MetadataBlock"})
 _INLINE_CONTAINERS = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript", "Link", "Image"})
 _CONTAINERS = frozenset({"List", "BlockQuote", "FootnoteDefinition", "DefinitionList", "Table"})
+_HTML_HEADING = re.compile(r"<h([1-6])\b", re.IGNORECASE)
 _ANCHOR_DROP = re.compile(r"[^\w\- ]")
 _FENCE_OPEN = re.compile(r"[ \t>]*(?:[-*+]|\d{1,9}[.)])?[ \t]*(`{3,}|~{3,})[ \t]*([^ \t`]*)")
 _DEFINITION = re.compile(r" {0,3}\[((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*(<[^>\n]*>|\S+)")
-_TABLE_CELL_SPLIT = re.compile(r"(?:\\.|`+|\|)")
-_BARE_URL = re.compile(
-    r"(?<![\w/@.:<(\[\]\"'=-])(?:https?://|www\.)[^\s<>\"]+|(?<![\w.+/-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_URL_TRAILING = "?!.,:*_~'\""
+_TABLE_PIPE = re.compile(r"(?<!\\)\|")
+_DOMAIN = r"""[^\s!"#$%&'()*+,/:;<=>?@\[\\\]^`{|}~]+"""
+_BARE_URL = re.compile(  # GFM autolink literals, as micromark finds them
+    rf"(?<![A-Za-z])https?://(?P<protocol>{_DOMAIN})[^\s<]*"
+    rf"|(?:(?<=[\s(*_\[\]~])|^)www\.(?P<www>{_DOMAIN})[^\s<]*"
+    r"|(?<![A-Za-z0-9+\-._/])[A-Za-z0-9+\-._]+@[A-Za-z0-9\-_]+(?:\.[A-Za-z0-9\-_]+)+", re.IGNORECASE)
+_URL_TRAILING = "!\"')*,.:;<?_~]"
+_ENTITY_END = re.compile(r"&[A-Za-z0-9]+;$")
 _PUNCTUATION_END = ".,;:!?。，；：！？"
 
 
@@ -77,38 +82,32 @@ def parse_document(text: str, path: str | None = None) -> ParsedDocument:
     return doc
 
 
+def markdown_view(text: str) -> str:
+    """The page as plain Markdown: shortcodes masked as the parser sees them, front matter
+    kept (what markdownlint is given when comparing results)."""
+    doc = parse_document(text)
+    shortcodes, blocks = hugo.find_shortcodes(text, doc.front_matter.end_offset, doc.line_starts)
+    return hugo.mask(text, shortcodes, blocks)
+
+
 def anchor_of(text: str) -> str:
     """GitHub's fragment id for a heading text (as markdownlint MD051 computes it)."""
     return _ANCHOR_DROP.sub("", text.lower()).replace(" ", "-")
 
 
 def count_table_cells(line: str) -> int:
-    """Cells in a table row as written: pipes outside code spans and escapes separate cells;
-    a leading and a trailing pipe do not."""
+    """Cells in a table row as written (GFM): unescaped pipes separate cells, even inside
+    code spans; a leading and a trailing pipe do not."""
     body = line.strip()
     if not body:
         return 0
-    separators = 0
-    first_pipe = last_pipe = -1
-    code_ticks = 0
-    for match in _TABLE_CELL_SPLIT.finditer(body):
-        token = match.group()
-        if token[0] == "`":
-            if code_ticks == 0:
-                code_ticks = len(token)
-            elif code_ticks == len(token):
-                code_ticks = 0
-        elif token == "|" and not code_ticks:
-            separators += 1
-            if first_pipe < 0:
-                first_pipe = match.start()
-            last_pipe = match.start()
-    cells = separators + 1
-    if first_pipe == 0:
+    pipes = [match.start() for match in _TABLE_PIPE.finditer(body)]
+    cells = len(pipes) + 1
+    if pipes and pipes[0] == 0:
         cells -= 1
-    if last_pipe == len(body) - 1 and separators and not (first_pipe == 0 and separators == 1 and len(body) == 1):
+    if pipes and pipes[-1] == len(body) - 1 and len(body) > 1:
         cells -= 1
-    return max(cells, 0)
+    return max(cells, 1)
 
 
 def _blank(source: str) -> str:
@@ -175,6 +174,7 @@ class _Walker:
         table: Table | None = None
         paragraph: _Paragraph | None = None     # open top-level paragraph (MD036 candidates)
         containers = 0                          # open lists, quotes, footnotes
+        blocks = 0                              # open blocks of any kind
         inline_depth = 0                        # open emphasis/links inside a paragraph
         run_start = run_end = -1                # contiguous plain text, scanned for bare URLs
         for event, span in pyromark.events_with_range(self.masked, options=_OPTIONS):
@@ -209,6 +209,10 @@ class _Walker:
                 run_start = run_end = -1
             if kind == "Start":
                 block, attrs = (next(iter(value.items())) if type(value) is dict else (value, None))
+                if block not in _INLINE_CONTAINERS:
+                    if blocks == 0 and doc.first_block is None:
+                        self._first_block(block, attrs, start, end)
+                    blocks += 1
                 if block in _LEAF_BLOCKS:
                     self._cover(start, end)
                 if block == "Heading":
@@ -240,6 +244,8 @@ class _Walker:
                     containers += 1
             elif kind == "End":
                 block = next(iter(value)) if type(value) is dict else value
+                if block not in _INLINE_CONTAINERS:
+                    blocks -= 1
                 if block == "Heading" and heading is not None:
                     self._finish_heading(heading, text_parts or [])
                     heading = None
@@ -262,6 +268,8 @@ class _Walker:
                     containers -= 1
             elif kind == "Html":
                 self._cover(start, end, prose=False)
+            elif kind == "Rule" and blocks == 0 and doc.first_block is None:
+                doc.first_block = ("other", position(start)[0])
             elif paragraph is not None and kind != "InlineHtml":
                 paragraph.child(inline_depth, kind == "SoftBreak", False)
         self._flush_text_run(run_start, run_end)
@@ -272,6 +280,20 @@ class _Walker:
         doc.code_spans = self.code_spans
         doc.bare_urls = self.bare_urls
         doc.emphasis_paragraphs = self.emphasis_paragraphs
+
+    def _first_block(self, block: str, attrs: dict | None, start: int, end: int) -> None:
+        """Record the first top-level block that is not an HTML comment (MD025/MD041)."""
+        line = self.doc.position(start)[0]
+        if block == "Heading":
+            self.doc.first_block = (f"h{_HEADING_LEVELS[attrs['level']]}", line)
+        elif block == "HtmlBlock":
+            source = self.masked[start:end].strip()
+            if _is_comment(source):
+                return
+            tag = _HTML_HEADING.match(source)
+            self.doc.first_block = (f"h{tag.group(1)}" if tag else "other", line)
+        else:
+            self.doc.first_block = ("other", line)
 
     def _cover(self, start: int, end: int, prose: bool = True) -> None:
         doc = self.doc
@@ -387,7 +409,12 @@ class _Walker:
             return
         for match in _BARE_URL.finditer(source):
             url = _trim_url(match.group())
-            if url.startswith("www.") and url.count(".") < 2 or "." not in url.split("@")[-1]:
+            domain = match.group("protocol") or match.group("www")
+            if domain is not None:
+                segments = domain.rstrip("._").split(".")
+                if not segments[0] or "_" in segments[-1] or (len(segments) > 1 and "_" in segments[-2]):
+                    continue
+            elif not url[-1:].isalpha():
                 continue
             self.bare_urls.append((start + match.start(), start + match.start() + len(url), url))
 
@@ -398,8 +425,8 @@ class _Walker:
         start, end, marker = paragraph.emphasis
         doc = self.doc
         text = doc.text[start + marker:end - marker]
-        if not text or "\n" in text:
-            return
+        if not text or "\n" in text or ("[" in text and "]" in text):
+            return   # a bracketed label makes the emphasis more than plain text for markdownlint
         line, column = doc.position(start + marker)
         self.emphasis_paragraphs.append((line, column, text))
 
@@ -419,6 +446,14 @@ class _Walker:
                 start = doc.line_starts[index]
                 doc.reference_definitions.append(ReferenceDefinition(
                     label=match.group(1), url=url, line=index + 1, start=start, end=start + len(line)))
+
+
+def _is_comment(source: str) -> bool:
+    """markdownlint's test for an HTML block that is only a comment."""
+    if not (source.startswith("<!--") and source.endswith("-->")):
+        return False
+    inner = source[4:-3]
+    return not inner.startswith(">") and not inner.startswith("->") and not inner.endswith("-")
 
 
 class _Paragraph:
@@ -451,12 +486,14 @@ def _trim_url(url: str) -> str:
     """GFM's end-of-autolink rules: drop trailing punctuation and unbalanced `)`."""
     while url:
         last = url[-1]
-        if last in _URL_TRAILING:
-            url = url[:-1]
-        elif last == ")" and url.count(")") > url.count("("):
-            url = url[:-1]
-        elif last == ";" and re.search(r"&[A-Za-z0-9]+;$", url):
+        if last == ";" and _ENTITY_END.search(url):
             url = url[:url.rfind("&")]
+        elif last == ")":
+            if url.count(")") <= url.count("("):
+                break
+            url = url[:-1]
+        elif last in _URL_TRAILING:
+            url = url[:-1]
         else:
             break
     return url

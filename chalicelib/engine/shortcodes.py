@@ -111,10 +111,6 @@ def _fence(source: str, head: str) -> str:
 
 
 def _comment(source: str) -> str:
-    """`<!--   -->` of the source's length, keeping its line breaks; when it spans lines the
-    `-->` starts the last line, so no line of it reads as indented code."""
-    blank = "".join(char if char in "\r\n" else " " for char in source[4:])
-    last_line = blank.rfind("\n") + 1
-    if last_line and len(blank) - last_line >= 3:
-        return "<!--" + blank[:last_line] + "-->" + blank[last_line + 3:]
-    return "<!--" + blank[:-3] + "-->"
+    """`<!--...-->` of the source's length, keeping its line breaks. Dots, not spaces, fill
+    it so no line of it is blank or ends in spaces."""
+    return "<!--" + "".join(char if char in "\r\n" else "." for char in source[4:-3]) + "-->"

@@ -1,22 +1,80 @@
-"""Interim entry point, replaced by the full engine (issue 3): keeps the contract
-`validate_document(text, *, path, family, profile) -> Report` so callers can be built."""
+"""The one validation pipeline: parse once, pick the family, run the enabled rules of every
+category, drop suppressed issues, sort, report. Every entry point (CLI, operations,
+workflows) calls `validate_document`."""
 from __future__ import annotations
 
 import hashlib
+from time import perf_counter
+from typing import Any
 
 from chalicelib.engine.model import Issue, Report
+from chalicelib.engine.parse import parse_document
+from chalicelib.engine.rules.code import SECRETS_MEMO, mask_secrets
+from chalicelib.engine.rules.registry import CheckContext
+from chalicelib.engine.ruleset import Ruleset, load_ruleset
+from chalicelib.engine.suppressions import apply_suppressions
+from chalicelib.engine.truth import select_family
+
+RULE_FAILED = "could not be checked"
 
 
 def validate_document(text: str, *, path: str | None = None, family: str | None = None,
-                      profile: str | None = None) -> Report:
+                      profile: str | None = None, ruleset: Ruleset | None = None,
+                      memo: dict[str, Any] | None = None) -> Report:
+    """Validate one page. `memo` seeds the rules' shared per-document data (e.g. the docs
+    set relative links resolve against). Raises ValueError (UnknownFamilyError) for an
+    unknown explicit family or profile; never for the page's content."""
+    ruleset = ruleset or load_ruleset()
+    started = perf_counter()
+    doc = parse_document(text, path)
+    parsed = perf_counter()
+    selected = select_family(doc, family or ruleset.project_family, ruleset.truth)
+    settings = ruleset.settings(profile, selected)
+    context = CheckContext(doc=doc, family=selected, profile=settings.profile, truth=ruleset.truth,
+                           memo=dict(memo) if memo else {})
     issues: list[Issue] = []
-    if not text.startswith("---"):
-        issues.append(Issue(rule="FM001", alias="frontmatter-required", category="frontmatter",
-                            severity="error", message="Front matter is missing", line=1))
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line != line.rstrip(" "):
-            issues.append(Issue(rule="MD009", alias="no-trailing-spaces", category="markdown",
-                                severity="warning", message="Trailing spaces", line=number,
-                                column=len(line.rstrip(" ")) + 1))
-    return Report(path=path, family=family, profile=profile or "default", ruleset_version="interim",
-                  content_sha256=hashlib.sha256(text.encode()).hexdigest(), issues=issues)
+    timings = {"parse": (parsed - started) * 1000}
+    category_started = perf_counter()
+    category = None
+    for setting in settings.rules:
+        meta = setting.rule.meta
+        if meta.category != category:
+            now = perf_counter()
+            if category is not None:
+                timings[category] = timings.get(category, 0.0) + (now - category_started) * 1000
+            category, category_started = meta.category, now
+        try:
+            for finding in setting.rule.check(context, setting.params):
+                issues.append(Issue(
+                    rule=meta.id, alias=meta.alias, category=meta.category, severity=setting.severity,
+                    message=finding.message, line=finding.line, column=finding.column,
+                    end_line=finding.end_line, end_column=finding.end_column, context=finding.context,
+                    suggestion=finding.suggestion, fix=finding.fix, confidence=finding.confidence,
+                    source=meta.source))
+        except Exception as error:  # noqa: BLE001 - one failing rule must not lose the report
+            issues.append(Issue(rule=meta.id, alias=meta.alias, category=meta.category, severity="warning",
+                                message=f"{RULE_FAILED}: {type(error).__name__}", line=1, source=meta.source))
+    if category is not None:
+        timings[category] = timings.get(category, 0.0) + (perf_counter() - category_started) * 1000
+    issues = apply_suppressions(doc, issues)
+    secrets = context.memo.get(SECRETS_MEMO)
+    if secrets:
+        _mask_secrets(issues, secrets)
+    issues.sort(key=_issue_order)
+    timings["total"] = (perf_counter() - started) * 1000
+    return Report(path=path, family=selected, profile=settings.profile, ruleset_version=ruleset.version,
+                  content_sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+                  issues=issues, detections=list(context.memo.get("detections", ())), timings_ms=timings)
+
+
+def _mask_secrets(issues: list[Issue], secrets: set[str]) -> None:
+    """No secret value found in the page's code appears in any issue's text."""
+    for issue in issues:
+        issue.message = mask_secrets(issue.message, secrets)
+        issue.context = mask_secrets(issue.context, secrets)
+        if issue.suggestion:
+            issue.suggestion = mask_secrets(issue.suggestion, secrets)
+
+
+def _issue_order(issue: Issue) -> tuple[int, int, str]:
+    return issue.line, issue.column, issue.rule

@@ -1,5 +1,5 @@
 """parse_document: one pass from page text to the structures rules read, with exact positions."""
-from chalicelib.engine.parse import anchor_of, count_table_cells, parse_document
+from chalicelib.engine.parse import anchor_of, count_table_cells, markdown_view, parse_document
 
 PAGE = """---
 title: Working with “tables”
@@ -59,6 +59,17 @@ def test_prose_mask_excludes_front_matter_code_and_shortcode_only_lines():
     doc = parse_document(PAGE)
     not_prose = [number for number in range(1, len(doc.lines) + 1) if not doc.is_prose_line(number)]
     assert not_prose == [1, 2, 3, 4, 10, 11, 12, 14, 16, 18]
+
+
+def test_markdown_view_masks_shortcodes_without_moving_anything():
+    view = markdown_view(PAGE)
+    assert len(view) == len(PAGE) and view.count("\n") == PAGE.count("\n")
+    assert "{{" not in view and view.startswith("---\ntitle:")
+
+
+def test_first_block_skips_html_comments():
+    assert parse_document("<!-- note -->\n\n## Intro\n").first_block == ("h2", 3)
+    assert parse_document("Text first.\n\n# Title\n").first_block == ("other", 1)
 
 
 def test_inline_shortcode_is_not_text_of_the_container_line():
@@ -128,12 +139,13 @@ def test_yaml_bomb_is_refused_not_expanded():
 def test_table_cells_are_counted_as_written():
     doc = parse_document("| a | b |\n|---|---|\n| 1 | 2 | 3 |\n| `x|y` | z |\n")
     [table] = doc.tables
-    assert table.header_cells == 2 and table.row_cells == [(3, 3), (4, 2)]
+    assert table.header_cells == 2 and table.row_cells == [(3, 3), (4, 3)]
 
 
-def test_count_table_cells_ignores_escaped_pipes_and_outer_pipes():
+def test_count_table_cells_ignores_escaped_and_outer_pipes_but_not_pipes_in_code():
     assert count_table_cells(r"a \| b | c") == 2
     assert count_table_cells("| a |") == 1
+    assert count_table_cells("| `a|b` |") == 2
 
 
 def test_reference_definitions_are_found_outside_blocks():

@@ -1,0 +1,474 @@
+"""Markdown rules with markdownlint's ids, aliases, params and semantics (markdownlint 0.40),
+so a page gets the same (rule, line) results here as from markdownlint-cli2, plus an
+unclosed-fence rule markdownlint does not have. Rules read the parsed document (headings,
+links, code blocks, tables, lines) and never re-parse.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping
+from urllib.parse import quote
+
+from chalicelib.engine.document import CodeBlock, Heading, ParsedDocument
+from chalicelib.engine.model import TextEdit
+from chalicelib.engine.parse import anchor_of
+from chalicelib.engine.rules.code import detect_language
+from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+
+_JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+                 "\u2028\u2029\u202f\u205f\u3000\ufeff"
+_DEFAULT_TITLE = r'^\s*"?title"?\s*[:=]'
+_ALL_PUNCTUATION = ".,;:!?。，；：！？"
+_ATX_OPEN = re.compile(r"[ \t>]*(#{1,6})")
+_FULL_REFERENCE = re.compile(r"(?<![\\\]])\[((?:[^\[\]\\]|\\.)*)\]\[((?:[^\[\]\\]|\\.)*)\](?![(:\[])")
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ALT = re.compile(r"\salt\s*=", re.IGNORECASE)
+_ARIA_HIDDEN = re.compile(r"""\saria-hidden\s*=\s*["']?true""", re.IGNORECASE)
+_HTML_ID = re.compile(r"""<[A-Za-z][^>]*?\s(?:id|name)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_CUSTOM_ANCHOR = re.compile(r"\{(#[a-z\d]+(?:[-_][a-z\d]+)*)\}")
+_LINE_FRAGMENT = re.compile(r"^#(?:L\d+(?:C\d+)?-L\d+(?:C\d+)?|L\d+)$")
+_URI_SAFE = "-_.!~*'()"
+
+
+def _code_lines(ctx: CheckContext, inner_fences: bool) -> set[int]:
+    """Lines of code blocks: fence/highlight interiors only (MD009) or whole blocks (MD012)."""
+    key = "md.code_lines.inner" if inner_fences else "md.code_lines.whole"
+    lines = ctx.memo.get(key)
+    if lines is None:
+        lines = set()
+        for block in ctx.doc.code_blocks:
+            if block.kind == "indented" or not inner_fences:
+                lines.update(range(block.start_line, block.end_line + 1))
+            else:
+                lines.update(range(block.start_line + 1, block.end_line))
+        ctx.memo[key] = lines
+    return lines
+
+
+def _front_matter_has_title(doc: ParsedDocument, pattern: Any) -> bool:
+    """markdownlint's test: some front matter line matches `front_matter_title` (empty: ignore)."""
+    if not doc.front_matter.present or pattern == "":
+        return False
+    matcher = re.compile(pattern or _DEFAULT_TITLE, re.IGNORECASE)
+    last = doc.front_matter.end_line or len(doc.lines)
+    return any(matcher.search(line) for line in doc.lines[:last])
+
+
+def _body_lines(doc: ParsedDocument) -> range:
+    """Indexes of the lines markdownlint lints: after the front matter and the blank lines
+    its front matter pattern swallows."""
+    first = doc.front_matter.end_line if doc.front_matter.present and doc.front_matter.end_line else 0
+    if first:
+        lines = doc.lines
+        while first < len(lines) - 1 and not lines[first].strip(_JS_WHITESPACE):
+            first += 1
+    return range(first, len(doc.lines))
+
+
+def _line_edit(doc: ParsedDocument, line: int) -> TextEdit:
+    """Delete a whole line with its line break."""
+    start = doc.line_starts[line - 1]
+    end = doc.line_starts[line] if line < len(doc.line_starts) else len(doc.text)
+    return TextEdit(start, end, "")
+
+
+def _heading_source(doc: ParsedDocument, heading: Heading) -> str:
+    """The heading's content as written (markdownlint compares this, markup included)."""
+    if heading.style == "atx":
+        line = doc.lines[heading.line - 1]
+        match = _ATX_OPEN.match(line)
+        content = line[match.end():] if match else line
+        content = content.strip(" \t")
+        stripped = content.rstrip("#")
+        if stripped != content and (not stripped or stripped[-1] in " \t"):
+            content = stripped
+        return content.strip(" \t")
+    return " ".join(doc.lines[index].strip(" \t>") for index in range(heading.line - 1, heading.end_line))
+
+
+@rule("MD001", "heading-increment", "markdown", "warning",
+      "Heading levels should only increment by one level at a time",
+      good="# Title\n\n## Section\n\n### Detail\n", bad="# Title\n\n### Detail\n", fixable=True,
+      front_matter_title=_DEFAULT_TITLE)
+def heading_increment(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    doc = ctx.doc
+    previous = 1 if _front_matter_has_title(doc, params["front_matter_title"]) else 7
+    for heading in doc.headings:
+        if heading.level > previous + 1:
+            expected = previous + 1
+            yield Finding(f"Heading levels should only increment by one level at a time "
+                          f"[Expected: h{expected}; Actual: h{heading.level}]", heading.line,
+                          context=doc.lines[heading.line - 1].strip(), fix=_relevel(doc, heading, expected))
+        previous = heading.level
+
+
+def _relevel(doc: ParsedDocument, heading: Heading, level: int) -> tuple[TextEdit, ...] | None:
+    if heading.style != "atx":
+        return None
+    line = doc.lines[heading.line - 1]
+    match = _ATX_OPEN.match(line)
+    if not match:
+        return None
+    start = doc.line_starts[heading.line - 1] + match.start(1)
+    return (TextEdit(start, start + len(match.group(1)), "#" * level),)
+
+
+@rule("MD009", "no-trailing-spaces", "markdown", "warning", "Trailing spaces",
+      good="A line.\nA hard break  \nnext line\n", bad="A line with trailing spaces   \n", fixable=True,
+      br_spaces=2, code_blocks=False)
+def no_trailing_spaces(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    doc = ctx.doc
+    br_spaces = int(params["br_spaces"])
+    expected = 0 if br_spaces < 2 else br_spaces
+    code_lines = set() if params["code_blocks"] else _code_lines(ctx, inner_fences=True)
+    lines = doc.lines
+    for index in _body_lines(doc):
+        line = lines[index]
+        if not line or line[-1] not in _JS_WHITESPACE:
+            continue
+        trimmed = len(line.rstrip(_JS_WHITESPACE))
+        trailing = len(line) - trimmed
+        if trailing == expected or index + 1 in code_lines:
+            continue
+        start = doc.line_starts[index] + trimmed
+        yield Finding(f"Trailing spaces [Expected: {'0 or ' if expected else ''}{expected}; Actual: {trailing}]",
+                      index + 1, trimmed + 1, end_line=index + 1, end_column=len(line),
+                      fix=(TextEdit(start, start + trailing, ""),))
+
+
+@rule("MD012", "no-multiple-blanks", "markdown", "warning", "Multiple consecutive blank lines",
+      good="Para one.\n\nPara two.\n", bad="Para one.\n\n\nPara two.\n", fixable=True, maximum=1)
+def no_multiple_blanks(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    doc = ctx.doc
+    maximum = int(params["maximum"] or 1)
+    code_lines = _code_lines(ctx, inner_fences=False)
+    count = 0
+    lines = doc.lines
+    for index in _body_lines(doc):
+        line = lines[index]
+        count = 0 if (line.strip(_JS_WHITESPACE) or index + 1 in code_lines) else count + 1
+        if count > maximum:
+            yield Finding(f"Multiple consecutive blank lines [Expected: {maximum}; Actual: {count}]",
+                          index + 1, fix=(_line_edit(doc, index + 1),))
+
+
+@rule("MD024", "no-duplicate-heading", "markdown", "warning", "Multiple headings with the same content",
+      good="# Title\n\n## Install\n\n## Use\n", bad="# Title\n\n## Install\n\n## Install\n",
+      siblings_only=False)
+def no_duplicate_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    doc = ctx.doc
+    siblings_only = bool(params["siblings_only"])
+    known: list[set[str]] = [set() for _ in range(8)]
+    last_level = 1
+    for heading in doc.headings:
+        text = _heading_source(doc, heading)
+        bucket = known[1]
+        if siblings_only:
+            while last_level < heading.level:
+                last_level += 1
+                known[last_level] = set()
+            while last_level > heading.level:
+                known[last_level] = set()
+                last_level -= 1
+            bucket = known[heading.level]
+        if text in bucket:
+            yield Finding(f"Multiple headings with the same content [Context: \"{text}\"]", heading.line,
+                          context=text)
+        else:
+            bucket.add(text)
+
+
+@rule("MD025", "single-title", "markdown", "warning", "Multiple top-level headings in the same document",
+      good="# Title\n\n## Part\n", bad="# Title\n\n# Another title\n", level=1,
+      front_matter_title=_DEFAULT_TITLE)
+def single_title(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    doc = ctx.doc
+    level = int(params["level"] or 1)
+    matching = [heading for heading in doc.headings if heading.level == level]
+    if not matching:
+        return
+    has_title = _front_matter_has_title(doc, params["front_matter_title"])
+    if not has_title:
+        first = doc.first_block
+        if first is None or first[1] != matching[0].line:
+            return
+    for heading in matching[0 if has_title else 1:]:
+        text = _heading_source(doc, heading)
+        yield Finding(f"Multiple top-level headings in the same document [Context: \"{text}\"]",
+                      heading.line, context=text)
+
+
+@rule("MD034", "no-bare-urls", "markdown", "warning", "Bare URL used",
+      good="See <https://example.com>.\n", bad="See https://example.com.\n", fixable=True)
+def no_bare_urls(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    doc = ctx.doc
+    for start, end, url in doc.bare_urls:
+        line, column = doc.position(start)
+        yield Finding(f"Bare URL used [Context: \"{url}\"]", line, column, end_line=line,
+                      end_column=column + len(url) - 1, context=url, fix=(TextEdit(start, end, f"<{url}>"),))
+
+
+@rule("MD036", "no-emphasis-as-heading", "markdown", "warning", "Emphasis used instead of a heading",
+      good="## Note\n\nText.\n", bad="**Note**\n\nText.\n", punctuation=_ALL_PUNCTUATION)
+def no_emphasis_as_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    punctuation = str(params["punctuation"])
+    for line, _column, text in ctx.doc.emphasis_paragraphs:
+        if punctuation and text[-1] in punctuation:
+            continue
+        yield Finding(f"Emphasis used instead of a heading [Context: \"{text}\"]", line, context=text)
+
+
+@rule("MD040", "fenced-code-language", "markdown", "warning", "Fenced code blocks should have a language specified",
+      good="```java\nint x = 1;\n```\n", bad="```\nint x = 1;\n```\n", fixable=True,
+      allowed_languages=(), language_only=False)
+def fenced_code_language(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    doc = ctx.doc
+    allowed = list(params["allowed_languages"] or ())
+    for block in doc.code_blocks:
+        if block.kind != "fence":
+            continue
+        info = block.info.strip()
+        opening = doc.lines[block.start_line - 1].strip()
+        if not info:
+            yield Finding("Fenced code blocks should have a language specified", block.start_line,
+                          context=opening, fix=_language_fix(block))
+        elif allowed and info.split()[0] not in allowed:
+            yield Finding(f"Fenced code blocks should have a language specified [\"{info}\" is not allowed]",
+                          block.start_line, context=opening)
+        if params["language_only"] and len(info.split()) > 1:
+            yield Finding(f"Info string contains more than language: \"{opening}\"", block.start_line,
+                          context=opening)
+
+
+def _language_fix(block: CodeBlock) -> tuple[TextEdit, ...] | None:
+    """Insert the language the code reads as, when it reads as one."""
+    language = detect_language(block.content)[0]
+    if language is None or block.label_start is None:
+        return None
+    return (TextEdit(block.label_start, block.label_start, language),)
+
+
+@rule("MD041", "first-line-heading", "markdown", "warning", "First line in a file should be a top-level heading",
+      good="# Title\n\nText.\n", bad="Text before any heading.\n\n# Title\n", level=1,
+      front_matter_title=_DEFAULT_TITLE, allow_preamble=False)
+def first_line_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    doc = ctx.doc
+    if _front_matter_has_title(doc, params["front_matter_title"]):
+        return
+    level = int(params["level"] or 1)
+    if doc.first_block is None:
+        return
+    kind, line = doc.first_block
+    if kind == f"h{level}" or (kind == "other" and params["allow_preamble"]):
+        return
+    yield Finding("First line in a file should be a top-level heading", line, context=doc.lines[line - 1])
+
+
+def _definitions(doc: ParsedDocument) -> dict[str, str]:
+    """Normalised label -> destination of the first definition of each label."""
+    found: dict[str, str] = {}
+    for definition in doc.reference_definitions:
+        found.setdefault(_normalise_label(definition.label), definition.url)
+    return found
+
+
+def _normalise_label(label: str) -> str:
+    return " ".join(label.lower().split())
+
+
+@rule("MD042", "no-empty-links", "markdown", "warning", "No empty links",
+      good="[docs](https://docs.example)\n", bad="[docs]()\n")
+def no_empty_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    doc = ctx.doc
+    definitions = None
+    for link in doc.links:
+        if link.is_image or link.kind == "autolink":
+            continue
+        if link.kind == "inline":
+            empty = link.url.strip() in ("", "#")
+        else:
+            if definitions is None:
+                definitions = _definitions(doc)
+            empty = definitions.get(_normalise_label(link.label or link.text)) == "#"
+        if empty:
+            source = doc.text[link.start:link.end]
+            yield Finding(f"No empty links [Context: \"{source}\"]", link.line, link.column, context=source)
+
+
+@rule("MD045", "no-alt-text", "markdown", "warning", "Images should have alternate text (alt text)",
+      good="![Save dialog](save.png)\n", bad="![](save.png)\n")
+def no_alt_text(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    doc = ctx.doc
+    for link in doc.links:
+        if link.is_image and doc.text[link.start + 2:link.start + 3] == "]":
+            yield Finding("Images should have alternate text (alt text)", link.line, link.column)
+    if "<img" not in doc.text and "<IMG" not in doc.text:
+        return
+    code_lines = _code_lines(ctx, inner_fences=False)
+    for index in _body_lines(doc):
+        line = doc.lines[index]
+        if "<" not in line or index + 1 in code_lines:
+            continue
+        for match in _IMG_TAG.finditer(line):
+            tag = match.group()
+            if not _ALT.search(tag) and not _ARIA_HIDDEN.search(tag) and not _in_code_span(doc, index, match.start()):
+                yield Finding("Images should have alternate text (alt text)", index + 1, match.start() + 1)
+
+
+def _in_code_span(doc: ParsedDocument, line_index: int, column_index: int) -> bool:
+    offset = doc.line_starts[line_index] + column_index
+    return any(start <= offset < end for start, end in doc.code_spans)
+
+
+@rule("MD051", "link-fragments", "markdown", "warning", "Link fragments should be valid",
+      good="# Install\n\nSee [install](#install).\n", bad="# Install\n\nSee [setup](#setup).\n", fixable=True,
+      ignore_case=False, ignored_pattern="")
+def link_fragments(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    doc = ctx.doc
+    targets = [link for link in doc.links if not link.is_image and link.kind == "inline"
+               and link.url.startswith("#") and len(link.url) > 1]
+    definition_targets = [definition for definition in doc.reference_definitions
+                          if definition.url.startswith("#") and len(definition.url) > 1]
+    if not targets and not definition_targets:
+        return
+    fragments = _fragments(ctx)
+    ignored = re.compile(params["ignored_pattern"] or "^$")
+    lowered = {fragment.lower(): fragment for fragment in reversed(list(fragments))}
+    checks = [(link.url, link.line, link.column, link.url_start, doc.text[link.start:link.end]) for link in targets]
+    checks += [(definition.url, definition.line, 1, None, doc.lines[definition.line - 1])
+               for definition in definition_targets]
+    for url, line, column, url_start, context in sorted(checks, key=lambda check: (check[1], check[2])):
+        encoded = "#" + quote(url[1:], safe=_URI_SAFE)
+        if encoded in fragments or _LINE_FRAGMENT.match(encoded) or ignored.search(url[1:]):
+            continue
+        mixed = lowered.get(url.lower())
+        if mixed is not None:
+            if params["ignore_case"] or mixed == url:
+                continue
+            fix = (TextEdit(url_start, url_start + len(url), mixed),) if url_start is not None \
+                and doc.text[url_start:url_start + len(url)] == url else None
+            yield Finding(f"Link fragments should be valid [Expected: {mixed}; Actual: {url}]", line, column,
+                          context=context, fix=fix)
+        else:
+            yield Finding(f"Link fragments should be valid [Context: \"{context}\"]", line, column,
+                          context=context)
+
+
+def _fragments(ctx: CheckContext) -> dict[str, int]:
+    """Every fragment the page defines: heading ids (with -1, -2 for repeats), custom
+    `{#id}` anchors and HTML id/name attributes (markdownlint MD051's set)."""
+    doc = ctx.doc
+    fragments: dict[str, int] = {"#top": 0}
+    for heading in doc.headings:
+        source = _heading_source(doc, heading)
+        text = heading.text
+        brace = source.rfind("{")
+        if source.endswith("}") and brace >= 0:
+            text = f"{text} {source[brace:]}"
+        fragment = "#" + quote(anchor_of(text), safe=_URI_SAFE)
+        if fragment != "#":
+            count = fragments.get(fragment, 0)
+            if count:
+                fragments[f"{fragment}-{count}"] = 0
+            fragments[fragment] = count + 1
+            for match in _CUSTOM_ANCHOR.finditer(source):
+                fragments.setdefault(match.group(1), 1)
+    for index in _body_lines(doc):
+        line = doc.lines[index]
+        if "<" in line and ("id" in line or "name" in line):
+            if index + 1 not in _code_lines(ctx, inner_fences=False):
+                for match in _HTML_ID.finditer(line):
+                    fragments.setdefault(f"#{match.group(1)}", 0)
+    return fragments
+
+
+@rule("MD052", "reference-links-images", "markdown", "warning",
+      "Reference links and images should use a label that is defined",
+      good="See [the guide][guide].\n\n[guide]: https://docs.example/guide\n",
+      bad="See [the guide][guide].\n", shortcut_syntax=False, ignored_labels=("x",))
+def reference_links_images(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    doc = ctx.doc
+    if "][" not in doc.text:
+        return
+    definitions = _definitions(doc)
+    ignored = set(params["ignored_labels"] or ())
+    for index in _body_lines(doc):
+        line = doc.lines[index]
+        if "][" not in line or not doc.prose_line_mask[index]:
+            continue
+        for match in _FULL_REFERENCE.finditer(line):
+            label = _normalise_label(match.group(2) or match.group(1))
+            if not label or label in definitions or label in ignored or _in_code_span(doc, index, match.start()):
+                continue
+            start = match.start()
+            if start and line[start - 1] == "!":
+                start -= 1
+            context = line[start:match.end()]
+            yield Finding(f"Missing link or image reference definition: \"{label}\"", index + 1, start + 1,
+                          end_line=index + 1, end_column=match.end(), context=context)
+
+
+@rule("MD053", "link-image-reference-definitions", "markdown", "warning",
+      "Link and image reference definitions should be needed",
+      good="See [the guide][guide].\n\n[guide]: https://docs.example/guide\n",
+      bad="See the guide.\n\n[guide]: https://docs.example/guide\n", fixable=True, ignored_definitions=("//",))
+def link_image_reference_definitions(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    doc = ctx.doc
+    if not doc.reference_definitions:
+        return
+    ignored = set(params["ignored_definitions"] or ())
+    used = {_normalise_label(link.label) for link in doc.links if link.label}
+    seen: set[str] = set()
+    for definition in doc.reference_definitions:
+        label = _normalise_label(definition.label)
+        line = doc.lines[definition.line - 1]
+        fix = (_line_edit(doc, definition.line),)
+        if label in seen:
+            if label not in ignored:
+                yield Finding(f"Duplicate link or image reference definition: \"{label}\"", definition.line,
+                              context=line, fix=fix)
+            continue
+        seen.add(label)
+        if label not in ignored and label not in used:
+            yield Finding(f"Unused link or image reference definition: \"{label}\"", definition.line,
+                          context=line, fix=fix)
+
+
+@rule("MD056", "table-column-count", "markdown", "warning", "Table column count",
+      good="| a | b |\n|---|---|\n| 1 | 2 |\n", bad="| a | b |\n|---|---|\n| 1 | 2 | 3 |\n")
+def table_column_count(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    doc = ctx.doc
+    for table in doc.tables:
+        expected = table.header_cells
+        for line, actual in table.row_cells:
+            if actual == expected or not doc.prose_line_mask[line - 1]:
+                continue
+            detail = "Too few cells, row will be missing data" if actual < expected \
+                else "Too many cells, extra data will be missing"
+            yield Finding(f"Table column count [Expected: {expected}; Actual: {actual}; {detail}]", line)
+
+
+@rule("MDX001", "unclosed-code-fence", "markdown", "error",
+      "Code fences and highlight shortcodes must be closed",
+      good="```java\nint x = 1;\n```\n", bad="```java\nint x = 1;\n", fixable=True)
+def unclosed_code_fence(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    doc = ctx.doc
+    for block in doc.code_blocks:
+        if block.closed or block.kind == "indented":
+            continue
+        opening = doc.lines[block.start_line - 1].strip()
+        closing = "{{< /highlight >}}" if block.kind == "highlight" else _closing_fence(opening)
+        fix = None
+        if block.end_line >= len(doc.lines) - 1:
+            ending = "\r\n" if doc.text.endswith("\r\n") else "\n"
+            insert = closing + ending if doc.text.endswith("\n") else ending + closing + ending
+            fix = (TextEdit(len(doc.text), len(doc.text), insert),)
+        what = "highlight shortcode" if block.kind == "highlight" else "code fence"
+        yield Finding(f"Unclosed {what} opened here; add {closing!r}", block.start_line, context=opening,
+                      suggestion=closing, fix=fix)
+
+
+def _closing_fence(opening: str) -> str:
+    stripped = opening.lstrip(" >-*+0123456789.)\t")
+    character = stripped[:1] if stripped[:1] in "`~" else "`"
+    return character * max(len(stripped) - len(stripped.lstrip(character)), 3)

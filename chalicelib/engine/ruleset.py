@@ -1,0 +1,288 @@
+"""The ruleset: every registered rule, the profiles and family overrides in `config/`,
+project overrides and the truth tables, resolved into per-rule settings, with a version
+hash that changes whenever any of them changes (it keys the result cache).
+
+Resolution for one rule, later steps winning: the rule's own metadata (severity, params)
+-> the profile (`config/profiles/<name>.yaml`) -> the family (`config/families/<family>.yaml`)
+-> the project (`.tbcv.yaml`, passed in as `overrides`). The profile used is the one asked
+for, else the project's, else the family's, else `default`.
+
+A profile or override file has this shape (every key optional):
+
+    description: what the profile is for
+    extends: default          # start from another profile's settings
+    categories: {seo: off}    # switch whole categories off (or back on)
+    levels: {info: off}       # re-level rules by their severity so far
+    rules:                    # by id or alias: a level, or a mapping of level and params
+      MD009: off
+      MD024: {level: warning, siblings_only: true}
+
+A family file may also name `profile:`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import yaml
+
+import chalicelib
+from chalicelib.engine import rules as _rules  # noqa: F401 - registers every rule
+from chalicelib.engine.model import CATEGORIES, SEVERITIES, Severity
+from chalicelib.engine.rules.registry import REGISTRY, Rule
+from chalicelib.engine.truth import TruthRegistry, load_truth_registry
+
+DEFAULT_PROFILE = "default"
+OFF = "off"
+_LEVELS = (*SEVERITIES, OFF)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def config_dir() -> Path:
+    """`TBCV_CONFIG_DIR`, else `config/` beside the `chalicelib` package (repo and Lambda zip)."""
+    configured = os.environ.get("TBCV_CONFIG_DIR")
+    if configured:
+        return Path(configured)
+    return Path(chalicelib.__file__).resolve().parent.parent / "config"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSetting:
+    """One enabled rule as a profile/family/project resolved it."""
+
+    rule: Rule
+    severity: Severity
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    profile: str
+    family: str | None
+    rules: tuple[RuleSetting, ...]
+
+
+@dataclass(slots=True)
+class _Layer:
+    """One configuration layer, normalised: categories/levels/rules -> 'off' or severity."""
+
+    categories: dict[str, bool] = field(default_factory=dict)
+    levels: dict[str, str] = field(default_factory=dict)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)   # id -> {level?, params}
+
+
+@dataclass
+class Ruleset:
+    version: str
+    profiles: dict[str, _Layer]
+    families: dict[str, _Layer]
+    family_profiles: dict[str, str]
+    project: _Layer
+    project_profile: str | None
+    project_family: str | None
+    truth: TruthRegistry
+    _cache: dict[tuple[str, str | None], Settings] = field(default_factory=dict, repr=False)
+
+    @property
+    def profile_names(self) -> list[str]:
+        return sorted(self.profiles)
+
+    def profile_for(self, profile: str | None, family: str | None) -> str:
+        name = profile or self.project_profile or self.family_profiles.get(family or "") or DEFAULT_PROFILE
+        if name not in self.profiles:
+            raise ValueError(f"unknown profile {name!r}; known profiles: {', '.join(self.profile_names)}")
+        return name
+
+    def settings(self, profile: str | None = None, family: str | None = None) -> Settings:
+        """The enabled rules with their severity and params for this profile and family."""
+        name = self.profile_for(profile, family)
+        key = (name, family)
+        cached = self._cache.get(key)
+        if cached is None:
+            layers = [self.profiles[name], self.families.get(family or "", _Layer()), self.project]
+            cached = Settings(name, family, tuple(_resolve(rule, layers) for rule in _ordered_rules()
+                                                  if _enabled(rule, layers)))
+            self._cache[key] = cached
+        return cached
+
+
+def load_ruleset(config_dir_path: Path | None = None, *, overrides: dict | None = None) -> Ruleset:
+    """The ruleset from `config_dir_path` (default: `config_dir()`) plus project overrides;
+    without overrides the default ruleset is loaded once per process."""
+    if config_dir_path is None and not overrides:
+        return _default_ruleset(str(config_dir()))
+    return _load(config_dir_path or config_dir(), overrides or {})
+
+
+@lru_cache(maxsize=4)
+def _default_ruleset(directory: str) -> Ruleset:
+    return _load(Path(directory), {})
+
+
+def _load(directory: Path, overrides: dict) -> Ruleset:
+    digest = hashlib.sha256()
+    for rule in _ordered_rules():
+        meta = rule.meta
+        digest.update(json.dumps([meta.id, meta.alias, meta.category, meta.severity, meta.description,
+                                  meta.good, meta.bad, meta.fixable, dict(meta.params), meta.source],
+                                 sort_keys=True, default=str).encode())
+    profile_data = _read_folder(directory / "profiles", digest)
+    family_data = _read_folder(directory / "families", digest)
+    if DEFAULT_PROFILE not in profile_data:
+        raise ValueError(f"profile {DEFAULT_PROFILE!r} is missing from {directory / 'profiles'}")
+    profiles = {name: _profile_layer(name, profile_data, ()) for name in profile_data}
+    families = {name: _layer(data, f"families/{name}.yaml") for name, data in family_data.items()}
+    family_profiles = {}
+    for name, data in family_data.items():
+        chosen = data.get("profile")
+        if chosen is not None:
+            if chosen not in profiles:
+                raise ValueError(f"families/{name}.yaml: unknown profile {chosen!r}; "
+                                 f"known profiles: {', '.join(sorted(profiles))}")
+            family_profiles[name] = chosen
+    if not isinstance(overrides, dict):
+        raise ValueError("project configuration must be a mapping")
+    project = _layer(overrides, "project configuration")
+    project_profile = overrides.get("profile")
+    if project_profile is not None and project_profile not in profiles:
+        raise ValueError(f"project configuration: unknown profile {project_profile!r}; "
+                         f"known profiles: {', '.join(sorted(profiles))}")
+    truth = load_truth_registry(directory)
+    digest.update(truth.fingerprint.encode())
+    digest.update(json.dumps(overrides, sort_keys=True, default=str).encode())
+    return Ruleset(version=digest.hexdigest()[:16], profiles=profiles, families=families,
+                   family_profiles=family_profiles, project=project, project_profile=project_profile,
+                   project_family=overrides.get("family"), truth=truth)
+
+
+def _ordered_rules() -> tuple[Rule, ...]:
+    """Every rule, grouped by category (in the model's order), then by id."""
+    return tuple(sorted(REGISTRY.values(), key=lambda rule: (CATEGORIES.index(rule.meta.category), rule.meta.id)))
+
+
+def _read_folder(folder: Path, digest: Any) -> dict[str, dict]:
+    """Every `*.yaml` in a folder as name -> mapping, hashed into the version."""
+    data: dict[str, dict] = {}
+    if not folder.is_dir():
+        return data
+    for path in sorted(folder.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        digest.update(path.name.encode() + b"\0" + text.encode())
+        try:
+            loaded = yaml.load(text, Loader=_LOADER) or {}  # noqa: S506 - a safe loader
+        except yaml.YAMLError as error:
+            raise ValueError(f"{folder.name}/{path.name}: not valid YAML: {error}") from error
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{folder.name}/{path.name}: must be a mapping")
+        data[path.stem] = loaded
+    return data
+
+
+def _profile_layer(name: str, profiles: dict[str, dict], seen: tuple[str, ...]) -> _Layer:
+    data = profiles[name]
+    parent = data.get("extends")
+    layer = _layer(data, f"profiles/{name}.yaml")
+    if parent is None:
+        return layer
+    if parent not in profiles or parent in seen:
+        raise ValueError(f"profiles/{name}.yaml: cannot extend {parent!r}")
+    base = _profile_layer(parent, profiles, (*seen, name))
+    merged = _Layer({**base.categories, **layer.categories}, {**base.levels, **layer.levels},
+                    {rule_id: dict(setting) for rule_id, setting in base.rules.items()})
+    for rule_id, setting in layer.rules.items():
+        _merge_rule(merged.rules, rule_id, setting)
+    return merged
+
+
+def _layer(data: dict, where: str) -> _Layer:
+    layer = _Layer()
+    for category, value in (data.get("categories") or {}).items():
+        if category not in CATEGORIES:
+            raise ValueError(f"{where}: unknown category {category!r}; known: {', '.join(CATEGORIES)}")
+        layer.categories[category] = _level(value, where, category) != OFF
+    for severity, value in (data.get("levels") or {}).items():
+        if severity not in SEVERITIES:
+            raise ValueError(f"{where}: 'levels' keys are severities ({', '.join(SEVERITIES)}), not {severity!r}")
+        layer.levels[severity] = _level(value, where, severity)
+    for key, value in (data.get("rules") or {}).items():
+        rule = _find_rule(str(key), where)
+        setting: dict[str, Any] = {"params": {}}
+        if isinstance(value, dict):
+            for name, item in value.items():
+                if name == "level":
+                    setting["level"] = _level(item, where, key)
+                elif name == "enabled":
+                    setting["level"] = rule.meta.severity if item else OFF
+                elif name in rule.meta.params:
+                    setting["params"][name] = item
+                else:
+                    known = ", ".join(sorted(rule.meta.params)) or "none"
+                    raise ValueError(f"{where}: rule {key} has no param {name!r}; params: {known}")
+        else:
+            setting["level"] = _level(value, where, key)
+        _merge_rule(layer.rules, rule.meta.id, setting)
+    return layer
+
+
+def _merge_rule(rules: dict[str, dict[str, Any]], rule_id: str, setting: dict[str, Any]) -> None:
+    current = rules.setdefault(rule_id, {"params": {}})
+    if "level" in setting:
+        current["level"] = setting["level"]
+    current["params"] = {**current["params"], **setting["params"]}
+
+
+def _level(value: Any, where: str, key: Any) -> str:
+    if value is False or value is None:    # YAML reads a bare `off` as false
+        return OFF
+    if value is True:
+        value = "on"
+    level = str(value).lower()
+    if level not in _LEVELS and level != "on":
+        raise ValueError(f"{where}: {key}: level must be one of {', '.join(_LEVELS)}, not {value!r}")
+    return level
+
+
+def _find_rule(key: str, where: str) -> Rule:
+    rule = REGISTRY.get(key.upper())
+    if rule is None:
+        rule = next((candidate for candidate in REGISTRY.values() if candidate.meta.alias == key), None)
+    if rule is None:
+        raise ValueError(f"{where}: unknown rule {key!r}")
+    return rule
+
+
+def _enabled(rule: Rule, layers: list[_Layer]) -> bool:
+    return _severity(rule, layers) != OFF
+
+
+def _severity(rule: Rule, layers: list[_Layer]) -> str:
+    """The rule's level after every layer; 'on' restores the default severity."""
+    level: str = rule.meta.severity
+    for layer in layers:
+        if layer.categories.get(rule.meta.category) is False:
+            level = OFF
+        elif layer.categories.get(rule.meta.category) is True and level == OFF:
+            level = rule.meta.severity
+        if level != OFF and level in layer.levels:
+            level = layer.levels[level]
+        setting = layer.rules.get(rule.meta.id)
+        if setting and "level" in setting:
+            level = setting["level"]
+        if level == "on":
+            level = rule.meta.severity
+    return level
+
+
+def _resolve(rule: Rule, layers: list[_Layer]) -> RuleSetting:
+    params = dict(rule.meta.params)
+    for layer in layers:
+        setting = layer.rules.get(rule.meta.id)
+        if setting:
+            params.update(setting["params"])
+    return RuleSetting(rule, _severity(rule, layers), MappingProxyType(params))  # type: ignore[arg-type]
