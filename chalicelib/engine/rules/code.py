@@ -295,6 +295,14 @@ _SECRET_PLACEHOLDER = re.compile(
     r"password\d*|passw0rd|pass|pwd|secret|token|key|api[_-]?key|test|qwerty|1234\d*|abc\d*)$")
 
 
+def _secret_kind(name: str) -> str:
+    name = name.lower()
+    for word, kind in (("pass", "password"), ("pwd", "password"), ("token", "token"), ("secret", "secret")):
+        if word in name:
+            return kind
+    return "key"
+
+
 def find_secrets(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of secret values in `text`; obvious placeholders are not secrets."""
     found = []
@@ -305,9 +313,10 @@ def find_secrets(text: str) -> list[tuple[int, int, str]]:
         for match in _SECRET_ASSIGNMENT.finditer(text):
             value = match.group(2)
             if not _SECRET_PLACEHOLDER.match(value):
-                found.append((match.start(2), match.end(2), match.group(1).split(".")[-1]))
+                found.append((match.start(2), match.end(2), _secret_kind(match.group(1))))
     for match in _SECRET_TOKEN.finditer(text):
-        found.append((match.start(), match.end(), "token" if match.group(1) else "private key"))
+        if not any(start < match.end() and match.start() < end for start, end, _ in found):
+            found.append((match.start(), match.end(), "token" if match.group(1) else "private key"))
     return found
 
 

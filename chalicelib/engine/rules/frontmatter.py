@@ -55,8 +55,6 @@ def frontmatter_valid(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
         return
     if matter.error:
         yield Finding(f"Front matter is not valid YAML: {matter.error}", matter.error_line or 1)
-    elif matter.data is not None and not isinstance(matter.data, dict):
-        yield Finding("Front matter must be a mapping of fields", matter.start_line or 1)
 
 
 def _line_ending(text: str) -> str:
@@ -111,7 +109,8 @@ def _add_field_fix(ctx: CheckContext, field: str) -> tuple[TextEdit, ...] | None
         if not match or match.group(2) not in ("", "''", '""', "~", "null"):
             return None
         start = ctx.doc.line_starts[line - 1] + match.start(2)
-        return (TextEdit(start, start + len(match.group(2)), quoted),)
+        separator = "" if match.group(1)[-1:].isspace() else " "
+        return (TextEdit(start, start + len(match.group(2)), separator + quoted),)
     edit = _insertion(ctx.doc, f"{field}: {quoted}")
     return (edit,) if edit else None
 
