@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import sys
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -25,6 +26,7 @@ FORMATS = ("text", "json", "sarif", "junit")
 FAIL_ON = ("error", "warning")
 MAX_FIX_ROUNDS = 5
 UNREADABLE_RULE = ("IO001", "unreadable-file")
+DOCS_MEMO = "docs_set"   # chalicelib.engine.rules.links.DOCS_MEMO, without importing the rules here
 
 
 class UsageError(Exception):
@@ -73,6 +75,18 @@ def collect_targets(paths: list[Path], exclude: tuple[str, ...]) -> list[Target]
     return sorted((t for t in found.values() if not _excluded(t.display, exclude)), key=lambda t: t.display)
 
 
+def docs_set(paths: list[Path], targets: list[Target]) -> frozenset[str]:
+    """Every file under the folders given (any extension: pages link images too) and every file
+    named, as normalised paths written like the targets' display paths."""
+    found = {posixpath.normpath(Path(t.display).as_posix()) for t in targets}
+    for given in paths:
+        if os.path.isdir(given):
+            for folder, _, files in os.walk(given):
+                for name in files:
+                    found.add(posixpath.normpath(Path(folder, name).as_posix()))
+    return frozenset(found)
+
+
 def _unreadable_report(target: Target, data: bytes | None, message: str, engine: "Engine"):
     from chalicelib.engine.model import Issue, Report
     rule, alias = UNREADABLE_RULE
@@ -95,19 +109,25 @@ def _decode(data: bytes) -> tuple[str | None, str]:
 
 
 class Engine:
-    """The engine configured once for a run: profile, family, rule overrides, the docs set."""
+    """The engine configured once for a run (before the pool forks): the ruleset with the project's
+    overrides, the profile and family asked for, and the docs set relative links resolve against."""
 
     def __init__(self, *, profile: str | None, family: str | None, overrides: dict, docs: frozenset[str]):
         from chalicelib.engine import validate_document
+        from chalicelib.engine.ruleset import load_ruleset
+        try:
+            self.ruleset = load_ruleset(overrides=overrides)
+            self.profile = self.ruleset.profile_for(profile, family)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
         self._validate_document = validate_document
-        self.profile = profile or "default"
         self.family = family
-        self.overrides = overrides
         self.docs = docs
-        self.ruleset_version = validate_document("", path=None, family=family, profile=self.profile).ruleset_version
+        self.ruleset_version = self.ruleset.version
 
     def validate(self, text: str, path: str):
-        return self._validate_document(text, path=path, family=self.family, profile=self.profile)
+        return self._validate_document(text, path=path, family=self.family, profile=self.profile,
+                                       ruleset=self.ruleset)
 
 
 def _fix_text(text: str, path: str, engine: Engine):
@@ -205,8 +225,8 @@ def check(
     except ConfigError as error:
         raise UsageError(str(error)) from None
     targets = collect_targets(paths, tuple(config.exclude) + tuple(exclude))
-    engine = Engine(profile=profile or config.profile, family=family or config.family, overrides=config.rules,
-                    docs=frozenset(os.path.abspath(t.path) for t in targets))
+    engine = Engine(profile=profile, family=family, overrides=config.ruleset_overrides(),
+                    docs=docs_set(paths, targets))
     results = run_checks(targets, engine, jobs=jobs or os.cpu_count() or 1, fix=fix)
     reports = [checked.report for checked in results]
 

@@ -7,6 +7,8 @@ id or alias; a value is a level (`error`/`warning`/`info`), `off`/`on`, or a map
     profile: strict
     family: words
     exclude: ["drafts/*", "*.generated.md"]
+    categories: {seo: off}
+    levels: {info: off}
     rules:
       MD009: off
       no-trailing-spaces: warning
@@ -22,7 +24,7 @@ import yaml
 
 CONFIG_NAME = ".tbcv.yaml"
 _LEVELS = ("error", "warning", "info")
-_TOP_LEVEL_KEYS = {"profile", "family", "exclude", "rules"}
+_TOP_LEVEL_KEYS = {"profile", "family", "exclude", "rules", "categories", "levels"}
 
 
 class ConfigError(ValueError):
@@ -36,6 +38,23 @@ class ProjectConfig:
     family: str | None = None
     exclude: tuple[str, ...] = ()
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    categories: dict[str, Any] = field(default_factory=dict)   # category -> off/on, as in profiles
+    levels: dict[str, Any] = field(default_factory=dict)       # severity -> new severity/off
+
+    def ruleset_overrides(self) -> dict[str, Any]:
+        """The settings in the shape `load_ruleset(overrides=...)` reads (a profile layer)."""
+        rules = {}
+        for key, setting in self.rules.items():
+            flat = {name: value for name, value in setting.items() if name != "params"}
+            flat.update(setting.get("params", {}))
+            rules[key] = flat
+        overrides: dict[str, Any] = {"rules": rules, "categories": dict(self.categories),
+                                     "levels": dict(self.levels)}
+        if self.profile:
+            overrides["profile"] = self.profile
+        if self.family:
+            overrides["family"] = self.family
+        return {key: value for key, value in overrides.items() if value}
 
 
 def find_config(start: Path) -> Path | None:
@@ -107,10 +126,15 @@ def load_config(path: Path) -> ProjectConfig:
     rules = data.get("rules") or {}
     if not isinstance(rules, dict):
         raise ConfigError(f"{path}: rules must be a mapping of rule id or alias to a setting")
+    for key in ("categories", "levels"):
+        if not isinstance(data.get(key) or {}, dict):
+            raise ConfigError(f"{path}: {key} must be a mapping")
     return ProjectConfig(
         path=path,
         profile=_optional_string(path, data, "profile"),
         family=_optional_string(path, data, "family"),
         exclude=tuple(exclude),
         rules={str(key): _rule_override(path, str(key), value) for key, value in rules.items()},
+        categories=dict(data.get("categories") or {}),
+        levels=dict(data.get("levels") or {}),
     )

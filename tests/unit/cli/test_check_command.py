@@ -129,3 +129,86 @@ def test_the_report_is_identical_with_one_job_and_with_two(docs, capsys):
     _, one, _ = run(capsys, "check", "docs", "--format", "json", "--jobs", "1")
     _, two, _ = run(capsys, "check", "docs", "--format", "json", "--jobs", "2")
     assert one == two
+
+
+def test_project_config_rule_levels_reach_the_engine(docs, capsys):
+    (docs / "b.md").write_text(GOOD_PAGE.replace("default options.", "default options. "), encoding="utf-8")
+    _, out, _ = run(capsys, "check", "docs/b.md", "--format", "json")
+    assert any(i["rule"] == "MD009" for i in json.loads(out)["files"][0]["issues"])
+    (docs.parent / ".tbcv.yaml").write_text("rules:\n  no-trailing-spaces: off\n", encoding="utf-8")
+    _, out, _ = run(capsys, "check", "docs/b.md", "--format", "json")
+    assert not any(i["rule"] == "MD009" for i in json.loads(out)["files"][0]["issues"])
+
+
+def test_project_config_params_reach_the_engine(docs, capsys):
+    (docs.parent / ".tbcv.yaml").write_text("rules:\n  FM007: {params: {min_length: 60}}\n", encoding="utf-8")
+    _, out, _ = run(capsys, "check", "docs/b.md", "--format", "json")
+    assert [i["rule"] for i in json.loads(out)["files"][0]["issues"]] == ["FM007"]
+
+
+def test_an_unknown_rule_in_the_project_config_is_a_usage_error(docs, capsys):
+    (docs.parent / ".tbcv.yaml").write_text("rules:\n  MD999: off\n", encoding="utf-8")
+    code, _, err = run(capsys, "check", "docs")
+    assert code == 2 and "MD999" in err and len(err.splitlines()) == 1
+
+
+def test_an_unknown_profile_is_a_usage_error(docs, capsys):
+    code, _, err = run(capsys, "check", "docs", "--profile", "lenient")
+    assert code == 2 and "lenient" in err
+
+
+def test_warnings_pass_unless_fail_on_warning(docs, capsys):
+    (docs / "b.md").write_text(GOOD_PAGE.replace("default options.", "default options. "), encoding="utf-8")
+    assert run(capsys, "check", "docs/b.md")[0] == 0
+    assert run(capsys, "check", "docs/b.md", "--fail-on", "warning")[0] == 1
+
+
+FIXABLE_PAGE = """---
+title: Convert a Document to PDF in Java
+---
+
+This article shows how to load a Word document and save it as a PDF file with the default options. 
+
+{{< highlight csharp >}}
+Document doc = new Document(dataDir + "Input.docx");
+doc.getFirstSection().getBody().getFirstParagraph();
+doc.save(dataDir + "Output.pdf");
+{{< /highlight >}}
+
+The output file keeps the layout, fonts and images of the original document.
+"""
+
+
+def test_fix_applies_the_fixable_edits_in_place_and_reports_them(docs, capsys):
+    page = docs / "fix.md"
+    page.write_text(FIXABLE_PAGE, encoding="utf-8")
+    code, out, err = run(capsys, "check", "docs/fix.md", "--fix", "--format", "json")
+    text = page.read_text(encoding="utf-8")
+    assert "{{< highlight java >}}" in text and "default options.\n" in text and "description:" in text
+    assert err.startswith("docs/fix.md: fixed ")
+    assert not any(i["fixable"] for i in json.loads(out)["files"][0]["issues"])
+
+
+def test_fix_run_twice_changes_nothing_more(docs, capsys):
+    page = docs / "fix.md"
+    page.write_text(FIXABLE_PAGE, encoding="utf-8")
+    run(capsys, "check", "docs/fix.md", "--fix")
+    once = page.read_bytes()
+    _, _, err = run(capsys, "check", "docs/fix.md", "--fix")
+    assert page.read_bytes() == once and err == ""
+
+
+def test_fix_keeps_crlf_line_endings_and_the_bom(docs, capsys):
+    page = docs / "fix.md"
+    page.write_bytes(("\ufeff" + FIXABLE_PAGE.replace("\n", "\r\n")).encode("utf-8"))
+    run(capsys, "check", "docs/fix.md", "--fix")
+    data = page.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf---\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    assert b"{{< highlight java >}}" in data
+
+
+def test_without_fix_files_are_never_written(docs, capsys):
+    page = docs / "fix.md"
+    page.write_text(FIXABLE_PAGE, encoding="utf-8")
+    run(capsys, "check", "docs/fix.md")
+    assert page.read_text(encoding="utf-8") == FIXABLE_PAGE
