@@ -1,0 +1,116 @@
+"""Generate docs/rules.md from the rule metadata (one entry per rule, markdownlint-style).
+
+    python scripts/gen_rules_doc.py          # rewrite docs/rules.md
+    python scripts/gen_rules_doc.py --check  # exit 1 when docs/rules.md is out of date
+
+tests/unit/test_rules_doc.py fails when a rule changes and the page is not regenerated.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from chalicelib.engine import rules as _rules  # noqa: E402,F401 - registers every rule
+from chalicelib.engine.model import CATEGORIES  # noqa: E402
+from chalicelib.engine.rules.registry import REGISTRY, RuleMeta  # noqa: E402
+
+DOC_PATH = REPO_ROOT / "docs" / "rules.md"
+_BACKTICKS = re.compile(r"`+")
+
+HEADER = """# Rules
+
+Generated from the rule metadata by `scripts/gen_rules_doc.py`; do not edit by hand
+(`tests/unit/test_rules_doc.py` fails when this page is out of date).
+
+Every rule has a stable id and alias, a category, a default severity, params, and good/bad
+examples. Profiles (`config/profiles/`), families (`config/families/`) and a project's
+`.tbcv.yaml` change severities and params; see docs/configuration.md. Rules marked fixable
+attach exact text edits (0-based code-point offsets) to their issues: `tbcv check --fix`
+applies them and the review workflow turns them into recommendations.
+
+Issues can be suppressed inline with `<!-- tbcv-disable RULE -->` / `<!-- tbcv-enable RULE -->`,
+`<!-- tbcv-disable-next-line RULE -->` and `<!-- tbcv-disable-file RULE -->`; markdownlint's
+`markdownlint-disable…` comments are honoured for the MD rules.
+
+`tbcv check` also reports `IO001` (`unreadable-file`, error) for a file that cannot be read or is
+not UTF-8 text; it is not a rule of the engine and cannot be configured.
+"""
+
+
+def _format_value(value: Any) -> str:
+    text = json.dumps(value, default=lambda item: list(item) if isinstance(item, (tuple, set, frozenset))
+                      else dict(item), ensure_ascii=False)
+    return f"`{text}`"
+
+
+def _fenced(text: str) -> str:
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}markdown\n{text}\n{fence}"
+
+
+def _entry(meta: RuleMeta) -> str:
+    params = ", ".join(f"`{name}`: {_format_value(value)}" for name, value in sorted(meta.params.items())) or "none"
+    return "\n".join([
+        f"### {meta.id} {meta.alias}",
+        "",
+        f"- Category: {meta.category}",
+        f"- Default severity: {meta.severity}",
+        f"- Fixable: {'yes' if meta.fixable else 'no'}",
+        f"- Source: {meta.source}",
+        f"- Params: {params}",
+        "",
+        meta.description,
+        "",
+        "Bad:",
+        "",
+        _fenced(meta.bad),
+        "",
+        "Good:",
+        "",
+        _fenced(meta.good),
+        "",
+    ])
+
+
+def render() -> str:
+    metas = sorted((rule.meta for rule in REGISTRY.values()),
+                   key=lambda meta: (CATEGORIES.index(meta.category), meta.id))
+    lines = [HEADER, "## Index", "", "| Id | Alias | Category | Severity | Fixable |", "|---|---|---|---|---|"]
+    for meta in metas:
+        lines.append(f"| [{meta.id}](#{meta.id.lower()}-{meta.alias}) | {meta.alias} | {meta.category} | "
+                     f"{meta.severity} | {'yes' if meta.fixable else 'no'} |")
+    lines.append("")
+    category = None
+    for meta in metas:
+        if meta.category != category:
+            category = meta.category
+            lines.extend([f"## {category.capitalize()} rules", ""])
+        lines.append(_entry(meta))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def main(argv: list[str]) -> int:
+    text = render()
+    if "--check" in argv:
+        current = DOC_PATH.read_text(encoding="utf-8") if DOC_PATH.exists() else ""
+        if current != text:
+            print(f"{DOC_PATH.relative_to(REPO_ROOT)} is out of date: run python scripts/gen_rules_doc.py",
+                  file=sys.stderr)
+            return 1
+        return 0
+    DOC_PATH.parent.mkdir(parents=True, exist_ok=True)
+    DOC_PATH.write_text(text, encoding="utf-8")
+    print(f"wrote {DOC_PATH.relative_to(REPO_ROOT)} ({len(REGISTRY)} rules)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
