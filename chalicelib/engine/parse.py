@@ -138,6 +138,7 @@ class _Walker:
         self.covered = bytearray(len(doc.lines))   # 1 where a block holds the line
         self.bare_urls: list[tuple[int, int, str]] = []
         self.emphasis_paragraphs: list[tuple[int, int, str]] = []
+        self.spans: list[tuple[int, int]] = []      # (start, end) of every highlight block
         self._char_offset = self._offset_converter(masked)
 
     def _offset_converter(self, masked: str):
@@ -280,6 +281,30 @@ class _Walker:
         doc.code_spans = self.code_spans
         doc.bare_urls = self.bare_urls
         doc.emphasis_paragraphs = self.emphasis_paragraphs
+        if self.spans:
+            self._drop_inside_highlights()
+
+    def _drop_inside_highlights(self) -> None:
+        """Hugo replaces a highlight block before Markdown is rendered, so nothing the parser
+        found inside one (where a list item ending cut its fence short) is Markdown."""
+        spans = sorted(self.spans)
+        starts = [start for start, _ in spans]
+
+        def outside(offset: int) -> bool:
+            index = bisect_right(starts, offset) - 1
+            return index < 0 or offset >= spans[index][1]
+
+        doc = self.doc
+        line_start = doc.line_starts
+        doc.headings = [heading for heading in doc.headings if outside(heading.start)]
+        doc.links = [link for link in doc.links if outside(link.start)]
+        doc.code_spans = [span for span in doc.code_spans if outside(span[0])]
+        doc.bare_urls = [url for url in doc.bare_urls if outside(url[0])]
+        doc.emphasis_paragraphs = [item for item in doc.emphasis_paragraphs
+                                   if outside(line_start[item[0] - 1] + item[1] - 1)]
+        for table in doc.tables:
+            table.row_cells = [row for row in table.row_cells if outside(line_start[row[0] - 1])]
+        doc.tables = [table for table in doc.tables if outside(line_start[table.line - 1])]
 
     def _first_block(self, block: str, attrs: dict | None, start: int, end: int) -> None:
         """Record the first top-level block that is not an HTML comment (MD025/MD041)."""
@@ -389,6 +414,7 @@ class _Walker:
         for index in range(opening.line - 1, end_line):
             doc.prose_line_mask[index] = False
             self.covered[index] = 1
+        self.spans.append((opening.start, closing.end if closing is not None else len(doc.text)))
         label_start = block.language_start
         label_end = block.language_end
         if label_start is None:   # where a language would be inserted: after the name

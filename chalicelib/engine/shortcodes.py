@@ -80,9 +80,8 @@ def mask(text: str, shortcodes: list[Shortcode], blocks: list[HighlightBlock]) -
     replacements: dict[int, tuple[int, str]] = {}   # start -> (end, replacement)
     for block in blocks:
         opening, closing = block.opening, block.closing
-        line_start = text.rfind("\n", 0, opening.start) + 1
-        if text[line_start:opening.start].strip() and closing is not None:
-            # Mid-line (e.g. in a table cell): Hugo puts one placeholder there, so hide it all.
+        if closing is not None and not (_alone_on_line(text, opening) and _alone_on_line(text, closing)):
+            # Mid-line (a table cell, one-line code): Hugo puts one placeholder there, so hide it all.
             replacements[opening.start] = (closing.end, _comment(text[opening.start:closing.end]))
             continue
         replacements[opening.start] = (opening.end, _fence(text[opening.start:opening.end], "~~~" + (block.language or "")))
@@ -100,6 +99,13 @@ def mask(text: str, shortcodes: list[Shortcode], blocks: list[HighlightBlock]) -
         position = end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+def _alone_on_line(text: str, shortcode: Shortcode) -> bool:
+    """Only whitespace before and after the shortcode on its line(s)."""
+    line_start = text.rfind("\n", 0, shortcode.start) + 1
+    line_end = text.find("\n", shortcode.end)
+    return not text[line_start:shortcode.start].strip() and not text[shortcode.end:line_end if line_end >= 0 else None].strip()
 
 
 def _fence(source: str, head: str) -> str:

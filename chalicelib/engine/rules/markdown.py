@@ -36,13 +36,29 @@ def _code_lines(ctx: CheckContext, inner_fences: bool) -> set[int]:
     lines = ctx.memo.get(key)
     if lines is None:
         lines = set()
-        for block in ctx.doc.code_blocks:
-            if block.kind == "indented" or not inner_fences:
-                lines.update(range(block.start_line, block.end_line + 1))
-            else:
+        doc = ctx.doc
+        for block in doc.code_blocks:
+            if block.kind == "indented":
+                end = block.end_line
+                while end < len(doc.lines) and _is_indented_blank(doc.lines[end]):
+                    end += 1   # micromark's indented code token keeps indented blank lines after it
+                lines.update(range(block.start_line, end + 1))
+            elif inner_fences:
                 lines.update(range(block.start_line + 1, block.end_line))
+            else:
+                lines.update(range(block.start_line, block.end_line + 1))
         ctx.memo[key] = lines
     return lines
+
+
+def _is_indented_blank(line: str) -> bool:
+    """A whitespace-only line indented by at least four columns (tabs to the next stop of 4)."""
+    if line.strip(" \t"):
+        return False
+    column = 0
+    for char in line:
+        column = column + 4 - column % 4 if char == "\t" else column + 1
+    return column >= 4
 
 
 def _front_matter_has_title(doc: ParsedDocument, pattern: Any) -> bool:
