@@ -43,65 +43,71 @@ KNOWN_LANGUAGES = (
 _KNOWN_SET = frozenset(KNOWN_LANGUAGES)
 
 # A statement ending in `;`: shared by Java and C#, it separates them from Python, Ruby and shell.
-_STATEMENT_END = re.compile(r";[ \t]*(?://[^\n]*)?$", re.M)
-# Cheap language signals: (pattern, weight). Counted per match, each pattern capped at 3 hits.
-_SIGNALS: dict[str, list[tuple[re.Pattern[str], int]]] = {
+_STATEMENT_END = r";[ \t]*(?://[^\n]*)?$"
+_SHELL_COMMANDS = ("sudo", "apt-get", "apt", "yum", "brew", "wget", "curl", "mkdir", "chmod", "export", "npm",
+                   "pip", "pip3", "mvn", "gradle", "git", "cd", "ls", "cp", "mv", "rm", "tar", "unzip", "docker")
+# Cheap language signals: (substrings one of which must occur, pattern, weight). A pattern only runs
+# when its hint occurs in the block (a fast substring test), and counts at most 3 hits.
+_SIGNAL_SOURCE: dict[str, list[tuple[tuple[str, ...], str, int]]] = {
     "java": [
-        (re.compile(r"\bSystem\.(?:out|err)\.print"), 4),
-        (re.compile(r"\bthrows\s+[A-Z]\w*"), 3),
-        (re.compile(r"^\s*import\s+(?:java|javax|com|org)\.[\w.]+(?:\.\*)?\s*;", re.M), 4),
-        (re.compile(r"\.[gs]et[A-Z]\w*\("), 2),
-        (re.compile(r"\.[a-z]\w*\("), 1),
-        (re.compile(r"\bString\s*\[\]"), 2),
-        (re.compile(r"@Override\b"), 3),
-        (re.compile(r"\b(?:boolean|ArrayList<|HashMap<)"), 2),
-        (re.compile(r"\.(?:equals|length|size)\(\)"), 1),
-        (re.compile(r"\b\w+\.class\b"), 2),
-        (re.compile(r"\b(?:extends|implements)\s+[A-Z]"), 1),
-        (re.compile(r"\bfinal\s+[A-Za-z]"), 1),
-        (re.compile(r"\b(?:public|private|protected)\s+(?:static\s+)?(?:final\s+)?[\w<>\[\]]+\s+[a-z]\w*\s*\("), 2),
-        (_STATEMENT_END, 1),
+        (("System.",), r"\bSystem\.(?:out|err)\.print", 4),
+        (("throws",), r"\bthrows\s+[A-Z]\w*", 3),
+        (("import",), r"(?m)^\s*import\s+(?:java|javax|com|org)\.[\w.]+(?:\.\*)?\s*;", 4),
+        ((".get", ".set"), r"\.[gs]et[A-Z]\w*\(", 2),
+        (("(",), r"\.[a-z]\w*\(", 1),
+        (("String",), r"\bString\s*\[\]", 2),
+        (("@Override",), r"@Override\b", 3),
+        (("boolean", "ArrayList<", "HashMap<"), r"\b(?:boolean|ArrayList<|HashMap<)", 2),
+        ((".equals(", ".length()", ".size()"), r"\.(?:equals|length|size)\(\)", 1),
+        ((".class",), r"\b\w+\.class\b", 2),
+        (("extends", "implements"), r"\b(?:extends|implements)\s+[A-Z]", 1),
+        (("final",), r"\bfinal\s+[A-Za-z]", 1),
+        (("public", "private", "protected"),
+         r"\b(?:public|private|protected)\s+(?:static\s+)?(?:final\s+)?[\w<>\[\]]+\s+[a-z]\w*\s*\(", 2),
+        ((";",), "(?m)" + _STATEMENT_END, 1),
     ],
     "csharp": [
-        (re.compile(r"^\s*using\s+(?:System|Aspose)[\w.]*\s*;", re.M), 4),
-        (re.compile(r"\bConsole\.Write(?:Line)?\("), 4),
-        (re.compile(r"\bnamespace\s+\w"), 3),
-        (re.compile(r"\{\s*get;"), 3),
-        (re.compile(r"\bforeach\s*\("), 2),
-        (re.compile(r"\b(?:string|bool)\s+\w+\s*[=;,)]"), 2),
-        (re.compile(r"(?:@|\$)\""), 2),
-        (re.compile(r"\.[A-Z][a-z]\w*\("), 2),
-        (re.compile(r"\bvar\s+\w+\s*="), 1),
-        (re.compile(r"\bnew\s+\w+(?:<[^>\n]*>)?\s*\{"), 1),
-        (re.compile(r"\b(?:public|private|protected|internal)\s+(?:static\s+)?[\w<>\[\]]+\s+[A-Z]\w*\s*\("), 2),
-        (_STATEMENT_END, 1),
+        (("using",), r"(?m)^\s*using\s+(?:System|Aspose)[\w.]*\s*;", 4),
+        (("Console.",), r"\bConsole\.Write(?:Line)?\(", 4),
+        (("namespace",), r"\bnamespace\s+\w", 3),
+        (("get;",), r"\{\s*get;", 3),
+        (("foreach",), r"\bforeach\s*\(", 2),
+        (("string", "bool"), r"\b(?:string|bool)\s+\w+\s*[=;,)]", 2),
+        (('@"', '$"'), r"(?:@|\$)\"", 2),
+        (("(",), r"\.[A-Z][a-z]\w*\(", 2),
+        (("var",), r"\bvar\s+\w+\s*=", 1),
+        (("new",), r"\bnew\s+\w+(?:<[^>\n]*>)?\s*\{", 1),
+        (("public", "private", "protected", "internal"),
+         r"\b(?:public|private|protected|internal)\s+(?:static\s+)?[\w<>\[\]]+\s+[A-Z]\w*\s*\(", 2),
+        ((";",), "(?m)" + _STATEMENT_END, 1),
     ],
     "python": [
-        (re.compile(r"^\s*from\s+[\w.-]+\s+import\s+\w", re.M), 4),
-        (re.compile(r"^\s*def\s+\w+\s*\(.*\)\s*(?:->.*)?:\s*$", re.M), 4),
-        (re.compile(r"^\s*class\s+\w+\s*(?:\([^)]*\))?\s*:\s*$", re.M), 4),
-        (re.compile(r"\bself\b"), 2),
-        (re.compile(r"^\s*(?:if|elif|while|for|with|try|except|else)\b[^;{}\n]*:\s*$", re.M), 2),
-        (re.compile(r"\bis (?:not )?None\b|^\s*print[ (]", re.M), 2),
-        (re.compile(r"^\s*import\s+[\w.]+\s*$", re.M), 1),
+        (("import",), r"(?m)^\s*from\s+[\w.-]+\s+import\s+\w", 4),
+        (("def",), r"(?m)^\s*def\s+\w+\s*\(.*\)\s*(?:->.*)?:\s*$", 4),
+        (("class",), r"(?m)^\s*class\s+\w+\s*(?:\([^)]*\))?\s*:\s*$", 4),
+        (("self",), r"\bself\b", 2),
+        ((":",), r"(?m)^\s*(?:if|elif|while|for|with|try|except|else)\b[^;{}\n]*:\s*$", 2),
+        (("None", "print"), r"(?m)\bis (?:not )?None\b|^\s*print[ (]", 2),
+        (("import",), r"(?m)^\s*import\s+[\w.]+\s*$", 1),
     ],
     "ruby": [
-        (re.compile(r"\bRjb::import\b"), 6),
-        (re.compile(r"^\s*def\s+\w+[?!]?\s*(?:\([^)]*\))?\s*$", re.M), 3),
-        (re.compile(r"^\s*end\s*$", re.M), 2),
-        (re.compile(r"\.each\s+do\b|\bputs\s|^\s*require\s+['\"]", re.M), 3),
+        (("Rjb::",), r"\bRjb::import\b", 6),
+        (("def",), r"(?m)^\s*def\s+\w+[?!]?\s*(?:\([^)]*\))?\s*$", 3),
+        (("end",), r"(?m)^\s*end\s*$", 2),
+        ((".each", "puts", "require"), r"(?m)\.each\s+do\b|\bputs\s|^\s*require\s+['\"]", 3),
     ],
     "bash": [
-        (re.compile(r"^\s*(?:\$\s+)?(?:sudo|apt-get|apt|yum|brew|wget|curl|mkdir|chmod|export|npm|pip|pip3|mvn|"
-                    r"gradle|git|cd|ls|cp|mv|rm|tar|unzip|docker)\s", re.M), 3),
-        (re.compile(r"^\s*\$\s+\w", re.M), 2),
+        (_SHELL_COMMANDS, r"(?m)^\s*(?:\$\s+)?(?:" + "|".join(_SHELL_COMMANDS) + r")\s", 3),
+        (("$",), r"(?m)^\s*\$\s+\w", 2),
     ],
     "xml": [
-        (re.compile(r"^\s*<\?xml\b"), 4),
-        (re.compile(r"^\s*</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>\s*$", re.M), 1),
+        (("<?xml",), r"^\s*<\?xml\b", 4),
+        (("<",), r"(?m)^\s*</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>\s*$", 1),
     ],
 }
-_DETECT_LIMIT = 4000        # characters of a block looked at for its language
+_SIGNALS = {language: [(hints, re.compile(pattern), weight) for hints, pattern, weight in signals]
+            for language, signals in _SIGNAL_SOURCE.items()}
+_DETECT_LIMIT = 3000        # characters of a block looked at for its language
 _MIN_DETECTION_SCORE = 4    # below this a block is too short or too plain to judge
 
 
@@ -111,7 +117,9 @@ def detect_language(code: str) -> tuple[str | None, int, dict[str, int]]:
     scores: dict[str, int] = {}
     for language, signals in _SIGNALS.items():
         score = 0
-        for pattern, weight in signals:
+        for hints, pattern, weight in signals:
+            if not any(hint in sample for hint in hints):
+                continue
             hits = 0
             for _ in pattern.finditer(sample):
                 hits += 1
