@@ -7,3 +7,5 @@ import pkgutil
 for _module in sorted(pkgutil.iter_modules(__path__), key=lambda module: module.name):
     if _module.name != "registry":
         importlib.import_module(f"{__name__}.{_module.name}")
+
+importlib.import_module("chalicelib.engine.truth.rules")  # truth rules live with the truth tables

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -20,6 +20,7 @@ from chalicelib.engine.truth.schema import StdlibSpec, TruthTableSpec, cross_ref
 from chalicelib.engine.truth.table import TruthTable
 
 STDLIB_FILE = "_stdlib.yaml"
+T = TypeVar("T")
 
 
 def _field_path(location: tuple[Any, ...]) -> str:
@@ -67,6 +68,7 @@ def load_table(path: Path, stdlib: StdlibSpec | None = None) -> TruthTable:
 class TruthRegistry:
     tables: dict[str, TruthTable]
     fingerprint: str
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def families(self) -> list[str]:
@@ -74,6 +76,13 @@ class TruthRegistry:
 
     def get(self, family: str | None) -> TruthTable | None:
         return self.tables.get(family) if family else None
+
+    def cached(self, key: str, build: Callable[[], T]) -> T:
+        """Artefacts derived from all tables together (built once per registry)."""
+        value = self._cache.get(key)
+        if value is None:
+            value = self._cache[key] = build()
+        return value
 
 
 def load_truth_registry(config_dir: Path) -> TruthRegistry:

@@ -106,9 +106,10 @@ class ForbiddenPattern(_Model):
 class FormatsSpec(_Model):
     load: list[str] = Field(min_length=1)
     save: list[str] = Field(min_length=1)
+    embed: list[str] = Field(default_factory=list)          # content formats taken in (images)
     aliases: dict[str, str] = Field(default_factory=dict)  # spelling in prose -> format id
 
-    _formats = field_validator("load", "save")(_check_formats)
+    _formats = field_validator("load", "save", "embed")(_check_formats)
 
 
 class TruthTableSpec(_Model):
@@ -133,9 +134,17 @@ class TruthTableSpec(_Model):
 
 
 class StdlibSpec(_Model):
-    """Standard-library names per platform: never flagged, never counted as product API."""
+    """Shared names that belong to no family (config/truth/_stdlib.yaml): standard-library
+    and third-party classes per platform (never product API), file formats of the wider
+    world (so a claim about one the family lacks is recognised as a format claim), and the
+    correctly spelled names of other products (never "misspellings")."""
 
     classes: dict[PlatformId, list[str]] = Field(default_factory=dict)
+    formats: list[str] = Field(default_factory=list)
+    format_aliases: dict[str, str] = Field(default_factory=dict)
+    products: list[str] = Field(default_factory=list)
+
+    _formats = field_validator("formats")(_check_formats)
 
 
 def cross_reference_errors(spec: TruthTableSpec) -> list[tuple[str, str]]:
@@ -168,6 +177,6 @@ def cross_reference_errors(spec: TruthTableSpec) -> list[tuple[str, str]]:
                 errors.append((f"platforms.{name}.api_from",
                                f"{platform.api_from!r} must be a declared platform with its own API"))
     for fmt_alias, target in spec.formats.aliases.items():
-        if target not in spec.formats.load and target not in spec.formats.save:
-            errors.append((f"formats.aliases.{fmt_alias}", f"{target!r} is neither a load nor a save format"))
+        if target not in {*spec.formats.load, *spec.formats.save, *spec.formats.embed}:
+            errors.append((f"formats.aliases.{fmt_alias}", f"{target!r} is not a load, save or embed format"))
     return errors

@@ -34,7 +34,13 @@ class ClassInfo:
     name: str
     plugin: str
     extends: str | None
-    members: set[str] = field(default_factory=set)
+    members: dict[str, str | None] = field(default_factory=dict)  # member -> returned class
+
+
+def _parse_member(written: str) -> tuple[str, str | None]:
+    """`getRange:Range` -> ("getRange", "Range"); `save` -> ("save", None)."""
+    name, _, returns = written.partition(":")
+    return name, returns or None
 
 
 @dataclass(slots=True)
@@ -49,8 +55,9 @@ class PlatformApi:
     classes: dict[str, ClassInfo]
     enums: dict[str, set[str]]
     enum_plugins: dict[str, str]
-    stdlib: frozenset[str]
-    _keys_cache: dict[str, frozenset[str]] = field(default_factory=dict)
+    stdlib: frozenset[str]           # standard-library names that are not product types
+    ambiguous: frozenset[str]        # names both in the standard library and the product
+    _keys_cache: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     def _key(self, member: str) -> str:
         return member if self.exact else normalise_member(member)
@@ -65,17 +72,23 @@ class PlatformApi:
         info = self.classes.get(name)
         return info.plugin if info else self.enum_plugins.get(name)
 
-    def members_of(self, name: str) -> set[str]:
-        """Own and inherited members (raw names as written in the table)."""
-        members: set[str] = set()
+    def members_of(self, name: str) -> dict[str, str | None]:
+        """Own and inherited members with their returned class (own definitions win)."""
+        members: dict[str, str | None] = {}
         seen: set[str] = set()
         current: str | None = name
         while current and current not in seen and current in self.classes:
             seen.add(current)
             info = self.classes[current]
-            members |= info.members
+            for member, returns in info.members.items():
+                if members.get(member) is None:
+                    members[member] = returns
             current = info.extends
         return members
+
+    def member_type(self, class_name: str, member: str) -> str | None:
+        """The class a member returns, when the table says so."""
+        return self._member_map(class_name).get(self._key(member))
 
     def has_member(self, class_name: str, member: str) -> bool:
         if class_name in self.enums:
@@ -83,14 +96,13 @@ class PlatformApi:
             values = self.enums[class_name]
             if key in values or member in {"values", "toString", "fromName", "getName", "name"}:
                 return True
-        members = self._member_keys(class_name)
-        return self._key(member) in members
+        return self._key(member) in self._member_map(class_name)
 
-    def _member_keys(self, class_name: str) -> frozenset[str]:
+    def _member_map(self, class_name: str) -> dict[str, str | None]:
         cache = self._keys_cache
         keys = cache.get(class_name)
         if keys is None:
-            keys = frozenset(self._key(member) for member in self.members_of(class_name))
+            keys = {self._key(member): returns for member, returns in self.members_of(class_name).items()}
             cache[class_name] = keys
         return keys
 
@@ -138,14 +150,9 @@ class TruthTable:
     def save_formats(self) -> frozenset[str]:
         return frozenset(self.spec.formats.save)
 
-    def format_id(self, written: str) -> str:
-        """The format id for a spelling in prose (`docx`, `Word 97` -> alias target)."""
-        aliases = self._format_aliases
-        return aliases.get(written.lower(), written.upper())
-
     @cached_property
-    def _format_aliases(self) -> dict[str, str]:
-        return {alias.lower(): target for alias, target in self.spec.formats.aliases.items()}
+    def embed_formats(self) -> frozenset[str]:
+        return frozenset(self.spec.formats.embed)
 
     @cached_property
     def language_platforms(self) -> dict[str, str]:
@@ -181,11 +188,15 @@ class TruthTable:
                     info = classes[name] = ClassInfo(name, plugin.id, spec.extends)
                 elif spec.extends and not info.extends:
                     info.extends = spec.extends
-                info.members.update(spec.members)
+                for written in spec.members:
+                    member, returns = _parse_member(written)
+                    if info.members.get(member) is None:
+                        info.members[member] = returns
             for name, values in api.enums.items():
                 keyed = values if exact else [normalise_enum_value(value) for value in values]
                 enums.setdefault(name, set()).update(keyed)
                 enum_plugins.setdefault(name, plugin.id)
         stdlib_names = self.stdlib.classes.get(platform) or self.stdlib.classes.get(source) or []
-        return PlatformApi(platform, exact, tuple(dict.fromkeys(namespaces)), classes, enums,
-                           enum_plugins, frozenset(stdlib_names))
+        product_types = set(classes) | set(enums)
+        return PlatformApi(platform, exact, tuple(dict.fromkeys(namespaces)), classes, enums, enum_plugins,
+                           frozenset(stdlib_names) - product_types, frozenset(stdlib_names) & product_types)

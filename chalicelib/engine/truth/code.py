@@ -1,0 +1,272 @@
+"""What product API a code block uses, resolved against a family's truth table.
+
+A block is read once: strings and comments are blanked (same length, so positions hold),
+imports and declarations give variable types, then every call chain that starts at a
+product type or a typed variable is followed member by member (`doc.getFirstSection()
+.getBody()` uses the table's return types). Each step is an `ApiRef`, resolved or not;
+unresolved ones carry the nearest real name. Standard-library, third-party and
+locally declared names are never product API.
+
+The platform of a block comes from its content (imports of a platform's namespace,
+language idioms), then the page (path, front matter), then the label, because real
+pages label Java code `csharp`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from chalicelib.engine.document import CodeBlock, ParsedDocument
+from chalicelib.engine.truth.table import PlatformApi, TruthTable
+
+NON_CODE_LABELS = frozenset({
+    "xml", "json", "text", "txt", "html", "htm", "csv", "yaml", "yml", "bash", "sh", "shell", "console",
+    "powershell", "ps1", "sql", "ini", "properties", "css", "markdown", "md", "toml", "diff", "plaintext",
+    "http", "dockerfile", "makefile", "bat", "cmd",
+})
+MAX_BLOCK_CHARS = 200_000      # longer blocks are analysed up to this point (bounded time)
+MAX_CHAIN_SKIP = 4_000         # an argument list longer than this ends the chain
+NEAREST_CUTOFF = 70            # rapidfuzz ratio for "did you mean"
+TYPE_SUGGEST_CUTOFF = 88       # an unknown type this close to a product type is a typo of it
+
+_MASK = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?\*/|^[ \t]*#[^\n]*',
+                   re.S | re.M)
+_IMPORT = re.compile(r"^[ \t]*(?:import\s+(?:static\s+)?([\w.]+(?:\.\*)?)\s*;?|from\s+([\w.\-]+)\s+import\s+"
+                     r"([\w, \t]+)|using\s+(?:static\s+)?([\w.]+)\s*;)", re.M)
+_LOCAL_TYPE = re.compile(r"\b(?:class|interface|enum|record|struct)\s+([A-Z]\w*)")
+_DECLARATION = re.compile(r"\b([A-Z]\w*)(?:\s*<[^<>;=()]*(?:<[^<>;=()]*>[^<>;=()]*)*>)?(?:\s*\[\s*\])*"
+                          r"\s+([A-Za-z_]\w*)\s*(?=[=;,):])")
+_NEW_ASSIGN = re.compile(r"\b([a-z_]\w*)\s*=\s*(?:new\s+)?([A-Z]\w*)\s*(?:<[^<>()]*>)?\s*\(")
+_ROOT = re.compile(r"(?<![\w.$@])(new\s+)?([A-Za-z_]\w*)")
+_MEMBER = re.compile(r"\s*\.\s*([A-Za-z_]\w*)")
+_GENERIC = re.compile(r"\s*<[^<>()]*(?:<[^<>()]*>[^<>()]*)*>")
+_WS = re.compile(r"\s*")
+
+_JAVA_HINT = re.compile(r"System\.out\.print|\bthrows\s+\w|\bpublic\s+static\s+void\s+main\b|\.get[A-Z]\w*\(\)|"
+                        r"\bfinal\s+[A-Z]\w*\s+\w+\s*=|\bimport\s+java\.")
+_NET_HINT = re.compile(r"\busing\s+System\b|Console\.Write|\bvar\s+\w+\s*=\s*new\b|\bforeach\s*\(\s*var\b|"
+                       r"\.[A-Z]\w*\s*=[^=]|\bnamespace\s+\w")
+_PYTHON_HINT = re.compile(r"^\s*(?:def\s+\w+\(.*\):|import\s+aspose\.|print\()", re.M)
+
+_PAGE_PLATFORM_MARKERS = (
+    ("nodejs", re.compile(r"(?:^|[/\-_ ])node(?:js|\.js)?(?:[/\-_ ]|$)|node\.js via \.net", re.I)),
+    ("python", re.compile(r"(?:^|[/\-_ ])python(?:[/\-_ ]|$)|python via \.net", re.I)),
+    ("android", re.compile(r"(?:^|[/\-_ ])android(?:java)?(?:[/\-_ ]|$)|android via java", re.I)),
+    ("cpp", re.compile(r"(?:^|[/\-_ ])(?:cpp|c\+\+)(?:[/\-_ ]|$)", re.I)),
+    ("java", re.compile(r"(?:^|[/\-_ ])java(?:[/\-_ ]|$)", re.I)),
+    ("net", re.compile(r"(?:^|[/\-_ ])(?:net|\.net|dotnet|csharp)(?:[/\-_ ]|$)", re.I)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRef:
+    """One use of product API in code: a type, a member of a type, or an enum value."""
+
+    kind: str                 # "type" | "member" | "enum"
+    name: str                 # the name as written
+    owner: str | None         # the class/enum the member belongs to
+    line: int                 # 1-based document line
+    column: int               # 1-based column
+    resolved: bool
+    nearest: str | None = None
+    plugin: str | None = None
+
+
+def page_platform(doc: ParsedDocument, table: TruthTable) -> str | None:
+    """The platform the page is written for: front matter product names, then the path."""
+    data = doc.front_matter.data or {}
+    for key in ("second_title", "title", "platform"):
+        value = data.get(key)
+        if isinstance(value, str):
+            lowered = value.lower()
+            for platform, spec in table.spec.platforms.items():
+                if spec.product.lower() in lowered:
+                    return platform
+    where = " ".join(str(value) for value in (doc.path, data.get("url")) if value)
+    for platform, marker in _PAGE_PLATFORM_MARKERS:
+        if platform in table.spec.platforms and marker.search(where):
+            return platform
+    return None
+
+
+def _sniff_platform(code: str, table: TruthTable) -> str | None:
+    head = code[:4000]
+    for platform, spec in table.spec.platforms.items():
+        if spec.api_from is None:
+            for namespace in spec.namespaces:
+                if namespace in head and re.search(rf"(?:import|from|using|require)\W[^\n]*{re.escape(namespace)}", head):
+                    return platform
+    for platform, hint in (("java", _JAVA_HINT), ("net", _NET_HINT), ("python", _PYTHON_HINT)):
+        if platform in table.spec.platforms and hint.search(head):
+            return platform
+    return None
+
+
+def block_platform(block: CodeBlock, table: TruthTable, page: str | None) -> str | None:
+    """Content first, then the page's platform, then the label; None for non-code blocks."""
+    label = (block.language or "").lower()
+    if label in NON_CODE_LABELS:
+        return None
+    return _sniff_platform(block.content, table) or page or table.language_platforms.get(label)
+
+
+def _mask(code: str) -> str:
+    return _MASK.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), code)
+
+
+def _skip_parens(text: str, start: int) -> int:
+    """Index after the balanced (...) group starting at text[start] == '(' (-1 if too long)."""
+    depth = 0
+    limit = min(len(text), start + MAX_CHAIN_SKIP)
+    for index in range(start, limit):
+        char = text[index]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return -1
+
+
+def _nearest(name: str, choices: list[str], cutoff: int = NEAREST_CUTOFF) -> str | None:
+    if not choices:
+        return None
+    found = process.extractOne(name, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+    return found[0] if found else None
+
+
+class _BlockReader:
+    """Reads one block; collects ApiRefs in document coordinates."""
+
+    def __init__(self, api: PlatformApi, table: TruthTable, code: str, line: int) -> None:
+        self.api = api
+        self.table = table
+        self.text = _mask(code[:MAX_BLOCK_CHARS])
+        self.first_line = line
+        self.line_starts = [0] + [match.end() for match in re.finditer("\n", self.text)]
+        self.refs: list[ApiRef] = []
+        self.product_imports: set[str] = set()
+        self.hidden: set[str] = set(api.stdlib)
+        self.variables: dict[str, str] = {}
+
+    def position(self, offset: int) -> tuple[int, int]:
+        low, high = 0, len(self.line_starts) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.line_starts[middle] <= offset:
+                low = middle
+            else:
+                high = middle - 1
+        return self.first_line + low, offset - self.line_starts[low] + 1
+
+    def is_product_type(self, name: str) -> bool:
+        return name not in self.hidden and self.api.has_type(name)
+
+    def read_names(self) -> None:
+        namespaces = self.api.namespaces
+        for match in _IMPORT.finditer(self.text):
+            java_path, from_module, from_names, using = match.groups()
+            if java_path:
+                package, _, name = java_path.rpartition(".")
+                if name != "*":
+                    (self.product_imports if package in namespaces else self.hidden).add(name)
+            elif from_module:
+                names = [name.strip() for name in from_names.split(",") if name.strip()]
+                target = self.product_imports if from_module in namespaces else self.hidden
+                target.update(names)
+            elif using and "=" not in using:
+                continue
+        self.hidden.update(_LOCAL_TYPE.findall(self.text))
+        self.hidden -= self.product_imports
+        for match in _DECLARATION.finditer(self.text):
+            type_name, variable = match.groups()
+            generic_stdlib = type_name in self.api.ambiguous and "<" in match.group()
+            if self.is_product_type(type_name) and not generic_stdlib:
+                self.variables[variable] = type_name
+        for match in _NEW_ASSIGN.finditer(self.text):
+            variable, type_name = match.groups()
+            if self.is_product_type(type_name):
+                self.variables.setdefault(variable, type_name)
+
+    def add(self, kind: str, name: str, owner: str | None, offset: int, resolved: bool,
+            nearest: str | None = None) -> None:
+        line, column = self.position(offset)
+        plugin = self.api.plugin_of(owner or name) if resolved else None
+        self.refs.append(ApiRef(kind, name, owner, line, column, resolved, nearest, plugin))
+
+    def unknown_type(self, name: str, offset: int) -> None:
+        """A type-like name that is not product API: a finding only when it is evidently
+        meant to be one (imported from the product namespace, or a near miss of a name)."""
+        if name in self.hidden or name in self.variables:
+            return
+        nearest = _nearest(name, self.api.class_names(), TYPE_SUGGEST_CUTOFF)
+        if name in self.product_imports or nearest:
+            self.add("type", name, None, offset, False, nearest)
+
+    def read_chains(self) -> None:
+        text = self.text
+        for root in _ROOT.finditer(text):
+            is_new, name = root.group(1) is not None, root.group(2)
+            position = root.end()
+            if is_new or (name[0].isupper() and name not in self.variables):
+                if not self.is_product_type(name):
+                    follows = _MEMBER.match(text, position)
+                    if (is_new or follows) and name[0].isupper() and not name.isupper():
+                        self.unknown_type(name, root.start(2))
+                    continue
+                self.add("type", name, None, root.start(2), True)
+                current: str | None = name
+                static = not is_new
+                if is_new:
+                    generic = _GENERIC.match(text, position)
+                    if generic:
+                        position = generic.end()
+                    position = _WS.match(text, position).end()
+                    if position < len(text) and text[position] == "(":
+                        position = _skip_parens(text, position)
+                        if position < 0:
+                            continue
+            elif name in self.variables:
+                current, static = self.variables[name], False
+            else:
+                continue
+            self.follow(current, static, position)
+
+    def follow(self, current: str | None, static: bool, position: int) -> None:
+        text, api = self.text, self.api
+        while current is not None:
+            step = _MEMBER.match(text, position)
+            if not step:
+                return
+            member = step.group(1)
+            offset = step.start(1)
+            position = step.end()
+            if current in api.enums and static:
+                if api.has_member(current, member):
+                    self.add("enum", member, current, offset, True)
+                else:
+                    values = sorted(api.enums[current])
+                    self.add("enum", member, current, offset, False, _nearest(member, values))
+                return
+            if not api.has_member(current, member):
+                members = sorted(api.members_of(current))
+                self.add("member", member, current, offset, False, _nearest(member, members))
+                return
+            self.add("member", member, current, offset, True)
+            current, static = api.member_type(current, member), False
+            after = _WS.match(text, position).end()
+            if after < len(text) and text[after] == "(":
+                position = _skip_parens(text, after)
+                if position < 0:
+                    return
+
+
+def block_api_refs(block: CodeBlock, api: PlatformApi, table: TruthTable) -> list[ApiRef]:
+    """Every product API use in one block, in order."""
+    reader = _BlockReader(api, table, block.content, block.content_start_line)
+    reader.read_names()
+    reader.read_chains()
+    return reader.refs

@@ -1,0 +1,233 @@
+"""Plugin detection and the per-page truth analysis every truth rule shares.
+
+`page_truth(ctx)` does the work once per page and keeps it in `ctx.memo`: which families
+the page concerns, the product API used by each code block (resolved against the right
+family), and plugin detections:
+
+- exact: a plugin's name in prose (1.0); alias: one of its aliases (0.9);
+- fuzzy: a CamelCase word close to a CamelCase name or alias (rapidfuzz, >= 85, scaled by
+  0.8); never for aliases under 4 characters or common words;
+- api: a product type or member used in code (type 0.9, member 0.6).
+
+Combination rules add a detection (confidence = the boost) for each member plugin when a
+trigger matches and the members are detected, so the noisy-OR aggregate rises.
+Only the first occurrence of each distinct matched text per plugin is kept.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rapidfuzz import fuzz, process
+
+from chalicelib.engine.document import CodeBlock
+from chalicelib.engine.model import Detection
+from chalicelib.engine.truth.code import ApiRef, block_api_refs, block_platform, page_platform
+from chalicelib.engine.truth.family import family_evidence
+from chalicelib.engine.truth.table import TruthTable
+from chalicelib.engine.truth.textscan import find_words, on_prose_line, word_set
+
+if TYPE_CHECKING:
+    from chalicelib.engine.rules.registry import CheckContext
+
+MEMO_KEY = "truth"
+EXACT, ALIAS, FUZZY_SCALE, API_TYPE, API_MEMBER = 1.0, 0.9, 0.8, 0.9, 0.6
+FUZZY_CUTOFF = 85
+FUZZY_MEMO_LIMIT = 20_000
+MIN_FUZZY_LENGTH = 4
+MIN_EVIDENCE_FOR_OTHER_FAMILY = 2
+COMMON_WORDS = frozenset("""
+document documents table tables row rows cell cells field fields font fonts style styles list lists section
+sections comment comments paragraph paragraphs run runs node nodes range ranges shape shapes image images chart
+charts page pages text format formats formatting save load convert conversion builder license watermark
+bookmark bookmarks header footer headers footers revision revisions math word words pdf html markdown
+rendering layout options option settings report reports merge compare protection signature encryption
+""".split())
+_CAMEL = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b")
+
+
+@dataclass(slots=True)
+class FamilyTruth:
+    """What one family's table says about the page."""
+
+    table: TruthTable
+    refs: list[tuple[CodeBlock, ApiRef]] = field(default_factory=list)
+    detections: list[Detection] = field(default_factory=list)
+    confidences: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class PageTruth:
+    primary: str | None
+    families: dict[str, FamilyTruth]
+    lowered: str                       # the page text, lower-cased once for literal searches
+    words: frozenset[str]              # its distinct words (pre-filter for literal searches)
+
+    @property
+    def detections(self) -> list[Detection]:
+        return [detection for family in self.families.values() for detection in family.detections]
+
+
+def aggregate(detections: list[Detection]) -> dict[str, float]:
+    """Noisy-OR per plugin: 1 - prod(1 - c), rounded to 4 places."""
+    missing: dict[str, float] = {}
+    for detection in detections:
+        missing[detection.plugin] = missing.get(detection.plugin, 1.0) * (1.0 - detection.confidence)
+    return {plugin: round(1.0 - rest, 4) for plugin, rest in missing.items()}
+
+
+@dataclass(slots=True)
+class _Matchers:
+    phrase_plugins: dict[str, tuple[str, str]]      # lower-cased phrase -> (plugin, method)
+    camel_choices: list[str]
+    camel_plugins: dict[str, str]
+    combinations: list[tuple[re.Pattern[str], tuple[str, ...], float, bool]]
+    fuzzy_seen: dict[str, tuple[str, float] | None] = field(default_factory=dict)  # word -> (alias, score)
+
+    def fuzzy(self, word: str) -> tuple[str, float] | None:
+        """The CamelCase name or alias a word is a near miss of (memoised per table)."""
+        if word in self.fuzzy_seen:
+            return self.fuzzy_seen[word]
+        found = process.extractOne(word, self.camel_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        result = (found[0], found[1]) if found else None
+        if len(self.fuzzy_seen) < FUZZY_MEMO_LIMIT:
+            self.fuzzy_seen[word] = result
+        return result
+
+
+def _build_matchers(table: TruthTable) -> _Matchers:
+    phrase_plugins: dict[str, tuple[str, str]] = {}
+    camel_plugins: dict[str, str] = {}
+    for plugin in table.spec.plugins:
+        for written, method in [(plugin.name, "exact")] + [(alias, "alias") for alias in plugin.aliases]:
+            key = written.lower()
+            if key in COMMON_WORDS or len(key) < 3:
+                continue
+            phrase_plugins.setdefault(key, (plugin.id, method))
+            if len(written) >= MIN_FUZZY_LENGTH and _CAMEL.fullmatch(written):
+                camel_plugins.setdefault(written, plugin.id)
+    combinations = [(re.compile("|".join(f"(?:{trigger})" for trigger in combination.triggers)),
+                     tuple(combination.plugins), combination.confidence_boost, combination.required_all)
+                    for combination in table.spec.combinations if combination.triggers]
+    return _Matchers(phrase_plugins, sorted(camel_plugins), camel_plugins, combinations)
+
+
+def _matchers(table: TruthTable) -> _Matchers:
+    return table.cached("detection-matchers", lambda: _build_matchers(table))
+
+
+class _Collector:
+    """Keeps the first detection of each (plugin, matched text)."""
+
+    def __init__(self, family: str) -> None:
+        self.family = family
+        self.seen: set[tuple[str, str]] = set()
+        self.detections: list[Detection] = []
+
+    def add(self, plugin: str, matched: str, line: int, column: int, method: str, confidence: float) -> None:
+        key = (plugin, matched)
+        if key not in self.seen:
+            self.seen.add(key)
+            self.detections.append(Detection(plugin, self.family, matched, line, column, method,  # type: ignore[arg-type]
+                                             round(confidence, 4)))
+
+
+def _detect_prose(ctx: CheckContext, lowered: str, present: frozenset[str], table: TruthTable,
+                  collect: _Collector) -> None:
+    matchers = _matchers(table)
+    doc = ctx.doc
+    for offset, phrase in find_words(lowered, present, matchers.phrase_plugins):
+        where = on_prose_line(doc, offset)
+        if where:
+            plugin, method = matchers.phrase_plugins[phrase]
+            collect.add(plugin, doc.text[offset:offset + len(phrase)], *where, method,
+                        EXACT if method == "exact" else ALIAS)
+    if matchers.camel_choices:
+        for match in _CAMEL.finditer(doc.text):
+            word = match.group()
+            start = match.start()
+            if word in matchers.camel_plugins or (start and (doc.text[start - 1].isalnum() or doc.text[start - 1] in "._")):
+                continue
+            found = matchers.fuzzy(word)
+            where = on_prose_line(doc, start) if found else None
+            if found and where:
+                collect.add(matchers.camel_plugins[found[0]], word, *where, "fuzzy", found[1] / 100 * FUZZY_SCALE)
+
+
+def _detect_api(truth: FamilyTruth, collect: _Collector) -> None:
+    for _, ref in truth.refs:
+        if ref.resolved and ref.plugin:
+            matched = f"{ref.owner}.{ref.name}" if ref.owner else ref.name
+            collect.add(ref.plugin, matched, ref.line, ref.column, "api",
+                        API_TYPE if ref.kind == "type" else API_MEMBER)
+
+
+def _apply_combinations(ctx: CheckContext, table: TruthTable, collect: _Collector) -> None:
+    detected = {detection.plugin for detection in collect.detections}
+    for pattern, plugins, boost, required_all in _matchers(table).combinations:
+        present = [plugin for plugin in plugins if plugin in detected]
+        if not present or (required_all and len(present) != len(plugins)):
+            continue
+        for block in ctx.doc.code_blocks:
+            match = pattern.search(block.content)
+            if match:
+                line = block.content_start_line + block.content.count("\n", 0, match.start())
+                column = match.start() - (block.content.rfind("\n", 0, match.start()) + 1) + 1
+                for plugin in present:
+                    collect.add(plugin, match.group(), line, column, "api", boost)
+                break
+
+
+def _block_family(block: CodeBlock, families: dict[str, FamilyTruth], primary: str) -> str:
+    """The family whose namespace the block imports or names, else the page's family."""
+    head = block.content[:4000]
+    for name, truth in families.items():
+        if name != primary and any(namespace in head for namespace in _namespaces(truth.table)):
+            return name
+    return primary
+
+
+def _namespaces(table: TruthTable) -> tuple[str, ...]:
+    return table.cached("namespaces", lambda: tuple(sorted({
+        namespace for platform in table.spec.platforms.values() for namespace in platform.namespaces})))
+
+
+def page_truth(ctx: CheckContext) -> PageTruth:
+    """The shared truth analysis of the page (computed once, kept in ctx.memo)."""
+    cached: Any = ctx.memo.get(MEMO_KEY)
+    if cached is not None:
+        return cached
+    registry = ctx.truth
+    primary = ctx.family if registry is not None and registry.get(ctx.family) is not None else None
+    families: dict[str, FamilyTruth] = {}
+    lowered = ctx.doc.text.lower()
+    present = word_set(lowered)
+    if primary is not None:
+        families[primary] = FamilyTruth(registry.get(primary))
+        for name, score in family_evidence(ctx.doc, registry).items():
+            if name != primary and score >= MIN_EVIDENCE_FOR_OTHER_FAMILY:
+                families[name] = FamilyTruth(registry.get(name))
+        platforms = {name: page_platform(ctx.doc, truth.table) for name, truth in families.items()}
+        for block in ctx.doc.code_blocks:
+            name = _block_family(block, families, primary)
+            truth = families[name]
+            api = truth.table.api(block_platform(block, truth.table, platforms[name]))
+            if api is not None:
+                truth.refs.extend((block, ref) for ref in block_api_refs(block, api, truth.table))
+        for name, truth in families.items():
+            collect = _Collector(name)
+            _detect_prose(ctx, lowered, present, truth.table, collect)
+            _detect_api(truth, collect)
+            _apply_combinations(ctx, truth.table, collect)
+            truth.detections = collect.detections
+            truth.confidences = aggregate(collect.detections)
+    result = PageTruth(primary, families, lowered, present)
+    ctx.memo[MEMO_KEY] = result
+    ctx.memo["detections"] = result.detections
+    return result
+
+
+def detect_plugins(ctx: CheckContext) -> list[Detection]:
+    """The page's plugin detections (also left in ctx.memo["detections"] for the report)."""
+    return page_truth(ctx).detections

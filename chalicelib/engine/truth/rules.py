@@ -1,0 +1,369 @@
+"""Truth rules (category "truth"): checks of a page against its family's truth table.
+
+Each rule reads the shared analysis from `page_truth(ctx)` (computed once per page) or
+scans prose lines once with regexes compiled at import. Rules that concern several
+families (product names, API, formats) run for every family the page concerns.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping
+
+from rapidfuzz import fuzz, process
+
+from chalicelib.engine.document import ParsedDocument
+from chalicelib.engine.model import TextEdit
+from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+from chalicelib.engine.truth.detect import page_truth
+from chalicelib.engine.truth.table import TruthTable
+from chalicelib.engine.truth.textscan import dotted_names, find_words, on_prose_line
+
+PRODUCT_CUTOFF = 85
+_VENDOR = "aspose"
+_CONVERT = re.compile(r"\bconvert(?:s|ed|ing)?\b(?P<between>[^.;:!?\n]{0,60}?)\b(?:to|into)\s+(?:an?\s+|the\s+)?"
+                      r"(?P<dst>[A-Za-z0-9][\w+]*)", re.I)
+_SAVE = re.compile(r"\b(?:save[sd]?|saving|export(?:s|ed|ing)?|render(?:s|ed|ing)?)\b(?P<between>[^.;:!?\n]{0,50}?)"
+                   r"\b(?:as|to|into)\s+(?:an?\s+|the\s+)?(?P<dst>[A-Za-z0-9][\w+]*)", re.I)
+_LOAD = re.compile(r"\b(?:load(?:s|ed|ing)?|open(?:s|ed|ing)?|import(?:s|ed|ing)?)\s+(?:an?\s+|the\s+|existing\s+)?"
+                   r"(?P<src>[A-Za-z0-9][\w+]*)\s+(?:files?|documents?)\b", re.I)
+_WORD = re.compile(r"[A-Za-z0-9][\w+]*")
+_CLAIM_VERBS = ("conver", "sav", "export", "render", "load", "open", "import")
+
+
+def _excluded_spans(doc: ParsedDocument) -> list[tuple[int, int]]:
+    """Offsets that are not prose words: inline code, link destinations, bare URLs."""
+    spans = list(doc.code_spans)
+    for link in doc.links:
+        if link.url_start is not None:
+            spans.append((link.url_start, link.url_start + len(link.url)))
+    spans.extend((start, end) for start, end, _ in doc.bare_urls)
+    return spans
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+# --- TR001 product and plugin names -------------------------------------------------
+
+
+def _product_names(ctx: CheckContext) -> tuple[list[str], frozenset[str], dict[str, str]]:
+    """(canonical short names to match against, every correct name, known misspelling -> fix)."""
+    registry = ctx.truth
+
+    def build() -> tuple[list[str], frozenset[str], dict[str, str]]:
+        canonical = sorted({table.spec.product_name for table in registry.tables.values()})
+        correct = set(canonical)
+        misspellings: dict[str, str] = {}
+        for table in registry.tables.values():
+            correct.update(table.product_names)
+            correct.update(table.stdlib.products)
+            for wrong in table.spec.misspellings:
+                misspellings[wrong] = table.spec.product_name
+        return canonical, frozenset(correct), misspellings
+
+    return registry.cached("product-names", build)
+
+
+@rule("TR001", "truth-product-name", "truth", "warning",
+      "Product names are spelled as the truth tables spell them (Aspose.Words, not Apose.Words).",
+      good="Convert documents with Aspose.Words for Java.", bad="Convert documents with Apose.Words for Java.",
+      fixable=True, source="truth")
+def check_product_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    if ctx.truth is None or not ctx.truth.families:
+        return
+    canonical, correct, misspellings = _product_names(ctx)
+    lowered_names = [name.lower() for name in canonical]
+    wrong_by_lower = {wrong.lower(): right for wrong, right in misspellings.items()}
+    doc = ctx.doc
+    hits: dict[int, tuple[str, str, int, int]] = {}
+    truth = page_truth(ctx)
+    for offset, wrong in find_words(truth.lowered, truth.words, wrong_by_lower):
+        where = on_prose_line(doc, offset)
+        if where:
+            hits[offset] = (doc.text[offset:offset + len(wrong)], wrong_by_lower[wrong], *where)
+    for offset, left, right in dotted_names(doc.text):
+        written = f"{left}.{right}"
+        if offset in hits or written in correct or written.islower():
+            continue
+        if fuzz.ratio(left.lower(), _VENDOR) < PRODUCT_CUTOFF:
+            continue
+        found = process.extractOne(written.lower(), lowered_names, scorer=fuzz.ratio, score_cutoff=PRODUCT_CUTOFF)
+        where = on_prose_line(doc, offset) if found else None
+        if found and where:
+            hits[offset] = (written, canonical[found[2]], *where)
+    spans = _excluded_spans(doc) if hits else []
+    for offset, (written, right, line, column) in sorted(hits.items()):
+        if _inside(offset, spans):
+            continue
+        yield Finding(f"'{written}' is misspelled; the product is {right}", line, column,
+                      end_line=line, end_column=column + len(written) - 1, context=doc.lines[line - 1].strip()[:200],
+                      suggestion=right, fix=(TextEdit(offset, offset + len(written), right),))
+
+
+# --- TR002 API in code ---------------------------------------------------------------
+
+
+@rule("TR002", "truth-unknown-api", "truth", "warning",
+      "Classes, members and enum values used in code exist in the family's API for the code's platform.",
+      good="Document doc = new Document();\ndoc.getFirstSection();",
+      bad="Document doc = new Document();\ndoc.getFirstSectionMagically();", source="truth")
+def check_api(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    truth = page_truth(ctx)
+    for family in truth.families.values():
+        product = family.table.spec.product_name
+        for _, ref in family.refs:
+            if ref.resolved:
+                continue
+            hint = f"; did you mean '{ref.nearest}'?" if ref.nearest else ""
+            if ref.kind == "type":
+                message = f"'{ref.name}' is not a {product} class{hint}"
+            elif ref.kind == "enum":
+                message = f"'{ref.owner}.{ref.name}' is not a value of the {product} enum {ref.owner}{hint}"
+            else:
+                message = f"'{ref.name}' is not a member of {product} '{ref.owner}'{hint}"
+            yield Finding(message, ref.line, ref.column, end_line=ref.line, end_column=ref.column + len(ref.name) - 1,
+                          suggestion=ref.nearest, confidence=0.9 if ref.kind != "type" else 0.7)
+
+
+# --- TR003 format claims --------------------------------------------------------------
+
+
+def _format_vocabulary(table: TruthTable) -> tuple[dict[str, str], dict[str, str]]:
+    """(any-case spellings -> format id, upper-case-only spellings -> format id).
+
+    The family's own formats and every alias match in any case ("pdf", "Excel"); formats
+    of the wider world only as written in capitals ("DWG", "MP4"), so "one" or "key" in a
+    sentence is never a format."""
+    def build() -> tuple[dict[str, str], dict[str, str]]:
+        any_case = {alias.lower(): fmt for alias, fmt in table.stdlib.format_aliases.items()}
+        any_case.update({fmt.lower(): fmt for fmt in (*table.spec.formats.load, *table.spec.formats.save,
+                                                      *table.spec.formats.embed)})
+        any_case.update({alias.lower(): fmt for alias, fmt in table.spec.formats.aliases.items()})
+        return any_case, {fmt: fmt for fmt in table.stdlib.formats}
+    return table.cached("format-vocabulary", build)
+
+
+def _claim_lines(doc: ParsedDocument, lowered: str) -> list[int]:
+    """Prose lines holding a verb that can make a format claim, in order."""
+    lines: set[int] = set()
+    for verb in _CLAIM_VERBS:
+        start = lowered.find(verb)
+        while start >= 0:
+            where = on_prose_line(doc, start)
+            if where:
+                lines.add(where[0])
+            start = lowered.find(verb, start + len(verb))
+    return sorted(lines)
+
+
+def _format_claims(line: str) -> Iterable[tuple[str, int, str, bool]]:
+    """(direction 'load'|'save', column index, written token, about images) per claim."""
+    for match in _CONVERT.finditer(line):
+        between = match.group("between")
+        for source in _WORD.finditer(between):
+            yield "load", match.start("between") + source.start(), source.group(), False
+        yield "save", match.start("dst"), match.group("dst"), "image" in between.lower()
+    for match in _SAVE.finditer(line):
+        yield "save", match.start("dst"), match.group("dst"), "image" in match.group("between").lower()
+    for match in _LOAD.finditer(line):
+        yield "load", match.start("src"), match.group("src"), False
+
+
+@rule("TR003", "truth-unsupported-format", "truth", "error",
+      "Prose claims only file formats the family can load or save.",
+      good="Aspose.Words can convert DOCX to PDF.", bad="Aspose.Words can convert DOCX to DWG.", source="truth")
+def check_format_claims(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    truth = page_truth(ctx)
+    if truth.primary is None:
+        return
+    table = truth.families[truth.primary].table
+    any_case, upper_only = _format_vocabulary(table)
+    load = table.load_formats | table.embed_formats
+    doc = ctx.doc
+    spans = _excluded_spans(doc)
+    for number in _claim_lines(doc, truth.lowered):
+        line = doc.lines[number - 1]
+        reported: set[int] = set()
+        for direction, column, written, images in _format_claims(line):
+            fmt = any_case.get(written.lower()) or upper_only.get(written)
+            if fmt is None or column in reported:
+                continue
+            if direction == "load":
+                supported = fmt in load
+            else:
+                supported = fmt in table.save_formats or (images and fmt in table.embed_formats)
+            if supported or _inside(doc.line_starts[number - 1] + column, spans):
+                continue
+            reported.add(column)
+            verb = "load" if direction == "load" else "save to"
+            yield Finding(f"{table.spec.product_name} cannot {verb} {written}", number, column + 1,
+                          end_line=number, end_column=column + len(written), context=line.strip()[:200])
+
+
+# --- TR004-TR006 declared plugins ------------------------------------------------------
+
+
+def _declared(ctx: CheckContext) -> list[str] | None:
+    """The front matter `plugins:` entries as written (None when the field is absent)."""
+    data = ctx.doc.front_matter.data or {}
+    if "plugins" not in data:
+        return None
+    value = data["plugins"]
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, list):
+        return [str(item).strip() for item in value if item is not None and str(item).strip()]
+    return []
+
+
+def _plugin_keys(table: TruthTable) -> dict[str, str]:
+    def build() -> dict[str, str]:
+        keys: dict[str, str] = {}
+        for plugin in table.spec.plugins:
+            for written in (plugin.id, plugin.slug, plugin.name, *plugin.aliases):
+                keys.setdefault(written.lower(), plugin.id)
+        return keys
+    return table.cached("plugin-keys", build)
+
+
+def _resolve_declared(table: TruthTable, declared: list[str]) -> tuple[set[str], list[str]]:
+    keys = _plugin_keys(table)
+    known, unknown = set(), []
+    for written in declared:
+        plugin = keys.get(written.lower())
+        if plugin:
+            known.add(plugin)
+        else:
+            unknown.append(written)
+    return known, unknown
+
+
+def _plugins_line(ctx: CheckContext) -> int:
+    return ctx.doc.front_matter.key_lines.get("plugins", max(ctx.doc.front_matter.start_line, 1))
+
+
+@rule("TR004", "truth-undeclared-plugin", "truth", "warning",
+      "Plugins the page uses are declared in front matter `plugins:` (pages without the field are "
+      "checked only when require_plugins_field is on).",
+      good="---\nplugins: [mail_merge]\n---\nUse Mail Merge to fill templates.",
+      bad="---\nplugins: [document]\n---\nUse Mail Merge to fill templates.",
+      source="truth", require_plugins_field=False, min_confidence=0.75)
+def check_undeclared_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    truth = page_truth(ctx)
+    declared = _declared(ctx)
+    if truth.primary is None or (declared is None and not params.get("require_plugins_field")):
+        return
+    family = truth.families[truth.primary]
+    known, _ = _resolve_declared(family.table, declared or [])
+    threshold = float(params.get("min_confidence", 0.75))
+    first: dict[str, Any] = {}
+    for detection in family.detections:
+        if detection.plugin not in first or (detection.line, detection.column) < (first[detection.plugin].line,
+                                                                                  first[detection.plugin].column):
+            first[detection.plugin] = detection
+    for plugin, confidence in sorted(family.confidences.items()):
+        if confidence >= threshold and plugin not in known:
+            where = first[plugin]
+            name = family.table.plugins[plugin].name
+            yield Finding(f"the page uses {name} ('{plugin}', confidence {confidence:.2f}) but front matter "
+                          f"`plugins` does not declare it", where.line, where.column,
+                          context=where.matched, suggestion=plugin, confidence=confidence)
+
+
+@rule("TR005", "truth-unused-plugin", "truth", "info",
+      "Every plugin declared in front matter `plugins:` exists and is used by the page.",
+      good="---\nplugins: [mail_merge]\n---\nUse Mail Merge to fill templates.",
+      bad="---\nplugins: [mail_merge, watermark]\n---\nUse Mail Merge to fill templates.",
+      source="truth", min_confidence=0.5)
+def check_unused_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    truth = page_truth(ctx)
+    declared = _declared(ctx)
+    if truth.primary is None or not declared:
+        return
+    family = truth.families[truth.primary]
+    known, unknown = _resolve_declared(family.table, declared)
+    line = _plugins_line(ctx)
+    threshold = float(params.get("min_confidence", 0.5))
+    for written in unknown:
+        nearest = process.extractOne(written.lower(), sorted(_plugin_keys(family.table)), scorer=fuzz.ratio,
+                                     score_cutoff=70)
+        hint = f"; did you mean '{_plugin_keys(family.table)[nearest[0]]}'?" if nearest else ""
+        yield Finding(f"'{written}' is not a {family.table.spec.product_name} plugin{hint}", line,
+                      suggestion=_plugin_keys(family.table)[nearest[0]] if nearest else None)
+    for plugin in sorted(known):
+        if family.confidences.get(plugin, 0.0) < threshold:
+            yield Finding(f"front matter declares '{plugin}' but the page does not use it", line)
+
+
+@rule("TR006", "truth-plugin-dependency", "truth", "warning",
+      "Declared plugins have their dependencies declared too.",
+      good="---\nplugins: [document, mail_merge]\n---\n", bad="---\nplugins: [mail_merge]\n---\n", source="truth")
+def check_plugin_dependencies(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    truth = page_truth(ctx)
+    declared = _declared(ctx)
+    if truth.primary is None or not declared:
+        return
+    table = truth.families[truth.primary].table
+    known, _ = _resolve_declared(table, declared)
+    for plugin in sorted(known):
+        for dependency in table.plugins[plugin].dependencies:
+            if dependency not in known:
+                yield Finding(f"'{plugin}' needs '{dependency}', which front matter `plugins` does not declare",
+                              _plugins_line(ctx), suggestion=dependency)
+
+
+# --- TR007 forbidden patterns ------------------------------------------------------------
+
+
+def _forbidden(table: TruthTable) -> list[tuple[re.Pattern[str], Any]]:
+    return table.cached("forbidden", lambda: [
+        (re.compile(pattern.pattern, re.I if pattern.ignore_case else 0), pattern)
+        for pattern in table.spec.forbidden_patterns])
+
+
+@rule("TR007", "truth-forbidden-pattern", "truth", "warning",
+      "Deprecated or forbidden API and wording from the truth table are replaced.",
+      good="options.setCleanupOptions(MailMergeCleanupOptions.REMOVE_UNUSED_REGIONS);",
+      bad="doc.getMailMerge().setRemoveEmptyRegions(true);", fixable=True, source="truth")
+def check_forbidden_patterns(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    truth = page_truth(ctx)
+    doc = ctx.doc
+    for family in truth.families.values():
+        for pattern, spec in _forbidden(family.table):
+            found: list[tuple[int, str]] = []
+            if spec.scope in ("code", "all"):
+                for block in doc.code_blocks:
+                    found.extend((block.content_start + match.start(), match.group())
+                                 for match in pattern.finditer(block.content))
+            if spec.scope in ("prose", "all"):
+                found.extend((match.start(), match.group()) for match in pattern.finditer(doc.text)
+                             if on_prose_line(doc, match.start()))
+            for offset, text in sorted(found):
+                line, column = doc.position(offset)
+                fix = (TextEdit(offset, offset + len(text), spec.replacement),) if spec.replacement is not None else None
+                yield Finding(spec.message, line, column, end_line=line, end_column=column + len(text) - 1,
+                              context=text[:200], suggestion=spec.replacement, fix=fix)
+
+
+# --- TR008 required front matter ----------------------------------------------------------
+
+
+@rule("TR008", "truth-required-fields", "truth", "warning",
+      "Front matter has every field the family's truth table requires.",
+      good="---\ntitle: Convert DOCX to PDF\ndescription: How to convert.\n---\n",
+      bad="---\ntitle: Convert DOCX to PDF\n---\n", source="truth")
+def check_required_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    truth = page_truth(ctx)
+    if truth.primary is None:
+        return
+    matter = ctx.doc.front_matter
+    if matter.present and matter.data is None:
+        return  # unparseable front matter is the front matter rules' finding
+    data = matter.data or {}
+    for name in truth.families[truth.primary].table.spec.required_fields:
+        value = data.get(name)
+        if value is None or (isinstance(value, (str, list, dict)) and not value):
+            state = "is empty" if name in data else "is missing"
+            yield Finding(f"front matter field '{name}' {state} ({truth.primary} pages require it)",
+                          matter.key_lines.get(name, max(matter.start_line, 1)))
