@@ -1,0 +1,111 @@
+"""Benchmark of `tbcv check` against markdownlint-cli2 and a bare markdown-it-py parse.
+
+The corpus pages are replicated into a temporary folder until there are at least MIN_FILES
+files (so process start-up does not dominate); then, as whole processes on those same files,
+each contender runs RUNS times and the median wall time gives its files/s:
+
+- `tbcv check DIR` (default jobs: all cores) and `tbcv check DIR --jobs 1`, text output;
+- markdownlint-cli2 (pinned, installed once into .bench-cache) with its default rules;
+- one Python process that reads every page, loads its front matter with `yaml.safe_load`
+  and parses the body with markdown-it-py (CommonMark + tables): parsing only, no rules.
+
+Targets: tbcv (default jobs) >= 6x markdownlint-cli2, and tbcv --jobs 1 >= 1.0x the bare parse.
+Exits 1 when a target is missed.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+
+from markdownlint import ensure_markdownlint  # noqa: E402
+
+CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+MIN_FILES = 4000
+RUNS = 5
+TBCV = REPO_ROOT / ".venv" / "bin" / "tbcv"
+PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
+TARGET_VS_MARKDOWNLINT = 6.0
+TARGET_VS_BARE_PARSE = 1.0
+
+BARE_PARSE = """
+import os, sys, yaml
+from markdown_it import MarkdownIt
+md = MarkdownIt("commonmark").enable("table")
+for folder, _, names in os.walk(sys.argv[1]):
+    for name in names:
+        if name.endswith(".md"):
+            with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                text = handle.read()
+            if text.startswith("---\\n"):
+                end = text.find("\\n---", 4)
+                if end > 0:
+                    yaml.safe_load(text[4:end])
+                    text = text[end + 4:]
+            md.parse(text)
+"""
+
+
+def replicate(target: Path) -> int:
+    """Copy the corpus pages into `target` as many times as needed; returns the file count."""
+    pages = sorted(CORPUS.rglob("*.md"))
+    if not pages:
+        raise SystemExit(f"no corpus pages under {CORPUS}")
+    copies = -(-MIN_FILES // len(pages))
+    for copy in range(copies):
+        for page in pages:
+            destination = target / f"copy{copy}" / page.relative_to(CORPUS)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(page, destination)
+    return copies * len(pages)
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - started
+    if result.returncode not in (0, 1):   # 1 = issues found, a normal outcome for linters
+        raise SystemExit(f"{command[0]} failed ({result.returncode}): {result.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def median_rate(name: str, command: list[str], cwd: Path, files: int) -> float:
+    times = [timed(command, cwd) for _ in range(RUNS)]
+    rate = files / statistics.median(times)
+    print(f"{name:<34} {rate:8.0f} files/s  (median of {RUNS}: {statistics.median(times):.2f} s; "
+          f"runs {', '.join(f'{t:.2f}' for t in times)})", flush=True)
+    return rate
+
+
+def main() -> int:
+    markdownlint = ensure_markdownlint()
+    with tempfile.TemporaryDirectory(prefix="tbcv-bench-") as folder:
+        root = Path(folder)
+        pages = root / "pages"
+        files = replicate(pages)
+        (root / ".markdownlint-cli2.jsonc").write_text('{"config": {"default": true}}\n', encoding="utf-8")
+        print(f"{files} files (corpus pages replicated), {os.cpu_count()} cores", flush=True)
+        tbcv_default = median_rate("tbcv check (default jobs)", [str(TBCV), "check", "pages"], root, files)
+        tbcv_one = median_rate("tbcv check --jobs 1", [str(TBCV), "check", "pages", "--jobs", "1"], root, files)
+        markdownlint_rate = median_rate("markdownlint-cli2 (default rules)", [str(markdownlint), "pages/**/*.md"],
+                                        root, files)
+        bare = median_rate("bare markdown-it-py + YAML", [str(PYTHON), "-c", BARE_PARSE, "pages"], root, files)
+    vs_markdownlint = tbcv_default / markdownlint_rate
+    vs_bare = tbcv_one / bare
+    print(f"tbcv check / markdownlint-cli2:       {vs_markdownlint:5.2f}x  (target >= {TARGET_VS_MARKDOWNLINT}x)")
+    print(f"tbcv check --jobs 1 / bare parse:     {vs_bare:5.2f}x  (target >= {TARGET_VS_BARE_PARSE}x)")
+    met = vs_markdownlint >= TARGET_VS_MARKDOWNLINT and vs_bare >= TARGET_VS_BARE_PARSE
+    print("targets met" if met else "TARGETS MISSED")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
