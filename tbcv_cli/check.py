@@ -26,7 +26,6 @@ FORMATS = ("text", "json", "sarif", "junit")
 FAIL_ON = ("error", "warning")
 MAX_FIX_ROUNDS = 5
 UNREADABLE_RULE = ("IO001", "unreadable-file")
-DOCS_MEMO = "docs_set"   # chalicelib.engine.rules.links.DOCS_MEMO, without importing the rules here
 
 
 class UsageError(Exception):
@@ -114,6 +113,7 @@ class Engine:
 
     def __init__(self, *, profile: str | None, family: str | None, overrides: dict, docs: frozenset[str]):
         from chalicelib.engine import validate_document
+        from chalicelib.engine.rules.links import DOCS_MEMO
         from chalicelib.engine.ruleset import load_ruleset
         try:
             self.ruleset = load_ruleset(overrides=overrides)
@@ -122,12 +122,12 @@ class Engine:
             raise UsageError(str(error)) from None
         self._validate_document = validate_document
         self.family = family
-        self.docs = docs
+        self.memo = {DOCS_MEMO: docs}
         self.ruleset_version = self.ruleset.version
 
     def validate(self, text: str, path: str):
         return self._validate_document(text, path=path, family=self.family, profile=self.profile,
-                                       ruleset=self.ruleset)
+                                       ruleset=self.ruleset, memo=self.memo)
 
 
 def _fix_text(text: str, path: str, engine: Engine):

@@ -212,3 +212,14 @@ def test_without_fix_files_are_never_written(docs, capsys):
     page.write_text(FIXABLE_PAGE, encoding="utf-8")
     run(capsys, "check", "docs/fix.md")
     assert page.read_text(encoding="utf-8") == FIXABLE_PAGE
+
+
+def test_relative_links_are_resolved_against_the_files_checked(docs, capsys):
+    (docs / "images").mkdir()
+    (docs / "images" / "dialog.png").write_bytes(b"png")
+    page = GOOD_PAGE + "\nSee [the guide](guide/a.md), ![dialog](images/dialog.png) and [old](guide/old.md).\n"
+    (docs / "b.md").write_text(page, encoding="utf-8")
+    _, out, _ = run(capsys, "check", "docs", "--format", "json")
+    issues = json.loads(out)["files"][0]["issues"]
+    assert [i["message"] for i in issues if i["rule"] == "LK007"] == [
+        "Relative link target 'guide/old.md' is not in the docs set"]
