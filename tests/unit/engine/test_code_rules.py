@@ -176,3 +176,10 @@ def test_cd007_reports_a_token_in_an_assignment_once():
 def test_cd007_names_the_kind_of_secret():
     result = findings("CD007", highlight("java", 'options.setPassword("Tr0ub4dor&3");\n'))
     assert result[0].message == f"Possible password in code: {SECRET_MASK}"
+
+
+def test_applying_the_code_fixes_removes_their_issues():
+    cases = [("CD001", "Intro.\n\n{{< highlight >}}\n" + JAVA + "{{< /highlight >}}\n"),
+             ("CD003", highlight("csharp", JAVA)), ("CD003", "```cs\n" + JAVA + "```\n")]
+    for rule_id, text in cases:
+        assert findings(rule_id, text) and findings(rule_id, fixed(rule_id, text)) == [], rule_id

@@ -146,3 +146,11 @@ def test_fm010_fires_on_a_misspelt_field():
 def test_fm010_is_quiet_on_hugo_and_site_fields():
     text = "---\ntitle: A page title\nsecond_title: Aspose.Words for Java\nurl: /java/a/\nweight: 10\n---\n"
     assert findings("FM010", text) == []
+
+
+def test_applying_the_front_matter_fixes_removes_their_issues():
+    cases = [("FM002", "---\nweight: 10\n---\n\n# Convert to PDF\n\nText.\n"),
+             ("FM003", "---\ntitle: Convert a Document to PDF\n---\n\nText.\n"),
+             ("FM004", "---\ndescription: 2024\n---\n\nText.\n")]
+    for rule_id, text in cases:
+        assert findings(rule_id, text) and findings(rule_id, fixed(rule_id, text)) == [], rule_id

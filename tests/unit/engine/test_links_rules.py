@@ -88,3 +88,8 @@ def test_lk007_is_quiet_when_the_docs_set_is_unknown():
 
 def test_lk007_leaves_hugo_pretty_urls_alone():
     assert findings("LK007", "See [install](install-on-linux/).\n", path="docs/page.md", memo={DOCS_MEMO: DOCS}) == []
+
+
+def test_applying_the_url_spaces_fix_removes_the_issue():
+    text = "Read the [user guide](<docs/user guide.md>).\n"
+    assert findings("LK002", fixed("LK002", text)) == []
