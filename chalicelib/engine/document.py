@@ -68,7 +68,7 @@ class CodeBlock:
     kind: Literal["fence", "indented", "highlight"]
     language: str | None     # the label as written (`csharp`), lower-cased; None if absent
     info: str                # the full info string / shortcode arguments
-    content: str             # the code, without fences
+    content: str             # the page text between the fences (so content offsets + content_start are page offsets)
     start_line: int          # line of the opening fence / shortcode
     end_line: int            # line of the closing fence / shortcode (last content line if unclosed)
     content_start_line: int  # first line of the code itself

@@ -187,7 +187,6 @@ class _Walker:
                 kind, value = event, None
             if kind == "Text" or kind == "Code":
                 if code is not None:
-                    code["content"].append(value)
                     continue
                 if text_parts is not None:
                     text_parts.append(value)
@@ -232,7 +231,7 @@ class _Walker:
                                           start=start, end=end, kind=_LINK_KINDS.get(attrs["link_type"], "inline"),
                                           is_image=block == "Image", label=attrs.get("id") or None))
                 elif block == "CodeBlock":
-                    code = {"start": start, "end": end, "attrs": attrs, "content": []}
+                    code = {"start": start, "end": end, "attrs": attrs}
                 elif block == "Table":
                     table = Table(line=position(start)[0], end_line=position(max(end - 1, start))[0],
                                   header_cells=0)
@@ -372,7 +371,6 @@ class _Walker:
         attrs = code["attrs"]
         start_line = doc.position(start)[0]
         end_line = doc.position(max(end - 1, start))[0]
-        content = "".join(code["content"])
         if type(attrs) is dict and "Fenced" in attrs:
             info = attrs["Fenced"]
             opening = doc.lines[start_line - 1]
@@ -384,15 +382,16 @@ class _Walker:
             closed = end_line > start_line and doc.lines[end_line - 1].strip(" \t>").startswith(fence) \
                 and doc.lines[end_line - 1].strip(" \t>").strip(fence[0]) == ""
             content_line = start_line + 1
+            content_start = doc.line_starts[content_line - 1] if content_line <= len(doc.lines) else len(doc.text)
+            content_end = doc.line_starts[end_line - 1] if closed else end
             doc.code_blocks.append(CodeBlock(
                 kind="fence", language=(info.split()[0].lower() if info.strip() else None), info=info,
-                content=content, start_line=start_line, end_line=end_line,
-                content_start_line=min(content_line, len(doc.lines)),
-                content_start=doc.line_starts[content_line - 1] if content_line <= len(doc.lines) else len(doc.text),
+                content=doc.text[content_start:max(content_start, content_end)], start_line=start_line,
+                end_line=end_line, content_start_line=min(content_line, len(doc.lines)), content_start=content_start,
                 closed=closed, label_start=label_start, label_end=label_start + len(label)))
         else:
             doc.code_blocks.append(CodeBlock(
-                kind="indented", language=None, info="", content=content, start_line=start_line,
+                kind="indented", language=None, info="", content=doc.text[start:end], start_line=start_line,
                 end_line=end_line, content_start_line=start_line, content_start=start))
 
     def _highlight_code(self, block: hugo.HighlightBlock) -> CodeBlock:

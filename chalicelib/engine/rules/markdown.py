@@ -82,10 +82,13 @@ def _body_lines(doc: ParsedDocument) -> range:
 
 
 def _line_edit(doc: ParsedDocument, line: int) -> TextEdit:
-    """Delete a whole line with its line break."""
+    """Delete a whole line with its line break (the last line: with the break before it)."""
     start = doc.line_starts[line - 1]
-    end = doc.line_starts[line] if line < len(doc.line_starts) else len(doc.text)
-    return TextEdit(start, end, "")
+    if line < len(doc.line_starts):
+        return TextEdit(start, doc.line_starts[line], "")
+    if start > 0:
+        start -= 2 if doc.text[start - 2:start] == "\r\n" else 1
+    return TextEdit(start, len(doc.text), "")
 
 
 def _heading_source(doc: ParsedDocument, heading: Heading) -> str:
