@@ -20,6 +20,7 @@ from chalicelib.engine.truth.schema import StdlibSpec, TruthTableSpec, cross_ref
 from chalicelib.engine.truth.table import TruthTable
 
 STDLIB_FILE = "_stdlib.yaml"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # the C loader when libyaml is present
 T = TypeVar("T")
 
 
@@ -35,7 +36,7 @@ def _field_path(location: tuple[Any, ...]) -> str:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 - a safe loader
     except (OSError, UnicodeDecodeError) as error:
         raise TruthTableError(path.name, "", f"cannot read: {error}") from None
     except yaml.YAMLError as error:
