@@ -29,16 +29,19 @@ _PLACEHOLDER_WORD = re.compile(r"(?i)\b(?:todo|fixme|tbd|placeholder)\b|^(?:url|
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "[::1]"})
 
 
-def _targets(ctx: CheckContext) -> Iterable[tuple[str, int, int, bool]]:
-    """(url, line, column, is_image) of every link, image, bare URL and reference definition."""
-    doc = ctx.doc
-    for link in doc.links:
-        yield link.url, link.line, link.column, link.is_image
-    for start, _, url in doc.bare_urls:
-        line, column = doc.position(start)
-        yield url, line, column, False
-    for definition in doc.reference_definitions:
-        yield definition.url, definition.line, 1, False
+def _targets(ctx: CheckContext) -> list[tuple[str, int, int, bool]]:
+    """(url, line, column, is_image) of every link, image, bare URL and reference definition,
+    gathered once per page for all the link rules."""
+    targets = ctx.memo.get("link_targets")
+    if targets is None:
+        doc = ctx.doc
+        targets = [(link.url, link.line, link.column, link.is_image) for link in doc.links]
+        for start, _, url in doc.bare_urls:
+            line, column = doc.position(start)
+            targets.append((url, line, column, False))
+        targets.extend((definition.url, definition.line, 1, False) for definition in doc.reference_definitions)
+        ctx.memo["link_targets"] = targets
+    return targets
 
 
 def _host(url: str) -> str | None:
