@@ -223,3 +223,25 @@ def test_relative_links_are_resolved_against_the_files_checked(docs, capsys):
     issues = json.loads(out)["files"][0]["issues"]
     assert [i["message"] for i in issues if i["rule"] == "LK007"] == [
         "Relative link target 'guide/old.md' is not in the docs set"]
+
+
+def test_an_empty_file_and_a_front_matter_only_file_get_normal_reports(docs, capsys):
+    (docs / "empty.md").write_text("", encoding="utf-8")
+    (docs / "only-front-matter.md").write_text("---\ntitle: Only Front Matter Here\n---\n", encoding="utf-8")
+    code, out, err = run(capsys, "check", "docs/empty.md", "docs/only-front-matter.md", "--format", "json")
+    assert [f["path"] for f in json.loads(out)["files"]] == ["docs/empty.md", "docs/only-front-matter.md"]
+    assert code in (0, 1) and "Traceback" not in err
+
+
+def test_sarif_output_of_a_folder_validates_against_the_vendored_schema(docs, capsys):
+    import jsonschema
+    schema = json.loads((Path(__file__).resolve().parents[3] / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    (docs / "fix.md").write_text(FIXABLE_PAGE, encoding="utf-8")
+    _, out, _ = run(capsys, "check", "docs", "--format", "sarif")
+    jsonschema.Draft4Validator(schema).validate(json.loads(out))
+
+
+def test_junit_output_has_a_suite_per_file(docs, capsys):
+    from xml.etree import ElementTree
+    _, out, _ = run(capsys, "check", "docs", "--format", "junit")
+    assert [s.get("name") for s in ElementTree.fromstring(out).findall("testsuite")] == ["docs/b.md", "docs/guide/a.md"]
