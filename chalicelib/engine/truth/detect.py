@@ -7,7 +7,7 @@ family), and plugin detections:
 - exact: a plugin's name in prose (1.0); alias: one of its aliases (0.9);
 - fuzzy: a CamelCase word close to a CamelCase name or alias (rapidfuzz, >= 85, scaled by
   0.8); never for aliases under 4 characters or common words;
-- api: a product type or member used in code (type 0.9, member 0.6).
+- api: a product type or member used in code (type 0.9, member 0.8).
 
 Combination rules add a detection (confidence = the boost) for each member plugin when a
 trigger matches and the members are detected, so the noisy-OR aggregate rises.
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from chalicelib.engine.rules.registry import CheckContext
 
 MEMO_KEY = "truth"
-EXACT, ALIAS, FUZZY_SCALE, API_TYPE, API_MEMBER = 1.0, 0.9, 0.8, 0.9, 0.6
+EXACT, ALIAS, FUZZY_SCALE, API_TYPE, API_MEMBER = 1.0, 0.9, 0.8, 0.9, 0.8
 FUZZY_CUTOFF = 85
 FUZZY_MEMO_LIMIT = 20_000
 MIN_FUZZY_LENGTH = 4
