@@ -29,7 +29,10 @@ _LINK_KINDS = {"Inline": "inline", "Reference": "reference", "Collapsed": "colla
 _LEAF_BLOCKS = frozenset({"Paragraph", "Heading", "CodeBlock", "HtmlBlock", "Table", "MetadataBlock"})
 _INLINE_CONTAINERS = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript", "Link", "Image"})
 _CONTAINERS = frozenset({"List", "BlockQuote", "FootnoteDefinition", "DefinitionList", "Table"})
+_UNPLACED = frozenset({"List", "Item", "BlockQuote", "FootnoteDefinition", "DefinitionList", "DefinitionListTitle",
+                       "DefinitionListDefinition", "TableCell"})   # starts that need no position
 _HTML_HEADING = re.compile(r"<h([1-6])\b", re.IGNORECASE)
+_NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 _ANCHOR_DROP = re.compile(r"[^\w\- ]")
 _FENCE_OPEN = re.compile(r"[ \t>]*(?:[-*+]|\d{1,9}[.)])?[ \t]*(`{3,}|~{3,})[ \t]*([^ \t`]*)")
 _DEFINITION = re.compile(r" {0,3}\[((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*(<[^>\n]*>|\S+)")
@@ -111,7 +114,7 @@ def count_table_cells(line: str) -> int:
 
 
 def _blank(source: str) -> str:
-    return "".join(char if char in "\r\n" else " " for char in source)
+    return _NOT_LINE_BREAK.sub(" ", source)
 
 
 def _mark_shortcode_lines(doc: ParsedDocument, shortcodes: list[Shortcode]) -> None:
@@ -136,6 +139,7 @@ class _Walker:
         self.highlights = {block.opening.start: block for block in highlight_blocks}
         self.code_spans: list[tuple[int, int]] = []
         self.covered = bytearray(len(doc.lines))   # 1 where a block holds the line
+        self.has_definitions = "]:" in masked       # else no line can be a reference definition
         self.bare_urls: list[tuple[int, int, str]] = []
         self.emphasis_paragraphs: list[tuple[int, int, str]] = []
         self.spans: list[tuple[int, int]] = []      # (start, end) of every highlight block
@@ -179,28 +183,27 @@ class _Walker:
         inline_depth = 0                        # open emphasis/links inside a paragraph
         run_start = run_end = -1                # contiguous plain text, scanned for bare URLs
         for event, span in pyromark.events_with_range(self.masked, options=_OPTIONS):
-            start = convert(span["start"])
-            end = convert(span["end"])
             if type(event) is dict:
                 kind, value = next(iter(event.items()))
             else:
                 kind, value = event, None
-            if kind == "Text" or kind == "Code":
+            if kind == "Text" or kind == "Code":   # the commonest events: byte offsets, converted lazily
                 if code is not None:
                     continue
                 if text_parts is not None:
                     text_parts.append(value)
                 if links:
                     links[-1].text += value
+                byte_start = span["start"]
                 if kind == "Code":
-                    self.code_spans.append((start, end))
+                    self.code_spans.append((convert(byte_start), convert(span["end"])))
                     self._flush_text_run(run_start, run_end)
                     run_start = run_end = -1
-                elif start == run_end:
-                    run_end = end
+                elif byte_start == run_end:
+                    run_end = span["end"]
                 else:
                     self._flush_text_run(run_start, run_end)
-                    run_start, run_end = (-1, -1) if links else (start, end)
+                    run_start, run_end = (-1, -1) if links else (byte_start, span["end"])
                 if paragraph is not None:
                     paragraph.child(inline_depth, kind == "Text" and not value.strip(), kind == "Text")
                 continue
@@ -209,12 +212,20 @@ class _Walker:
                 run_start = run_end = -1
             if kind == "Start":
                 block, attrs = (next(iter(value.items())) if type(value) is dict else (value, None))
+                if block in _UNPLACED and (blocks or doc.first_block is not None):
+                    if block in _CONTAINERS:
+                        containers += 1
+                    blocks += 1
+                    continue
+                start = convert(span["start"])
+                end = convert(span["end"])
                 if block not in _INLINE_CONTAINERS:
                     if blocks == 0 and doc.first_block is None:
                         self._first_block(block, attrs, start, end)
                     blocks += 1
                 if block in _LEAF_BLOCKS:
-                    self._cover(start, end)
+                    if self.has_definitions:
+                        self._cover(start, end)
                 if block == "Heading":
                     heading = Heading(level=_HEADING_LEVELS[attrs["level"]], text="", line=0, column=0,
                                       end_line=0, start=start, end=end, anchor=attrs.get("id") or "")
@@ -267,9 +278,9 @@ class _Walker:
                 elif block in _CONTAINERS:
                     containers -= 1
             elif kind == "Html":
-                self._cover(start, end, prose=False)
+                self._cover(convert(span["start"]), convert(span["end"]), prose=False)
             elif kind == "Rule" and blocks == 0 and doc.first_block is None:
-                doc.first_block = ("other", position(start)[0])
+                doc.first_block = ("other", position(convert(span["start"]))[0])
             elif paragraph is not None and kind != "InlineHtml":
                 paragraph.child(inline_depth, kind == "SoftBreak", False)
         self._flush_text_run(run_start, run_end)
@@ -425,11 +436,12 @@ class _Walker:
                          content_start=content_start, closed=closing is not None,
                          label_start=label_start, label_end=label_end)
 
-    def _flush_text_run(self, start: int, end: int) -> None:
-        """Find bare URLs (GFM autolink literals) in a run of plain text."""
-        if start < 0:
+    def _flush_text_run(self, byte_start: int, byte_end: int) -> None:
+        """Find bare URLs (GFM autolink literals) in a run of plain text (byte offsets)."""
+        if byte_start < 0:
             return
-        source = self.doc.text[start:end]
+        start = self._char_offset(byte_start)
+        source = self.doc.text[start:self._char_offset(byte_end)]
         if "://" not in source and "www." not in source and "@" not in source:
             return
         for match in _BARE_URL.finditer(source):
@@ -457,6 +469,8 @@ class _Walker:
 
     def _find_definitions(self) -> None:
         """Link reference definitions: lines no block holds that read `[label]: url`."""
+        if not self.has_definitions:
+            return
         doc = self.doc
         covered = self.covered
         mask = doc.prose_line_mask

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from chalicelib.engine.document import Shortcode
 
 _SHORTCODE = re.compile(r"\{\{([<%])[ \t]*(/)?[ \t]*([A-Za-z_][\w./-]*)(.{0,2000}?)[>%]\}\}", re.DOTALL)
+_NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 HIGHLIGHT = "highlight"
 GIST = "gist"
 
@@ -113,10 +114,15 @@ def _fence(source: str, head: str) -> str:
     The opening fence has three tildes, the closing one the whole (longer) shortcode."""
     first_line = len(source.split("\n", 1)[0].rstrip("\r"))
     head = head[:max(first_line, 3)]
-    return head + "".join(char if char in "\r\n" else "." for char in source[len(head):])
+    return head + _NOT_LINE_BREAK.sub(".", source[len(head):])
 
 
 def _comment(source: str) -> str:
     """`<!--...-->` of the source's length, keeping its line breaks. Dots, not spaces, fill
     it so no line of it is blank or ends in spaces."""
-    return "<!--" + "".join(char if char in "\r\n" else "." for char in source[4:-3]) + "-->"
+    inner = source[4:-3]
+    if "\n" in inner or "\r" in inner:
+        inner = _NOT_LINE_BREAK.sub(".", inner)
+    else:
+        inner = "." * len(inner)
+    return "<!--" + inner + "-->"
