@@ -16,11 +16,14 @@ import sys
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Callable, List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
 from tbcv_cli.project_config import ConfigError, ProjectConfig, find_config, load_config
+
+if TYPE_CHECKING:
+    from chalicelib.engine.model import Report
 
 FORMATS = ("text", "json", "sarif", "junit")
 FAIL_ON = ("error", "warning")
@@ -40,7 +43,7 @@ class Target:
 
 @dataclass(slots=True)
 class Checked:
-    report: object   # chalicelib.engine.model.Report
+    report: "Report"
     fixed: int = 0   # issues whose fix was applied (with --fix)
 
 
@@ -121,7 +124,7 @@ class Engine:
         except ValueError as error:
             raise UsageError(str(error)) from None
         self._validate_document = validate_document
-        self.family = family
+        self.family = family or self.ruleset.project_family
         self.memo = {DOCS_MEMO: docs}
         self.ruleset_version = self.ruleset.version
 
@@ -131,16 +134,20 @@ class Engine:
 
 
 def _fix_text(text: str, path: str, engine: Engine):
-    """Apply non-conflicting fixes until the report has none left to apply (bounded)."""
-    from chalicelib.engine.edits import apply_edits, select_non_conflicting
+    """Apply non-conflicting fixes until the report has none left to apply (bounded). A fix
+    that cannot be applied (a rule's bug) ends fixing for this file instead of failing the run."""
+    from chalicelib.engine.edits import EditError, apply_edits, select_non_conflicting
     fixed = 0
     report = engine.validate(text, path)
     for _ in range(MAX_FIX_ROUNDS):
         groups = [issue.fix for issue in report.issues if issue.fix]
         if not groups:
             break
-        kept, _ = select_non_conflicting(text, groups)
-        new_text = apply_edits(text, [edit for group in kept for edit in group])
+        try:
+            kept, _ = select_non_conflicting(text, groups)
+            new_text = apply_edits(text, [edit for group in kept for edit in group])
+        except EditError:
+            break
         if new_text == text:
             break
         text = new_text
