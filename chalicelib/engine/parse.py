@@ -15,7 +15,7 @@ import pyromark
 
 from chalicelib.engine import shortcodes as hugo
 from chalicelib.engine.document import (
-    CodeBlock, FrontMatter, Heading, Link, ParsedDocument, ReferenceDefinition, Shortcode, Table,
+    CodeBlock, Heading, Link, ParsedDocument, ReferenceDefinition, Shortcode, Table,
 )
 from chalicelib.engine.frontmatter import split_front_matter
 
@@ -44,7 +44,6 @@ _BARE_URL = re.compile(  # GFM autolink literals, as micromark finds them
     r"|(?<![A-Za-z0-9+\-._/])[A-Za-z0-9+\-._]+@[A-Za-z0-9\-_]+(?:\.[A-Za-z0-9\-_]+)+", re.IGNORECASE)
 _URL_TRAILING = "!\"')*,.:;<?_~]"
 _ENTITY_END = re.compile(r"&[A-Za-z0-9]+;$")
-_PUNCTUATION_END = ".,;:!?。，；：！？"
 
 
 def parse_document(text: str, path: str | None = None) -> ParsedDocument:

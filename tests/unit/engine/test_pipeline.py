@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.engine.model import Detection
 from chalicelib.engine.rules.registry import REGISTRY, Rule
 from chalicelib.engine.ruleset import load_ruleset
 from chalicelib.engine.truth import UnknownFamilyError
@@ -108,3 +109,16 @@ def test_every_corpus_page_validates_without_a_rule_failure():
     for page in pages:
         report = validate_document(page.read_text(encoding="utf-8"), path=str(page), ruleset=ruleset)
         assert not [issue for issue in report.issues if issue.message.startswith(RULE_FAILED)], page
+
+
+def test_detections_left_in_the_memo_by_checks_reach_the_report(monkeypatch):
+    detection = Detection(plugin="document", family="words", matched="Document", line=11, column=1,
+                          method="api", confidence=0.9)
+
+    def detect(context, params):
+        context.memo["detections"] = [detection]
+        return ()
+
+    monkeypatch.setitem(REGISTRY, "MD009", Rule(REGISTRY["MD009"].meta, detect))
+    report = validate_document(PAGE, ruleset=load_ruleset(overrides={"profile": "default"}))
+    assert detection in report.detections
