@@ -26,7 +26,7 @@ from chalicelib.engine.model import Detection
 from chalicelib.engine.truth.code import ApiRef, block_api_refs, block_platform, page_platform
 from chalicelib.engine.truth.family import family_evidence
 from chalicelib.engine.truth.table import TruthTable
-from chalicelib.engine.truth.textscan import find_words, on_prose_line, word_set
+from chalicelib.engine.truth.textscan import Phrase, ProseText, find_phrases, phrases
 
 if TYPE_CHECKING:
     from chalicelib.engine.rules.registry import CheckContext
@@ -61,8 +61,7 @@ class FamilyTruth:
 class PageTruth:
     primary: str | None
     families: dict[str, FamilyTruth]
-    lowered: str                       # the page text, lower-cased once for literal searches
-    words: frozenset[str]              # its distinct words (pre-filter for literal searches)
+    prose: ProseText                   # the page's prose, joined once for every prose scan
 
     @property
     def detections(self) -> list[Detection]:
@@ -80,6 +79,7 @@ def aggregate(detections: list[Detection]) -> dict[str, float]:
 @dataclass(slots=True)
 class _Matchers:
     phrase_plugins: dict[str, tuple[str, str]]      # lower-cased phrase -> (plugin, method)
+    phrase_order: tuple[Phrase, ...]
     camel_choices: list[str]
     camel_plugins: dict[str, str]
     combinations: list[tuple[re.Pattern[str], tuple[str, ...], float, bool]]
@@ -110,7 +110,7 @@ def _build_matchers(table: TruthTable) -> _Matchers:
     combinations = [(re.compile("|".join(f"(?:{trigger})" for trigger in combination.triggers)),
                      tuple(combination.plugins), combination.confidence_boost, combination.required_all)
                     for combination in table.spec.combinations if combination.triggers]
-    return _Matchers(phrase_plugins, sorted(camel_plugins), camel_plugins, combinations)
+    return _Matchers(phrase_plugins, phrases(phrase_plugins), sorted(camel_plugins), camel_plugins, combinations)
 
 
 def _matchers(table: TruthTable) -> _Matchers:
@@ -133,26 +133,24 @@ class _Collector:
                                              round(confidence, 4)))
 
 
-def _detect_prose(ctx: CheckContext, lowered: str, present: frozenset[str], table: TruthTable,
-                  collect: _Collector) -> None:
+def _detect_prose(prose: ProseText, table: TruthTable, collect: _Collector) -> None:
     matchers = _matchers(table)
-    doc = ctx.doc
-    for offset, phrase in find_words(lowered, present, matchers.phrase_plugins):
-        where = on_prose_line(doc, offset)
-        if where:
-            plugin, method = matchers.phrase_plugins[phrase]
-            collect.add(plugin, doc.text[offset:offset + len(phrase)], *where, method,
-                        EXACT if method == "exact" else ALIAS)
+    for offset, phrase in find_phrases(prose, matchers.phrase_order):
+        plugin, method = matchers.phrase_plugins[phrase]
+        line, column, _ = prose.locate(offset)
+        collect.add(plugin, prose.text[offset:offset + len(phrase)], line, column, method,
+                    EXACT if method == "exact" else ALIAS)
     if matchers.camel_choices:
-        for match in _CAMEL.finditer(doc.text):
-            word = match.group()
-            start = match.start()
-            if word in matchers.camel_plugins or (start and (doc.text[start - 1].isalnum() or doc.text[start - 1] in "._")):
+        text = prose.text
+        for match in _CAMEL.finditer(text):
+            word, start = match.group(), match.start()
+            if word in matchers.camel_plugins or (start and (text[start - 1].isalnum() or text[start - 1] in "._")):
                 continue
             found = matchers.fuzzy(word)
-            where = on_prose_line(doc, start) if found else None
-            if found and where:
-                collect.add(matchers.camel_plugins[found[0]], word, *where, "fuzzy", found[1] / 100 * FUZZY_SCALE)
+            if found:
+                line, column, _ = prose.locate(start)
+                collect.add(matchers.camel_plugins[found[0]], word, line, column, "fuzzy",
+                            found[1] / 100 * FUZZY_SCALE)
 
 
 def _detect_api(truth: FamilyTruth, collect: _Collector) -> None:
@@ -201,8 +199,7 @@ def page_truth(ctx: CheckContext) -> PageTruth:
     registry = ctx.truth
     primary = ctx.family if registry is not None and registry.get(ctx.family) is not None else None
     families: dict[str, FamilyTruth] = {}
-    lowered = ctx.doc.text.lower()
-    present = word_set(lowered)
+    prose = ProseText(ctx.doc)
     if primary is not None:
         families[primary] = FamilyTruth(registry.get(primary))
         for name, score in family_evidence(ctx.doc, registry).items():
@@ -217,12 +214,12 @@ def page_truth(ctx: CheckContext) -> PageTruth:
                 truth.refs.extend((block, ref) for ref in block_api_refs(block, api, truth.table))
         for name, truth in families.items():
             collect = _Collector(name)
-            _detect_prose(ctx, lowered, present, truth.table, collect)
+            _detect_prose(prose, truth.table, collect)
             _detect_api(truth, collect)
             _apply_combinations(ctx, truth.table, collect)
             truth.detections = collect.detections
             truth.confidences = aggregate(collect.detections)
-    result = PageTruth(primary, families, lowered, present)
+    result = PageTruth(primary, families, prose)
     ctx.memo[MEMO_KEY] = result
     ctx.memo["detections"] = result.detections
     return result

@@ -16,7 +16,8 @@ from chalicelib.engine.model import TextEdit
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule
 from chalicelib.engine.truth.detect import page_truth
 from chalicelib.engine.truth.table import TruthTable
-from chalicelib.engine.truth.textscan import dotted_names, find_words, on_prose_line
+from chalicelib.engine.truth.textscan import (Phrase, ProseText, dotted_names, find_phrases, leading_literal,
+                                              phrases)
 
 PRODUCT_CUTOFF = 85
 _VENDOR = "aspose"
@@ -47,11 +48,16 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
 # --- TR001 product and plugin names -------------------------------------------------
 
 
-def _product_names(ctx: CheckContext) -> tuple[list[str], frozenset[str], dict[str, str]]:
-    """(canonical short names to match against, every correct name, known misspelling -> fix)."""
+def _misspelling_phrases(ctx: CheckContext, wrong_by_lower: dict[str, str]) -> tuple[Phrase, ...]:
+    return ctx.truth.cached("misspelling-phrases", lambda: phrases(wrong_by_lower))
+
+
+def _product_names(ctx: CheckContext) -> tuple[list[str], list[str], frozenset[str], dict[str, str]]:
+    """(canonical short names, the same lower-cased, every correct name, lower-cased known
+    misspelling -> fix), built once per registry."""
     registry = ctx.truth
 
-    def build() -> tuple[list[str], frozenset[str], dict[str, str]]:
+    def build() -> tuple[list[str], list[str], frozenset[str], dict[str, str]]:
         canonical = sorted({table.spec.product_name for table in registry.tables.values()})
         correct = set(canonical)
         misspellings: dict[str, str] = {}
@@ -59,8 +65,8 @@ def _product_names(ctx: CheckContext) -> tuple[list[str], frozenset[str], dict[s
             correct.update(table.product_names)
             correct.update(table.stdlib.products)
             for wrong in table.spec.misspellings:
-                misspellings[wrong] = table.spec.product_name
-        return canonical, frozenset(correct), misspellings
+                misspellings[wrong.lower()] = table.spec.product_name
+        return canonical, [name.lower() for name in canonical], frozenset(correct), misspellings
 
     return registry.cached("product-names", build)
 
@@ -72,26 +78,23 @@ def _product_names(ctx: CheckContext) -> tuple[list[str], frozenset[str], dict[s
 def check_product_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     if ctx.truth is None or not ctx.truth.families:
         return
-    canonical, correct, misspellings = _product_names(ctx)
-    lowered_names = [name.lower() for name in canonical]
-    wrong_by_lower = {wrong.lower(): right for wrong, right in misspellings.items()}
+    canonical, lowered_names, correct, wrong_by_lower = _product_names(ctx)
     doc = ctx.doc
+    prose = page_truth(ctx).prose
     hits: dict[int, tuple[str, str, int, int]] = {}
-    truth = page_truth(ctx)
-    for offset, wrong in find_words(truth.lowered, truth.words, wrong_by_lower):
-        where = on_prose_line(doc, offset)
-        if where:
-            hits[offset] = (doc.text[offset:offset + len(wrong)], wrong_by_lower[wrong], *where)
-    for offset, left, right in dotted_names(doc.text):
+    for start, wrong in find_phrases(prose, _misspelling_phrases(ctx, wrong_by_lower)):
+        line, column, offset = prose.locate(start)
+        hits[offset] = (prose.text[start:start + len(wrong)], wrong_by_lower[wrong], line, column)
+    for start, left, right in dotted_names(prose.text):
         written = f"{left}.{right}"
-        if offset in hits or written in correct or written.islower():
+        if written in correct or written.islower() or fuzz.ratio(left.lower(), _VENDOR) < PRODUCT_CUTOFF:
             continue
-        if fuzz.ratio(left.lower(), _VENDOR) < PRODUCT_CUTOFF:
+        line, column, offset = prose.locate(start)
+        if offset in hits:
             continue
         found = process.extractOne(written.lower(), lowered_names, scorer=fuzz.ratio, score_cutoff=PRODUCT_CUTOFF)
-        where = on_prose_line(doc, offset) if found else None
-        if found and where:
-            hits[offset] = (written, canonical[found[2]], *where)
+        if found:
+            hits[offset] = (written, canonical[found[2]], line, column)
     spans = _excluded_spans(doc) if hits else []
     for offset, (written, right, line, column) in sorted(hits.items()):
         if _inside(offset, spans):
@@ -144,29 +147,32 @@ def _format_vocabulary(table: TruthTable) -> tuple[dict[str, str], dict[str, str
     return table.cached("format-vocabulary", build)
 
 
-def _claim_lines(doc: ParsedDocument, lowered: str) -> list[int]:
+def _claim_lines(prose: ProseText) -> list[int]:
     """Prose lines holding a verb that can make a format claim, in order."""
     lines: set[int] = set()
+    lowered = prose.lowered
     for verb in _CLAIM_VERBS:
         start = lowered.find(verb)
         while start >= 0:
-            where = on_prose_line(doc, start)
-            if where:
-                lines.add(where[0])
+            lines.add(prose.locate(start)[0])
             start = lowered.find(verb, start + len(verb))
     return sorted(lines)
 
 
 def _format_claims(line: str) -> Iterable[tuple[str, int, str, bool]]:
     """(direction 'load'|'save', column index, written token, about images) per claim."""
-    for match in _CONVERT.finditer(line):
+    lowered = line.lower()
+    convert = "conver" in lowered
+    save = "sav" in lowered or "export" in lowered or "render" in lowered
+    load = "load" in lowered or "open" in lowered or "import" in lowered
+    for match in _CONVERT.finditer(line) if convert else ():
         between = match.group("between")
         for source in _WORD.finditer(between):
             yield "load", match.start("between") + source.start(), source.group(), False
         yield "save", match.start("dst"), match.group("dst"), "image" in between.lower()
-    for match in _SAVE.finditer(line):
+    for match in _SAVE.finditer(line) if save else ():
         yield "save", match.start("dst"), match.group("dst"), "image" in match.group("between").lower()
-    for match in _LOAD.finditer(line):
+    for match in _LOAD.finditer(line) if load else ():
         yield "load", match.start("src"), match.group("src"), False
 
 
@@ -182,7 +188,7 @@ def check_format_claims(ctx: CheckContext, params: Mapping[str, Any]) -> Iterabl
     load = table.load_formats | table.embed_formats
     doc = ctx.doc
     spans = _excluded_spans(doc)
-    for number in _claim_lines(doc, truth.lowered):
+    for number in _claim_lines(truth.prose):
         line = doc.lines[number - 1]
         reported: set[int] = set()
         for direction, column, written, images in _format_claims(line):
@@ -316,9 +322,11 @@ def check_plugin_dependencies(ctx: CheckContext, params: Mapping[str, Any]) -> I
 # --- TR007 forbidden patterns ------------------------------------------------------------
 
 
-def _forbidden(table: TruthTable) -> list[tuple[re.Pattern[str], Any]]:
+def _forbidden(table: TruthTable) -> list[tuple[re.Pattern[str], str, Any]]:
+    """(compiled pattern, literal every match starts with, spec) per forbidden pattern."""
     return table.cached("forbidden", lambda: [
-        (re.compile(pattern.pattern, re.I if pattern.ignore_case else 0), pattern)
+        (re.compile(pattern.pattern, re.I if pattern.ignore_case else 0),
+         "" if pattern.ignore_case else leading_literal(pattern.pattern), pattern)
         for pattern in table.spec.forbidden_patterns])
 
 
@@ -330,15 +338,16 @@ def check_forbidden_patterns(ctx: CheckContext, params: Mapping[str, Any]) -> It
     truth = page_truth(ctx)
     doc = ctx.doc
     for family in truth.families.values():
-        for pattern, spec in _forbidden(family.table):
+        for pattern, literal, spec in _forbidden(family.table):
             found: list[tuple[int, str]] = []
             if spec.scope in ("code", "all"):
                 for block in doc.code_blocks:
-                    found.extend((block.content_start + match.start(), match.group())
-                                 for match in pattern.finditer(block.content))
+                    if literal in block.content:
+                        found.extend((block.content_start + match.start(), match.group())
+                                     for match in pattern.finditer(block.content))
             if spec.scope in ("prose", "all"):
-                found.extend((match.start(), match.group()) for match in pattern.finditer(doc.text)
-                             if on_prose_line(doc, match.start()))
+                prose = truth.prose
+                found.extend((prose.locate(match.start())[2], match.group()) for match in pattern.finditer(prose.text))
             for offset, text in sorted(found):
                 line, column = doc.position(offset)
                 fix = (TextEdit(offset, offset + len(text), spec.replacement),) if spec.replacement is not None else None
