@@ -35,11 +35,13 @@ _MASK = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?\
                    re.S | re.M)
 _IMPORT = re.compile(r"^[ \t]*(?:import\s+(?:static\s+)?([\w.]+(?:\.\*)?)\s*;?|from\s+([\w.\-]+)\s+import\s+"
                      r"([\w, \t]+)|using\s+(?:static\s+)?([\w.]+)\s*;)", re.M)
-_LOCAL_TYPE = re.compile(r"\b(?:class|interface|enum|record|struct)\s+([A-Z]\w*)")
-_DECLARATION = re.compile(r"\b([A-Z]\w*)(?:\s*<[^<>;=()]*(?:<[^<>;=()]*>[^<>;=()]*)*>)?(?:\s*\[\s*\])*"
-                          r"\s+([A-Za-z_]\w*)\s*(?=[=;,):])")
-_NEW_ASSIGN = re.compile(r"\b([a-z_]\w*)\s*=\s*(?:new\s+)?([A-Z]\w*)\s*(?:<[^<>()]*>)?\s*\(")
-_ROOT = re.compile(r"(?<![\w.$@])(new\s+)?([A-Za-z_]\w*)")
+_TYPE_NAME = re.compile(r"[A-Z]\w*")        # every type-like name; the rest is read around it
+_TYPE_KEYWORD_BEFORE = re.compile(r"(?:class|interface|enum|record|struct)\s+$")
+_NEW_BEFORE = re.compile(r"(?<![\w.])new\s+$")
+_ASSIGNED_BEFORE = re.compile(r"(?<![\w.])([a-z_]\w*)\s*=\s*(?:new\s+)?$")
+_DECLARED_AFTER = re.compile(r"(\s*<[^<>;=()]*(?:<[^<>;=()]*>[^<>;=()]*)*>)?(?:\s*\[\s*\])*\s+([A-Za-z_]\w*)\s*(?=[=;,):])")
+_CALLED_AFTER = re.compile(r"\s*(?:<[^<>()]*>)?\s*\(")
+_LOOK_BACK = 64
 _MEMBER = re.compile(r"\s*\.\s*([A-Za-z_]\w*)")
 _GENERIC = re.compile(r"\s*<[^<>()]*(?:<[^<>()]*>[^<>()]*)*>")
 _WS = re.compile(r"\s*")
@@ -151,6 +153,7 @@ class _BlockReader:
         self.product_imports: set[str] = set()
         self.hidden: set[str] = set(api.stdlib)
         self.variables: dict[str, str] = {}
+        self.names: list[re.Match[str]] = []
 
     def position(self, offset: int) -> tuple[int, int]:
         low, high = 0, len(self.line_starts) - 1
@@ -166,30 +169,36 @@ class _BlockReader:
         return name not in self.hidden and self.api.has_type(name)
 
     def read_names(self) -> None:
-        namespaces = self.api.namespaces
-        for match in _IMPORT.finditer(self.text):
-            java_path, from_module, from_names, using = match.groups()
-            if java_path:
-                package, _, name = java_path.rpartition(".")
-                if name != "*":
-                    (self.product_imports if package in namespaces else self.hidden).add(name)
-            elif from_module:
-                names = [name.strip() for name in from_names.split(",") if name.strip()]
-                target = self.product_imports if from_module in namespaces else self.hidden
-                target.update(names)
-            elif using and "=" not in using:
-                continue
-        self.hidden.update(_LOCAL_TYPE.findall(self.text))
+        """Imports, local classes and typed variables; collects the type-like names."""
+        text, api = self.text, self.api
+        namespaces = api.namespaces
+        if "import" in text or "using" in text:
+            for match in _IMPORT.finditer(text):
+                java_path, from_module, from_names, _ = match.groups()
+                if java_path:
+                    package, _, name = java_path.rpartition(".")
+                    if name != "*":
+                        (self.product_imports if package in namespaces else self.hidden).add(name)
+                elif from_module:
+                    names = [name.strip() for name in from_names.split(",") if name.strip()]
+                    (self.product_imports if from_module in namespaces else self.hidden).update(names)
+        self.names = [match for match in _TYPE_NAME.finditer(text)
+                      if not match.start() or not (text[match.start() - 1].isalnum() or text[match.start() - 1] in "_$@")]
+        for match in self.names:
+            if _TYPE_KEYWORD_BEFORE.search(text, max(0, match.start() - _LOOK_BACK), match.start()):
+                self.hidden.add(match.group())
         self.hidden -= self.product_imports
-        for match in _DECLARATION.finditer(self.text):
-            type_name, variable = match.groups()
-            generic_stdlib = type_name in self.api.ambiguous and "<" in match.group()
-            if self.is_product_type(type_name) and not generic_stdlib:
-                self.variables[variable] = type_name
-        for match in _NEW_ASSIGN.finditer(self.text):
-            variable, type_name = match.groups()
-            if self.is_product_type(type_name):
-                self.variables.setdefault(variable, type_name)
+        for match in self.names:
+            type_name = match.group()
+            if not self.is_product_type(type_name):
+                continue
+            declared = _DECLARED_AFTER.match(text, match.end())
+            if declared and not (type_name in api.ambiguous and declared.group(1)):
+                self.variables[declared.group(2)] = type_name
+            elif _CALLED_AFTER.match(text, match.end()):
+                assigned = _ASSIGNED_BEFORE.search(text, max(0, match.start() - _LOOK_BACK), match.start())
+                if assigned:
+                    self.variables.setdefault(assigned.group(1), type_name)
 
     def add(self, kind: str, name: str, owner: str | None, offset: int, resolved: bool,
             nearest: str | None = None) -> None:
@@ -206,34 +215,48 @@ class _BlockReader:
         if name in self.product_imports or nearest:
             self.add("type", name, None, offset, False, nearest)
 
+    def _roots(self) -> list[tuple[int, str, bool]]:
+        """(offset, name, after `new`) for type names and typed variables that start a
+        chain, in text order."""
+        text = self.text
+        roots = [(match.start(), match.group(), bool(_NEW_BEFORE.search(text, max(0, match.start() - 12),
+                                                                        match.start())))
+                 for match in self.names
+                 if match.group() not in self.variables and (not match.start() or text[match.start() - 1] != ".")]
+        for variable in self.variables:
+            start = text.find(variable)
+            while start >= 0:
+                end = start + len(variable)
+                before = text[start - 1] if start else " "
+                if not (before.isalnum() or before in "_$@.") and (end == len(text) or not (
+                        text[end].isalnum() or text[end] == "_")):
+                    roots.append((start, variable, False))
+                start = text.find(variable, end)
+        roots.sort()
+        return roots
+
     def read_chains(self) -> None:
         text = self.text
-        for root in _ROOT.finditer(text):
-            is_new, name = root.group(1) is not None, root.group(2)
-            position = root.end()
-            if is_new or (name[0].isupper() and name not in self.variables):
-                if not self.is_product_type(name):
-                    follows = _MEMBER.match(text, position)
-                    if (is_new or follows) and name[0].isupper() and not name.isupper():
-                        self.unknown_type(name, root.start(2))
-                    continue
-                self.add("type", name, None, root.start(2), True)
-                current: str | None = name
-                static = not is_new
-                if is_new:
-                    generic = _GENERIC.match(text, position)
-                    if generic:
-                        position = generic.end()
-                    position = _WS.match(text, position).end()
-                    if position < len(text) and text[position] == "(":
-                        position = _skip_parens(text, position)
-                        if position < 0:
-                            continue
-            elif name in self.variables:
-                current, static = self.variables[name], False
-            else:
+        for start, name, is_new in self._roots():
+            position = start + len(name)
+            if name in self.variables and not is_new:
+                self.follow(self.variables[name], False, position)
                 continue
-            self.follow(current, static, position)
+            if not self.is_product_type(name):
+                if (is_new or _MEMBER.match(text, position)) and not name.isupper():
+                    self.unknown_type(name, start)
+                continue
+            self.add("type", name, None, start, True)
+            if is_new:
+                generic = _GENERIC.match(text, position)
+                if generic:
+                    position = generic.end()
+                position = _WS.match(text, position).end()
+                if position < len(text) and text[position] == "(":
+                    position = _skip_parens(text, position)
+                    if position < 0:
+                        continue
+            self.follow(name, not is_new, position)
 
     def follow(self, current: str | None, static: bool, position: int) -> None:
         text, api = self.text, self.api
