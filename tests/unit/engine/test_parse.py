@@ -167,3 +167,16 @@ def test_mid_line_highlight_in_a_table_cell_is_still_a_code_block():
     doc = parse_document(text)
     assert [(b.kind, b.language, b.content) for b in doc.code_blocks] == [("highlight", "java", "int x;\n")]
     assert not doc.is_prose_line(4)
+
+
+def test_tabs_containers_hold_markdown():
+    text = '# T\n\n{{< tabs >}}\n{{< tab "Java" >}}\n\n## Save in Java\n\nSee [docs](https://d.example).\n\n{{< /tab >}}\n{{< /tabs >}}\n'
+    doc = parse_document(text)
+    assert [h.text for h in doc.headings] == ["T", "Save in Java"]
+    assert [link.line for link in doc.links] == [8]
+    assert [s.name for s in doc.shortcodes] == ["tabs", "tab", "tab", "tabs"]
+
+
+def test_inline_shortcode_in_a_heading_is_not_part_of_its_text():
+    doc = parse_document("# T\n\n## Supported {{< emoticons/tick >}}\n")
+    assert doc.headings[1].text == "Supported" and doc.headings[1].anchor == "supported"
