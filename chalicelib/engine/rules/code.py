@@ -107,7 +107,7 @@ _SIGNAL_SOURCE: dict[str, list[tuple[tuple[str, ...], str, int]]] = {
 }
 _SIGNALS = {language: [(hints, re.compile(pattern), weight) for hints, pattern, weight in signals]
             for language, signals in _SIGNAL_SOURCE.items()}
-_DETECT_LIMIT = 3000        # characters of a block looked at for its language
+_DETECT_LIMIT = 2000        # characters of a block looked at for its language
 _MIN_DETECTION_SCORE = 4    # below this a block is too short or too plain to judge
 
 
