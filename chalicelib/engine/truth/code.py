@@ -31,7 +31,7 @@ MAX_CHAIN_SKIP = 4_000         # an argument list longer than this ends the chai
 NEAREST_CUTOFF = 70            # rapidfuzz ratio for "did you mean"
 TYPE_SUGGEST_CUTOFF = 88       # an unknown type this close to a product type is a typo of it
 
-_MASK = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?\*/|^[ \t]*#[^\n]*',
+_MASK = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?\*/|^[^\S\n]*#[^\n]*',
                    re.S | re.M)
 _IMPORT = re.compile(r"^[ \t]*(?:import\s+(?:static\s+)?([\w.]+(?:\.\*)?)\s*;?|from\s+([\w.\-]+)\s+import\s+"
                      r"([\w, \t]+)|using\s+(?:static\s+)?([\w.]+)\s*;)", re.M)
@@ -188,6 +188,9 @@ class _BlockReader:
             if _TYPE_KEYWORD_BEFORE.search(text, max(0, match.start() - _LOOK_BACK), match.start()):
                 self.hidden.add(match.group())
         self.hidden -= self.product_imports
+        if not self.product_imports and any(match.group() in api.third_party for match in self.names):
+            self.names = []     # another library's code (docx4j, Apache POI ...): nothing to check
+            return
         for match in self.names:
             type_name = match.group()
             if not self.is_product_type(type_name):

@@ -135,11 +135,13 @@ class TruthTableSpec(_Model):
 
 class StdlibSpec(_Model):
     """Shared names that belong to no family (config/truth/_stdlib.yaml): standard-library
-    and third-party classes per platform (never product API), file formats of the wider
+    classes per platform (never product API), third-party classes (a block using them is
+    that library's code), file formats of the wider
     world (so a claim about one the family lacks is recognised as a format claim), and the
     correctly spelled names of other products (never "misspellings")."""
 
     classes: dict[PlatformId, list[str]] = Field(default_factory=dict)
+    third_party: dict[PlatformId, list[str]] = Field(default_factory=dict)
     formats: list[str] = Field(default_factory=list)
     format_aliases: dict[str, str] = Field(default_factory=dict)
     products: list[str] = Field(default_factory=list)

@@ -57,6 +57,7 @@ class PlatformApi:
     enum_plugins: dict[str, str]
     stdlib: frozenset[str]           # standard-library names that are not product types
     ambiguous: frozenset[str]        # names both in the standard library and the product
+    third_party: frozenset[str]      # classes of other libraries (their blocks are not product code)
     _keys_cache: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     def _key(self, member: str) -> str:
@@ -198,5 +199,7 @@ class TruthTable:
                 enum_plugins.setdefault(name, plugin.id)
         stdlib_names = self.stdlib.classes.get(platform) or self.stdlib.classes.get(source) or []
         product_types = set(classes) | set(enums)
+        third_party = self.stdlib.third_party.get(platform) or self.stdlib.third_party.get(source) or []
         return PlatformApi(platform, exact, tuple(dict.fromkeys(namespaces)), classes, enums, enum_plugins,
-                           frozenset(stdlib_names) - product_types, frozenset(stdlib_names) & product_types)
+                           frozenset(stdlib_names) - product_types, frozenset(stdlib_names) & product_types,
+                           frozenset(third_party) - product_types)
