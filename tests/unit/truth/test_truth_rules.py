@@ -223,3 +223,14 @@ def test_complete_front_matter_is_quiet(registry):
 
 def test_pages_without_a_family_are_not_checked(registry):
     assert run_rule(registry, "TR008", "Text.\n", path=None, family=None) == []
+
+
+def test_block_of_another_library_is_not_checked_as_product_code(registry):
+    code = ("WordprocessingMLPackage pkg = WordprocessingMLPackage.createPackage();\n"
+            "Body body = pkg.getMainDocumentPart().getBody();\nbody.getContent();")
+    assert run_rule(registry, "TR002", java_block(code)) == []
+
+
+def test_same_code_without_the_other_library_is_checked(registry):
+    assert [f.suggestion for f in run_rule(registry, "TR002", java_block("Body body = x;\nbody.getContent();"))] \
+        == ["getCount"]
