@@ -17,7 +17,8 @@ A profile or override file has this shape (every key optional):
       MD009: off
       MD024: {level: warning, siblings_only: true}
 
-A family file may also name `profile:`.
+A family file may also name `profile:`. The version also covers the engine's source code,
+so a changed check never reuses results cached under the old one.
 """
 from __future__ import annotations
 
@@ -126,7 +127,7 @@ def _default_ruleset(directory: str) -> Ruleset:
 
 
 def _load(directory: Path, overrides: dict) -> Ruleset:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(_engine_source_digest().encode())
     for rule in _ordered_rules():
         meta = rule.meta
         digest.update(json.dumps([meta.id, meta.alias, meta.category, meta.severity, meta.description,
@@ -159,6 +160,16 @@ def _load(directory: Path, overrides: dict) -> Ruleset:
     return Ruleset(version=digest.hexdigest()[:16], profiles=profiles, families=families,
                    family_profiles=family_profiles, project=project, project_profile=project_profile,
                    project_family=overrides.get("family"), truth=truth)
+
+
+@lru_cache(maxsize=1)
+def _engine_source_digest() -> str:
+    """A digest of the engine's code: a changed check must not reuse cached results."""
+    engine = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(engine.rglob("*.py")):
+        digest.update(path.relative_to(engine).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _ordered_rules() -> tuple[Rule, ...]:
