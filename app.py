@@ -1,0 +1,97 @@
+"""The Chalice app: REST routes generated from the operation catalogue, health, and the
+Lambda functions that Step Functions and SQS call. Handlers stay thin: parse, call one
+operation, shape the response."""
+from __future__ import annotations
+
+import json
+import time
+
+from chalice import Chalice, Response
+
+from chalicelib.auth import principal_for
+from chalicelib.observability import instrumented, logger, record_api_call, record_step_run
+from chalicelib.ops import CATALOGUE, invoke
+from chalicelib.ops.catalogue import Operation
+from chalicelib.ops.errors import InvalidInput, OperationError, PayloadTooLarge
+from chalicelib.runtime import context_for, health_status
+from chalicelib.settings import get_settings
+
+app = Chalice(app_name="tbcv")
+app.log.disabled = True  # Powertools Logger writes the structured logs
+
+_BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def _json(body: dict, status: int, headers: dict | None = None) -> Response:
+    return Response(body=json.dumps(body), status_code=status,
+                    headers={"Content-Type": "application/json", **(headers or {})})
+
+
+def _error(error: OperationError) -> Response:
+    headers = {"WWW-Authenticate": 'Bearer realm="tbcv"'} if error.status == 401 else None
+    return _json(error.to_dict(), error.status, headers)
+
+
+def _arguments(op: Operation, path_params: dict) -> dict:
+    """Body (JSON object), query string and path parameters, path winning."""
+    request = app.current_request
+    arguments: dict = {}
+    if op.method in _BODY_METHODS and request.raw_body:
+        if len(request.raw_body) > 2 * get_settings().max_document_bytes + 65536:
+            raise PayloadTooLarge("request body is too large", field="body")
+        try:
+            body = json.loads(request.raw_body)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise InvalidInput(f"body is not valid JSON: {error}", field="body") from None
+        if not isinstance(body, dict):
+            raise InvalidInput("body must be a JSON object", field="body")
+        arguments.update(body)
+    arguments.update(request.query_params or {})
+    arguments.update(path_params)
+    return arguments
+
+
+def _route(op: Operation):
+    def view(**path_params):
+        started = time.perf_counter()
+        request = app.current_request
+        logger.set_correlation_id(request.context.get("requestId"))
+        try:
+            principal = principal_for(request.headers.get("authorization"), get_settings())
+            logger.append_keys(principal=principal, operation=op.name)
+            response = _json(invoke(op.name, context_for(principal), _arguments(op, path_params)),
+                             op.success_status)
+        except OperationError as error:
+            response = _error(error)
+        except Exception:
+            logger.exception("operation failed", extra={"operation": op.name})
+            response = _json({"error": {"code": "internal", "message": "internal error; see the logs "
+                                        f"for request {request.context.get('requestId')}"}}, 500)
+        finally:
+            logger.remove_keys(["principal", "operation"])
+        record_api_call(op.name, response.status_code, (time.perf_counter() - started) * 1000)
+        return response
+
+    view.__name__ = op.name
+    return view
+
+
+for _op in CATALOGUE.values():
+    app.route(_op.path, methods=[_op.method])(_route(_op))
+
+
+@app.route("/health", methods=["GET"])
+def health():
+    """Open (no token): 200 when the API and its AWS services answer."""
+    status = health_status()
+    return _json(status, 200 if status["ok"] else 503)
+
+
+@app.lambda_function(name="run_operation")
+@instrumented
+def run_operation(event, context):
+    """Step Functions task: run one catalogue operation as the workflow's principal.
+    Errors propagate as Lambda errors so the state machine's Retry/Catch see them."""
+    principal = event.get("principal") or "workflow"
+    record_step_run(event["operation"])
+    return invoke(event["operation"], context_for(principal), event.get("arguments") or {})

@@ -1,0 +1,68 @@
+"""Documents in the versioned S3 bucket: every validation points at an immutable version."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botocore.exceptions import ClientError
+
+from chalicelib.aws.clients import client
+
+
+class DocumentMissing(Exception):
+    def __init__(self, key: str, version_id: str | None = None):
+        where = f"{key!r}" + (f" version {version_id!r}" if version_id else "")
+        super().__init__(f"document {where} does not exist")
+        self.key, self.version_id = key, version_id
+
+
+@dataclass(frozen=True, slots=True)
+class StoredObject:
+    key: str
+    version_id: str
+    size: int
+    metadata: dict[str, str]
+
+
+class DocumentStore:
+    def __init__(self, bucket: str):
+        self.bucket = bucket
+
+    def put(self, key: str, body: bytes, metadata: dict[str, str] | None = None) -> str:
+        """Write a new version and return its version id."""
+        response = client("s3").put_object(Bucket=self.bucket, Key=key, Body=body,
+                                           ContentType="text/markdown; charset=utf-8",
+                                           Metadata=metadata or {})
+        return response["VersionId"]
+
+    def get(self, key: str, version_id: str | None = None) -> tuple[bytes, StoredObject]:
+        kwargs = {"VersionId": version_id} if version_id else {}
+        try:
+            response = client("s3").get_object(Bucket=self.bucket, Key=key, **kwargs)
+        except ClientError as error:
+            if error.response["Error"]["Code"] in ("NoSuchKey", "NoSuchVersion", "404", "InvalidArgument"):
+                raise DocumentMissing(key, version_id) from None
+            raise
+        body = response["Body"].read()
+        return body, StoredObject(key, response.get("VersionId") or "null", len(body),
+                                  response.get("Metadata", {}))
+
+    def head(self, key: str) -> StoredObject:
+        try:
+            response = client("s3").head_object(Bucket=self.bucket, Key=key)
+        except ClientError as error:
+            if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
+                raise DocumentMissing(key) from None
+            raise
+        return StoredObject(key, response.get("VersionId") or "null", response["ContentLength"],
+                            response.get("Metadata", {}))
+
+    def delete_version(self, key: str, version_id: str) -> None:
+        """Used only to undo a write whose validation record could not be stored."""
+        client("s3").delete_object(Bucket=self.bucket, Key=key, VersionId=version_id)
+
+    def reachable(self) -> bool:
+        try:
+            client("s3").head_bucket(Bucket=self.bucket)
+            return True
+        except ClientError:
+            return False

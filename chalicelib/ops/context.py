@@ -1,0 +1,19 @@
+"""What an operation receives: the caller and the adapters (ports), never globals.
+
+Tests build a context with in-memory fakes; the app builds one with the real adapters
+(`chalicelib.runtime`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.settings import Settings
+
+
+@dataclass(slots=True)
+class OperationContext:
+    principal: str
+    settings: Settings
+    validations: Any   # chalicelib.store.repositories.ValidationRepository
+    audit: Any         # chalicelib.store.repositories.AuditLog
+    documents: Any     # chalicelib.aws.documents.DocumentStore

@@ -1,0 +1,260 @@
+"""Validation operations: validate inline content, read, list, annotate and delete results."""
+from __future__ import annotations
+
+import json
+from typing import Any, get_args
+from uuid import uuid4
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chalicelib.engine import Report, validate_document
+from chalicelib.engine.report.json_report import detection_to_dict, issue_to_dict
+from chalicelib.engine.truth import UnknownFamilyError
+from chalicelib.ops.catalogue import operation
+from chalicelib.ops.context import OperationContext
+from chalicelib.aws.documents import DocumentMissing, StoredObject
+from chalicelib.ops.errors import InvalidInput, NotFound, PayloadTooLarge
+from chalicelib.ops.fields import (Cursor, DocumentPath, Family, Limit, Notes, Profile, ReviewStatus,
+                                   ValidationId)
+from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord, utc_now
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DocumentOut(BaseModel):
+    bucket: str
+    key: str
+    version_id: str
+
+
+class ValidationSummary(BaseModel):
+    validation_id: str
+    document: DocumentOut
+    family: str | None
+    profile: str
+    outcome: str = Field(description="pass | warning | fail")
+    review_status: str
+    enhanced: bool
+    counts: dict[str, int]
+    notes: str
+    created_by: str
+    created_at: str
+    updated_at: str
+    version: int
+
+
+class ValidationOut(ValidationSummary):
+    ruleset_version: str
+    content_sha256: str
+    issues: list[dict[str, Any]]
+    detections: list[dict[str, Any]]
+    timings_ms: dict[str, float]
+    enhancement_ids: list[str]
+    parent_validation_id: str | None
+    workflow_id: str | None
+
+
+class ValidationPage(BaseModel):
+    items: list[ValidationSummary]
+    next_cursor: str | None
+
+
+class ValidateContentIn(_Input):
+    content: str = Field(description="The Markdown page (UTF-8 text, at most 1 MiB by default)")
+    path: DocumentPath | None = None
+    family: Family | None = None
+    profile: Profile | None = None
+
+
+class ValidateFileIn(_Input):
+    key: DocumentPath = Field(description="S3 key of the page in the documents bucket, under the watched prefix")
+    version_id: str | None = Field(default=None, max_length=1024,
+                                   description="Object version to validate; the latest when omitted")
+    family: Family | None = None
+    profile: Profile | None = None
+
+
+class ValidationIdIn(_Input):
+    validation_id: ValidationId
+
+
+class ListValidationsIn(_Input):
+    limit: Limit = 20
+    cursor: Cursor | None = None
+    review_status: ReviewStatus | None = None
+    key: DocumentPath | None = Field(default=None, description="Only validations of this document key")
+
+
+class UpdateValidationIn(_Input):
+    validation_id: ValidationId
+    notes: Notes
+
+
+class DeletedOut(BaseModel):
+    validation_id: str
+    deleted: bool
+
+
+def _summary_fields(record: ValidationRecord) -> dict[str, Any]:
+    return {"validation_id": record.validation_id, "document": record.document.model_dump(),
+            "family": record.family, "profile": record.profile, "outcome": record.outcome,
+            "review_status": record.review_status, "enhanced": record.enhanced,
+            "counts": record.counts, "notes": record.notes, "created_by": record.created_by,
+            "created_at": record.created_at, "updated_at": record.updated_at,
+            "version": record.version}
+
+
+def _full(context: OperationContext, record: ValidationRecord) -> ValidationOut:
+    issues = record.issues
+    if issues is None and record.issues_s3_key:
+        body, _ = context.documents.get(record.issues_s3_key)
+        issues = json.loads(body)
+    return ValidationOut(**_summary_fields(record), ruleset_version=record.ruleset_version,
+                         content_sha256=record.content_sha256, issues=issues or [],
+                         detections=record.detections, timings_ms=record.timings_ms,
+                         enhancement_ids=record.enhancement_ids,
+                         parent_validation_id=record.parent_validation_id,
+                         workflow_id=record.workflow_id)
+
+
+def _run_engine(text: str, path: str | None, family: str | None, profile: str) -> Report:
+    """Profiles are checked by the input model; the engine names an unknown family."""
+    try:
+        return validate_document(text, path=path, family=family, profile=profile)
+    except UnknownFamilyError as error:
+        raise InvalidInput(str(error), field="family") from None
+
+
+def record_validation(context: OperationContext, *, validation_id: str, report: Report,
+                      document: DocumentRef, written_keys: list[tuple[str, str]]) -> ValidationRecord:
+    """Store a report as a validation of `document`; on failure undo the S3 writes listed
+    in `written_keys` (with the spilled issues), so nothing is half-written."""
+    issues = [issue_to_dict(issue) for issue in report.issues]
+    issues_json = json.dumps(issues).encode()
+    issues_s3_key = None
+    try:
+        if len(issues_json) > context.settings.issues_inline_limit_bytes:
+            issues_s3_key = f"{context.settings.exports_prefix}validations/{validation_id}/issues.json"
+            written_keys.append((issues_s3_key, context.documents.put(issues_s3_key, issues_json)))
+        now = utc_now()
+        record = ValidationRecord(
+            validation_id=validation_id, document=document, family=report.family,
+            profile=report.profile, ruleset_version=report.ruleset_version,
+            content_sha256=report.content_sha256, outcome=report.outcome, counts=report.counts,
+            issues=None if issues_s3_key else issues, issues_s3_key=issues_s3_key,
+            detections=[detection_to_dict(d) for d in report.detections],
+            timings_ms=report.timings_ms, created_by=context.principal, created_at=now,
+            updated_at=now)
+        event = AuditEvent.new(actor=context.principal, operation="validate",
+                               target_type="validation", target_id=validation_id,
+                               after={"outcome": record.outcome, "review_status": "pending"})
+        return context.validations.create(record, event)
+    except Exception:
+        for key, version_id in written_keys:
+            context.documents.delete_version(key, version_id)
+        raise
+
+
+@operation("validate_content", category="validation", title="Validate Markdown content",
+           method="POST", path="/v1/validations", success_status=201)
+def validate_content(context: OperationContext, params: ValidateContentIn) -> ValidationOut:
+    """Validate a Markdown page sent inline. The content is stored as an immutable document
+    version first, so the result always points at exactly what was checked."""
+    body = params.content.encode("utf-8", errors="surrogatepass")
+    if len(body) > context.settings.max_document_bytes:
+        raise PayloadTooLarge(f"content is {len(body)} bytes; the limit is "
+                              f"{context.settings.max_document_bytes}", field="content")
+    report = _run_engine(params.content, params.path, params.family or context.settings.default_family,
+                         params.profile or context.settings.default_profile)
+    validation_id = uuid4().hex
+    name = (params.path or "document.md").rsplit("/", 1)[-1]
+    key = f"{context.settings.inline_prefix}{validation_id}/{name}"
+    version_id = context.documents.put(key, body, {"tbcv-path": params.path or ""})
+    document = DocumentRef(bucket=context.documents.bucket, key=key, version_id=version_id)
+    record = record_validation(context, validation_id=validation_id, report=report,
+                               document=document, written_keys=[(key, version_id)])
+    return _full(context, record)
+
+
+def _document_text(context: OperationContext, key: str, version_id: str | None) -> tuple[str, StoredObject]:
+    if not key.startswith(context.settings.watched_prefix):
+        raise InvalidInput(f"key must be under {context.settings.watched_prefix!r}", field="key")
+    try:
+        stored = context.documents.head(key) if version_id is None else None
+        if stored is not None and stored.size > context.settings.max_document_bytes:
+            raise PayloadTooLarge(f"document is {stored.size} bytes; the limit is "
+                                  f"{context.settings.max_document_bytes}", field="key")
+        body, stored = context.documents.get(key, version_id or (stored and stored.version_id))
+    except DocumentMissing as error:
+        raise NotFound(str(error), field="version_id" if version_id else "key") from None
+    if len(body) > context.settings.max_document_bytes:
+        raise PayloadTooLarge(f"document is {len(body)} bytes; the limit is "
+                              f"{context.settings.max_document_bytes}", field="key")
+    try:
+        return body.decode("utf-8"), stored
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"document is not UTF-8 text (byte {error.start})", field="key") from None
+
+
+@operation("validate_file", category="validation", title="Validate a page stored in S3",
+           method="POST", path="/v1/validations/from-s3", success_status=201)
+def validate_file(context: OperationContext, params: ValidateFileIn) -> ValidationOut:
+    """Validate a Markdown page already in the documents bucket (by key, optionally a
+    version). Family and profile default to the object's `tbcv-family`/`tbcv-profile`
+    metadata, then to the page's front matter and path."""
+    text, stored = _document_text(context, params.key, params.version_id)
+    family = params.family or stored.metadata.get("tbcv-family") or context.settings.default_family
+    profile = params.profile or stored.metadata.get("tbcv-profile") or context.settings.default_profile
+    if profile not in get_args(Profile):
+        raise InvalidInput(f"object metadata tbcv-profile {profile!r} is not one of "
+                           f"{', '.join(get_args(Profile))}", field="profile")
+    report = _run_engine(text, params.key, family, profile)
+    document = DocumentRef(bucket=context.documents.bucket, key=params.key, version_id=stored.version_id)
+    return _full(context, record_validation(context, validation_id=uuid4().hex, report=report,
+                                            document=document, written_keys=[]))
+
+
+@operation("get_validation", category="validation", title="Get a validation",
+           method="GET", path="/v1/validations/{validation_id}", read_only=True, idempotent=True)
+def get_validation(context: OperationContext, params: ValidationIdIn) -> ValidationOut:
+    """Return one validation with its issues, detections and review state."""
+    return _full(context, context.validations.get(params.validation_id))
+
+
+@operation("list_validations", category="validation", title="List validations",
+           method="GET", path="/v1/validations", read_only=True, idempotent=True)
+def list_validations(context: OperationContext, params: ListValidationsIn) -> ValidationPage:
+    """List validations newest first, optionally only one review status or one document
+    key; page with `cursor`."""
+    page = context.validations.list(limit=params.limit, cursor=params.cursor,
+                                    review_status=params.review_status, document_key=params.key)
+    return ValidationPage(items=[ValidationSummary(**_summary_fields(r)) for r in page.items],
+                          next_cursor=page.next_cursor)
+
+
+@operation("update_validation", category="validation", title="Update validation notes",
+           method="PATCH", path="/v1/validations/{validation_id}", idempotent=True)
+def update_validation(context: OperationContext, params: UpdateValidationIn) -> ValidationOut:
+    """Replace the reviewer notes of a validation. Review status changes go through
+    approve/reject, never through this operation."""
+    current = context.validations.get(params.validation_id)
+    event = AuditEvent.new(actor=context.principal, operation="update_validation",
+                           target_type="validation", target_id=params.validation_id,
+                           before={"notes": current.notes}, after={"notes": params.notes})
+    updated = context.validations.update(params.validation_id, current.version,
+                                         {"notes": params.notes}, event)
+    return _full(context, updated)
+
+
+@operation("delete_validation", category="validation", title="Delete a validation",
+           method="DELETE", path="/v1/validations/{validation_id}", destructive=True, idempotent=True)
+def delete_validation(context: OperationContext, params: ValidationIdIn) -> DeletedOut:
+    """Delete a validation record (its document versions stay in S3)."""
+    current = context.validations.get(params.validation_id)
+    event = AuditEvent.new(actor=context.principal, operation="delete_validation",
+                           target_type="validation", target_id=params.validation_id,
+                           before={"outcome": current.outcome, "review_status": current.review_status})
+    context.validations.delete(params.validation_id, current.version, event)
+    return DeletedOut(validation_id=params.validation_id, deleted=True)

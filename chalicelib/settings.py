@@ -1,0 +1,47 @@
+"""All runtime configuration, read once from the environment and validated.
+
+Every variable is `TBCV_<FIELD>` (upper case). A bad value fails at cold start with the
+variable's name, instead of surfacing later as a confusing runtime error.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TBCV_", extra="ignore", frozen=True)
+
+    stage: str = "local"
+    region: str = Field(default="us-east-1")
+    documents_bucket: str = "tbcv-local-documents"
+    watched_prefix: str = "docs/"
+    inline_prefix: str = "inline/"
+    exports_prefix: str = "exports/"
+    validations_table: str = "tbcv-local-validations"
+    audit_table: str = "tbcv-local-audit"
+    system_table: str = "tbcv-local-system"
+    upload_queue: str = "tbcv-local-uploads"
+    max_document_bytes: int = Field(default=1024 * 1024, gt=0)
+    issues_inline_limit_bytes: int = Field(default=300 * 1024, gt=0)
+    api_token: str | None = None           # the single local token (DESIGN §6)
+    api_tokens: dict[str, str] = Field(default_factory=dict)  # token -> principal (JSON)
+    validation_retention_days: int = Field(default=365, gt=0)
+    audit_retention_days: int = Field(default=730, gt=0)
+    default_family: str | None = None
+    default_profile: str = "default"
+
+
+class SettingsError(RuntimeError):
+    """Raised at cold start when an environment variable has a bad value."""
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        names = ", ".join(f"TBCV_{str(e['loc'][0]).upper()}: {e['msg']}" for e in error.errors())
+        raise SettingsError(f"invalid configuration: {names}") from None

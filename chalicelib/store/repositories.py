@@ -1,0 +1,177 @@
+"""Repositories: Query-only access (no Scan), conditional writes, audit in the same
+transaction as the change it records."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.store.cursor import decode_cursor, encode_cursor
+from chalicelib.store.errors import ItemNotFound, VersionConflict
+from chalicelib.store.models import AuditEventModel, ValidationModel
+from chalicelib.store.records import AuditEvent, DocumentRef, Page, ValidationRecord, utc_now
+
+
+def _expiry(days: int) -> datetime:
+    return datetime.now(timezone.utc) + timedelta(days=days)
+
+
+def _is_condition_failure(error: Exception) -> bool:
+    if isinstance(error, TransactWriteError):
+        return any(r and r.code == "ConditionalCheckFailed" for r in (error.cancellation_reasons or []))
+    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
+
+
+class AuditLog:
+    """Audit events: written inside the transaction of the change they describe."""
+
+    def __init__(self, retention_days: int):
+        self._retention_days = retention_days
+
+    def to_model(self, event: AuditEvent) -> AuditEventModel:
+        return AuditEventModel(
+            month=event.created_at[:7], event_id=event.event_id, actor=event.actor,
+            operation=event.operation, target_type=event.target_type, target_id=event.target_id,
+            before=event.before, after=event.after, created_at=event.created_at,
+            expires_at=_expiry(self._retention_days))
+
+    def for_target(self, target_id: str, *, limit: int = 50, cursor: str | None = None) -> Page[AuditEvent]:
+        result = AuditEventModel.by_target.query(
+            target_id, scan_index_forward=False, limit=limit,
+            last_evaluated_key=decode_cursor(cursor))
+        items = [_audit_record(m) for m in _take(result, limit)]
+        return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
+
+    def for_actor(self, actor: str, *, limit: int = 50, cursor: str | None = None) -> Page[AuditEvent]:
+        result = AuditEventModel.by_actor.query(
+            actor, scan_index_forward=False, limit=limit, last_evaluated_key=decode_cursor(cursor))
+        items = [_audit_record(m) for m in _take(result, limit)]
+        return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
+
+
+def _take(result: Iterable[Model], limit: int) -> list[Model]:
+    items = []
+    for item in result:
+        items.append(item)
+        if len(items) == limit:
+            break
+    return items
+
+
+def _audit_record(model: AuditEventModel) -> AuditEvent:
+    return AuditEvent(event_id=model.event_id, actor=model.actor, operation=model.operation,
+                      target_type=model.target_type, target_id=model.target_id, before=model.before,
+                      after=model.after, created_at=model.created_at)
+
+
+def _validation_record(model: ValidationModel) -> ValidationRecord:
+    return ValidationRecord(
+        validation_id=model.validation_id,
+        document=DocumentRef(bucket=model.document_bucket, key=model.document_key,
+                             version_id=model.document_version),
+        family=model.family, profile=model.profile, ruleset_version=model.ruleset_version,
+        content_sha256=model.content_sha256, outcome=model.outcome,
+        review_status=model.review_status, enhanced=bool(model.enhanced),
+        enhancement_ids=list(model.enhancement_ids or []),
+        counts=model.counts or {},
+        issues=model.issues, issues_s3_key=model.issues_s3_key,
+        detections=model.detections or [], timings_ms=model.timings_ms or {},
+        notes=model.notes or "", parent_validation_id=model.parent_validation_id,
+        workflow_id=model.workflow_id, created_by=model.created_by, created_at=model.created_at,
+        updated_at=model.updated_at, version=model.version or 0)
+
+
+class ValidationRepository:
+    def __init__(self, audit: AuditLog, retention_days: int, region: str):
+        self._audit = audit
+        self._retention_days = retention_days
+        self._region = region
+
+    def _transaction(self) -> TransactWrite:
+        return TransactWrite(connection=Connection(region=self._region))
+
+    def create(self, record: ValidationRecord, event: AuditEvent) -> ValidationRecord:
+        model = ValidationModel(
+            validation_id=record.validation_id, created_at=record.created_at,
+            updated_at=record.updated_at, created_by=record.created_by,
+            document_bucket=record.document.bucket, document_key=record.document.key,
+            document_version=record.document.version_id, family=record.family,
+            profile=record.profile, ruleset_version=record.ruleset_version,
+            content_sha256=record.content_sha256, outcome=record.outcome,
+            review_status=record.review_status, counts=record.counts, issues=record.issues,
+            issues_s3_key=record.issues_s3_key, detections=record.detections,
+            timings_ms=record.timings_ms, notes=record.notes,
+            parent_validation_id=record.parent_validation_id, workflow_id=record.workflow_id,
+            expires_at=_expiry(self._retention_days))
+        try:
+            with self._transaction() as tx:
+                tx.save(model, condition=ValidationModel.validation_id.does_not_exist())
+                tx.save(self._audit.to_model(event))
+        except TransactWriteError as error:
+            if _is_condition_failure(error):
+                raise VersionConflict("validation", record.validation_id) from None
+            raise
+        return _validation_record(model)
+
+    def reachable(self) -> bool:
+        try:
+            return ValidationModel.exists()
+        except Exception:  # any transport or auth failure means "not reachable"
+            return False
+
+    def get(self, validation_id: str) -> ValidationRecord:
+        try:
+            return _validation_record(ValidationModel.get(validation_id, consistent_read=True))
+        except DoesNotExist:
+            raise ItemNotFound("validation", validation_id) from None
+
+    def list(self, *, limit: int, cursor: str | None = None, review_status: str | None = None,
+             document_key: str | None = None) -> Page[ValidationRecord]:
+        """Newest first, from the GSI that matches the filter."""
+        start = decode_cursor(cursor)
+        if document_key is not None:
+            result = ValidationModel.by_document.query(
+                document_key, scan_index_forward=False, limit=limit, last_evaluated_key=start)
+        elif review_status is not None:
+            result = ValidationModel.by_review_status.query(
+                review_status, scan_index_forward=False, limit=limit, last_evaluated_key=start)
+        else:
+            result = ValidationModel.by_created.query(
+                "validation", scan_index_forward=False, limit=limit, last_evaluated_key=start)
+        items = [_validation_record(m) for m in _take(result, limit)]
+        return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
+
+    def update(self, validation_id: str, expected_version: int, changes: dict[str, Any],
+               event: AuditEvent) -> ValidationRecord:
+        """Apply `changes` only if the item is still at `expected_version` (else 409)."""
+        model = ValidationModel(validation_id=validation_id, version=expected_version)
+        actions = [getattr(ValidationModel, name).set(value) for name, value in changes.items()]
+        actions.append(ValidationModel.updated_at.set(utc_now()))
+        try:
+            with self._transaction() as tx:
+                tx.update(model, actions=actions,
+                          condition=ValidationModel.validation_id.exists())
+                tx.save(self._audit.to_model(event))
+        except TransactWriteError as error:
+            if _is_condition_failure(error):
+                self.get(validation_id)  # 404 if it is gone, else it changed under us
+                raise VersionConflict("validation", validation_id) from None
+            raise
+        return self.get(validation_id)
+
+    def delete(self, validation_id: str, expected_version: int, event: AuditEvent) -> None:
+        model = ValidationModel(validation_id=validation_id, version=expected_version)
+        try:
+            with self._transaction() as tx:
+                tx.delete(model, condition=ValidationModel.validation_id.exists())
+                tx.save(self._audit.to_model(event))
+        except TransactWriteError as error:
+            if _is_condition_failure(error):
+                self.get(validation_id)
+                raise VersionConflict("validation", validation_id) from None
+            raise
+

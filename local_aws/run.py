@@ -1,0 +1,70 @@
+"""`make run`: the local stack on 127.0.0.1 (API :8000, local AWS :4566; TBCV_PORT and
+TBCV_AWS_PORT move them), the sample pages of examples/ validated, then serve until
+SIGINT/SIGTERM, which stops everything it started."""
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN_FILE = ROOT / ".tbcv" / "token"
+
+
+def _token() -> str:
+    token = os.environ.get("TBCV_API_TOKEN") or secrets.token_urlsafe(24)
+    TOKEN_FILE.parent.mkdir(exist_ok=True)
+    TOKEN_FILE.write_text(token + "\n")
+    TOKEN_FILE.chmod(0o600)
+    os.environ["TBCV_API_TOKEN"] = token
+    return token
+
+
+def _validate_examples() -> list[str]:
+    """Validate every sample page through the catalogue, as the `make run` principal."""
+    from chalicelib.ops import invoke
+    from chalicelib.runtime import context_for
+
+    lines = []
+    for page in sorted((ROOT / "examples").glob("*.md")):
+        result = invoke("validate_content", context_for("make-run"),
+                        {"content": page.read_text(encoding="utf-8"), "path": f"examples/{page.name}"})
+        counts = result["counts"]
+        lines.append(f"  {page.name:<32} {result['outcome']:<8} {counts['error']} errors, "
+                     f"{counts['warning']} warnings  (validation {result['validation_id']})")
+    return lines
+
+
+def main() -> int:
+    from local_aws.stack import LocalStack
+
+    api_port = int(os.environ.get("TBCV_PORT", "8000"))
+    aws_port = int(os.environ.get("TBCV_AWS_PORT", "4566"))
+    token = _token()
+    stack = LocalStack(api_port=api_port, aws_port=aws_port).start()
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    try:
+        examples = _validate_examples()  # before serving: a healthy API has its samples
+        stack.serve_api()
+        print("TBCV local stack is up", flush=True)
+        print(f"  API:        {stack.api_url}  (health: {stack.api_url}/health)")
+        print(f"  MCP:        {stack.api_url}/mcp")
+        print(f"  Local AWS:  {stack.endpoint_url}")
+        print(f"  Token:      {token}  (also in {TOKEN_FILE.relative_to(ROOT)})")
+        print("  Sample pages validated:")
+        print("\n".join(examples), flush=True)
+        print("Press Ctrl+C to stop.", flush=True)
+        stopped.wait()
+    finally:
+        stack.stop()
+        print("stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

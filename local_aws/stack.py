@@ -1,0 +1,119 @@
+"""The whole local stack in one process: moto server, bootstrapped resources, the Chalice
+app served over HTTP, the in-process Lambda executor and the SQS pollers. `make run` and
+the e2e tests start it the same way (`python -m local_aws.run`)."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any
+
+from local_aws.template import ACCOUNT, REGION, Resolver, load_template
+
+STAGE = "local"
+
+
+def aws_environment(endpoint_url: str | None) -> dict[str, str]:
+    """Client settings for the local AWS: region, dummy credentials, endpoint."""
+    env = {"AWS_DEFAULT_REGION": REGION, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+           "TBCV_REGION": REGION, "POWERTOOLS_TRACE_DISABLED": "true",
+           "POWERTOOLS_METRICS_NAMESPACE": "TBCV", "POWERTOOLS_SERVICE_NAME": "tbcv"}
+    if endpoint_url:
+        env["AWS_ENDPOINT_URL"] = endpoint_url
+    return env
+
+
+def local_environment(endpoint_url: str | None) -> dict[str, str]:
+    """Everything the app's functions read, as the deployed template would set it."""
+    return {**aws_environment(endpoint_url), **Resolver(load_template(), STAGE).environment()}
+
+
+def lambda_handler_names(app: Any) -> list[str]:
+    """Handlers deployed as their own Lambda functions (not the API routes)."""
+    return [f.name for f in app.pure_lambda_functions] + [s.name for s in app.event_sources]
+
+
+def event_source_pollers(app: Any, resolver: Resolver, endpoint_url: str | None) -> list:
+    """One poller per `@app.on_sqs_message` handler, configured as its mapping would be."""
+    from chalice.app import SQSEventConfig
+
+    from local_aws.sqs_poller import SqsPoller
+
+    pollers = []
+    for source in app.event_sources:
+        if not isinstance(source, SQSEventConfig):
+            continue
+        queue_arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{source.queue}"
+        queue_url = f"{endpoint_url}/{ACCOUNT}/{source.queue}"
+        pollers.append(SqsPoller(queue_url, queue_arn, app.handler_map[source.name],
+                                 batch_size=source.batch_size or 10, endpoint_url=endpoint_url,
+                                 name=source.name, visibility_timeout=5))
+    return pollers
+
+
+@dataclass
+class LocalStack:
+    api_port: int
+    aws_port: int
+    host: str = "127.0.0.1"
+    _moto: Any = None
+    _api: Any = None
+    _api_thread: threading.Thread | None = None
+    pollers: list = field(default_factory=list)
+    app: Any = None
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{self.host}:{self.aws_port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.host}:{self.api_port}"
+
+    def start(self) -> "LocalStack":
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per AWS call otherwise
+        self._moto = ThreadedMotoServer(ip_address=self.host, port=self.aws_port, verbose=False)
+        self._moto.start()
+        request = urllib.request.Request(
+            f"{self.endpoint_url}/moto-api/config", method="POST",
+            data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode())
+        urllib.request.urlopen(request, timeout=10).close()
+        os.environ.update(local_environment(self.endpoint_url))
+
+        import app as chalice_app  # after the environment: models read table names at import
+        from local_aws.bootstrap import bootstrap
+        from local_aws.dynamodb_lock import install_dynamodb_lock
+        from local_aws.executor import install_lambda_executor
+
+        self.app = chalice_app.app
+        install_dynamodb_lock()
+        install_lambda_executor(self.app.handler_map, app_name=self.app.app_name, stage=STAGE)
+        resolver = bootstrap(load_template(), STAGE, lambda_handler_names(self.app), self.endpoint_url)
+        self.pollers = [p.start() for p in event_source_pollers(self.app, resolver, self.endpoint_url)]
+        return self
+
+    def serve_api(self) -> "LocalStack":
+        """Serve the Chalice app over HTTP (a thread); /health answers from now on."""
+        from chalice.config import Config
+        from chalice.local import LocalDevServer
+
+        config = Config.create(chalice_stage=STAGE, app_name=self.app.app_name)
+        self._api = LocalDevServer(self.app, config, self.host, self.api_port)
+        self._api_thread = threading.Thread(target=self._api.server.serve_forever, daemon=True,
+                                            name="chalice-local")
+        self._api_thread.start()
+        return self
+
+    def stop(self) -> None:
+        for poller in self.pollers:
+            poller.stop()
+        if self._api:
+            self._api.shutdown()
+            self._api.server.server_close()
+        if self._moto:
+            self._moto.stop()

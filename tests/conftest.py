@@ -1,0 +1,51 @@
+"""Test environment: the functions' environment as the template sets it for the local
+stage, with no endpoint (in-process moto); fixtures for the bootstrapped local AWS."""
+from __future__ import annotations
+
+import os
+
+from local_aws.stack import local_environment
+
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.update(local_environment(None))
+os.environ["TBCV_API_TOKEN"] = "test-token"
+os.environ["TBCV_API_TOKENS"] = '{"reviewer-token": "reviewer"}'
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def aws():
+    """A fresh in-process local AWS with every template resource and the Lambda executor."""
+    from moto import mock_aws
+
+    import app as chalice_app
+    from local_aws.bootstrap import bootstrap
+    from local_aws.dynamodb_lock import install_dynamodb_lock
+    from local_aws.executor import install_lambda_executor
+    from local_aws.stack import STAGE, lambda_handler_names
+    from local_aws.template import load_template
+
+    # Lambda stays in moto's default (Docker) mode: its invoke hook is what the executor
+    # replaces; the "simple" backend would only echo payloads.
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        install_dynamodb_lock()
+        uninstall = install_lambda_executor(chalice_app.app.handler_map,
+                                            app_name=chalice_app.app.app_name, stage=STAGE)
+        try:
+            yield bootstrap(load_template(), STAGE, lambda_handler_names(chalice_app.app))
+        finally:
+            uninstall()
+
+
+@pytest.fixture
+def api(aws):
+    from chalice.test import Client
+
+    import app as chalice_app
+
+    with Client(chalice_app.app) as client:
+        yield client
+
+
+AUTH = {"Authorization": "Bearer test-token", "Content-Type": "application/json"}

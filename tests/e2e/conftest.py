@@ -1,0 +1,94 @@
+"""The local stack started the way `make run` starts it, on free ports, over HTTP."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "e2e-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Stack:
+    process: subprocess.Popen
+    api_port: int
+    aws_port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def aws_url(self) -> str:
+        return f"http://127.0.0.1:{self.aws_port}"
+
+    def request(self, method: str, path: str, body=None, token: str | None = TOKEN):
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.loads(response.read() or b"null"), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null"), dict(error.headers)
+
+
+def start_stack() -> Stack:
+    api_port, aws_port = free_port(), free_port()
+    env = {**os.environ, "TBCV_PORT": str(api_port), "TBCV_AWS_PORT": str(aws_port),
+           "TBCV_API_TOKEN": TOKEN}
+    for name in list(env):
+        if name.startswith("TBCV_") and name not in ("TBCV_PORT", "TBCV_AWS_PORT", "TBCV_API_TOKEN"):
+            del env[name]  # the stack sets its own resource names
+    process = subprocess.Popen([sys.executable, "-m", "local_aws.run"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    stack = Stack(process, api_port, aws_port)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the stack exited early:\n{process.stdout.read()}")
+        try:
+            if stack.request("GET", "/health", token=None)[0] == 200:
+                return stack
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.3)
+    stop_stack(stack)
+    raise AssertionError("the stack did not become healthy within 180 s")
+
+
+def stop_stack(stack: Stack) -> int:
+    if stack.process.poll() is None:
+        os.killpg(stack.process.pid, signal.SIGINT)
+    try:
+        return stack.process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(stack.process.pid, signal.SIGKILL)
+        return stack.process.wait()
+
+
+@pytest.fixture(scope="module")
+def stack():
+    started = start_stack()
+    yield started
+    stop_stack(started)

@@ -1,0 +1,100 @@
+"""The embedded local AWS: Lambda invocations and Step Functions tasks reach the Chalice
+handlers through the in-process executor; DynamoDB conditional writes are atomic."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import boto3
+import pytest
+
+PAGE = "---\ntitle: A page about documents\n---\n\n# A page\n\nText.\n"
+
+
+def put_page(resolver, key, body=PAGE):
+    bucket = resolver.environment()["TBCV_DOCUMENTS_BUCKET"]
+    boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=body.encode())
+
+
+def test_lambda_invoke_runs_the_chalice_lambda_function(aws):
+    put_page(aws, "docs/a.md")
+    response = boto3.client("lambda").invoke(
+        FunctionName="tbcv-local-run_operation",
+        Payload=json.dumps({"operation": "validate_file", "principal": "tester",
+                            "arguments": {"key": "docs/a.md"}}))
+    assert "FunctionError" not in response
+    result = json.loads(response["Payload"].read())
+    assert result["document"]["key"] == "docs/a.md"
+    assert result["created_by"] == "tester"
+
+
+def test_a_handler_error_is_a_lambda_function_error(aws):
+    response = boto3.client("lambda").invoke(
+        FunctionName="tbcv-local-run_operation",
+        Payload=json.dumps({"operation": "validate_file", "arguments": {"key": "docs/missing.md"}}))
+    assert response["FunctionError"]
+    assert json.loads(response["Payload"].read())["errorType"] == "NotFound"
+
+
+def wait_for_execution(sfn, arn, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        description = sfn.describe_execution(executionArn=arn)
+        if description["status"] != "RUNNING":
+            return description
+        time.sleep(0.1)
+    raise AssertionError(f"execution {arn} still running after {timeout}s")
+
+
+def test_step_functions_runs_the_template_state_machine_through_the_executor(aws):
+    for name in ("a", "b", "c"):
+        put_page(aws, f"docs/{name}.md")
+    sfn = boto3.client("stepfunctions")
+    machine = aws.ref("ValidateBatchStateMachine")
+    execution = sfn.start_execution(stateMachineArn=machine, name="batch-1", input=json.dumps(
+        {"keys": ["docs/a.md", "docs/b.md", "docs/missing.md", "docs/c.md"], "principal": "workflow"}))
+    description = wait_for_execution(sfn, execution["executionArn"])
+    assert description["status"] == "SUCCEEDED", description
+    results = json.loads(description["output"])["results"]
+    assert [r["key"] for r in results] == ["docs/a.md", "docs/b.md", "docs/missing.md", "docs/c.md"]
+    assert all(len(r["validation_id"]) == 32 for i, r in enumerate(results) if i != 2)
+    assert results[2]["error"] == "NotFound"  # recorded per item, not fatal
+
+
+def test_conditional_writes_are_atomic_across_threads(aws):
+    table_name = aws.environment()["TBCV_VALIDATIONS_TABLE"]
+    dynamodb = boto3.client("dynamodb")
+    dynamodb.put_item(TableName=table_name, Item={"validation_id": {"S": "x"}, "version": {"N": "1"}})
+    outcomes, start = [], threading.Barrier(20)
+
+    def bump():
+        start.wait()
+        try:
+            dynamodb.update_item(TableName=table_name, Key={"validation_id": {"S": "x"}},
+                                 UpdateExpression="SET version = :new",
+                                 ConditionExpression="version = :old",
+                                 ExpressionAttributeValues={":new": {"N": "2"}, ":old": {"N": "1"}})
+            outcomes.append("won")
+        except dynamodb.exceptions.ConditionalCheckFailedException:
+            outcomes.append("lost")
+
+    threads = [threading.Thread(target=bump) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["lost"] * 19 + ["won"]
+
+
+@pytest.mark.parametrize("resource", ["ValidationsTable", "AuditTable", "UploadQueue",
+                                      "UploadDeadLetterQueue", "DocumentsBucket"])
+def test_every_bootstrapped_resource_exists(aws, resource):
+    kind = aws.resource(resource)["Type"]
+    if kind == "AWS::DynamoDB::Table":
+        assert boto3.client("dynamodb").describe_table(TableName=aws.ref(resource))["Table"]
+    elif kind == "AWS::SQS::Queue":
+        assert boto3.client("sqs").get_queue_url(QueueName=aws.get_att(resource, "QueueName"))
+    else:
+        versioning = boto3.client("s3").get_bucket_versioning(Bucket=aws.ref(resource))
+        assert versioning["Status"] == "Enabled"
