@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 
 import pyromark
 
@@ -49,13 +50,8 @@ _ENTITY_END = re.compile(r"&[A-Za-z0-9]+;$")
 def parse_document(text: str, path: str | None = None) -> ParsedDocument:
     """Parse a page once into everything the rules read."""
     raw_lines = text.split("\n")
-    line_starts = [0] * len(raw_lines)
-    position = 0
-    lines = []
-    for index, line in enumerate(raw_lines):
-        line_starts[index] = position
-        position += len(line) + 1
-        lines.append(line[:-1] if line.endswith("\r") else line)
+    line_starts = list(accumulate(map(len, raw_lines[:-1]), lambda total, length: total + length + 1, initial=0))
+    lines = [line[:-1] if line.endswith("\r") else line for line in raw_lines] if "\r" in text else raw_lines
     bom = 1 if text.startswith("\ufeff") else 0
     front_matter = split_front_matter(lines, bom)
     body_line = front_matter.end_line if front_matter.present else 0
