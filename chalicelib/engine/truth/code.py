@@ -46,12 +46,27 @@ _MEMBER = re.compile(r"\s*\.\s*([A-Za-z_]\w*)")
 _GENERIC = re.compile(r"\s*<[^<>()]*(?:<[^<>()]*>[^<>()]*)*>")
 _WS = re.compile(r"\s*")
 
-_JAVA_HINT = re.compile(r"System\.out\.print|\bthrows\s+\w|\bpublic\s+static\s+void\s+main\b|\.get[A-Z]\w*\(\)|"
-                        r"\bfinal\s+[A-Z]\w*\s+\w+\s*=|\bimport\s+java\.")
-_NET_HINT = re.compile(r"\busing\s+System\b|Console\.Write|\bvar\s+\w+\s*=\s*new\b|\bforeach\s*\(\s*var\b|"
-                       r"\.[A-Z]\w*\s*=[^=]|\bnamespace\s+\w")
-_PYTHON_HINT = re.compile(r"^\s*(?:def\s+\w+\(.*\):|import\s+aspose\.|print\()", re.M)
+_JAVA_GETTER_CALL = re.compile(r"\.get[A-Z]\w*\(\)")
+_NET_VAR_NEW = re.compile(r"\bvar\s+\w+\s*=\s*new\b")
+_NET_PROPERTY_SET = re.compile(r"\.[A-Z]\w*\s*=[^=]")
+_PYTHON_DEF = re.compile(r"^\s*def\s+\w+\(.*\):", re.M)
 
+
+def _looks_like_java(head: str) -> bool:
+    return ("System.out.print" in head or "throws " in head or "public static void main" in head
+            or "import java." in head or bool(_JAVA_GETTER_CALL.search(head)))
+
+
+def _looks_like_dotnet(head: str) -> bool:
+    return ("using System" in head or "Console.Write" in head or "foreach (var" in head
+            or ("var " in head and bool(_NET_VAR_NEW.search(head))) or bool(_NET_PROPERTY_SET.search(head)))
+
+
+def _looks_like_python(head: str) -> bool:
+    return "import aspose." in head or "print(" in head or ("def " in head and bool(_PYTHON_DEF.search(head)))
+
+
+_IDIOMS = (("java", _looks_like_java), ("net", _looks_like_dotnet), ("python", _looks_like_python))
 _PAGE_PLATFORM_MARKERS = (
     ("nodejs", re.compile(r"(?:^|[/\-_ ])node(?:js|\.js)?(?:[/\-_ ]|$)|node\.js via \.net", re.I)),
     ("python", re.compile(r"(?:^|[/\-_ ])python(?:[/\-_ ]|$)|python via \.net", re.I)),
@@ -93,15 +108,21 @@ def page_platform(doc: ParsedDocument, table: TruthTable) -> str | None:
     return None
 
 
+def _namespace_imports(table: TruthTable) -> list[tuple[str, str, re.Pattern[str]]]:
+    """(platform, namespace, import statement pattern) in declaration order: Java's
+    `com.aspose.words` is tried before Python's `aspose.words`, which it contains."""
+    return table.cached("namespace-imports", lambda: [
+        (platform, namespace, re.compile(rf"(?:import|from|using|require)\W[^\n]*{re.escape(namespace)}"))
+        for platform, spec in table.spec.platforms.items() for namespace in spec.namespaces])
+
+
 def _sniff_platform(code: str, table: TruthTable) -> str | None:
     head = code[:4000]
-    for platform, spec in table.spec.platforms.items():
-        if spec.api_from is None:
-            for namespace in spec.namespaces:
-                if namespace in head and re.search(rf"(?:import|from|using|require)\W[^\n]*{re.escape(namespace)}", head):
-                    return platform
-    for platform, hint in (("java", _JAVA_HINT), ("net", _NET_HINT), ("python", _PYTHON_HINT)):
-        if platform in table.spec.platforms and hint.search(head):
+    for platform, namespace, pattern in _namespace_imports(table):
+        if namespace in head and pattern.search(head):
+            return platform
+    for platform, looks_like in _IDIOMS:
+        if platform in table.spec.platforms and looks_like(head):
             return platform
     return None
 
