@@ -121,5 +121,3 @@ class AuditEventModel(Model):
     by_target = _ByTarget()
     by_actor = _ByActor()
 
-
-ALL_MODELS: tuple[type[Model], ...] = (ValidationModel, AuditEventModel)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.store.models import ALL_MODELS
-from local_aws.template import BOOTSTRAPPED_TYPES, DEPLOY_ONLY_TYPES, Resolver, load_template
+import app as chalice_app
+from chalicelib.store import all_models
+from local_aws.stack import lambda_handler_names
+from local_aws.template import (BOOTSTRAPPED_TYPES, DEPLOY_ONLY_TYPES, Resolver, load_template,
+                                logical_id_of_handler)
 
 TEMPLATE = load_template()
 
@@ -17,7 +20,14 @@ def test_every_resource_type_is_bootstrapped_or_deploy_only():
 
 def test_resources_without_a_type_only_override_chalice_functions():
     untyped = {k for k, r in TEMPLATE["Resources"].items() if "Type" not in r}
-    assert untyped == {"APIHandler", "RunOperation"}
+    functions = {"APIHandler"} | {logical_id_of_handler(n) for n in lambda_handler_names(chalice_app.app)}
+    assert untyped <= functions, untyped - functions
+
+
+def test_every_chalice_function_gets_its_own_role_from_the_template():
+    for name in lambda_handler_names(chalice_app.app):
+        override = TEMPLATE["Resources"].get(logical_id_of_handler(name), {})
+        assert "Role" in override.get("Properties", {}), f"{name} has no role in infra/template.json"
 
 
 def _template_table(table_name: str) -> dict:
@@ -33,7 +43,7 @@ def _keys(key_schema) -> dict:
     return {k["KeyType"]: k["AttributeName"] for k in key_schema}
 
 
-@pytest.mark.parametrize("model", ALL_MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", all_models(), ids=lambda m: m.__name__)
 def test_model_keys_and_indexes_match_the_template(model):
     table = _template_table(model.Meta.table_name)
     schema = model._get_schema()
