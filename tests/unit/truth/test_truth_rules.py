@@ -234,3 +234,10 @@ def test_block_of_another_library_is_not_checked_as_product_code(registry):
 def test_same_code_without_the_other_library_is_checked(registry):
     assert [f.suggestion for f in run_rule(registry, "TR002", java_block("Body body = x;\nbody.getContent();"))] \
         == ["getCount"]
+
+
+def test_plugins_field_that_is_not_a_list_of_plugins_declares_none(registry):
+    for value in ("5", "{a: b}", "[null, 7, {x: y}]", "''"):
+        text = f"---\ntitle: x\ndescription: y\nplugins: {value}\nfamily: [words]\n---\n\nUse Mail Merge.\n"
+        assert [f.suggestion for f in run_rule(registry, "TR004", text)] == ["mail_merge"], value
+        assert run_rule(registry, "TR006", text) == []
