@@ -135,8 +135,16 @@ def block_platform(block: CodeBlock, table: TruthTable, page: str | None) -> str
     return _sniff_platform(block.content, table) or page or table.language_platforms.get(label)
 
 
+def _blank(match: re.Match[str]) -> str:
+    text = match.group()
+    if "\n" not in text:
+        return " " * len(text)
+    return "\n".join(" " * len(part) for part in text.split("\n"))
+
+
 def _mask(code: str) -> str:
-    return _MASK.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), code)
+    """Strings and comments blanked with spaces (newlines kept), so offsets still hold."""
+    return _MASK.sub(_blank, code)
 
 
 def _skip_parens(text: str, start: int) -> int:
@@ -169,7 +177,11 @@ class _BlockReader:
         self.table = table
         self.text = _mask(code[:MAX_BLOCK_CHARS])
         self.first_line = line
-        self.line_starts = [0] + [match.end() for match in re.finditer("\n", self.text)]
+        self.line_starts = [0]
+        newline = self.text.find("\n")
+        while newline >= 0:
+            self.line_starts.append(newline + 1)
+            newline = self.text.find("\n", newline + 1)
         self.refs: list[ApiRef] = []
         self.product_imports: set[str] = set()
         self.hidden: set[str] = set(api.stdlib)
