@@ -7,7 +7,8 @@ family), and plugin detections:
 - exact: a plugin's name in prose (1.0); alias: one of its aliases (0.9);
 - fuzzy: a CamelCase word close to a CamelCase name or alias (rapidfuzz, >= 85, scaled by
   0.8); never for aliases under 4 characters or common words;
-- api: a product type or member used in code (type 0.9, member 0.8).
+- api: a product type or member used in code (type 0.9, member 0.8), or a CamelCase
+  product class named in prose (0.8).
 
 Combination rules add a detection (confidence = the boost) for each member plugin when a
 trigger matches and the members are detected, so the noisy-OR aggregate rises.
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from chalicelib.engine.rules.registry import CheckContext
 
 MEMO_KEY = "truth"
-EXACT, ALIAS, FUZZY_SCALE, API_TYPE, API_MEMBER = 1.0, 0.9, 0.8, 0.9, 0.8
+EXACT, ALIAS, FUZZY_SCALE, API_TYPE, API_MEMBER, API_IN_PROSE = 1.0, 0.9, 0.8, 0.9, 0.8, 0.8
 FUZZY_CUTOFF = 85
 FUZZY_MEMO_LIMIT = 20_000
 MIN_FUZZY_LENGTH = 4
@@ -55,6 +56,18 @@ class FamilyTruth:
     refs: list[tuple[CodeBlock, ApiRef]] = field(default_factory=list)
     detections: list[Detection] = field(default_factory=list)
     confidences: dict[str, float] = field(default_factory=dict)
+    misspelled: list[Misspelling] = field(default_factory=list)   # near misses of plugin names
+
+
+@dataclass(frozen=True, slots=True)
+class Misspelling:
+    """A prose word that is a typo of a plugin's CamelCase name (`DocumenBuilder`)."""
+
+    line: int
+    column: int
+    offset: int           # document offset of the word
+    written: str
+    canonical: str
 
 
 @dataclass(slots=True)
@@ -82,6 +95,7 @@ class _Matchers:
     phrase_order: tuple[Phrase, ...]
     camel_choices: list[str]
     camel_plugins: dict[str, str]
+    class_plugins: dict[str, str]                   # CamelCase API type name -> plugin
     combinations: list[tuple[re.Pattern[str], tuple[str, ...], float, bool]]
     fuzzy_seen: dict[str, tuple[str, float] | None] = field(default_factory=dict)  # word -> (alias, score)
 
@@ -110,7 +124,14 @@ def _build_matchers(table: TruthTable) -> _Matchers:
     combinations = [(re.compile("|".join(f"(?:{trigger})" for trigger in combination.triggers)),
                      tuple(combination.plugins), combination.confidence_boost, combination.required_all)
                     for combination in table.spec.combinations if combination.triggers]
-    return _Matchers(phrase_plugins, phrases(phrase_plugins), sorted(camel_plugins), camel_plugins, combinations)
+    class_plugins: dict[str, str] = {}
+    for plugin in table.spec.plugins:
+        for api in plugin.api.values():
+            for name in (*api.classes, *api.enums):
+                if _CAMEL.fullmatch(name):
+                    class_plugins.setdefault(name, plugin.id)
+    return _Matchers(phrase_plugins, phrases(phrase_plugins), sorted(camel_plugins), camel_plugins, class_plugins,
+                     combinations)
 
 
 def _matchers(table: TruthTable) -> _Matchers:
@@ -133,24 +154,34 @@ class _Collector:
                                              round(confidence, 4)))
 
 
-def _detect_prose(prose: ProseText, table: TruthTable, collect: _Collector) -> None:
+def _is_typo(word: str, canonical: str) -> bool:
+    """A near miss that is a misspelling, not a plural, compound or longer name."""
+    return canonical not in word and word not in canonical and abs(len(word) - len(canonical)) <= 2
+
+
+def _detect_prose(prose: ProseText, table: TruthTable, collect: _Collector, truth: FamilyTruth) -> None:
     matchers = _matchers(table)
     for offset, phrase in find_phrases(prose, matchers.phrase_order):
         plugin, method = matchers.phrase_plugins[phrase]
         line, column, _ = prose.locate(offset)
         collect.add(plugin, prose.text[offset:offset + len(phrase)], line, column, method,
                     EXACT if method == "exact" else ALIAS)
-    if matchers.camel_choices:
-        text = prose.text
-        for match in _CAMEL.finditer(text):
-            word, start = match.group(), match.start()
-            if word in matchers.camel_plugins or (start and (text[start - 1].isalnum() or text[start - 1] in "._")):
-                continue
-            found = matchers.fuzzy(word)
-            if found:
-                line, column, _ = prose.locate(start)
-                collect.add(matchers.camel_plugins[found[0]], word, line, column, "fuzzy",
-                            found[1] / 100 * FUZZY_SCALE)
+    text = prose.text
+    for match in _CAMEL.finditer(text):
+        word, start = match.group(), match.start()
+        if word in matchers.camel_plugins or (start and (text[start - 1].isalnum() or text[start - 1] in "._")):
+            continue
+        plugin = matchers.class_plugins.get(word)
+        if plugin is not None:
+            line, column, _ = prose.locate(start)
+            collect.add(plugin, word, line, column, "api", API_IN_PROSE)
+            continue
+        found = matchers.fuzzy(word) if matchers.camel_choices else None
+        if found:
+            line, column, offset = prose.locate(start)
+            collect.add(matchers.camel_plugins[found[0]], word, line, column, "fuzzy", found[1] / 100 * FUZZY_SCALE)
+            if _is_typo(word, found[0]):
+                truth.misspelled.append(Misspelling(line, column, offset, word, found[0]))
 
 
 def _detect_api(truth: FamilyTruth, collect: _Collector) -> None:
@@ -214,7 +245,7 @@ def page_truth(ctx: CheckContext) -> PageTruth:
                 truth.refs.extend((block, ref) for ref in block_api_refs(block, api, truth.table))
         for name, truth in families.items():
             collect = _Collector(name)
-            _detect_prose(prose, truth.table, collect)
+            _detect_prose(prose, truth.table, collect, truth)
             _detect_api(truth, collect)
             _apply_combinations(ctx, truth.table, collect)
             truth.detections = collect.detections

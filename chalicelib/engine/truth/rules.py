@@ -95,11 +95,14 @@ def check_product_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterabl
         found = process.extractOne(written.lower(), lowered_names, scorer=fuzz.ratio, score_cutoff=PRODUCT_CUTOFF)
         if found:
             hits[offset] = (written, canonical[found[2]], line, column)
+    for family in page_truth(ctx).families.values():
+        for typo in family.misspelled:
+            hits.setdefault(typo.offset, (typo.written, typo.canonical, typo.line, typo.column))
     spans = _excluded_spans(doc) if hits else []
     for offset, (written, right, line, column) in sorted(hits.items()):
         if _inside(offset, spans):
             continue
-        yield Finding(f"'{written}' is misspelled; the product is {right}", line, column,
+        yield Finding(f"'{written}' is misspelled; the name is {right}", line, column,
                       end_line=line, end_column=column + len(written) - 1, context=doc.lines[line - 1].strip()[:200],
                       suggestion=right, fix=(TextEdit(offset, offset + len(written), right),))
 

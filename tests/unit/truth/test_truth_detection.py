@@ -111,3 +111,8 @@ def test_one_megabyte_line_is_handled(registry):
         report = validate_document(FRONT + "\n" + line + "\n\n```java\nDocument d = new Document(" + "(" * 500_000
                                    + "\n```\n", path="x.md", family="words")
     assert report.family == "words"
+
+
+def test_product_class_named_in_prose_is_an_api_detection_of_its_plugin(registry):
+    found = _by_plugin(_detections(registry, FRONT + "\nConfigure the OutlineOptions object.\n"))
+    assert [(d.method, d.confidence, d.matched) for d in found["save_options"]] == [("api", 0.8, "OutlineOptions")]

@@ -241,3 +241,15 @@ def test_plugins_field_that_is_not_a_list_of_plugins_declares_none(registry):
         text = f"---\ntitle: x\ndescription: y\nplugins: {value}\nfamily: [words]\n---\n\nUse Mail Merge.\n"
         assert [f.suggestion for f in run_rule(registry, "TR004", text)] == ["mail_merge"], value
         assert run_rule(registry, "TR006", text) == []
+
+
+def test_misspelled_plugin_name_is_fixed_to_its_canonical_spelling(registry):
+    text = FRONT + "\nCreate a DocumenBuilder for the document.\n"
+    findings = run_rule(registry, "TR001", text)
+    assert [(f.line, f.column, f.suggestion) for f in findings] == [(6, 10, "DocumentBuilder")]
+    assert "Create a DocumentBuilder for" in _fixed(text, findings)
+
+
+def test_plurals_compounds_and_real_class_names_are_not_plugin_misspellings(registry):
+    text = FRONT + "\nTwo DocumentBuilders, an InsertStructuredDocumentTag call and PdfSaveOptions.\n"
+    assert run_rule(registry, "TR001", text) == []
