@@ -276,7 +276,8 @@ def check_undeclared_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> It
             where = first[plugin]
             name = family.table.plugins[plugin].name
             yield Finding(f"the page uses {name} ('{plugin}', confidence {confidence:.2f}) but front matter "
-                          f"`plugins` does not declare it", where.line, where.column,
+                          f"`plugins` does not declare it; see {family.table.plugin_link(plugin)}",
+                          where.line, where.column,
                           context=where.matched, suggestion=plugin, confidence=confidence)
 
 

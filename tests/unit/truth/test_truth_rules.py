@@ -141,6 +141,7 @@ def test_plugin_used_but_not_declared_is_reported_where_first_used(registry):
     text = PLUGINS.format("document") + "\nIntro.\n\nFor letters, use Mail Merge.\n"
     findings = run_rule(registry, "TR004", text)
     assert [(f.line, f.column, f.suggestion) for f in findings] == [(9, 18, "mail_merge")]
+    assert findings[0].message.endswith("see https://docs.aspose.com/words/java/mail-merge/")
 
 
 def test_declared_plugin_and_pages_without_the_field_are_quiet_by_default(registry):
