@@ -254,3 +254,23 @@ def test_misspelled_plugin_name_is_fixed_to_its_canonical_spelling(registry):
 def test_plurals_compounds_and_real_class_names_are_not_plugin_misspellings(registry):
     text = FRONT + "\nTwo DocumentBuilders, an InsertStructuredDocumentTag call and PdfSaveOptions.\n"
     assert run_rule(registry, "TR001", text) == []
+
+
+def test_cells_table_checks_cells_code(registry):
+    code = ('Workbook wb = new Workbook();\nwb.getWorksheets().get(0).getCells().get("A1").putValue(1);\n'
+            'wb.saveMagically("out.xlsx");')
+    findings = run_rule(registry, "TR002", java_block(code), path="content/cells/java/page.md", family="cells")
+    assert [(f.line, f.suggestion) for f in findings] == [(11, None)]
+    assert "Aspose.Cells 'Workbook'" in findings[0].message
+
+
+def test_slides_table_knows_what_slides_can_save(registry):
+    assert run_rule(registry, "TR003", FRONT + "\nConvert PPTX to MP4 or PDF.\n", family="slides") == []
+    findings = run_rule(registry, "TR003", FRONT + "\nConvert PPTX to DWG.\n", family="slides")
+    assert [f.message for f in findings] == ["Aspose.Slides cannot save to DWG"]
+
+
+def test_pdf_table_checks_pdf_code(registry):
+    code = 'Document pdf = new Document("in.pdf");\npdf.getPages().get_Item(1).getParagraphs().add(x);\npdf.getPagez();'
+    findings = run_rule(registry, "TR002", java_block(code), path="content/pdf/java/page.md", family="pdf")
+    assert [f.suggestion for f in findings] == ["getPages"]
