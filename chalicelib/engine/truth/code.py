@@ -33,8 +33,8 @@ TYPE_SUGGEST_CUTOFF = 88       # an unknown type this close to a product type is
 
 _MASK = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?\*/|^[^\S\n]*#[^\n]*',
                    re.S | re.M)
-_IMPORT = re.compile(r"^[ \t]*(?:import\s+(?:static\s+)?([\w.]+(?:\.\*)?)\s*;?|from\s+([\w.\-]+)\s+import\s+"
-                     r"([\w, \t]+)|using\s+(?:static\s+)?([\w.]+)\s*;)", re.M)
+_IMPORT = re.compile(r"^[^\S\n]*(?:import\s+(?:static\s+)?([\w.]+(?:\.\*)?)\s*;?|from\s+([\w.\-]+)\s+import\s+"
+                     r"([\w, \t]+))", re.M)
 _TYPE_NAME = re.compile(r"[A-Z]\w*")        # every type-like name; the rest is read around it
 _TYPE_KEYWORD_BEFORE = re.compile(r"(?:class|interface|enum|record|struct)\s+$")
 _NEW_BEFORE = re.compile(r"(?<![\w.])new\s+$")
@@ -205,9 +205,9 @@ class _BlockReader:
         """Imports, local classes and typed variables; collects the type-like names."""
         text, api = self.text, self.api
         namespaces = api.namespaces
-        if "import" in text or "using" in text:
+        if "import" in text:
             for match in _IMPORT.finditer(text):
-                java_path, from_module, from_names, _ = match.groups()
+                java_path, from_module, from_names = match.groups()
                 if java_path:
                     package, _, name = java_path.rpartition(".")
                     if name != "*":
