@@ -73,17 +73,22 @@ def content_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
 
 
 @rule("ST003", "no-headings", "structure", "warning",
-      "A page with body text but no heading cannot be skimmed or linked into; add section headings.",
+      "A page body of `min_chars` characters or more with no heading cannot be skimmed or linked into; "
+      "add section headings (shorter pages, such as section index pages, need none).",
       good="## Load a Document\n\nText.\n\n## Save a Document\n\nText.",
-      bad="Text.\n\nMore text.")
+      bad="Several screens of text and code with no heading at all.",
+      min_chars=1000)
 def no_headings(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     doc = ctx.doc
     if doc.headings:
         return
+    length = _body_length(doc)
+    if length < params["min_chars"]:
+        return
     first = _body_start_line(doc)
     for number in range(first, len(doc.lines) + 1):
         if doc.lines[number - 1].strip():
-            yield Finding("Page has no headings", number)
+            yield Finding(f"Page body has {length} characters and no headings", number)
             return
 
 

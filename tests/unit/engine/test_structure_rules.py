@@ -26,8 +26,13 @@ def test_st002_is_quiet_under_the_limit():
     assert findings("ST002", FRONT + PARAGRAPH * 10) == []
 
 
-def test_st003_fires_on_body_text_without_headings():
-    assert findings("ST003", FRONT + "\n" + PARAGRAPH)[0].line == 5
+def test_st003_fires_on_a_long_body_without_headings():
+    result = findings("ST003", FRONT + "\n" + PARAGRAPH * 12)
+    assert (result[0].line, result[0].message) == (5, "Page body has 1105 characters and no headings")
+
+
+def test_st003_is_quiet_on_a_short_page_without_headings():
+    assert findings("ST003", FRONT + "\n" + PARAGRAPH * 3) == []
 
 
 def test_st003_is_quiet_when_a_heading_exists():
