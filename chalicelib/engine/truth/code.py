@@ -187,6 +187,7 @@ class _BlockReader:
         self.hidden: set[str] = set(api.stdlib)
         self.variables: dict[str, str] = {}
         self.names: list[re.Match[str]] = []
+        self.inferred: set[str] = set()     # variables typed from a chain's declared return type
 
     def position(self, offset: int) -> tuple[int, int]:
         low, high = 0, len(self.line_starts) - 1
@@ -251,16 +252,20 @@ class _BlockReader:
         if name in self.product_imports or nearest:
             self.add("type", name, None, offset, False, nearest)
 
-    def _roots(self) -> list[tuple[int, str, bool]]:
-        """(offset, name, after `new`) for type names and typed variables that start a
-        chain, in text order."""
+    def _type_roots(self) -> list[tuple[int, str, bool]]:
+        """(offset, name, after `new`) for type names that start a chain."""
         text = self.text
-        roots = [(match.start(), match.group(), bool(_NEW_BEFORE.search(text, max(0, match.start() - 12),
-                                                                        match.start())))
-                 for match in self.names
-                 if match.group() not in self.variables and (not match.start() or text[match.start() - 1] != ".")]
-        for variable in self.variables:
-            start = text.find(variable)
+        return [(match.start(), match.group(), bool(_NEW_BEFORE.search(text, max(0, match.start() - 12),
+                                                                       match.start())))
+                for match in self.names
+                if match.group() not in self.variables and (not match.start() or text[match.start() - 1] != ".")]
+
+    def _variable_roots(self, variables: dict[str, int]) -> list[tuple[int, str, bool]]:
+        """(offset, name, False) for uses of typed variables from the given offsets on."""
+        text = self.text
+        roots: list[tuple[int, str, bool]] = []
+        for variable, since in variables.items():
+            start = text.find(variable, since)
             while start >= 0:
                 end = start + len(variable)
                 before = text[start - 1] if start else " "
@@ -268,15 +273,29 @@ class _BlockReader:
                         text[end].isalnum() or text[end] == "_")):
                     roots.append((start, variable, False))
                 start = text.find(variable, end)
-        roots.sort()
         return roots
 
     def read_chains(self) -> None:
+        """Follow every chain; variables assigned a chain's result (`var s = doc.getFirstSection()`)
+        get its type, and their later uses are followed in one more pass. Such an inferred type
+        is only the declared return type (the object may be a subclass: `getChild` returns a
+        Node that is a Table), so members it lacks are not reported there."""
+        roots = self._type_roots() + self._variable_roots(dict.fromkeys(self.variables, 0))
+        learned = self._read(sorted(roots))
+        if learned:
+            self.variables.update((name, type_name) for name, (type_name, _) in learned.items())
+            self.inferred.update(learned)
+            self._read(sorted(self._variable_roots({name: since for name, (_, since) in learned.items()})))
+
+    def _read(self, roots: list[tuple[int, str, bool]]) -> dict[str, tuple[str, int]]:
+        """Follow chains from the roots; returns untyped variables assigned a typed result."""
         text = self.text
-        for start, name, is_new in self._roots():
+        learned: dict[str, tuple[str, int]] = {}
+        for start, name, is_new in roots:
             position = start + len(name)
             if name in self.variables and not is_new:
-                self.follow(self.variables[name], False, position)
+                result = self.follow(self.variables[name], False, position, certain=name not in self.inferred)
+                self._learn(learned, start, result)
                 continue
             if not self.is_product_type(name):
                 if (is_new or _MEMBER.match(text, position)) and not name.isupper():
@@ -292,14 +311,24 @@ class _BlockReader:
                     position = _skip_parens(text, position)
                     if position < 0:
                         continue
-            self.follow(name, not is_new, position)
+            self._learn(learned, start, self.follow(name, not is_new, position))
+        return learned
 
-    def follow(self, current: str | None, static: bool, position: int) -> None:
+    def _learn(self, learned: dict[str, tuple[str, int]], start: int, result: str | None) -> None:
+        if result is None:
+            return
+        assigned = _ASSIGNED_BEFORE.search(self.text, max(0, start - _LOOK_BACK), start)
+        if assigned and assigned.group(1) not in self.variables:
+            learned.setdefault(assigned.group(1), (result, start))
+
+    def follow(self, current: str | None, static: bool, position: int, certain: bool = True) -> str | None:
+        """Check each member along the chain; the type the chain ends with, if known. When the
+        starting type is not `certain`, a member it lacks ends the chain unreported."""
         text, api = self.text, self.api
         while current is not None:
             step = _MEMBER.match(text, position)
             if not step:
-                return
+                return current if not static else None
             member = step.group(1)
             offset = step.start(1)
             position = step.end()
@@ -309,18 +338,20 @@ class _BlockReader:
                 else:
                     values = sorted(api.enums[current])
                     self.add("enum", member, current, offset, False, _nearest(member, values))
-                return
+                return None
             if not api.has_member(current, member):
-                members = sorted(api.members_of(current))
-                self.add("member", member, current, offset, False, _nearest(member, members))
-                return
+                if certain:
+                    members = sorted(api.members_of(current))
+                    self.add("member", member, current, offset, False, _nearest(member, members))
+                return None
             self.add("member", member, current, offset, True)
             current, static = api.member_type(current, member), False
             after = _WS.match(text, position).end()
             if after < len(text) and text[after] == "(":
                 position = _skip_parens(text, after)
                 if position < 0:
-                    return
+                    return None
+        return None
 
 
 def block_api_refs(block: CodeBlock, api: PlatformApi, table: TruthTable) -> list[ApiRef]:

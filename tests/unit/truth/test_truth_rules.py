@@ -274,3 +274,17 @@ def test_pdf_table_checks_pdf_code(registry):
     code = 'Document pdf = new Document("in.pdf");\npdf.getPages().get_Item(1).getParagraphs().add(x);\npdf.getPagez();'
     findings = run_rule(registry, "TR002", java_block(code), path="content/pdf/java/page.md", family="pdf")
     assert [f.suggestion for f in findings] == ["getPages"]
+
+
+def test_variable_assigned_a_chain_result_is_followed_with_its_type(registry):
+    from chalicelib.engine.truth import page_truth
+    from tests.unit.truth.conftest import context
+
+    code = "Document doc = new Document();\nvar section = doc.getFirstSection();\nsection.getBody().getParagraphs();"
+    refs = [ref for _, ref in page_truth(context(registry, java_block(code))).families["words"].refs]
+    assert ("Section", "getBody", True) in [(ref.owner, ref.name, ref.resolved) for ref in refs]
+
+
+def test_members_missing_from_an_inferred_base_type_are_not_reported(registry):
+    code = "doc = Document()\ntable = doc.getChild(NodeType.TABLE, 0, True)\ntable.getRows()"
+    assert run_rule(registry, "TR002", java_block(code, label="python")) == []
