@@ -115,16 +115,19 @@ def detect_language(code: str) -> tuple[str | None, int, dict[str, int]]:
     """(best language, its score, all scores) from cheap signals; (None, 0, …) when unsure."""
     sample = code[:_DETECT_LIMIT]
     scores: dict[str, int] = {}
+    counted: dict[re.Pattern[str], int] = {}   # a signal shared by languages is counted once
     for language, signals in _SIGNALS.items():
         score = 0
         for hints, pattern, weight in signals:
-            if not any(hint in sample for hint in hints):
-                continue
-            hits = 0
-            for _ in pattern.finditer(sample):
-                hits += 1
-                if hits == 3:
-                    break
+            hits = counted.get(pattern)
+            if hits is None:
+                hits = 0
+                if any(hint in sample for hint in hints):
+                    for _ in pattern.finditer(sample):
+                        hits += 1
+                        if hits == 3:
+                            break
+                counted[pattern] = hits
             score += hits * weight
         scores[language] = score
     best = max(scores, key=scores.__getitem__)
@@ -291,12 +294,13 @@ def _is_placeholder_path(content: str, offset: int) -> bool:
 
 # Assignments or calls that hand a literal to something named like a secret, and token formats.
 _SECRET_ASSIGNMENT = re.compile(
-    r"(?i)\b([\w.]*?(?:password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|"
-    r"access[_-]?token|token|client[_-]?secret|private[_-]?key|licen[cs]e[_-]?key))\w*\s*"
+    r"(?i)(password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|"
+    r"access[_-]?token|token|client[_-]?secret|private[_-]?key|licen[cs]e[_-]?key)\w*\s*"
     r"(?:[:=]|\(\s*)\s*[\"']([^\"'\n]{4,})[\"']")
 _SECRET_TOKEN = re.compile(
     r"\b(AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|xox[baprs]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{16,}|"
     r"AIza[0-9A-Za-z_-]{35})\b|-----BEGIN (?:RSA |EC |DSA |OPENSSH )?PRIVATE KEY-----")
+_TOKEN_HINTS = ("AKIA", "gh", "xox", "sk_live_", "AIza", "PRIVATE KEY")
 # Values that are obviously stand-ins, not secrets.
 _SECRET_PLACEHOLDER = re.compile(
     r"(?i)^(?:\W*|.*(?:your|example|sample|dummy|placeholder|changeme|\*\*\*|xxx|\.\.\.|<|\{|\$).*|"
@@ -322,6 +326,8 @@ def find_secrets(text: str) -> list[tuple[int, int, str]]:
             value = match.group(2)
             if not _SECRET_PLACEHOLDER.match(value):
                 found.append((match.start(2), match.end(2), _secret_kind(match.group(1))))
+    if not any(hint in text for hint in _TOKEN_HINTS):
+        return found
     for match in _SECRET_TOKEN.finditer(text):
         if not any(start < match.end() and match.start() < end for start, end, _ in found):
             found.append((match.start(), match.end(), "token" if match.group(1) else "private key"))
