@@ -247,15 +247,15 @@ def block_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
 # Windows drive paths (`C:\`, also as `C:\\` in string literals) and well-known home/web roots.
 _LOCAL_PATH = re.compile(r"(?<![\w/])(?:[A-Za-z]:\\{1,2}(?=[\w .$-])|/(?:home|Users|var/www)/(?=\w))")
 # Paths written with a placeholder are the docs' convention for "your folder" and are fine.
-_PATH_PLACEHOLDER = re.compile(r"your[ _-]?(?:dir|path|folder|directory)|path[/\\]to[/\\]|<[^<>]*>|\{[^{}]*\}",
-                               re.I)
+_PATH_PLACEHOLDER = re.compile(
+    r"your[ _-]?(?:dir|path|folder|directory)|path[/\\]to[/\\]|<[^<>]*>|\{[^{}]*\}|[/\\]_\w+_[/\\]|username", re.I)
 _STRING_AROUND = re.compile(r"\"[^\"\n]*\"|'[^'\n]*'")
 
 
 @rule("CD006", "code-hardcoded-path", "code", "warning",
       "Samples should not hard-code a machine's folders (`C:\\Users\\me`, `/home/me`): readers cannot run "
-      "them. Paths containing a placeholder such as \"YOUR DIR\", `path/to/` or `<folder>` follow the "
-      "docs' convention and are accepted. Reported once per block, at the first such path.",
+      "them. Paths containing a placeholder such as \"YOUR DIR\", `path/to/`, `<folder>` or `_username_` "
+      "follow the docs' convention and are accepted. Reported once per block, at the first such path.",
       good="{{< highlight java >}}\nDocument doc = new Document(dataDir + \"Input.docx\");\n{{< /highlight >}}",
       bad="{{< highlight java >}}\nDocument doc = new Document(\"C:\\\\Users\\\\me\\\\Input.docx\");\n"
           "{{< /highlight >}}")

@@ -30,6 +30,11 @@ def _has_front_matter_title(ctx: CheckContext) -> bool:
     return isinstance(data, dict) and isinstance(data.get("title"), str) and bool(data["title"].strip())
 
 
+# Conventional headings readers recognise at any length: never reported as too short.
+CONVENTIONAL_HEADINGS = ("See Also", "Overview", "Examples", "Example", "Summary", "FAQ", "FAQs", "Usage",
+                         "Remarks", "Notes", "Conclusion", "Introduction", "Prerequisites", "Next Steps")
+
+
 def _limits(params: Mapping) -> Mapping[int, tuple[int, int, int, int]]:
     limits = params["limits"]
     return limits if limits is HEADING_LIMITS else {int(level): tuple(values) for level, values in limits.items()}
@@ -84,9 +89,12 @@ def _length_issue(heading: Heading, limits: Mapping) -> tuple[str, int, int] | N
 
 def _length_findings(ctx: CheckContext, params: Mapping, kinds: tuple[str, ...]) -> Iterable[Finding]:
     limits = _limits(params)
+    conventional = {text.casefold() for text in params.get("conventional", ())}
     for heading in ctx.doc.headings:
         found = _length_issue(heading, limits)
         if found is None or found[0] not in kinds:
+            continue
+        if found[0] in ("short", "below") and heading.text.casefold() in conventional:
             continue
         kind, length, bound = found
         words = {"short": "shorter than the minimum", "long": "longer than the maximum",
@@ -97,10 +105,11 @@ def _length_findings(ctx: CheckContext, params: Mapping, kinds: tuple[str, ...])
 
 @rule("SEO003", "seo-heading-too-short", "seo", "warning",
       "Headings shorter than their level's minimum (H1 20, H2 10, H3-H4 5, H5-H6 3 characters) say too "
-      "little to readers and search engines.",
+      "little to readers and search engines. Conventional headings (param `conventional`: See Also, FAQ, "
+      "Overview, ...) are accepted at any length.",
       good="## Insert a Table of Contents",
       bad="## TOC",
-      limits=HEADING_LIMITS)
+      limits=HEADING_LIMITS, conventional=CONVENTIONAL_HEADINGS)
 def heading_tooheading_label(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     return _length_findings(ctx, params, ("short",))
 
@@ -118,10 +127,11 @@ def heading_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
 
 @rule("SEO005", "seo-heading-length-recommended", "seo", "info",
       "Within the limits, headings read best at their level's recommended length (H1 30-60, H2 20-80, "
-      "H3 15-70, H4 10-60, H5 8-50, H6 8-40 characters). At most one length finding per heading.",
+      "H3 15-70, H4 10-60, H5 8-50, H6 8-40 characters). At most one length finding per heading; "
+      "conventional headings (param `conventional`) are not reported as short.",
       good="## Insert a Table of Contents",
       bad="## Load Files",
-      limits=HEADING_LIMITS)
+      limits=HEADING_LIMITS, conventional=CONVENTIONAL_HEADINGS)
 def heading_length_recommended(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     return _length_findings(ctx, params, ("below", "above"))
 

@@ -183,3 +183,7 @@ def test_applying_the_code_fixes_removes_their_issues():
              ("CD003", highlight("csharp", JAVA)), ("CD003", "```cs\n" + JAVA + "```\n")]
     for rule_id, text in cases:
         assert findings(rule_id, text) and findings(rule_id, fixed(rule_id, text)) == [], rule_id
+
+
+def test_cd006_accepts_an_underscore_wrapped_user_name_placeholder():
+    assert findings("CD006", highlight("bash", "export PYTHONPATH=/home/_username_/.local/lib\n")) == []

@@ -27,8 +27,12 @@ def test_seo002_is_quiet_when_the_h1_is_first():
 
 
 def test_seo003_fires_on_a_short_h2():
-    result = findings("SEO003", "## See Also\n\n" + BODY)
-    assert result[0].message == "H2 'See Also' is 8 characters, shorter than the minimum 10"
+    result = findings("SEO003", "## Tables\n\n" + BODY)
+    assert result[0].message == "H2 'Tables' is 6 characters, shorter than the minimum 10"
+
+
+def test_seo003_accepts_conventional_headings_at_any_length():
+    assert findings("SEO003", "## See Also\n\n" + BODY + "\n## FAQ\n\n" + BODY) == []
 
 
 def test_seo003_is_quiet_at_the_minimum():
@@ -45,7 +49,7 @@ def test_seo004_is_quiet_on_a_long_h2_within_its_limit():
 
 def test_seo005_fires_below_the_recommended_length_only_within_the_limits():
     assert len(findings("SEO005", "## Load Files\n\n" + BODY)) == 1
-    assert findings("SEO005", "## See Also\n\n" + BODY) == []   # too short is SEO003's
+    assert findings("SEO005", "## Tables\n\n" + BODY) == []   # too short is SEO003's
 
 
 def test_seo005_is_quiet_in_the_recommended_range():
@@ -53,7 +57,7 @@ def test_seo005_is_quiet_in_the_recommended_range():
 
 
 def test_seo_limits_can_be_overridden_per_level():
-    assert findings("SEO003", "## See Also\n\n" + BODY, limits={2: (5, 100, 8, 80)}) == []
+    assert findings("SEO003", "## Tables\n\n" + BODY, limits={2: (5, 100, 8, 80)}) == []
 
 
 def test_seo006_fires_on_an_empty_heading():
