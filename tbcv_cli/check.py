@@ -100,6 +100,8 @@ def _unreadable_report(target: Target, data: bytes | None, message: str, engine:
 
 def _decode(data: bytes) -> tuple[str | None, str]:
     """The text of a file, or None and why it is not text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, "File is UTF-16 text; save it as UTF-8"
     nul = data.find(b"\x00")
     if nul >= 0:
         return None, f"File is binary, not Markdown text (NUL byte at offset {nul})"

@@ -245,3 +245,9 @@ def test_junit_output_has_a_suite_per_file(docs, capsys):
     from xml.etree import ElementTree
     _, out, _ = run(capsys, "check", "docs", "--format", "junit")
     assert [s.get("name") for s in ElementTree.fromstring(out).findall("testsuite")] == ["docs/b.md", "docs/guide/a.md"]
+
+
+def test_a_utf16_file_is_reported_as_such(docs, capsys):
+    (docs / "utf16.md").write_bytes("# Title\n".encode("utf-16"))
+    _, out, _ = run(capsys, "check", "docs/utf16.md")
+    assert out == "docs/utf16.md:1:1 IO001/unreadable-file File is UTF-16 text; save it as UTF-8\n"
