@@ -31,9 +31,22 @@ Generated from the rule metadata by `scripts/gen_rules_doc.py`; do not edit by h
 
 Every rule has a stable id and alias, a category, a default severity, params, and good/bad
 examples. Profiles (`config/profiles/`), families (`config/families/`) and a project's
-`.tbcv.yaml` change severities and params; see docs/configuration.md. Rules marked fixable
-attach exact text edits (0-based code-point offsets) to their issues: `tbcv check --fix`
-applies them and the review workflow turns them into recommendations.
+`.tbcv.yaml` (found from the working directory upwards, or `tbcv check --config FILE`) change
+severities and params, by rule id or alias:
+
+```yaml
+profile: strict            # default, strict or relaxed
+family: words
+exclude: ["drafts/*"]      # globs matched against the paths checked
+categories: {seo: off}
+levels: {info: off}
+rules:
+  MD009: off
+  code-block-too-long: {level: error, params: {max_lines: 80}}
+```
+
+Rules marked fixable attach exact text edits (0-based code-point offsets) to their issues:
+`tbcv check --fix` applies them and the review workflow turns them into recommendations.
 
 Issues can be suppressed inline with `<!-- tbcv-disable RULE -->` / `<!-- tbcv-enable RULE -->`,
 `<!-- tbcv-disable-next-line RULE -->` and `<!-- tbcv-disable-file RULE -->`; markdownlint's
