@@ -17,16 +17,18 @@ from chalicelib.engine.rules.registry import CheckContext, Finding, rule
 from chalicelib.engine.truth.detect import page_truth
 from chalicelib.engine.truth.table import TruthTable
 from chalicelib.engine.truth.textscan import (Phrase, ProseText, dotted_names, find_phrases, leading_literal,
-                                              phrases)
+                                              lower_same_length, phrases)
 
 PRODUCT_CUTOFF = 85
 _VENDOR = "aspose"
-_CONVERT = re.compile(r"\bconvert(?:s|ed|ing)?\b(?P<between>[^.;:!?\n]{0,60}?)\b(?:to|into)\s+(?:an?\s+|the\s+)?"
-                      r"(?P<dst>[A-Za-z0-9][\w+]*)", re.I)
-_SAVE = re.compile(r"\b(?:save[sd]?|saving|export(?:s|ed|ing)?|render(?:s|ed|ing)?)\b(?P<between>[^.;:!?\n]{0,50}?)"
-                   r"\b(?:as|to|into)\s+(?:an?\s+|the\s+)?(?P<dst>[A-Za-z0-9][\w+]*)", re.I)
-_LOAD = re.compile(r"\b(?:load(?:s|ed|ing)?|open(?:s|ed|ing)?|import(?:s|ed|ing)?)\s+(?:an?\s+|the\s+|existing\s+)?"
-                   r"(?P<src>[A-Za-z0-9][\w+]*)\s+(?:files?|documents?)\b", re.I)
+# Matched against the lower-cased line (no leading \\b or re.I, so `re` can search for the
+# verb quickly); the word boundary before the verb is checked in `_format_claims`.
+_CONVERT = re.compile(r"convert(?:s|ed|ing)?\b(?P<between>[^.;:!?\n]{0,60}?)\b(?:to|into)\s+(?:an?\s+|the\s+)?"
+                      r"(?P<dst>[a-z0-9][\w+]*)")
+_SAVE = re.compile(r"(?:sav(?:e[sd]?|ing)|export(?:s|ed|ing)?|render(?:s|ed|ing)?)\b(?P<between>[^.;:!?\n]{0,50}?)"
+                   r"\b(?:as|to|into)\s+(?:an?\s+|the\s+)?(?P<dst>[a-z0-9][\w+]*)")
+_LOAD = re.compile(r"(?:load(?:s|ed|ing)?|open(?:s|ed|ing)?|import(?:s|ed|ing)?)\s+(?:an?\s+|the\s+|existing\s+)?"
+                   r"(?P<src>[a-z0-9][\w+]*)\s+(?:files?|documents?)\b")
 _WORD = re.compile(r"[A-Za-z0-9][\w+]*")
 _CLAIM_VERBS = ("conver", "sav", "export", "render", "load", "open", "import")
 
@@ -162,21 +164,28 @@ def _claim_lines(prose: ProseText) -> list[int]:
     return sorted(lines)
 
 
+def _claims(pattern: re.Pattern[str], lowered: str) -> Iterable[re.Match[str]]:
+    for match in pattern.finditer(lowered):
+        start = match.start()
+        if not start or not (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
+            yield match
+
+
 def _format_claims(line: str) -> Iterable[tuple[str, int, str, bool]]:
     """(direction 'load'|'save', column index, written token, about images) per claim."""
-    lowered = line.lower()
-    convert = "conver" in lowered
-    save = "sav" in lowered or "export" in lowered or "render" in lowered
-    load = "load" in lowered or "open" in lowered or "import" in lowered
-    for match in _CONVERT.finditer(line) if convert else ():
-        between = match.group("between")
-        for source in _WORD.finditer(between):
-            yield "load", match.start("between") + source.start(), source.group(), False
-        yield "save", match.start("dst"), match.group("dst"), "image" in between.lower()
-    for match in _SAVE.finditer(line) if save else ():
-        yield "save", match.start("dst"), match.group("dst"), "image" in match.group("between").lower()
-    for match in _LOAD.finditer(line) if load else ():
-        yield "load", match.start("src"), match.group("src"), False
+    lowered = lower_same_length(line)
+    if "conver" in lowered:
+        for match in _claims(_CONVERT, lowered):
+            offset = match.start("between")
+            for source in _WORD.finditer(line, offset, match.end("between")):
+                yield "load", source.start(), source.group(), False
+            yield "save", match.start("dst"), line[match.start("dst"):match.end("dst")], "image" in match.group("between")
+    if "sav" in lowered or "export" in lowered or "render" in lowered:
+        for match in _claims(_SAVE, lowered):
+            yield "save", match.start("dst"), line[match.start("dst"):match.end("dst")], "image" in match.group("between")
+    if "load" in lowered or "open" in lowered or "import" in lowered:
+        for match in _claims(_LOAD, lowered):
+            yield "load", match.start("src"), line[match.start("src"):match.end("src")], False
 
 
 @rule("TR003", "truth-unsupported-format", "truth", "error",

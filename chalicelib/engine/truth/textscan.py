@@ -24,6 +24,15 @@ _RIGHT = re.compile(r"[A-Za-z0-9]{2,12}(?![\w-])")
 _LEFT = re.compile(r"(?<![\w./@-])[A-Za-z]{4,8}$")
 
 
+def lower_same_length(text: str) -> str:
+    """`text.lower()`, except characters whose lower case is longer (`İ`) stay as they are,
+    so offsets in the result are offsets in `text`."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
+
+
 def word_set(lowered: str) -> frozenset[bytes]:
     """The distinct words of a lower-cased text (as UTF-8 bytes), a pre-filter for searches."""
     return frozenset(lowered.encode("utf-8", "surrogatepass").translate(_SEPARATORS).split())
@@ -84,7 +93,7 @@ class ProseText:
             self.starts.append(offset)
             offset += len(doc.lines[number - 1]) + 1
         self.text = "\n".join(doc.lines[number - 1] for number in self.lines)
-        self.lowered = self.text.lower()
+        self.lowered = lower_same_length(self.text)
         self.words = word_set(self.lowered)
 
     def locate(self, offset: int) -> tuple[int, int, int]:
