@@ -15,6 +15,7 @@ import re
 import string
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate, compress
 from typing import Iterable, Iterator
 
 from chalicelib.engine.document import ParsedDocument
@@ -86,13 +87,10 @@ class ProseText:
     def __init__(self, doc: ParsedDocument) -> None:
         mask = doc.prose_line_mask
         self.doc = doc
-        self.lines = [index + 1 for index in range(min(len(mask), len(doc.lines))) if mask[index]]
-        self.starts: list[int] = []
-        offset = 0
-        for number in self.lines:
-            self.starts.append(offset)
-            offset += len(doc.lines[number - 1]) + 1
-        self.text = "\n".join(doc.lines[number - 1] for number in self.lines)
+        self.lines = list(compress(range(1, len(doc.lines) + 1), mask))
+        prose_lines = list(compress(doc.lines, mask))
+        self.starts = list(accumulate(map(len, prose_lines), lambda offset, length: offset + length + 1, initial=0))
+        self.text = "\n".join(prose_lines)
         self.lowered = lower_same_length(self.text)
         self.words = word_set(self.lowered)
 
