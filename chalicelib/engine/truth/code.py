@@ -253,12 +253,15 @@ class _BlockReader:
             self.add("type", name, None, offset, False, nearest)
 
     def _type_roots(self) -> list[tuple[int, str, bool]]:
-        """(offset, name, after `new`) for type names that start a chain."""
-        text = self.text
-        return [(match.start(), match.group(), bool(_NEW_BEFORE.search(text, max(0, match.start() - 12),
-                                                                       match.start())))
-                for match in self.names
-                if match.group() not in self.variables and (not match.start() or text[match.start() - 1] != ".")]
+        """(offset, name, after `new`) for type names that may start a chain (standard-library
+        and other hidden names never do)."""
+        text, hidden, variables = self.text, self.hidden, self.variables
+        roots = []
+        for match in self.names:
+            name, start = match.group(), match.start()
+            if name not in hidden and name not in variables and (not start or text[start - 1] != "."):
+                roots.append((start, name, bool(_NEW_BEFORE.search(text, max(0, start - 12), start))))
+        return roots
 
     def _variable_roots(self, variables: dict[str, int]) -> list[tuple[int, str, bool]]:
         """(offset, name, False) for uses of typed variables from the given offsets on."""
