@@ -35,7 +35,7 @@ _MASK = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?\
                    re.S | re.M)
 _IMPORT = re.compile(r"^[^\S\n]*(?:import\s+(?:static\s+)?([\w.]+(?:\.\*)?)\s*;?|from\s+([\w.\-]+)\s+import\s+"
                      r"([\w, \t]+))", re.M)
-_TYPE_NAME = re.compile(r"[A-Z]\w*")        # every type-like name; the rest is read around it
+_TYPE_NAME = re.compile(r"[A-Z]\w*+")        # every type-like name; the rest is read around it
 _TYPE_KEYWORD_BEFORE = re.compile(r"(?:class|interface|enum|record|struct)\s+$")
 _NEW_BEFORE = re.compile(r"(?<![\w.])new\s+$")
 _ASSIGNED_BEFORE = re.compile(r"(?<![\w.])([a-z_]\w*)\s*=\s*(?:new\s+)?$")

@@ -45,7 +45,7 @@ charts page pages text format formats formatting save load convert conversion bu
 bookmark bookmarks header footer headers footers revision revisions math word words pdf html markdown
 rendering layout options option settings report reports merge compare protection signature encryption
 """.split())
-_CAMEL = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b")
+_CAMEL = re.compile(r"[A-Z][a-z0-9]++[A-Z]\w*+")      # CamelCase: two humps at least
 
 
 @dataclass(slots=True)
