@@ -41,7 +41,7 @@ MIN_EVIDENCE_FOR_OTHER_FAMILY = 2
 COMMON_WORDS = frozenset("""
 document documents table tables row rows cell cells field fields font fonts style styles list lists section
 sections comment comments paragraph paragraphs run runs node nodes range ranges shape shapes image images chart
-charts page pages text format formats formatting save load convert conversion builder license watermark
+charts page pages text format formats formatting save load convert conversion builder license
 bookmark bookmarks header footer headers footers revision revisions math word words pdf html markdown
 rendering layout options option settings report reports merge compare protection signature encryption
 """.split())

@@ -116,3 +116,8 @@ def test_one_megabyte_line_is_handled(registry):
 def test_product_class_named_in_prose_is_an_api_detection_of_its_plugin(registry):
     found = _by_plugin(_detections(registry, FRONT + "\nConfigure the OutlineOptions object.\n"))
     assert [(d.method, d.confidence, d.matched) for d in found["save_options"]] == [("api", 0.8, "OutlineOptions")]
+
+
+def test_specific_single_word_plugin_names_are_detected(registry):
+    found = _by_plugin(_detections(registry, FRONT + "\nAdd a watermark to every page.\n"))
+    assert [(d.method, d.matched) for d in found["watermark"]] == [("exact", "watermark")]
