@@ -20,8 +20,7 @@ from chalicelib.engine.truth.textscan import (Phrase, ProseText, dotted_names, f
                                               lower_same_length, phrases)
 
 PRODUCT_CUTOFF = 85
-_VENDOR = "aspose"
-# Matched against the lower-cased line (no leading \\b or re.I, so `re` can search for the
+# Matched against the lower-cased line (no leading \b or re.I, so `re` can search for the
 # verb quickly); the word boundary before the verb is checked in `_format_claims`.
 _CONVERT = re.compile(r"convert(?:s|ed|ing)?\b(?P<between>[^.;:!?\n]{0,60}?)\b(?:to|into)\s+(?:an?\s+|the\s+)?"
                       r"(?P<dst>[a-z0-9][\w+]*)")
@@ -54,12 +53,12 @@ def _misspelling_phrases(ctx: CheckContext, wrong_by_lower: dict[str, str]) -> t
     return ctx.truth.cached("misspelling-phrases", lambda: phrases(wrong_by_lower))
 
 
-def _product_names(ctx: CheckContext) -> tuple[list[str], list[str], frozenset[str], dict[str, str]]:
+def _product_names(ctx: CheckContext) -> tuple[list[str], list[str], frozenset[str], dict[str, str], str]:
     """(canonical short names, the same lower-cased, every correct name, lower-cased known
-    misspelling -> fix), built once per registry."""
+    misspelling -> fix, the vendor prefix such as "aspose"), built once per registry."""
     registry = ctx.truth
 
-    def build() -> tuple[list[str], list[str], frozenset[str], dict[str, str]]:
+    def build() -> tuple[list[str], list[str], frozenset[str], dict[str, str], str]:
         canonical = sorted({table.spec.product_name for table in registry.tables.values()})
         correct = set(canonical)
         misspellings: dict[str, str] = {}
@@ -68,7 +67,8 @@ def _product_names(ctx: CheckContext) -> tuple[list[str], list[str], frozenset[s
             correct.update(table.stdlib.products)
             for wrong in table.spec.misspellings:
                 misspellings[wrong.lower()] = table.spec.product_name
-        return canonical, [name.lower() for name in canonical], frozenset(correct), misspellings
+        vendor = canonical[0].split(".")[0].lower()
+        return canonical, [name.lower() for name in canonical], frozenset(correct), misspellings, vendor
 
     return registry.cached("product-names", build)
 
@@ -80,7 +80,7 @@ def _product_names(ctx: CheckContext) -> tuple[list[str], list[str], frozenset[s
 def check_product_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     if ctx.truth is None or not ctx.truth.families:
         return
-    canonical, lowered_names, correct, wrong_by_lower = _product_names(ctx)
+    canonical, lowered_names, correct, wrong_by_lower, vendor = _product_names(ctx)
     doc = ctx.doc
     prose = page_truth(ctx).prose
     hits: dict[int, tuple[str, str, int, int]] = {}
@@ -89,7 +89,7 @@ def check_product_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterabl
         hits[offset] = (prose.text[start:start + len(wrong)], wrong_by_lower[wrong], line, column)
     for start, left, right in dotted_names(prose.text):
         written = f"{left}.{right}"
-        if written in correct or written.islower() or fuzz.ratio(left.lower(), _VENDOR) < PRODUCT_CUTOFF:
+        if written in correct or written.islower() or fuzz.ratio(left.lower(), vendor) < PRODUCT_CUTOFF:
             continue
         line, column, offset = prose.locate(start)
         if offset in hits:
