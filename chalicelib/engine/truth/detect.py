@@ -27,7 +27,7 @@ from chalicelib.engine.model import Detection
 from chalicelib.engine.truth.code import ApiRef, block_api_refs, block_platform, page_platform
 from chalicelib.engine.truth.family import family_evidence
 from chalicelib.engine.truth.table import TruthTable
-from chalicelib.engine.truth.textscan import Phrase, ProseText, find_phrases, phrases
+from chalicelib.engine.truth.textscan import Phrase, ProseText, find_phrases, leading_literal, phrases
 
 if TYPE_CHECKING:
     from chalicelib.engine.rules.registry import CheckContext
@@ -96,7 +96,7 @@ class _Matchers:
     camel_choices: list[str]
     camel_plugins: dict[str, str]
     class_plugins: dict[str, str]                   # CamelCase API type name -> plugin
-    combinations: list[tuple[re.Pattern[str], tuple[str, ...], float, bool]]
+    combinations: list[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...], float, bool]]
     fuzzy_seen: dict[str, tuple[str, float] | None] = field(default_factory=dict)  # word -> (alias, score)
 
     def fuzzy(self, word: str) -> tuple[str, float] | None:
@@ -122,6 +122,7 @@ def _build_matchers(table: TruthTable) -> _Matchers:
             if len(written) >= MIN_FUZZY_LENGTH and _CAMEL.fullmatch(written):
                 camel_plugins.setdefault(written, plugin.id)
     combinations = [(re.compile("|".join(f"(?:{trigger})" for trigger in combination.triggers)),
+                     tuple(leading_literal(trigger) for trigger in combination.triggers),
                      tuple(combination.plugins), combination.confidence_boost, combination.required_all)
                     for combination in table.spec.combinations if combination.triggers]
     class_plugins: dict[str, str] = {}
@@ -194,11 +195,13 @@ def _detect_api(truth: FamilyTruth, collect: _Collector) -> None:
 
 def _apply_combinations(ctx: CheckContext, table: TruthTable, collect: _Collector) -> None:
     detected = {detection.plugin for detection in collect.detections}
-    for pattern, plugins, boost, required_all in _matchers(table).combinations:
+    for pattern, literals, plugins, boost, required_all in _matchers(table).combinations:
         present = [plugin for plugin in plugins if plugin in detected]
         if not present or (required_all and len(present) != len(plugins)):
             continue
         for block in ctx.doc.code_blocks:
+            if not any(literal in block.content for literal in literals):
+                continue    # every match starts with one of the literals ("" is in any text)
             match = pattern.search(block.content)
             if match:
                 line = block.content_start_line + block.content.count("\n", 0, match.start())
