@@ -12,7 +12,7 @@ from chalicelib.auth import principal_for
 from chalicelib.observability import instrumented, logger, record_api_call, record_step_run
 from chalicelib.ops import CATALOGUE, invoke
 from chalicelib.ops.catalogue import Operation
-from chalicelib.ops.errors import InvalidInput, OperationError, PayloadTooLarge
+from chalicelib.ops.errors import Forbidden, InvalidInput, OperationError, PayloadTooLarge
 from chalicelib.runtime import context_for, health_status
 from chalicelib.settings import get_settings
 
@@ -78,6 +78,26 @@ def _route(op: Operation):
 
 for _op in CATALOGUE.values():
     app.route(_op.path, methods=[_op.method])(_route(_op))
+
+
+@app.route("/mcp", methods=["POST", "GET", "DELETE"], content_types=["application/json"])
+def mcp():
+    """MCP Streamable HTTP, stateless with JSON responses: POST only (GET would open an SSE
+    stream, DELETE end a session; neither exists here). Same bearer tokens as REST."""
+    request = app.current_request
+    if request.method != "POST":
+        return Response(body="", status_code=405, headers={"Allow": "POST"})
+    from chalicelib.mcp.server import handle, origin_allowed  # lazily: mcp_types is not cheap to import
+
+    headers = {name.lower(): value for name, value in request.headers.items()}
+    if not origin_allowed(headers.get("origin"), get_settings().allowed_origins):
+        return _error(Forbidden("this Origin may not call the MCP endpoint", field="Origin"))
+    try:
+        principal = principal_for(headers.get("authorization"), get_settings())
+    except OperationError as error:
+        return _error(error)
+    result = handle(request.raw_body, headers, lambda: context_for(principal))
+    return Response(body=result.body, status_code=result.status, headers=result.headers)
 
 
 @app.route("/health", methods=["GET"])

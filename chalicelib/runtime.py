@@ -4,9 +4,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 from chalicelib.aws.documents import DocumentStore
+from chalicelib.aws.infra import Infrastructure
 from chalicelib.ops.context import OperationContext
 from chalicelib.settings import get_settings
 from chalicelib.store.repositories import AuditLog, ValidationRepository
+from chalicelib.store.system import SystemStore
 
 
 @lru_cache(maxsize=1)
@@ -18,7 +20,19 @@ def _adapters() -> dict:
         "audit": audit,
         "validations": ValidationRepository(audit, settings.validation_retention_days, settings.region),
         "documents": DocumentStore(settings.documents_bucket),
+        "system": SystemStore(audit, audit_retention_days=settings.audit_retention_days,
+                              result_cache_days=settings.result_cache_days),
+        "infra": _infrastructure(settings),
     }
+
+
+def _infrastructure(settings) -> Infrastructure:
+    """Every table the settings name (`*_table`), so checkpoints cover tables added later."""
+    tables = {name[:-len("_table")]: value for name, value in settings.model_dump().items()
+              if name.endswith("_table") and value}
+    machines = {"validate_batch": settings.validate_batch_state_machine} if settings.validate_batch_state_machine else {}
+    return Infrastructure(bucket=settings.documents_bucket, tables=tables, queue=settings.upload_queue,
+                          dead_letter_queue=settings.upload_dlq, state_machines=machines)
 
 
 def context_for(principal: str) -> OperationContext:

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     audit_table: str = "tbcv-local-audit"
     system_table: str = "tbcv-local-system"
     upload_queue: str = "tbcv-local-uploads"
+    upload_dlq: str = "tbcv-local-uploads-dlq"
+    validate_batch_state_machine: str = ""   # ARN; probed by get_system_status
+    allowed_origins: tuple[str, ...] = ()    # browser origins allowed on /mcp besides localhost
+    result_cache_days: int = Field(default=30, gt=0)
     max_document_bytes: int = Field(default=1024 * 1024, gt=0)
     issues_inline_limit_bytes: int = Field(default=300 * 1024, gt=0)
     api_token: str | None = None           # the single local token (DESIGN §6)

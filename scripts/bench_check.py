@@ -2,7 +2,7 @@
 
 The corpus pages are replicated into a temporary folder until there are at least MIN_FILES
 files (so process start-up does not dominate); then, as whole processes on those same files,
-each contender runs RUNS times and the median wall time gives its files/s:
+each contender runs RUNS times (interleaved rounds) and the median wall time gives its files/s:
 
 - `tbcv check DIR` (default jobs: all cores) and `tbcv check DIR --jobs 1`, text output;
 - markdownlint-cli2 (pinned, installed once into .bench-cache) with its default rules;
@@ -79,12 +79,20 @@ def timed(command: list[str], cwd: Path, quiet: bool) -> float:
     return elapsed
 
 
-def median_rate(name: str, command: list[str], cwd: Path, files: int, quiet: bool = True) -> float:
-    times = [timed(command, cwd, quiet) for _ in range(RUNS)]
-    rate = files / statistics.median(times)
-    print(f"{name:<34} {rate:8.0f} files/s  (median of {RUNS}: {statistics.median(times):.2f} s; "
-          f"runs {', '.join(f'{t:.2f}' for t in times)})", flush=True)
-    return rate
+def median_rates(contenders: list[tuple[str, list[str], bool]], cwd: Path, files: int) -> list[float]:
+    """files/s of each contender from the median of RUNS runs; the runs are interleaved (one of
+    each per round), so a change in machine load affects every contender alike."""
+    times: list[list[float]] = [[] for _ in contenders]
+    for _ in range(RUNS):
+        for index, (_, command, quiet) in enumerate(contenders):
+            times[index].append(timed(command, cwd, quiet))
+    rates = []
+    for (name, _, _), runs in zip(contenders, times):
+        median = statistics.median(runs)
+        rates.append(files / median)
+        print(f"{name:<34} {files / median:8.0f} files/s  (median of {RUNS}: {median:.2f} s; "
+              f"runs {', '.join(f'{t:.2f}' for t in runs)})", flush=True)
+    return rates
 
 
 def main() -> int:
@@ -95,11 +103,12 @@ def main() -> int:
         files = replicate(pages)
         (root / ".markdownlint-cli2.jsonc").write_text('{"config": {"default": true}}\n', encoding="utf-8")
         print(f"{files} files (corpus pages replicated), {os.cpu_count()} cores", flush=True)
-        tbcv_default = median_rate("tbcv check (default jobs)", [str(TBCV), "check", "pages"], root, files)
-        tbcv_one = median_rate("tbcv check --jobs 1", [str(TBCV), "check", "pages", "--jobs", "1"], root, files)
-        markdownlint_rate = median_rate("markdownlint-cli2 (default rules)", [str(markdownlint), "pages/**/*.md"],
-                                        root, files, quiet=False)
-        bare = median_rate("bare markdown-it-py + YAML", [str(PYTHON), "-c", BARE_PARSE, "pages"], root, files)
+        tbcv_default, tbcv_one, markdownlint_rate, bare = median_rates([
+            ("tbcv check (default jobs)", [str(TBCV), "check", "pages"], True),
+            ("tbcv check --jobs 1", [str(TBCV), "check", "pages", "--jobs", "1"], True),
+            ("markdownlint-cli2 (default rules)", [str(markdownlint), "pages/**/*.md"], False),
+            ("bare markdown-it-py + YAML", [str(PYTHON), "-c", BARE_PARSE, "pages"], True),
+        ], root, files)
     vs_markdownlint = tbcv_default / markdownlint_rate
     vs_bare = tbcv_one / bare
     print(f"tbcv check / markdownlint-cli2:       {vs_markdownlint:5.2f}x  (target >= {TARGET_VS_MARKDOWNLINT}x)")

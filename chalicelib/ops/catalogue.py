@@ -8,11 +8,12 @@ tools, CLI commands and Step Functions steps are generated from, or dispatch int
 from __future__ import annotations
 
 from dataclasses import dataclass
+from time import perf_counter
 from typing import Any, Callable, get_type_hints
 
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.ops.errors import Conflict, InvalidInput, NotFound, OperationError
+from chalicelib.ops.errors import Conflict, InvalidInput, NotFound, OperationError, Unavailable
 from chalicelib.store.errors import InvalidCursor, ItemNotFound, VersionConflict
 
 CATEGORIES = ("validation", "approval", "enhancement", "recommendation", "workflow", "admin", "query")
@@ -73,6 +74,32 @@ def invoke(name: str, context: Any, arguments: dict[str, Any]) -> dict[str, Any]
     op = CATALOGUE.get(name)
     if op is None:
         raise NotFound(f"unknown operation {name!r}", field="operation")
+    system = getattr(context, "system", None)
+    if system is None:
+        return _run(op, context, arguments)
+    started, ok = perf_counter(), False
+    try:
+        _refuse_writes_in_maintenance(op, system)
+        result = _run(op, context, arguments)
+        ok = True
+        return result
+    finally:
+        system.timings.record(op.name, (perf_counter() - started) * 1000, ok)
+
+
+def _refuse_writes_in_maintenance(op: Operation, system: Any) -> None:
+    """Maintenance mode blocks every operation that changes state, except the admin
+    category (what an operator runs during maintenance: checkpoints, cache, the switch)."""
+    if op.read_only or op.category == "admin":
+        return
+    state = system.maintenance.get()
+    if state.enabled:
+        raise Unavailable(f"maintenance mode is on since {state.since} ({state.reason or 'no reason given'}); "
+                          f"{op.name} changes state and is refused until it is switched off",
+                          field="maintenance")
+
+
+def _run(op: Operation, context: Any, arguments: dict[str, Any]) -> dict[str, Any]:
     try:
         params = op.input_model.model_validate(arguments)
     except ValidationError as error:

@@ -17,3 +17,5 @@ class OperationContext:
     validations: Any   # chalicelib.store.repositories.ValidationRepository
     audit: Any         # chalicelib.store.repositories.AuditLog
     documents: Any     # chalicelib.aws.documents.DocumentStore
+    system: Any = None   # chalicelib.store.system.SystemStore: maintenance flag, result cache, timings
+    infra: Any = None    # chalicelib.aws.infra.Infrastructure: status probes, checkpoints, exports

@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import json
 from typing import Any, get_args
+from urllib.parse import quote
 from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chalicelib.engine import Report, validate_document
+from chalicelib.engine import Report
 from chalicelib.engine.report.json_report import detection_to_dict, issue_to_dict
 from chalicelib.engine.truth import UnknownFamilyError
 from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.aws.documents import DocumentMissing, StoredObject
 from chalicelib.ops.errors import InvalidInput, NotFound, PayloadTooLarge
+from chalicelib.ops.result_cache import result_cache, validate_cached
 from chalicelib.ops.fields import (Cursor, DocumentPath, Family, Limit, Notes, Profile, ReviewStatus,
                                    ValidationId)
 from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord, utc_now
@@ -119,10 +121,11 @@ def _full(context: OperationContext, record: ValidationRecord) -> ValidationOut:
                          workflow_id=record.workflow_id)
 
 
-def _run_engine(text: str, path: str | None, family: str | None, profile: str) -> Report:
-    """Profiles are checked by the input model; the engine names an unknown family."""
+def _run_engine(text: str, path: str | None, family: str | None, profile: str, *, cache: Any = None) -> Report:
+    """Profiles are checked by the input model; the engine names an unknown family. With a
+    `cache` (the context's result cache) identical content skips the engine."""
     try:
-        return validate_document(text, path=path, family=family, profile=profile)
+        return validate_cached(cache, text, path, family, profile)
     except UnknownFamilyError as error:
         raise InvalidInput(str(error), field="family") from None
 
@@ -167,11 +170,11 @@ def validate_content(context: OperationContext, params: ValidateContentIn) -> Va
         raise PayloadTooLarge(f"content is {len(body)} bytes; the limit is "
                               f"{context.settings.max_document_bytes}", field="content")
     report = _run_engine(params.content, params.path, params.family or context.settings.default_family,
-                         params.profile or context.settings.default_profile)
+                         params.profile or context.settings.default_profile, cache=result_cache(context))
     validation_id = uuid4().hex
     name = (params.path or "document.md").rsplit("/", 1)[-1]
     key = f"{context.settings.inline_prefix}{validation_id}/{name}"
-    version_id = context.documents.put(key, body, {"tbcv-path": params.path or ""})
+    version_id = context.documents.put(key, body, {"tbcv-path": quote(params.path or "", safe="/")})
     document = DocumentRef(bucket=context.documents.bucket, key=key, version_id=version_id)
     record = record_validation(context, validation_id=validation_id, report=report,
                                document=document, written_keys=[(key, version_id)])
@@ -210,7 +213,7 @@ def validate_file(context: OperationContext, params: ValidateFileIn) -> Validati
     if profile not in get_args(Profile):
         raise InvalidInput(f"object metadata tbcv-profile {profile!r} is not one of "
                            f"{', '.join(get_args(Profile))}", field="profile")
-    report = _run_engine(text, params.key, family, profile)
+    report = _run_engine(text, params.key, family, profile, cache=result_cache(context))
     document = DocumentRef(bucket=context.documents.bucket, key=params.key, version_id=stored.version_id)
     return _full(context, record_validation(context, validation_id=uuid4().hex, report=report,
                                             document=document, written_keys=[]))

@@ -49,7 +49,7 @@ def test_model_keys_and_indexes_match_the_template(model):
     schema = model._get_schema()
     assert _keys(schema["key_schema"]) == _keys(table["KeySchema"])
     model_indexes = {i["index_name"]: _keys(i["key_schema"]) for i in schema.get("global_secondary_indexes", [])}
-    template_indexes = {i["IndexName"]: _keys(i["KeySchema"]) for i in table["GlobalSecondaryIndexes"]}
+    template_indexes = {i["IndexName"]: _keys(i["KeySchema"]) for i in table.get("GlobalSecondaryIndexes", [])}
     assert model_indexes == template_indexes
 
 
