@@ -84,6 +84,7 @@ class LocalStack:
             data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode())
         urllib.request.urlopen(request, timeout=10).close()
         os.environ.update(local_environment(self.endpoint_url))
+        os.environ["MOTO_PORT"] = str(self.aws_port)  # moto's Step Functions Lambda tasks call this server
 
         import app as chalice_app  # after the environment: models read table names at import
         from local_aws.bootstrap import bootstrap
@@ -95,15 +96,23 @@ class LocalStack:
         install_lambda_executor(self.app.handler_map, app_name=self.app.app_name, stage=STAGE)
         resolver = bootstrap(load_template(), STAGE, lambda_handler_names(self.app), self.endpoint_url)
         self.pollers = [p.start() for p in event_source_pollers(self.app, resolver, self.endpoint_url)]
+        from chalicelib.aws.queue import register_local_switch
+
+        for poller in self.pollers:  # maintenance mode switches these instead of event source mappings
+            register_local_switch(lambda enabled, p=poller: p.enabled.set() if enabled else p.enabled.clear())
         return self
 
     def serve_api(self) -> "LocalStack":
         """Serve the Chalice app over HTTP (a thread); /health answers from now on."""
         from chalice.config import Config
-        from chalice.local import LocalDevServer
+        from chalice.local import create_local_server
 
         config = Config.create(chalice_stage=STAGE, app_name=self.app.app_name)
-        self._api = LocalDevServer(self.app, config, self.host, self.api_port)
+        # create_local_server makes app.current_request thread-local, as concurrent
+        # requests need; a larger backlog than socketserver's 5 keeps bursts from resetting.
+        self._api = create_local_server(self.app, config, self.host, self.api_port)
+        self._api.server.daemon_threads = True
+        self._api.server.socket.listen(128)
         self._api_thread = threading.Thread(target=self._api.server.serve_forever, daemon=True,
                                             name="chalice-local")
         self._api_thread.start()

@@ -27,3 +27,11 @@ def _safe_relative_path(value: str) -> str:
 DocumentPath = Annotated[str, Field(min_length=1, max_length=1024,
                                     description="Relative document path, e.g. en/java/getting-started.md"),
                          AfterValidator(_safe_relative_path)]
+
+RecommendationId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$", description="Recommendation id (32 hex characters)")]
+EnhancementId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$", description="Enhancement id (32 hex characters)")]
+Reason = Annotated[str, Field(min_length=1, max_length=2_000, description="Why; appended to the notes and audited")]
+ValidationIds = Annotated[list[ValidationId], Field(min_length=1, max_length=100,
+                                                    description="1-100 validation ids")]
+RecommendationIds = Annotated[list[RecommendationId], Field(min_length=1, max_length=100,
+                                                            description="1-100 recommendation ids")]

@@ -109,19 +109,15 @@ def _summary_fields(record: ValidationRecord) -> dict[str, Any]:
 
 
 def _full(context: OperationContext, record: ValidationRecord) -> ValidationOut:
-    issues = record.issues
-    if issues is None and record.issues_s3_key:
-        body, _ = context.documents.get(record.issues_s3_key)
-        issues = json.loads(body)
     return ValidationOut(**_summary_fields(record), ruleset_version=record.ruleset_version,
-                         content_sha256=record.content_sha256, issues=issues or [],
+                         content_sha256=record.content_sha256, issues=issues_of(context, record),
                          detections=record.detections, timings_ms=record.timings_ms,
                          enhancement_ids=record.enhancement_ids,
                          parent_validation_id=record.parent_validation_id,
                          workflow_id=record.workflow_id)
 
 
-def _run_engine(text: str, path: str | None, family: str | None, profile: str, *, cache: Any = None) -> Report:
+def run_engine(text: str, path: str | None, family: str | None, profile: str, *, cache: Any = None) -> Report:
     """Profiles are checked by the input model; the engine names an unknown family. With a
     `cache` (the context's result cache) identical content skips the engine."""
     try:
@@ -130,34 +126,55 @@ def _run_engine(text: str, path: str | None, family: str | None, profile: str, *
         raise InvalidInput(str(error), field="family") from None
 
 
+def build_validation_record(context: OperationContext, *, validation_id: str, report: Report,
+                            document: DocumentRef, written_keys: list[tuple[str, str]],
+                            parent_validation_id: str | None = None) -> ValidationRecord:
+    """The record of `report`; an issue list too large for an item is written to S3 (and
+    appended to `written_keys`, so a failed store write can undo it)."""
+    issues = [issue_to_dict(issue) for issue in report.issues]
+    issues_json = json.dumps(issues).encode()
+    issues_s3_key = None
+    if len(issues_json) > context.settings.issues_inline_limit_bytes:
+        issues_s3_key = f"{context.settings.exports_prefix}validations/{validation_id}/issues.json"
+        written_keys.append((issues_s3_key, context.documents.put(issues_s3_key, issues_json)))
+    now = utc_now()
+    return ValidationRecord(
+        validation_id=validation_id, document=document, family=report.family,
+        profile=report.profile, ruleset_version=report.ruleset_version,
+        content_sha256=report.content_sha256, outcome=report.outcome, counts=report.counts,
+        issues=None if issues_s3_key else issues, issues_s3_key=issues_s3_key,
+        detections=[detection_to_dict(d) for d in report.detections],
+        timings_ms=report.timings_ms, created_by=context.principal, created_at=now,
+        updated_at=now, parent_validation_id=parent_validation_id)
+
+
+def undo_writes(context: OperationContext, written_keys: list[tuple[str, str]]) -> None:
+    """Delete the object versions a failed operation wrote, newest first."""
+    for key, version_id in reversed(written_keys):
+        context.documents.delete_version(key, version_id)
+
+
 def record_validation(context: OperationContext, *, validation_id: str, report: Report,
                       document: DocumentRef, written_keys: list[tuple[str, str]]) -> ValidationRecord:
     """Store a report as a validation of `document`; on failure undo the S3 writes listed
     in `written_keys` (with the spilled issues), so nothing is half-written."""
-    issues = [issue_to_dict(issue) for issue in report.issues]
-    issues_json = json.dumps(issues).encode()
-    issues_s3_key = None
     try:
-        if len(issues_json) > context.settings.issues_inline_limit_bytes:
-            issues_s3_key = f"{context.settings.exports_prefix}validations/{validation_id}/issues.json"
-            written_keys.append((issues_s3_key, context.documents.put(issues_s3_key, issues_json)))
-        now = utc_now()
-        record = ValidationRecord(
-            validation_id=validation_id, document=document, family=report.family,
-            profile=report.profile, ruleset_version=report.ruleset_version,
-            content_sha256=report.content_sha256, outcome=report.outcome, counts=report.counts,
-            issues=None if issues_s3_key else issues, issues_s3_key=issues_s3_key,
-            detections=[detection_to_dict(d) for d in report.detections],
-            timings_ms=report.timings_ms, created_by=context.principal, created_at=now,
-            updated_at=now)
+        record = build_validation_record(context, validation_id=validation_id, report=report,
+                                         document=document, written_keys=written_keys)
         event = AuditEvent.new(actor=context.principal, operation="validate",
                                target_type="validation", target_id=validation_id,
                                after={"outcome": record.outcome, "review_status": "pending"})
         return context.validations.create(record, event)
     except Exception:
-        for key, version_id in written_keys:
-            context.documents.delete_version(key, version_id)
+        undo_writes(context, written_keys)
         raise
+
+
+def issues_of(context: OperationContext, record: ValidationRecord) -> list[dict[str, Any]]:
+    if record.issues is None and record.issues_s3_key:
+        body, _ = context.documents.get(record.issues_s3_key)
+        return json.loads(body)
+    return record.issues or []
 
 
 @operation("validate_content", category="validation", title="Validate Markdown content",
@@ -169,7 +186,7 @@ def validate_content(context: OperationContext, params: ValidateContentIn) -> Va
     if len(body) > context.settings.max_document_bytes:
         raise PayloadTooLarge(f"content is {len(body)} bytes; the limit is "
                               f"{context.settings.max_document_bytes}", field="content")
-    report = _run_engine(params.content, params.path, params.family or context.settings.default_family,
+    report = run_engine(params.content, params.path, params.family or context.settings.default_family,
                          params.profile or context.settings.default_profile, cache=result_cache(context))
     validation_id = uuid4().hex
     name = (params.path or "document.md").rsplit("/", 1)[-1]
@@ -213,7 +230,7 @@ def validate_file(context: OperationContext, params: ValidateFileIn) -> Validati
     if profile not in get_args(Profile):
         raise InvalidInput(f"object metadata tbcv-profile {profile!r} is not one of "
                            f"{', '.join(get_args(Profile))}", field="profile")
-    report = _run_engine(text, params.key, family, profile, cache=result_cache(context))
+    report = run_engine(text, params.key, family, profile, cache=result_cache(context))
     document = DocumentRef(bucket=context.documents.bucket, key=params.key, version_id=stored.version_id)
     return _full(context, record_validation(context, validation_id=uuid4().hex, report=report,
                                             document=document, written_keys=[]))

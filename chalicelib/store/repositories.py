@@ -3,7 +3,7 @@ transaction as the change it records."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -16,11 +16,11 @@ from chalicelib.store.models import AuditEventModel, ValidationModel
 from chalicelib.store.records import AuditEvent, DocumentRef, Page, ValidationRecord, utc_now
 
 
-def _expiry(days: int) -> datetime:
+def expiry(days: int) -> datetime:
     return datetime.now(timezone.utc) + timedelta(days=days)
 
 
-def _is_condition_failure(error: Exception) -> bool:
+def is_condition_failure(error: Exception) -> bool:
     if isinstance(error, TransactWriteError):
         return any(r and r.code == "ConditionalCheckFailed" for r in (error.cancellation_reasons or []))
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
@@ -37,23 +37,23 @@ class AuditLog:
             month=event.created_at[:7], event_id=event.event_id, actor=event.actor,
             operation=event.operation, target_type=event.target_type, target_id=event.target_id,
             before=event.before, after=event.after, created_at=event.created_at,
-            expires_at=_expiry(self._retention_days))
+            expires_at=expiry(self._retention_days))
 
     def for_target(self, target_id: str, *, limit: int = 50, cursor: str | None = None) -> Page[AuditEvent]:
         result = AuditEventModel.by_target.query(
             target_id, scan_index_forward=False, limit=limit,
             last_evaluated_key=decode_cursor(cursor))
-        items = [_audit_record(m) for m in _take(result, limit)]
+        items = [_audit_record(m) for m in take(result, limit)]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
     def for_actor(self, actor: str, *, limit: int = 50, cursor: str | None = None) -> Page[AuditEvent]:
         result = AuditEventModel.by_actor.query(
             actor, scan_index_forward=False, limit=limit, last_evaluated_key=decode_cursor(cursor))
-        items = [_audit_record(m) for m in _take(result, limit)]
+        items = [_audit_record(m) for m in take(result, limit)]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
 
-def _take(result: Iterable[Model], limit: int) -> list[Model]:
+def take(result: Iterable[Model], limit: int) -> list[Model]:
     items = []
     for item in result:
         items.append(item)
@@ -85,6 +85,64 @@ def _validation_record(model: ValidationModel) -> ValidationRecord:
         updated_at=model.updated_at, version=model.version or 0)
 
 
+def validation_model(record: ValidationRecord, retention_days: int) -> ValidationModel:
+    return ValidationModel(
+        validation_id=record.validation_id, created_at=record.created_at,
+        updated_at=record.updated_at, created_by=record.created_by,
+        document_bucket=record.document.bucket, document_key=record.document.key,
+        document_version=record.document.version_id, family=record.family,
+        profile=record.profile, ruleset_version=record.ruleset_version,
+        content_sha256=record.content_sha256, outcome=record.outcome,
+        review_status=record.review_status, counts=record.counts, issues=record.issues,
+        issues_s3_key=record.issues_s3_key, detections=record.detections,
+        timings_ms=record.timings_ms, notes=record.notes,
+        parent_validation_id=record.parent_validation_id, workflow_id=record.workflow_id,
+        expires_at=expiry(retention_days))
+
+
+def transaction(region: str) -> TransactWrite:
+    return TransactWrite(connection=Connection(region=region))
+
+
+def raise_conflict_or_missing(error: TransactWriteError, kind: str, item_id: str, get) -> None:
+    """A cancelled transaction: 404 if the item is gone, else 409 (it changed under us)."""
+    if not is_condition_failure(error):
+        raise error
+    get(item_id)
+    raise VersionConflict(kind, item_id) from None
+
+
+def write_in_chunks(region: str, items: list, stage: Callable[[TransactWrite, Any], None],
+                    item_id: Callable[[Any], str]) -> tuple[list[str], list[str]]:
+    """Stage each item's writes (an update and its audit event) in transactions of 50
+    items; a chunk that loses a race is retried item by item, so only the items changed
+    by someone else are refused. Returns (written ids, conflicted ids)."""
+    written, conflicted = [], []
+    for start in range(0, len(items), 50):
+        chunk = items[start:start + 50]
+        try:
+            with transaction(region) as tx:
+                for item in chunk:
+                    stage(tx, item)
+            written += [item_id(item) for item in chunk]
+        except TransactWriteError as error:
+            if not is_condition_failure(error):
+                raise
+            if len(chunk) == 1:
+                conflicted.append(item_id(chunk[0]))
+                continue
+            for item in chunk:
+                try:
+                    with transaction(region) as tx:
+                        stage(tx, item)
+                    written.append(item_id(item))
+                except TransactWriteError as item_error:
+                    if not is_condition_failure(item_error):
+                        raise
+                    conflicted.append(item_id(item))
+    return written, conflicted
+
+
 class ValidationRepository:
     def __init__(self, audit: AuditLog, retention_days: int, region: str):
         self._audit = audit
@@ -92,27 +150,16 @@ class ValidationRepository:
         self._region = region
 
     def _transaction(self) -> TransactWrite:
-        return TransactWrite(connection=Connection(region=self._region))
+        return transaction(self._region)
 
     def create(self, record: ValidationRecord, event: AuditEvent) -> ValidationRecord:
-        model = ValidationModel(
-            validation_id=record.validation_id, created_at=record.created_at,
-            updated_at=record.updated_at, created_by=record.created_by,
-            document_bucket=record.document.bucket, document_key=record.document.key,
-            document_version=record.document.version_id, family=record.family,
-            profile=record.profile, ruleset_version=record.ruleset_version,
-            content_sha256=record.content_sha256, outcome=record.outcome,
-            review_status=record.review_status, counts=record.counts, issues=record.issues,
-            issues_s3_key=record.issues_s3_key, detections=record.detections,
-            timings_ms=record.timings_ms, notes=record.notes,
-            parent_validation_id=record.parent_validation_id, workflow_id=record.workflow_id,
-            expires_at=_expiry(self._retention_days))
+        model = validation_model(record, self._retention_days)
         try:
             with self._transaction() as tx:
                 tx.save(model, condition=ValidationModel.validation_id.does_not_exist())
                 tx.save(self._audit.to_model(event))
         except TransactWriteError as error:
-            if _is_condition_failure(error):
+            if is_condition_failure(error):
                 raise VersionConflict("validation", record.validation_id) from None
             raise
         return _validation_record(model)
@@ -142,26 +189,38 @@ class ValidationRepository:
         else:
             result = ValidationModel.by_created.query(
                 "validation", scan_index_forward=False, limit=limit, last_evaluated_key=start)
-        items = [_validation_record(m) for m in _take(result, limit)]
+        items = [_validation_record(m) for m in take(result, limit)]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
     def update(self, validation_id: str, expected_version: int, changes: dict[str, Any],
                event: AuditEvent) -> ValidationRecord:
         """Apply `changes` only if the item is still at `expected_version` (else 409)."""
-        model = ValidationModel(validation_id=validation_id, version=expected_version)
-        actions = [getattr(ValidationModel, name).set(value) for name, value in changes.items()]
-        actions.append(ValidationModel.updated_at.set(utc_now()))
         try:
             with self._transaction() as tx:
-                tx.update(model, actions=actions,
-                          condition=ValidationModel.validation_id.exists())
-                tx.save(self._audit.to_model(event))
+                self._stage_update(tx, validation_id, expected_version, changes, event)
         except TransactWriteError as error:
-            if _is_condition_failure(error):
-                self.get(validation_id)  # 404 if it is gone, else it changed under us
-                raise VersionConflict("validation", validation_id) from None
-            raise
+            raise_conflict_or_missing(error, "validation", validation_id, self.get)
         return self.get(validation_id)
+
+    def get_many(self, validation_ids: list[str]) -> dict[str, ValidationRecord]:
+        """One BatchGet; ids that do not exist are absent from the result."""
+        return {m.validation_id: _validation_record(m)
+                for m in ValidationModel.batch_get(list(dict.fromkeys(validation_ids)),
+                                                   consistent_read=True)}
+
+    def update_many(self, changes: list[tuple[str, int, dict[str, Any], AuditEvent]]
+                    ) -> tuple[list[str], list[str]]:
+        """Apply many (id, expected_version, changes, event); see `write_in_chunks`."""
+        return write_in_chunks(self._region, changes, lambda tx, c: self._stage_update(tx, *c),
+                               lambda c: c[0])
+
+    def _stage_update(self, tx: TransactWrite, validation_id: str, version: int,
+                      fields: dict[str, Any], event: AuditEvent) -> None:
+        actions = [getattr(ValidationModel, name).set(value) for name, value in fields.items()]
+        actions.append(ValidationModel.updated_at.set(utc_now()))
+        tx.update(ValidationModel(validation_id=validation_id, version=version), actions=actions,
+                  condition=ValidationModel.validation_id.exists())
+        tx.save(self._audit.to_model(event))
 
     def delete(self, validation_id: str, expected_version: int, event: AuditEvent) -> None:
         model = ValidationModel(validation_id=validation_id, version=expected_version)
@@ -170,8 +229,5 @@ class ValidationRepository:
                 tx.delete(model, condition=ValidationModel.validation_id.exists())
                 tx.save(self._audit.to_model(event))
         except TransactWriteError as error:
-            if _is_condition_failure(error):
-                self.get(validation_id)
-                raise VersionConflict("validation", validation_id) from None
-            raise
+            raise_conflict_or_missing(error, "validation", validation_id, self.get)
 
