@@ -5,10 +5,13 @@ from functools import lru_cache
 
 from chalicelib.aws.documents import DocumentStore
 from chalicelib.aws.infra import Infrastructure
+from chalicelib.aws.workflows import ExecutionStarter
 from chalicelib.ops.context import OperationContext
 from chalicelib.settings import get_settings
 from chalicelib.store.repositories import AuditLog, ValidationRepository
 from chalicelib.store.system import SystemStore
+from chalicelib.store.review import ReviewRepository
+from chalicelib.store.workflows import UploadLedger, WorkflowRepository
 
 
 @lru_cache(maxsize=1)
@@ -23,6 +26,10 @@ def _adapters() -> dict:
         "system": SystemStore(audit, audit_retention_days=settings.audit_retention_days,
                               result_cache_days=settings.result_cache_days),
         "infra": _infrastructure(settings),
+        "review": ReviewRepository(audit, settings.validation_retention_days, settings.region),
+        "workflows": WorkflowRepository(audit, settings.region),
+        "executions": ExecutionStarter(settings.state_machine_arn_prefix),
+        "uploads": UploadLedger(settings.upload_retention_days),
     }
 
 

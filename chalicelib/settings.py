@@ -22,8 +22,17 @@ class Settings(BaseSettings):
     exports_prefix: str = "exports/"
     validations_table: str = "tbcv-local-validations"
     audit_table: str = "tbcv-local-audit"
+    recommendations_table: str = "tbcv-local-recommendations"
+    enhancements_table: str = "tbcv-local-enhancements"
+    max_change_ratio: float = Field(default=0.5, gt=0, le=1)   # safety gate of enhancements
     system_table: str = "tbcv-local-system"
     upload_queue: str = "tbcv-local-uploads"
+    workflows_table: str = "tbcv-local-workflows"
+    workflow_items_table: str = "tbcv-local-workflow-items"
+    uploads_table: str = "tbcv-local-uploads"
+    state_machine_arn_prefix: str = "arn:aws:states:us-east-1:123456789012:stateMachine:tbcv-local-"
+    upload_retention_days: int = Field(default=30, gt=0)
+    workflow_gate_seconds: int = Field(default=2, ge=1, le=300)  # wait of an item held by a pause
     upload_dlq: str = "tbcv-local-uploads-dlq"
     validate_batch_state_machine: str = ""   # ARN; probed by get_system_status
     allowed_origins: tuple[str, ...] = ()    # browser origins allowed on /mcp besides localhost

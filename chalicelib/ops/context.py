@@ -17,5 +17,9 @@ class OperationContext:
     validations: Any   # chalicelib.store.repositories.ValidationRepository
     audit: Any         # chalicelib.store.repositories.AuditLog
     documents: Any     # chalicelib.aws.documents.DocumentStore
+    review: Any        # chalicelib.store.review.ReviewRepository
     system: Any = None   # chalicelib.store.system.SystemStore: maintenance flag, result cache, timings
     infra: Any = None    # chalicelib.aws.infra.Infrastructure: status probes, checkpoints, exports
+    workflows: Any = None  # chalicelib.store.workflows.WorkflowRepository
+    executions: Any = None  # chalicelib.aws.workflows.ExecutionStarter
+    uploads: Any = None    # chalicelib.store.workflows.UploadLedger
