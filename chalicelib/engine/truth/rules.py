@@ -257,6 +257,48 @@ def _resolve_declared(table: TruthTable, declared: list[str]) -> tuple[set[str],
     return known, unknown
 
 
+_FLOW_LIST = re.compile(r"^(plugins\s*:\s*\[)(.*?)(\]\s*)$")
+_BLOCK_ITEM = re.compile(r"^(\s*)-\s+\S")
+
+
+def declare_plugin_edit(doc: ParsedDocument, plugin: str) -> TextEdit | None:
+    """The edit that adds `plugin` to front matter `plugins:` as the page writes it (flow
+    list, block list, comma string), or adds the field; None when there is no front matter
+    or the field has a shape we do not rewrite."""
+    fm = doc.front_matter
+    if not fm.present or fm.data is None:
+        return None
+    line = fm.key_lines.get("plugins")
+    if line is None:   # no field: add it just before the closing fence
+        return TextEdit(doc.line_starts[fm.end_line - 1], doc.line_starts[fm.end_line - 1],
+                        f"plugins: [{plugin}]{_newline(doc)}")
+    text = doc.lines[line - 1]
+    flow = _FLOW_LIST.match(text)
+    if flow:
+        at = doc.line_starts[line - 1] + flow.end(2)
+        return TextEdit(at, at, f", {plugin}" if flow.group(2).strip() else plugin)
+    value = text.split(":", 1)[1].strip()
+    if value and not value.startswith(("[", "{", "|", ">", "&", "*")):
+        at = doc.line_starts[line - 1] + len(text.rstrip())
+        return TextEdit(at, at, f", {plugin}")
+    if value:
+        return None
+    last, indent = line, None
+    for number in range(line + 1, fm.end_line):
+        item = _BLOCK_ITEM.match(doc.lines[number - 1])
+        if not item:
+            break
+        last, indent = number, item.group(1)
+    if indent is None:
+        return None
+    at = doc.line_starts[last - 1] + len(doc.lines[last - 1])
+    return TextEdit(at, at, f"{_newline(doc)}{indent}- {plugin}")
+
+
+def _newline(doc: ParsedDocument) -> str:
+    return "\r\n" if "\r\n" in doc.text[:doc.front_matter.end_offset or len(doc.text)] else "\n"
+
+
 def _plugins_line(ctx: CheckContext) -> int:
     return ctx.doc.front_matter.key_lines.get("plugins", max(ctx.doc.front_matter.start_line, 1))
 
@@ -266,7 +308,7 @@ def _plugins_line(ctx: CheckContext) -> int:
       "checked only when require_plugins_field is on).",
       good="---\nplugins: [mail_merge]\n---\nUse Mail Merge to fill templates.",
       bad="---\nplugins: [document]\n---\nUse Mail Merge to fill templates.",
-      source="truth", require_plugins_field=False, min_confidence=0.75)
+      fixable=True, source="truth", require_plugins_field=False, min_confidence=0.75)
 def check_undeclared_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     truth = page_truth(ctx)
     declared = _declared(ctx)
@@ -284,10 +326,12 @@ def check_undeclared_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> It
         if confidence >= threshold and plugin not in known:
             where = first[plugin]
             name = family.table.plugins[plugin].name
+            edit = declare_plugin_edit(ctx.doc, plugin)
             yield Finding(f"the page uses {name} ('{plugin}', confidence {confidence:.2f}) but front matter "
                           f"`plugins` does not declare it; see {family.table.plugin_link(plugin)}",
                           where.line, where.column,
-                          context=where.matched, suggestion=plugin, confidence=confidence)
+                          context=where.matched, suggestion=plugin, confidence=confidence,
+                          fix=(edit,) if edit else None)
 
 
 @rule("TR005", "truth-unused-plugin", "truth", "info",
@@ -389,3 +433,35 @@ def check_required_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Itera
             state = "is empty" if name in data else "is missing"
             yield Finding(f"front matter field '{name}' {state} ({truth.primary} pages require it)",
                           matter.key_lines.get(name, max(matter.start_line, 1)))
+
+
+# --- TR009 plugin links ---------------------------------------------------------------
+
+
+@rule("TR009", "truth-plugin-link", "truth", "info",
+      "A page that clearly uses a plugin links to the plugin's page (from the family's "
+      "link_template) once; the fix appends the link to the prose line of its first mention.",
+      good="Use [Mail Merge](https://docs.aspose.com/words/java/mail-merge-and-reporting/) to fill templates.",
+      bad="Use Mail Merge to fill templates.",
+      fixable=True, source="truth", min_confidence=0.7)
+def check_plugin_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+    truth = page_truth(ctx)
+    if truth.primary is None:
+        return
+    family = truth.families[truth.primary]
+    linked = {link.url.rstrip("/") for link in ctx.doc.links}
+    threshold = float(params.get("min_confidence", 0.7))
+    for plugin, confidence in sorted(family.confidences.items()):
+        url = family.table.plugin_link(plugin)
+        if confidence < threshold or url.rstrip("/") in linked:
+            continue
+        mentions = sorted((d for d in family.detections if d.plugin == plugin and d.method != "api"
+                           and ctx.doc.is_prose_line(d.line)), key=lambda d: (d.line, d.column))
+        if not mentions:
+            continue
+        first = mentions[0]
+        name = family.table.plugins[plugin].name
+        end = ctx.doc.line_starts[first.line - 1] + len(ctx.doc.lines[first.line - 1].rstrip())
+        yield Finding(f"the page uses {name} but does not link its page {url}", first.line, first.column,
+                      context=first.matched, suggestion=url, confidence=confidence,
+                      fix=(TextEdit(end, end, f" See [{name}]({url})."),))

@@ -29,5 +29,5 @@ def test_truth_rules_never_crash_and_point_inside_the_page(registry, text):
             assert 1 <= finding.line <= line_count, (rule_id, finding)
             assert 1 <= finding.column <= len(ctx.doc.lines[finding.line - 1]) + 1, (rule_id, finding)
             for edit in finding.fix or ():
-                assert 0 <= edit.start < edit.end <= len(text), (rule_id, finding)
-                assert text[edit.start:edit.end] != edit.replacement, (rule_id, finding)
+                assert 0 <= edit.start <= edit.end <= len(text), (rule_id, finding)
+                assert text[edit.start:edit.end] != edit.replacement, (rule_id, finding)  # insertions too
