@@ -10,6 +10,7 @@ import sys
 import typer
 
 from tbcv_cli.check import UsageError, check
+from tbcv_cli.commands import register
 
 app = typer.Typer(name="tbcv", add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   rich_markup_mode=None, help="TBCV: truth-based content validation for Markdown documentation.")
@@ -24,6 +25,8 @@ def _root() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the app and turn every failure into an exit code (0/1/2), never a traceback for usage."""
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] != ["check"]:
+        register(app)  # the API command groups (tbcv_cli/commands); `check` starts without them
     if not args:
         app(args=["--help"], prog_name="tbcv", standalone_mode=False)
         return 2
