@@ -352,3 +352,28 @@ def test_list_recommendations_filters_by_status(api):
     review(api, recs[0]["recommendation_id"])
     _, page = call(api, "get", f"/v1/validations/{validation['validation_id']}/recommendations?status=approved")
     assert [r["recommendation_id"] for r in page["items"]] == [recs[0]["recommendation_id"]]
+
+
+def test_apply_keeps_crlf_line_endings_and_the_bom(api):
+    page = "\ufeff" + PAGE.replace("\n", "\r\n")
+    validation = validate(api, page)
+    for rec in by_rule(recommendations(api, validation["validation_id"]), "MD009"):
+        review(api, rec["recommendation_id"])
+    status, enhancement = call(api, "post", f"/v1/validations/{validation['validation_id']}/enhancement")
+    assert status == 201, enhancement
+    result = stored_bytes(validation["document"]["key"])
+    assert result.startswith("\ufeff".encode())
+    assert result.decode().replace("converts documents.\r\n", "converts documents.   \r\n") == page
+    assert result.count(b"\r\n") == page.count("\r\n")
+
+
+def test_preview_shows_exactly_what_apply_writes(api):
+    validation = validate(api)
+    for rec in by_rule(recommendations(api, validation["validation_id"]), "TR001"):
+        review(api, rec["recommendation_id"])
+    _, preview = call(api, "post", f"/v1/validations/{validation['validation_id']}/enhancement/preview")
+    _, enhancement = call(api, "post", f"/v1/validations/{validation['validation_id']}/enhancement")
+    _, comparison = call(api, "get", f"/v1/enhancements/{enhancement['enhancement_id']}/comparison")
+    assert comparison["diff"] == preview["diff"]
+    assert enhancement["stats"] == preview["stats"]
+    assert comparison["after"] == preview["revalidation"]["counts"]
