@@ -212,9 +212,16 @@ class TimingSummary:
 
 
 class TimingStore:
+    """One atomic ADD per call; the hour's maximum is a second, conditional write, skipped
+    when this process already saw a larger sample that hour (so usually one write)."""
+
+    def __init__(self):
+        self._known_max: dict[tuple[str, str], float] = {}
+
     def record(self, operation: str, latency_ms: float, ok: bool) -> None:
         now = _now()
-        item = TimingModel(pk=f"timing#{operation}", sk=now.strftime("%Y-%m-%dT%H"))
+        hour = now.strftime("%Y-%m-%dT%H")
+        item = TimingModel(pk=f"timing#{operation}", sk=hour)
         bucket = getattr(TimingModel, f"b{bucket_of(latency_ms)}")
         actions = [TimingModel.count.add(1), TimingModel.total_ms.add(round(latency_ms, 3)), bucket.add(1),
                    TimingModel.operation.set(operation),
@@ -222,7 +229,11 @@ class TimingStore:
         if not ok:
             actions.append(TimingModel.errors.add(1))
         item.update(actions=actions)
-        # max is a separate conditional write: only when this sample is a new maximum
+        if latency_ms <= self._known_max.get((operation, hour), -1.0):
+            return
+        if len(self._known_max) > 4096:
+            self._known_max.clear()
+        self._known_max[(operation, hour)] = latency_ms  # the stored max is at least this, either way
         try:
             item.update(actions=[TimingModel.max_ms.set(round(latency_ms, 3))],
                         condition=TimingModel.max_ms.does_not_exist() | (TimingModel.max_ms < latency_ms))
@@ -244,6 +255,8 @@ class TimingStore:
                 for index in range(BUCKETS):
                     summary.buckets[index] += int(getattr(item, f"b{index}") or 0)
             if summary.count:
+                if not summary.max_ms:  # the max write was skipped elsewhere: the highest bucket bounds it
+                    summary.max_ms = bucket_upper_ms(max(i for i, n in enumerate(summary.buckets) if n))
                 result.append(summary)
         return result
 
@@ -287,11 +300,11 @@ class AuditSearch:
                 condition & (AuditEventModel.actor == actor)
         start = decode_cursor(cursor)
         if target_id is not None or actor is not None:
-            index, hash_key = ((AuditEventModel.by_target, target_id) if target_id is not None
-                               else (AuditEventModel.by_actor, actor))
+            index, hash_key, key_name = ((AuditEventModel.by_target, target_id, "target_id") if target_id is not None
+                                         else (AuditEventModel.by_actor, actor, "actor"))
             range_condition = AuditEventModel.event_id >= since if since else None
             return self._page(index.query(hash_key, range_condition, filter_condition=condition,
-                                          scan_index_forward=False, last_evaluated_key=start), limit)
+                                          scan_index_forward=False, last_evaluated_key=start), limit, key_name)
         return self._by_month(limit=limit, start=start, condition=condition, since=since)
 
     def _by_month(self, *, limit: int, start: dict | None, condition: Any, since: str | None) -> Page[AuditEvent]:
@@ -316,13 +329,14 @@ class AuditSearch:
         return Page(items=items, next_cursor=None)
 
     @staticmethod
-    def _page(result, limit: int) -> Page[AuditEvent]:
+    def _page(result, limit: int, index_key: str) -> Page[AuditEvent]:
+        """A page of an index query; the cursor is the index's exclusive start key."""
         items = []
         for model in result:
             items.append(_audit_event(model))
             if len(items) == limit:
                 last = {"month": {"S": model.month}, "event_id": {"S": model.event_id},
-                        "target_id": {"S": model.target_id}, "actor": {"S": model.actor}}
+                        index_key: {"S": getattr(model, index_key)}}
                 return Page(items=items, next_cursor=encode_cursor(last))
         return Page(items=items, next_cursor=None)
 

@@ -149,3 +149,12 @@ def test_validation_history_of_a_key_validated_once_is_new(api):
     upload_and_validate(api, "docs/once.md", CLEAN)
     history = call("get_validation_history", key="docs/once.md")
     assert len(history["items"]) == 1 and history["trend"] == "new"
+
+
+def test_audit_log_of_one_actor_pages_with_a_cursor(api):
+    made = {validate(api, CLEAN, token="reviewer-token")["validation_id"] for _ in range(3)}
+    validate(api, CLEAN)
+    first = call("get_audit_log", actor="reviewer", limit=2)
+    second = call("get_audit_log", actor="reviewer", limit=2, cursor=first["next_cursor"])
+    assert {e["target_id"] for e in first["items"] + second["items"]} == made
+    assert second["next_cursor"] is None
