@@ -225,3 +225,9 @@ def test_a_large_export_goes_to_s3_behind_a_presigned_url(api, monkeypatch):
     assert urllib.parse.urlsplit(export["url"]).path.endswith(export["key"])
     body = boto3.client("s3").get_object(Bucket=api_bucket(), Key=export["key"])["Body"].read()
     assert json.loads(body)["validation"]["validation_id"] == created["validation_id"]
+
+
+def test_export_recommendations_of_a_validation_without_any_is_an_empty_list(api):
+    created = validate(api)
+    export = json.loads(call("export_recommendations", validation_id=created["validation_id"])["content"])
+    assert export["recommendations"] == [] and export["validation_id"] == created["validation_id"]
