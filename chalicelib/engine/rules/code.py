@@ -8,6 +8,7 @@ values found are left in `memo["secret_values"]` so the pipeline can mask them a
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 from chalicelib.engine.document import CodeBlock
@@ -250,6 +251,7 @@ _LOCAL_PATH = re.compile(r"(?<![\w/])(?:[A-Za-z]:\\{1,2}(?=[\w .$-])|/(?:home|Us
 _PATH_PLACEHOLDER = re.compile(
     r"your[ _-]?(?:dir|path|folder|directory)|path[/\\]to[/\\]|<[^<>]*>|\{[^{}]*\}|[/\\]_\w+_[/\\]|username", re.I)
 _STRING_AROUND = re.compile(r"\"[^\"\n]*\"|'[^'\n]*'")
+_PATH_WINDOW = 300
 
 
 @rule("CD006", "code-hardcoded-path", "code", "warning",
@@ -282,9 +284,13 @@ def _path_at(content: str, start: int) -> str:
 
 
 def _is_placeholder_path(content: str, offset: int) -> bool:
-    line_start = content.rfind("\n", 0, offset) + 1
-    line_end = content.find("\n", offset)
-    line = content[line_start:line_end if line_end >= 0 else len(content)]
+    """Whether the string literal holding the path (or, outside a literal, the text after it)
+    carries a placeholder. Looks at most _PATH_WINDOW characters either side, so a huge
+    one-line block costs no more than a normal one."""
+    window_start = max(0, offset - _PATH_WINDOW)
+    line_start = content.rfind("\n", window_start, offset) + 1 or window_start
+    line_end = content.find("\n", offset, offset + _PATH_WINDOW)
+    line = content[line_start:line_end if line_end >= 0 else offset + _PATH_WINDOW]
     column = offset - line_start
     for string in _STRING_AROUND.finditer(line):
         if string.start() <= column < string.end():
@@ -295,8 +301,8 @@ def _is_placeholder_path(content: str, offset: int) -> bool:
 # Assignments or calls that hand a literal to something named like a secret, and token formats.
 _SECRET_ASSIGNMENT = re.compile(
     r"(?i)(password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|"
-    r"access[_-]?token|token|client[_-]?secret|private[_-]?key|licen[cs]e[_-]?key)\w*\s*"
-    r"(?:[:=]|\(\s*)\s*[\"']([^\"'\n]{4,})[\"']")
+    r"access[_-]?token|token|client[_-]?secret|private[_-]?key|licen[cs]e[_-]?key)\w{0,40}[ \t]{0,8}"
+    r"(?:[:=]|\([ \t]*)[ \t]{0,8}[\"']([^\"'\n]{4,200})[\"']")
 _SECRET_TOKEN = re.compile(
     r"\b(AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|xox[baprs]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{16,}|"
     r"AIza[0-9A-Za-z_-]{35})\b|-----BEGIN (?:RSA |EC |DSA |OPENSSH )?PRIVATE KEY-----")
@@ -365,7 +371,13 @@ def secret_in_code(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
                           suggestion="Read the value from configuration or use a placeholder")
 
 
-_PLACEHOLDER_COMMENT = re.compile(r"(?://|#|/\*|<!--|^\s*\*|--|')[^\n]*?\b(TODO|FIXME|XXX|HACK)\b", re.M)
+# Where a comment starts on a line (C-style, shell/Python, HTML, SQL); a marker counts only after it.
+_COMMENT_START = re.compile(r"//|#|/\*|<!--|^\s*\*|--")
+
+
+@lru_cache(maxsize=8)
+def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(" + "|".join(re.escape(marker) for marker in markers) + r")\b")
 
 
 @rule("CD008", "code-placeholder-comment", "code", "info",
@@ -374,18 +386,23 @@ _PLACEHOLDER_COMMENT = re.compile(r"(?://|#|/\*|<!--|^\s*\*|--|')[^\n]*?\b(TODO|
       bad="{{< highlight java >}}\n// TODO: handle errors\ndoc.save(\"Out.pdf\");\n{{< /highlight >}}",
       markers=("TODO", "FIXME", "XXX", "HACK"))
 def placeholder_comment(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    markers = set(params["markers"])
+    markers = tuple(params["markers"])
+    pattern = _marker_pattern(markers)
     doc = ctx.doc
     for block in _code_blocks(ctx):
         content = block.content
         if not any(marker in content for marker in markers):
             continue
-        for match in _PLACEHOLDER_COMMENT.finditer(content):
-            if match.group(1) not in markers:
-                continue
-            line, column = doc.position(block.content_start + match.start(1))
-            yield Finding(f"Placeholder comment '{match.group(1)}' in code", line, column,
-                          end_column=column + len(match.group(1)) - 1)
+        offset = 0
+        for line in content.split("\n"):
+            if any(marker in line for marker in markers):
+                opener = _COMMENT_START.search(line)
+                hit = pattern.search(line, opener.end()) if opener else None
+                if hit:
+                    number, column = doc.position(block.content_start + offset + hit.start(1))
+                    yield Finding(f"Placeholder comment '{hit.group(1)}' in code", number, column,
+                                  end_column=column + len(hit.group(1)) - 1)
+            offset += len(line) + 1
 
 
 @rule("CD009", "inline-code-too-long", "code", "info",

@@ -105,12 +105,13 @@ def _add_field_fix(ctx: CheckContext, field: str) -> tuple[TextEdit, ...] | None
     data = _data(ctx)
     if data is not None and field in data:   # present but empty: fill the value in place
         line = ctx.doc.front_matter.key_lines.get(field)
-        match = _SCALAR_LINE.match(ctx.doc.lines[line - 1]) if line else None
-        if not match or match.group(2) not in ("", "''", '""', "~", "null"):
+        scalar = _scalar_value(ctx.doc.lines[line - 1]) if line else None
+        if scalar is None or scalar[1] not in ("", "''", '""', "~", "null"):
             return None
-        start = ctx.doc.line_starts[line - 1] + match.start(2)
-        separator = "" if match.group(1)[-1:].isspace() else " "
-        return (TextEdit(start, start + len(match.group(2)), separator + quoted),)
+        column, value = scalar
+        start = ctx.doc.line_starts[line - 1] + column
+        separator = "" if ctx.doc.lines[line - 1][column - 1:column].isspace() else " "
+        return (TextEdit(start, start + len(value), separator + quoted),)
     edit = _insertion(ctx.doc, f"{field}: {quoted}")
     return (edit,) if edit else None
 
@@ -140,7 +141,21 @@ def recommended_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
                       suggestion=f"Add a '{field}' field", fix=_add_field_fix(ctx, field))
 
 
-_SCALAR_LINE = re.compile(r"([ \t]*[\w-]+[ \t]*:[ \t]*)([^#\n\r]*?)[ \t]*(?:#.*)?\r?$")
+_KEY_PREFIX = re.compile(r"[ \t]*[\w-]+[ \t]*:[ \t]*")
+_COMMENT = re.compile(r"(?:^|[ \t])#")
+
+
+def _scalar_value(line: str) -> tuple[int, str] | None:
+    """(column offset, text) of a one-line `key: value` value, without a trailing comment or
+    blanks; None when the line is not `key: ...`."""
+    prefix = _KEY_PREFIX.match(line)
+    if prefix is None:
+        return None
+    rest = line[prefix.end():]
+    comment = _COMMENT.search(rest)
+    if comment is not None:
+        rest = rest[:comment.start()]
+    return prefix.end(), rest.rstrip(" \t\r")
 
 
 @rule("FM004", "frontmatter-string-fields", "frontmatter", "error",
@@ -166,12 +181,12 @@ def string_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
 
 
 def _quote_fix(doc: ParsedDocument, line: int) -> tuple[TextEdit, ...] | None:
-    source = doc.lines[line - 1]
-    match = _SCALAR_LINE.match(source)
-    if not match or not match.group(2) or match.group(2)[0] in "[{|>&*!'\"":
+    scalar = _scalar_value(doc.lines[line - 1])
+    if scalar is None or not scalar[1] or scalar[1][0] in "[{|>&*!'\"":
         return None
-    start = doc.line_starts[line - 1] + match.start(2)
-    return (TextEdit(start, start + len(match.group(2)), json.dumps(match.group(2), ensure_ascii=False)),)
+    column, value = scalar
+    start = doc.line_starts[line - 1] + column
+    return (TextEdit(start, start + len(value), json.dumps(value, ensure_ascii=False)),)
 
 
 def _type_name(value: Any) -> str:

@@ -187,3 +187,26 @@ def test_applying_the_code_fixes_removes_their_issues():
 
 def test_cd006_accepts_an_underscore_wrapped_user_name_placeholder():
     assert findings("CD006", highlight("bash", "export PYTHONPATH=/home/_username_/.local/lib\n")) == []
+
+
+def _within(seconds, function):
+    """Run `function` in a thread; a hang fails the test after a generous timeout."""
+    import threading
+    outcome = {}
+    worker = threading.Thread(target=lambda: outcome.setdefault("value", function()), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert "value" in outcome, f"did not finish within {seconds} s"
+    return outcome["value"]
+
+
+def test_code_rules_stay_linear_on_a_huge_one_line_block():
+    line = "'// " * 50_000 + "passwordpassword" * 20_000 + ' "C:\\\\YOUR DIR\\\\x"' * 5_000 + " TODO"
+    text = highlight("java", line + "\n")
+    for rule_id in ("CD003", "CD006", "CD007", "CD008"):
+        _within(120, lambda: findings(rule_id, text))
+
+
+def test_cd008_honours_custom_markers():
+    assert findings("CD008", highlight("java", "// TBD: explain\n"), markers=("TBD",))[0].message == \
+        "Placeholder comment 'TBD' in code"

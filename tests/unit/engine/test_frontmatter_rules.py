@@ -154,3 +154,8 @@ def test_applying_the_front_matter_fixes_removes_their_issues():
              ("FM004", "---\ndescription: 2024\n---\n\nText.\n")]
     for rule_id, text in cases:
         assert findings(rule_id, text) and findings(rule_id, fixed(rule_id, text)) == [], rule_id
+
+
+def test_fm004_fix_keeps_a_trailing_comment():
+    assert fixed("FM004", "---\ndescription: 2024  # the year\n---\n\nText.\n") == \
+        '---\ndescription: "2024"  # the year\n---\n\nText.\n'
