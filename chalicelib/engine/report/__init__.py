@@ -4,6 +4,9 @@ Every writer takes the per-file `Report`s in the order they are to be shown (the
 by path) and returns the whole output as one string, so the output never depends on how the
 reports were produced (one process or many).
 """
+from typing import Sequence
+
+from chalicelib.engine.model import Report
 from chalicelib.engine.report.json_report import SCHEMA_ID, issue_to_dict, render_json, report_document, report_to_dict
 from chalicelib.engine.report.junit_report import render_junit
 from chalicelib.engine.report.sarif_report import render_sarif
@@ -15,7 +18,7 @@ __all__ = ["FORMATS", "SCHEMA_ID", "issue_to_dict", "render", "render_json", "re
            "render_text", "report_document", "report_to_dict"]
 
 
-def render(fmt: str, reports, *, fail_on: str = "error") -> str:
+def render(fmt: str, reports: Sequence[Report], *, fail_on: str = "error") -> str:
     """Render `reports` in one of FORMATS; `fail_on` decides which issues JUnit marks as failures."""
     if fmt == "json":
         return render_json(reports)
