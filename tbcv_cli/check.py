@@ -25,7 +25,7 @@ from tbcv_cli.project_config import ConfigError, ProjectConfig, find_config, loa
 if TYPE_CHECKING:
     from chalicelib.engine.model import Report
 
-FORMATS = ("text", "json", "sarif", "junit")
+FORMATS = ("text", "json", "sarif", "junit")   # = chalicelib.engine.report.FORMATS, without loading the engine
 FAIL_ON = ("error", "warning")
 MAX_FIX_ROUNDS = 5
 UNREADABLE_RULE = ("IO001", "unreadable-file")

@@ -251,3 +251,9 @@ def test_a_utf16_file_is_reported_as_such(docs, capsys):
     (docs / "utf16.md").write_bytes("# Title\n".encode("utf-16"))
     _, out, _ = run(capsys, "check", "docs/utf16.md")
     assert out == "docs/utf16.md:1:1 IO001/unreadable-file File is UTF-16 text; save it as UTF-8\n"
+
+
+def test_the_cli_offers_exactly_the_engine_report_formats():
+    from chalicelib.engine.report import FORMATS
+    from tbcv_cli.check import FORMATS as CLI_FORMATS
+    assert CLI_FORMATS == FORMATS
