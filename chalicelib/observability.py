@@ -1,4 +1,4 @@
-"""Logger, metrics and tracer shared by every handler (Powertools).
+"""Logger and tracer shared by every handler (Powertools); metrics are chalicelib.metrics.
 
 The tracer is created on first use: importing aws_xray_sdk costs ~100 ms of cold start,
 and most invocations outside AWS never trace.
@@ -7,14 +7,11 @@ from __future__ import annotations
 
 from functools import lru_cache, wraps
 
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools import Logger
 
-SERVICE = "tbcv"
-NAMESPACE = "TBCV"
+from chalicelib.metrics import SERVICE, record_api_call, record_step_run  # noqa: F401 (app.py's imports)
 
 logger = Logger(service=SERVICE)
-metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 
 
 @lru_cache(maxsize=1)
@@ -25,30 +22,14 @@ def get_tracer():
 
 
 def instrumented(handler):
-    """Logger context, EMF metrics and (lazily created) tracing for a Lambda handler that
-    takes (event, context); Chalice event handlers call it with `event.context`."""
+    """Logger context and (lazily created) tracing for a Lambda handler that takes
+    (event, context); Chalice event handlers call it with `event.context`. Metrics need no
+    flush here: chalicelib.metrics prints each EMF line when it is recorded."""
 
     @wraps(handler)
     def run(event, context):
         traced = get_tracer().capture_lambda_handler(handler)
-        return logger.inject_lambda_context(metrics.log_metrics(traced))(event, context)
+        return logger.inject_lambda_context(traced)(event, context)
 
     return run
 
-
-def record_api_call(operation: str, status: int, latency_ms: float) -> None:
-    """One EMF document per API request: calls, errors and latency by operation."""
-    metrics.add_dimension(name="operation", value=operation)
-    metrics.add_metric(name="ApiCalls", unit=MetricUnit.Count, value=1)
-    if status >= 500:
-        metrics.add_metric(name="ApiServerErrors", unit=MetricUnit.Count, value=1)
-    elif status >= 400:
-        metrics.add_metric(name="ApiClientErrors", unit=MetricUnit.Count, value=1)
-    metrics.add_metric(name="ApiLatency", unit=MetricUnit.Milliseconds, value=latency_ms)
-    metrics.flush_metrics()
-
-
-def record_step_run(operation: str) -> None:
-    """Counted inside an `instrumented` handler, which flushes it."""
-    metrics.add_dimension(name="operation", value=operation)
-    metrics.add_metric(name="StepOperations", unit=MetricUnit.Count, value=1)

@@ -28,6 +28,7 @@ from mcp_types.jsonrpc import (HEADER_MISMATCH, INVALID_PARAMS, INVALID_REQUEST,
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, LATEST_HANDSHAKE_VERSION, MODERN_PROTOCOL_VERSIONS
 from pydantic import ValidationError
 
+from chalicelib import metrics
 from chalicelib.mcp import tools
 from chalicelib.ops.catalogue import CATALOGUE, field_of, invoke
 from chalicelib.ops.errors import OperationError
@@ -214,18 +215,22 @@ def _call_tool(params: dict, context_factory, *, modern: bool) -> dict:
     request = _validated(CallToolRequestParams, params)
     if request.name not in CATALOGUE:
         raise RpcError(INVALID_PARAMS, f"Unknown tool: {request.name!r}; tools/list names every tool")
+    error_type = None
     try:
         output = invoke(request.name, context_factory(), request.arguments or {})
         result = CallToolResult(content=[TextContent(type="text", text=json.dumps(output, default=str))],
                                 structured_content=output, is_error=False)
     except OperationError as error:
+        error_type = error.code
         result = _tool_error(error.to_dict()["error"])
     except Exception:  # a bug or an outage: the caller gets a result, the logs the traceback
         from chalicelib.observability import logger
 
+        error_type = "internal"
         logger.exception("tool failed", extra={"operation": request.name})
         result = _tool_error({"code": "internal", "message": f"{request.name} failed with an internal error; "
                                                              "see the server logs"})
+    metrics.mcp_call(request.name, error_type)
     if modern:
         result.result_type = "complete"
     return result.model_dump(**_DUMP)

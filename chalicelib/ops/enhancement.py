@@ -18,6 +18,7 @@ from uuid import uuid4
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib import metrics
 from chalicelib.engine.edits import EditConflict, EditOutOfRange
 from chalicelib.engine.enhance import EnhancedText, enhance_text
 from chalicelib.engine.model import Report, TextEdit
@@ -285,6 +286,7 @@ def apply_approved(context: OperationContext, validation_id: str, ids: list[str]
                        f"{document.version_id}, current version {latest}; validate it again",
                        field="validation_id")
     if not plan.enhanced.safety.ok:
+        metrics.enhancement_refused()
         raise Conflict("safety gate refused the result: " + "; ".join(plan.enhanced.safety.reasons),
                        field="recommendation_ids")
     enhancement_id = uuid4().hex
@@ -329,6 +331,7 @@ def apply_approved(context: OperationContext, validation_id: str, ids: list[str]
     except Exception:
         undo_writes(context, written)
         raise
+    metrics.enhancement_applied()
     change_statuses(context, record.recommendation_ids, "applied", via="apply",
                     operation_name="apply_enhancement", notes=None,
                     extra={"enhancement_id": enhancement_id})
@@ -479,6 +482,7 @@ def rollback_enhancement(context: OperationContext, params: RollbackIn) -> Enhan
     except Exception:
         context.documents.delete_version(record.document_key, version)
         raise
+    metrics.enhancement_rolled_back()
     change_statuses(context, record.recommendation_ids, "approved", via="rollback",
                     operation_name="rollback_enhancement", notes=f"rolled back: {params.reason}",
                     extra={"enhancement_id": None})

@@ -8,6 +8,7 @@ from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib import metrics
 from chalicelib.engine.recommend import draft_recommendations
 from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
@@ -163,6 +164,7 @@ def generate_recommendations(context: OperationContext, params: ValidationIdIn) 
                            target_type="validation", target_id=params.validation_id,
                            after={"recommendations": len(records)})
     context.review.replace_recommendations(params.validation_id, records, [], event)
+    metrics.recommendations_generated(len(records))
     return _generated(context, params.validation_id, len(records))
 
 
@@ -181,6 +183,7 @@ def rebuild_recommendations(context: OperationContext, params: ValidationIdIn) -
                            before={"recommendations": len(remove)},
                            after={"recommendations": len(records)})
     context.review.replace_recommendations(params.validation_id, records, remove, event)
+    metrics.recommendations_generated(len(records))
     return _generated(context, params.validation_id, len(records))
 
 
@@ -231,6 +234,7 @@ def change_statuses(context: OperationContext, ids: list[str], target: str, *, v
         results[recommendation_id] = ReviewItem(recommendation_id=recommendation_id, result="changed",
                                                 status=target)
     _, conflicted = context.review.set_statuses(changes) if changes else ([], [])
+    metrics.recommendations_moved(target, via, len(changes) - len(conflicted))
     for recommendation_id in conflicted:
         results[recommendation_id] = ReviewItem(
             recommendation_id=recommendation_id, result="conflict",

@@ -8,6 +8,7 @@ from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib import metrics
 from chalicelib.engine import Report
 from chalicelib.engine.report.json_report import detection_to_dict, issue_to_dict
 from chalicelib.engine.truth import UnknownFamilyError
@@ -121,22 +122,26 @@ def run_engine(text: str, path: str | None, family: str | None, profile: str, *,
     """Profiles are checked by the input model; the engine names an unknown family. With a
     `cache` (the context's result cache) identical content skips the engine."""
     try:
-        return validate_cached(cache, text, path, family, profile)
+        report = validate_cached(cache, text, path, family, profile)
     except UnknownFamilyError as error:
         raise InvalidInput(str(error), field="family") from None
+    metrics.engine_ran(report)
+    return report
 
 
 def build_validation_record(context: OperationContext, *, validation_id: str, report: Report,
                             document: DocumentRef, written_keys: list[tuple[str, str]],
                             parent_validation_id: str | None = None) -> ValidationRecord:
     """The record of `report`; an issue list too large for an item is written to S3 (and
-    appended to `written_keys`, so a failed store write can undo it)."""
+    appended to `written_keys`, so a failed store write can undo it). Every stored
+    validation is built here, so this is where ValidationsCompleted is counted."""
     issues = [issue_to_dict(issue) for issue in report.issues]
     issues_json = json.dumps(issues).encode()
     issues_s3_key = None
     if len(issues_json) > context.settings.issues_inline_limit_bytes:
         issues_s3_key = f"{context.settings.exports_prefix}validations/{validation_id}/issues.json"
         written_keys.append((issues_s3_key, context.documents.put(issues_s3_key, issues_json)))
+    metrics.validation_completed(report.outcome, report.issues)
     now = utc_now()
     return ValidationRecord(
         validation_id=validation_id, document=document, family=report.family,
