@@ -19,6 +19,12 @@ BOOTSTRAPPED_TYPES = {"AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::SQS::Queu
 DEPLOY_ONLY_TYPES = {
     "AWS::SQS::QueuePolicy": "moto does not enforce resource policies",
     "AWS::IAM::Role": "moto does not enforce IAM; the bootstrap creates one role for all functions",
+    "AWS::Logs::LogGroup": "locally the functions log to stdout; retention only matters in AWS",
+    "AWS::SNS::Topic": "alarm notifications; nothing raises CloudWatch alarms locally",
+    "AWS::SNS::TopicPolicy": "lets CloudWatch publish to the alarm topic; moto enforces no policies",
+    "AWS::SNS::Subscription": "alarm e-mail subscription (optional, AWS only)",
+    "AWS::CloudWatch::Alarm": "moto does not turn EMF lines into metrics, so alarms could never fire locally",
+    "AWS::CloudWatch::Dashboard": "added by scripts/package.py from infra/dashboards/; AWS only",
 }
 
 

@@ -27,14 +27,20 @@ sys.path.insert(0, str(ROOT))
 
 from local_aws.template import load_definition, load_template  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "infra" / "dashboards"))
+import dashboards  # noqa: E402  (infra/dashboards/dashboards.py)
+
 WHEEL_CACHE = ROOT / ".bench-cache" / "lambda-wheels"
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath", "urllib3", "dateutil", "six")
 PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_28_x86_64")
 
 
 def merge_template(stage: str) -> dict:
+    """infra/template.json for `stage`, with state machine definitions inlined and the
+    dashboards of infra/dashboards/ added."""
     template = load_template()
     template["Parameters"]["Stage"]["Default"] = stage
+    template["Resources"].update(dashboards.resources(template))
     for resource in template["Resources"].values():
         if resource.get("Type") == "AWS::StepFunctions::StateMachine":
             props = resource["Properties"]
