@@ -31,12 +31,13 @@ def _tbcv(metric: str, *dimensions: str, **options: Any) -> list:
 
 def _search(metric: str, dimension: str | None, stat: str, period: int, label: str,
             top: int | None = None, ident: str = "e1") -> list:
-    """All series of a TBCV metric split by `dimension` (values not known in advance)."""
+    """All series of a TBCV metric split by `dimension` (values not known in advance), as
+    a widget's metrics list (add lists to show several)."""
     schema = ",".join([NAMESPACE, *( [dimension] if dimension else []), "service", "stage"])
     expression = f"SEARCH('{{{schema}}} MetricName=\"{metric}\" stage=\"${{Stage}}\"', '{stat}', {period})"
     if top:
         expression = f"SORT({expression}, SUM, DESC, {top})"
-    return [{"expression": expression, "id": ident, "label": label}]
+    return [[{"expression": expression, "id": ident, "label": label}]]
 
 
 def _widget(title: str, metrics: list, *, stat: str = "Sum", period: int = 300, view: str = "timeSeries",
