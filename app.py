@@ -115,3 +115,29 @@ def run_operation(event, context):
     principal = event.get("principal") or "workflow"
     record_step_run(event["operation"])
     return invoke(event["operation"], context_for(principal), event.get("arguments") or {})
+
+
+@app.lambda_function(name="workflow_step")
+@instrumented
+def workflow_step(event, context):
+    """Step Functions task of the workflow state machines: one step (list a page, run an
+    item through the pause gate, finish, record a failure) as the workflow's principal."""
+    from chalicelib.ops.workflow_steps import run_step
+
+    record_step_run(f"workflow_{event.get('step')}")
+    return run_step(context_for(event.get("principal") or "workflow"), event)
+
+
+@app.on_sqs_message(queue=get_settings().upload_queue, batch_size=10)
+def on_sqs_message(event):
+    """S3 uploads through SQS: each object version validated once; records that fail are
+    reported individually (ReportBatchItemFailures), so only they are retried."""
+    return _upload_batch(event.to_dict(), event.context)
+
+
+@instrumented
+def _upload_batch(event, context):
+    from chalicelib.ops.uploads import handle_upload_batch
+
+    return handle_upload_batch(event, context, context_for("s3-upload"))
+

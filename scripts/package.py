@@ -86,7 +86,8 @@ def main() -> int:
     merge = build / "merge-template.json"
     merge.write_text(json.dumps(merge_template(args.stage), indent=2))
 
-    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
+    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+           "TBCV_UPLOAD_QUEUE": f"tbcv-{args.stage}-uploads"}  # app.py names the queue at import
     chalice = Path(sys.executable).parent / "chalice"
     subprocess.run([str(chalice), "package", "--stage", args.stage, "--merge-template", str(merge),
                     str(out)], cwd=staging, env=env, check=True)

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -59,14 +60,18 @@ def start_stack() -> Stack:
     for name in list(env):
         if name.startswith("TBCV_") and name not in ("TBCV_PORT", "TBCV_AWS_PORT", "TBCV_API_TOKEN"):
             del env[name]  # the stack sets its own resource names
+    # a file, not a pipe: nobody reads a pipe while the stack runs, and a full one blocks
+    # every thread of the stack that logs
+    output = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen([sys.executable, "-m", "local_aws.run"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               stdout=output, stderr=subprocess.STDOUT, text=True,
                                start_new_session=True)
     stack = Stack(process, api_port, aws_port)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"the stack exited early:\n{process.stdout.read()}")
+            output.seek(0)
+            raise AssertionError(f"the stack exited early:\n{output.read()}")
         try:
             if stack.request("GET", "/health", token=None)[0] == 200:
                 return stack

@@ -48,18 +48,23 @@ def wait_for_execution(sfn, arn, timeout=60):
 
 
 def test_step_functions_runs_the_template_state_machine_through_the_executor(aws):
+    from chalicelib.ops import invoke
+    from chalicelib.runtime import context_for
+
     for name in ("a", "b", "c"):
         put_page(aws, f"docs/{name}.md")
+    keys = ["docs/a.md", "docs/b.md", "docs/missing.md", "docs/c.md"]
+    workflow = invoke("create_workflow", context_for("tester"),
+                      {"workflow_type": "validate_batch", "params": {"keys": keys}})
     sfn = boto3.client("stepfunctions")
-    machine = aws.ref("ValidateBatchStateMachine")
-    execution = sfn.start_execution(stateMachineArn=machine, name="batch-1", input=json.dumps(
-        {"keys": ["docs/a.md", "docs/b.md", "docs/missing.md", "docs/c.md"], "principal": "workflow"}))
-    description = wait_for_execution(sfn, execution["executionArn"])
+    description = wait_for_execution(sfn, workflow["execution_arn"])
     assert description["status"] == "SUCCEEDED", description
-    results = json.loads(description["output"])["results"]
-    assert [r["key"] for r in results] == ["docs/a.md", "docs/b.md", "docs/missing.md", "docs/c.md"]
-    assert all(len(r["validation_id"]) == 32 for i, r in enumerate(results) if i != 2)
-    assert results[2]["error"] == "NotFound"  # recorded per item, not fatal
+    report = invoke("get_workflow_report", context_for("tester"), {"workflow_id": workflow["workflow_id"]})
+    results = {item["item"]: item for item in report["items"]}
+    assert sorted(results) == sorted(keys)
+    assert all(len(results[k]["validation_id"]) == 32 for k in keys if k != "docs/missing.md")
+    assert results["docs/missing.md"]["status"] == "failed"  # recorded per item, not fatal
+    assert report["workflow"]["state"] == "completed"
 
 
 def test_conditional_writes_are_atomic_across_threads(aws):

@@ -1,0 +1,47 @@
+"""Step Functions: start, stop and describe workflow executions, and list the keys a
+workflow works through (one S3 page per call, so large prefixes are processed in chunks)."""
+from __future__ import annotations
+
+import json
+
+from botocore.exceptions import ClientError
+
+from chalicelib.aws.clients import client
+
+
+class ExecutionStarter:
+    """Starts the state machine of a workflow type; machine names are
+    `<arn prefix><type with dashes>` (tbcv-<stage>-validate-prefix, ...)."""
+
+    def __init__(self, state_machine_arn_prefix: str):
+        self._prefix = state_machine_arn_prefix
+
+    def state_machine_arn(self, workflow_type: str) -> str:
+        return self._prefix + workflow_type.replace("_", "-")
+
+    def start(self, workflow_type: str, name: str, payload: dict) -> str:
+        """Start an execution named `name` (always named: unnamed ones collide locally)."""
+        response = client("stepfunctions").start_execution(
+            stateMachineArn=self.state_machine_arn(workflow_type), name=name,
+            input=json.dumps(payload))
+        return response["executionArn"]
+
+    def stop(self, execution_arn: str, cause: str) -> None:
+        """Stop a running execution; one that already ended is left as it is."""
+        try:
+            client("stepfunctions").stop_execution(executionArn=execution_arn, cause=cause[:32768])
+        except ClientError as error:
+            if error.response["Error"]["Code"] not in ("ExecutionDoesNotExist", "ExecutionNotRunning"):
+                raise
+
+    def status(self, execution_arn: str) -> str:
+        return client("stepfunctions").describe_execution(executionArn=execution_arn)["status"]
+
+
+def list_keys(bucket: str, prefix: str, *, page_size: int,
+              continuation_token: str | None = None) -> tuple[list[str], str | None]:
+    """One page of object keys under `prefix` and the token of the next page (None: last)."""
+    kwargs = {"ContinuationToken": continuation_token} if continuation_token else {}
+    response = client("s3").list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=page_size, **kwargs)
+    keys = [entry["Key"] for entry in response.get("Contents", [])]
+    return keys, response.get("NextContinuationToken") if response.get("IsTruncated") else None
