@@ -3,8 +3,8 @@ operations: callers start, control and read workflows through chalicelib/ops/wor
 
 Every step reads the workflow record first. An item starts only through the gate
 (`WorkflowRepository.claim_start`, conditional on the state being running), so once a
-pause or cancel is stored no further item starts; a paused item answers `held` and the
-state machine waits and asks again. Expected per-item failures (bad key, oversize, not
+pause or cancel is stored no further item starts; a paused item (or any item while
+maintenance mode is on) answers `held` and the state machine waits and asks again. Expected per-item failures (bad key, oversize, not
 UTF-8, deleted) are recorded as failed items; anything else propagates, so the state
 machine's Retry and Catch handle it."""
 from __future__ import annotations
@@ -93,13 +93,18 @@ ITEM_RUNNERS: dict[str, Callable[[OperationContext, WorkflowRecord, str], Workfl
 }
 
 
+def _maintenance_on(context: OperationContext) -> bool:
+    """Maintenance mode pauses workflows between items (SPEC §7): items wait at the gate."""
+    return context.system is not None and context.system.maintenance.get().enabled
+
+
 def _item(context: OperationContext, record: WorkflowRecord, event: dict) -> dict:
     item = event["item"]
     existing = context.workflows.get_item(record.workflow_id, item)
     if existing is not None:       # a retried or redelivered step
         metrics.duplicate_skipped("workflow_item")
         return {"status": existing.status}
-    if record.state in HELD_STATES:
+    if record.state in HELD_STATES or _maintenance_on(context):
         return {"status": "held"}
     if record.state != "running" or not context.workflows.claim_start(record.workflow_id):
         state = context.workflows.get(record.workflow_id).state

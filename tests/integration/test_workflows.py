@@ -247,3 +247,18 @@ def test_revalidate_validates_the_document_again_naming_its_parent(aws):
     assert again["validation_id"] != first["validation_id"]
     assert again["parent_validation_id"] == first["validation_id"]
     assert (again["document"]["key"], again["family"]) == ("docs/re/page-000.md", "words")
+
+
+def test_maintenance_mode_holds_items_at_the_gate_until_it_ends(aws):
+    from chalicelib.store.workflows import WorkflowModel
+
+    put_pages(aws, "docs/maintenance/", 30)
+    workflow = call("create_workflow", workflow_type="validate_prefix", params={"prefix": "docs/maintenance/"})
+    call("enable_maintenance_mode", reason="upgrade")
+    time.sleep(1)  # items that passed the gate before it finish
+    started = int(WorkflowModel.get(workflow["workflow_id"], consistent_read=True).started)
+    time.sleep(4)
+    assert int(WorkflowModel.get(workflow["workflow_id"], consistent_read=True).started) == started < 30
+    assert call("get_workflow", workflow_id=workflow["workflow_id"])["state"] == "running"
+    call("disable_maintenance_mode")
+    assert finished(workflow["workflow_id"])["done"] == 30
