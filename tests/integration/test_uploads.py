@@ -165,3 +165,41 @@ def test_consumption_can_be_switched_off_and_messages_stay_queued(pipeline, monk
 def test_without_a_local_switch_the_event_source_mappings_are_switched(aws, monkeypatch):
     monkeypatch.setattr(upload_queue, "_local_switches", [])
     assert upload_queue.set_upload_consumption(False, "tbcv-local-on_sqs_message") == 0
+
+
+def _enhance(key):
+    """Validate, approve the trailing-space fix and apply it: TBCV writes a new version."""
+    context = context_for("tester")
+    validation_id = invoke("validate_file", context, {"key": key})["validation_id"]
+    recommendations = invoke("generate_recommendations", context, {"validation_id": validation_id})["items"]
+    fix = next(r for r in recommendations if r["rule"] == "MD009")
+    invoke("review_recommendation", context, {"recommendation_id": fix["recommendation_id"], "action": "approve"})
+    return invoke("apply_enhancement", context, {"validation_id": validation_id})
+
+
+def test_a_version_written_by_an_enhancement_is_linked_not_validated_again(pipeline):
+    pipeline.put("docs/en/enhanced.md", "# Title   \n\nText.\n")
+    pipeline.drain()
+    enhancement = _enhance("docs/en/enhanced.md")
+    pipeline.drain()
+    record = ledger(pipeline.bucket, "docs/en/enhanced.md", enhancement["result_version"])
+    assert (record.status, record.enhancement_id) == ("revalidation", enhancement["enhancement_id"])
+    revalidations = [v for v in history("docs/en/enhanced.md")
+                     if v["document"]["version_id"] == enhancement["result_version"]]
+    assert [v["validation_id"] for v in revalidations] == [record.validation_id]
+    assert revalidations[0]["enhanced"] is False  # nothing was applied to it
+
+
+def test_a_rollback_version_is_validated_as_the_enhancements_revalidation(pipeline):
+    pipeline.put("docs/en/rolled.md", "# Title   \n\nText.\n")
+    pipeline.drain()
+    enhancement = _enhance("docs/en/rolled.md")
+    pipeline.drain()
+    rolled = invoke("rollback_enhancement", context_for("tester"),
+                    {"enhancement_id": enhancement["enhancement_id"], "reason": "test"})
+    pipeline.drain()
+    latest = context_for("tester").documents.head("docs/en/rolled.md").version_id
+    record = ledger(pipeline.bucket, "docs/en/rolled.md", latest)
+    assert (record.status, record.enhancement_id) == ("revalidation", rolled["enhancement_id"])
+    validation = invoke("get_validation", context_for("tester"), {"validation_id": record.validation_id})
+    assert validation["parent_validation_id"] == enhancement["validation_id"]
