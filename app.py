@@ -18,6 +18,7 @@ from chalicelib.settings import get_settings
 
 app = Chalice(app_name="tbcv")
 app.log.disabled = True  # Powertools Logger writes the structured logs
+get_settings()  # cold start fails fast here, naming a bad TBCV_* variable (docs/configuration.md)
 
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 

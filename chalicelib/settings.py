@@ -9,17 +9,21 @@ from functools import lru_cache
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsError as UnparsableValue
+
+
+_PREFIX = r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*/$"   # an S3 key prefix: relative, ends with "/"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TBCV_", extra="ignore", frozen=True)
 
-    stage: str = "local"
+    stage: str = Field(default="local", pattern=r"^[a-z][a-z0-9-]{0,15}$")  # as the template's Stage
     region: str = Field(default="us-east-1")
     documents_bucket: str = "tbcv-local-documents"
-    watched_prefix: str = "docs/"
-    inline_prefix: str = "inline/"
-    exports_prefix: str = "exports/"
+    watched_prefix: str = Field(default="docs/", pattern=_PREFIX)
+    inline_prefix: str = Field(default="inline/", pattern=_PREFIX)
+    exports_prefix: str = Field(default="exports/", pattern=_PREFIX)
     validations_table: str = "tbcv-local-validations"
     audit_table: str = "tbcv-local-audit"
     recommendations_table: str = "tbcv-local-recommendations"
@@ -58,3 +62,6 @@ def get_settings() -> Settings:
     except ValidationError as error:
         names = ", ".join(f"TBCV_{str(e['loc'][0]).upper()}: {e['msg']}" for e in error.errors())
         raise SettingsError(f"invalid configuration: {names}") from None
+    except UnparsableValue as error:   # a JSON-typed variable that is not JSON
+        field = str(error).split('"')[1] if '"' in str(error) else "?"
+        raise SettingsError(f"invalid configuration: TBCV_{field.upper()}: not valid JSON") from None

@@ -61,6 +61,8 @@ class Resolver:
     def ref(self, logical_id: str) -> str:
         if logical_id in ("Stage",) or logical_id.startswith("AWS::"):
             return self.pseudo(logical_id)
+        if logical_id in self.template.get("Parameters", {}):   # other parameters: their default
+            return str(self.template["Parameters"][logical_id].get("Default", ""))
         resource = self.resource(logical_id)
         kind, props = resource.get("Type"), resource.get("Properties", {})
         if kind == "AWS::DynamoDB::Table":

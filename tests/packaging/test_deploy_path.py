@@ -106,7 +106,7 @@ def test_deploy_creates_every_non_api_resource_on_moto_cloudformation(packaged, 
     template = _without_api(translated)
     key = deploy.upload(aws["s3"], "artifacts", "dev", "template.json", json.dumps(template).encode())
     deploy.deploy_stack(aws["cloudformation"], "tbcv-dev", deploy.template_url("artifacts", key, "us-east-1"),
-                        {"Stage": "dev", "AlarmEmail": ""}, delay=1)
+                        {"Stage": "dev", "AlarmEmail": "", "ApiTokens": None}, delay=1)
 
     cloudformation = aws["cloudformation"]
     assert cloudformation.describe_stacks(StackName="tbcv-dev")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
@@ -149,3 +149,14 @@ def test_localstack_endpoint_follows_aws_endpoint_url_then_localstack_host(monke
     assert deploy.localstack_endpoint() == "http://127.0.0.1:4567"
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://localstack:4566")
     assert deploy.localstack_endpoint() == "http://localstack:4566"
+
+
+def test_api_tokens_come_from_a_json_file_of_long_tokens(tmp_path):
+    good = tmp_path / "tokens.json"
+    good.write_text('{"0123456789abcdef0123": "alice"}')
+    assert deploy.api_tokens(good) == '{"0123456789abcdef0123":"alice"}'
+    assert deploy.api_tokens(None) is None
+    short = tmp_path / "short.json"
+    short.write_text('{"abc": "alice"}')
+    with pytest.raises(deploy.DeployError, match="16"):
+        deploy.api_tokens(short)
