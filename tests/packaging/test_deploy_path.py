@@ -123,6 +123,9 @@ def test_deploy_creates_every_non_api_resource_on_moto_cloudformation(packaged, 
     assert "${" not in body and "tbcv-dev-uploads-dlq" in body
     tables = boto3.client("dynamodb", **session).list_tables()["TableNames"]
     assert "tbcv-dev-validations" in tables and "tbcv-dev-audit" in tables
+    functions = {f["FunctionName"] for f in boto3.client("lambda", **session).list_functions()["Functions"]}
+    assert {"tbcv-dev-api_handler", "tbcv-dev-run_operation", "tbcv-dev-workflow_step",
+            "tbcv-dev-on_sqs_message"} <= functions
 
 
 def test_deploying_the_same_template_again_changes_nothing(packaged, translated, moto_endpoint, capsys):
