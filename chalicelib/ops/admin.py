@@ -25,6 +25,7 @@ from chalicelib.store.system import MaintenanceState
 
 CHECKPOINT_SCHEMA = "tbcv.checkpoint/1"
 EXPORT_SCHEMA = "tbcv.export/1"
+UPLOAD_CONSUMER = "on_sqs_message"   # the Chalice handler that consumes the upload queue
 INLINE_EXPORT_LIMIT = 256 * 1024   # larger exports go to S3 behind a pre-signed URL
 
 Reason = Field(min_length=1, max_length=500, description="Why; shown to every refused caller and kept in the audit log")
@@ -53,6 +54,7 @@ class MaintenanceOut(BaseModel):
     reason: str
     since: str | None
     by: str | None
+    consumers_switched: int | None = Field(default=None, description="Upload queue consumers stopped or resumed")
 
 
 class SystemStatusOut(BaseModel):
@@ -65,8 +67,9 @@ class SystemStatusOut(BaseModel):
     maintenance: MaintenanceOut
 
 
-def _maintenance_out(state: MaintenanceState) -> MaintenanceOut:
-    return MaintenanceOut(enabled=state.enabled, reason=state.reason, since=state.since, by=state.by)
+def _maintenance_out(state: MaintenanceState, switched: int | None = None) -> MaintenanceOut:
+    return MaintenanceOut(enabled=state.enabled, reason=state.reason, since=state.since, by=state.by,
+                          consumers_switched=switched)
 
 
 def service_statuses(context: OperationContext) -> dict[str, ServiceStatus]:
@@ -247,7 +250,7 @@ class EnableMaintenanceIn(_Input):
            path="/v1/admin/maintenance", idempotent=True)
 def enable_maintenance_mode(context: OperationContext, params: EnableMaintenanceIn) -> MaintenanceOut:
     """Refuse every state-changing operation (REST 503, MCP isError, with `reason`) while reads
-    keep working; workflows pause between items."""
+    keep working; workflows pause between items and the upload queue is not consumed."""
     before = context.system.maintenance.get()
     state = MaintenanceState(enabled=True, reason=params.reason, since=before.since if before.enabled else utc_now(),
                              by=context.principal)
@@ -255,20 +258,28 @@ def enable_maintenance_mode(context: OperationContext, params: EnableMaintenance
                            target_id="maintenance", before={"enabled": before.enabled},
                            after={"enabled": True, "reason": params.reason})
     context.system.maintenance.set(state, event)
-    return _maintenance_out(state)
+    return _maintenance_out(state, _switch_consumers(context, enabled=False))
 
 
 @operation("disable_maintenance_mode", category="admin", title="Disable maintenance mode", method="DELETE",
            path="/v1/admin/maintenance", idempotent=True)
 def disable_maintenance_mode(context: OperationContext, params: NoInput) -> MaintenanceOut:
-    """Accept state-changing operations again."""
+    """Accept state-changing operations again and resume queue consumption."""
     before = context.system.maintenance.get()
     state = MaintenanceState(enabled=False)
     event = AuditEvent.new(actor=context.principal, operation="disable_maintenance_mode", target_type="system",
                            target_id="maintenance", before={"enabled": before.enabled, "reason": before.reason},
                            after={"enabled": False})
     context.system.maintenance.set(state, event)
-    return _maintenance_out(state)
+    return _maintenance_out(state, _switch_consumers(context, enabled=True))
+
+
+def _switch_consumers(context: OperationContext, *, enabled: bool) -> int:
+    """Stop or resume the upload queue consumer (its event source mapping; the local
+    stack's poller); returns how many consumers were switched."""
+    from chalicelib.aws.queue import set_upload_consumption
+
+    return set_upload_consumption(enabled, f"tbcv-{context.settings.stage}-{UPLOAD_CONSUMER}")
 
 
 # --- checkpoints -------------------------------------------------------------------------

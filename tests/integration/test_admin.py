@@ -83,6 +83,19 @@ def test_disabling_maintenance_mode_accepts_writes_again_and_both_switches_are_a
     assert events[1]["after"] == {"enabled": True, "reason": "short break"}
 
 
+def test_maintenance_mode_stops_the_local_upload_consumer_and_resumes_it(api):
+    from chalicelib.aws import queue
+
+    states = []
+    queue.register_local_switch(states.append)
+    try:
+        assert call("enable_maintenance_mode", reason="x")["consumers_switched"] >= 1
+        call("disable_maintenance_mode")
+    finally:
+        queue._local_switches.remove(states.append)
+    assert states == [False, True]
+
+
 # --- result cache ------------------------------------------------------------------------------
 
 def test_validating_the_same_content_twice_hits_the_cache_and_skips_the_engine(api, monkeypatch):
