@@ -28,6 +28,7 @@ from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, OperationError
 from chalicelib.ops.fields import (Cursor, EnhancementId, Limit, Reason, RecommendationIds,
                                    ValidationId)
+from chalicelib.ops.result_cache import result_cache
 from chalicelib.ops.recommendation import RecommendationOut, change_statuses, to_out
 from chalicelib.ops.validation import build_validation_record, issues_of, run_engine, undo_writes
 from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord, utc_now
@@ -241,7 +242,8 @@ def _plan(context: OperationContext, validation: ValidationRecord,
                        f"overlapping text; approve only one of them", field="recommendation_ids") from None
     except EditOutOfRange as error:
         raise InvalidInput(str(error), field="recommendation_ids") from None
-    report = run_engine(enhanced.text, document.key, validation.family, validation.profile)
+    report = run_engine(enhanced.text, document.key, validation.family, validation.profile,
+                        cache=result_cache(context))
     return _Plan(validation, selected, text, enhanced, report, latest != document.version_id)
 
 
