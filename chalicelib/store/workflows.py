@@ -13,7 +13,6 @@ from typing import Any
 from pydantic import BaseModel, Field
 from pynamodb.attributes import (BooleanAttribute, JSONAttribute, NumberAttribute, TTLAttribute,
                                  UnicodeAttribute)
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -23,7 +22,7 @@ from chalicelib.settings import get_settings
 from chalicelib.store.cursor import decode_cursor, encode_cursor
 from chalicelib.store.errors import ItemNotFound
 from chalicelib.store.records import AuditEvent, Page, utc_now
-from chalicelib.store.repositories import AuditLog, is_condition_failure, take
+from chalicelib.store.repositories import AuditLog, is_condition_failure, take, transaction
 
 _settings = get_settings()
 
@@ -170,7 +169,7 @@ class WorkflowRepository:
         self._region = region
 
     def _transaction(self) -> TransactWrite:
-        return TransactWrite(connection=Connection(region=self._region))
+        return transaction(self._region)
 
     def create(self, record: WorkflowRecord, event: AuditEvent) -> WorkflowRecord:
         model = WorkflowModel(**record.model_dump())
