@@ -12,7 +12,7 @@ from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import InvalidInput, NotFound, PayloadTooLarge
 from chalicelib.ops.fields import Profile
 from chalicelib.ops.validation import build_validation_record, run_engine, undo_writes
-from chalicelib.store.errors import ItemNotFound, VersionConflict
+from chalicelib.store.errors import VersionConflict
 from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord
 
 
@@ -46,12 +46,9 @@ def validate_stored(context: OperationContext, key: str, version_id: str | None,
                     parent_validation_id: str | None = None, workflow_id: str | None = None,
                     document: tuple[str, StoredObject] | None = None) -> ValidationRecord:
     """Validate one document version and store the result under `validation_id`; when a
-    validation with that id exists already (a retry), return it instead. `document` is
-    the version's (text, object) when the caller has read it already."""
-    try:
-        return context.validations.get(validation_id)
-    except ItemNotFound:
-        pass
+    validation with that id exists already (a retry that got past the callers' own
+    checks), return it instead. `document` is the version's (text, object) when the
+    caller has read it already."""
     text, stored = document or read_document(context, key, version_id)
     family = family or stored.metadata.get("tbcv-family") or context.settings.default_family
     profile = profile or stored.metadata.get("tbcv-profile") or context.settings.default_profile

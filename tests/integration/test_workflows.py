@@ -262,3 +262,15 @@ def test_maintenance_mode_holds_items_at_the_gate_until_it_ends(aws):
     assert call("get_workflow", workflow_id=workflow["workflow_id"])["state"] == "running"
     call("disable_maintenance_mode")
     assert finished(workflow["workflow_id"])["done"] == 30
+
+
+def test_a_retried_validation_with_the_same_id_is_stored_once(aws):
+    from chalicelib.ops.stored import stable_id, validate_stored
+
+    put_pages(aws, "docs/retry/", 1)
+    context = context_for("tester")
+    validation_id = stable_id("workflow", "docs/retry/page-000.md")
+    first = validate_stored(context, "docs/retry/page-000.md", None, validation_id=validation_id)
+    again = validate_stored(context, "docs/retry/page-000.md", None, validation_id=validation_id)
+    assert again.validation_id == first.validation_id and again.created_at == first.created_at
+    assert len(call("list_validations", key="docs/retry/page-000.md")["items"]) == 1
