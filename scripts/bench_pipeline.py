@@ -11,10 +11,12 @@ ports), then measure end to end
 
 For each path it prints the engine's share of the wall time (the sum of the engine's own
 `timings_ms.total` over the validations created, divided by the elapsed time). The rest
-is the emulator: every AWS call is an HTTP request to the moto server (~7 ms each:
-HeadObject, GetObject, the ledger's conditional put and update, the validation's
-TransactWrite, SQS receive/delete; for workflows the gate update, the item's
-TransactWrite and the interpreter's own bookkeeping).
+is the emulator: moto's TransactWriteItems deep-copies the tables it writes as its
+rollback snapshot (so a write gets slower as the table grows), and every AWS call is an
+HTTP request to the moto server (HeadObject, GetObject, the ledger's conditional put and
+update, the validation's TransactWrite, SQS receive/delete; for workflows the gate
+update, the item's TransactWrite and the interpreter's own bookkeeping), all in one
+process sharing the GIL.
 
 Usage: scripts/bench_pipeline.py [--pages N]"""
 from __future__ import annotations
@@ -127,8 +129,9 @@ def main() -> int:
     print(f"  validate_prefix {n / workflow_seconds:7.1f} pages/s  ({workflow_seconds:.1f} s, state "
           f"{final['state']}, {final['done']} done, {final['failed']} failed); engine "
           f"{workflow_engine:.1f} s = {100 * workflow_engine / workflow_seconds:.1f}% of the time")
-    print("  the rest: the emulator (HTTP to moto for every S3/SQS/DynamoDB call, the Step Functions "
-          "interpreter) and the record writes")
+    print("  the rest is the emulator: moto's TransactWriteItems deep-copies the tables it writes (its "
+          "rollback snapshot, so it grows with the table), one HTTP request to moto per AWS call "
+          "(~8 per page), the Step Functions interpreter's threads, all sharing one GIL")
     return 0 if final["state"] == "completed" else 1
 
 
