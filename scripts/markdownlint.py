@@ -2,6 +2,7 @@
 markdownlint-agreement tests compare against the same reference linter, offline after the first run."""
 from __future__ import annotations
 
+import fcntl
 import json
 import subprocess
 from pathlib import Path
@@ -27,6 +28,15 @@ def ensure_markdownlint(cache: Path = CACHE_DIR) -> Path:
     if cli.exists() and _installed_version(cache) == MARKDOWNLINT_CLI2_VERSION:
         return cli
     cache.mkdir(parents=True, exist_ok=True)
+    # Test workers start at once on a fresh clone: one installs, the others wait for it.
+    with open(cache / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if cli.exists() and _installed_version(cache) == MARKDOWNLINT_CLI2_VERSION:
+            return cli
+        return _install(cache, cli)
+
+
+def _install(cache: Path, cli: Path) -> Path:
     manifest = cache / "package.json"
     if not manifest.exists():
         manifest.write_text(json.dumps({"name": "tbcv-markdownlint-cache", "private": True}) + "\n",

@@ -119,7 +119,8 @@ def test_samtranslator_turns_the_template_into_plain_cloudformation(translated):
         "Fn::FindInMap": ["StageSettings", {"Ref": "Stage"}, "ApiRateLimit"]}
 
 
-def test_deploy_creates_every_non_api_resource_on_moto_cloudformation(packaged, translated, moto_endpoint):
+def _deploy(packaged, translated, moto_endpoint) -> tuple[dict, dict]:
+    """Upload the code and deploy the stack without its API (creates it, or changes nothing)."""
     _, archive = packaged
     aws = deploy.clients("us-east-1", moto_endpoint)
     deploy.ensure_bucket(aws["s3"], "artifacts", "us-east-1")
@@ -128,6 +129,11 @@ def test_deploy_creates_every_non_api_resource_on_moto_cloudformation(packaged, 
     key = deploy.upload(aws["s3"], "artifacts", "dev", "template.json", json.dumps(template).encode())
     deploy.deploy_stack(aws["cloudformation"], "tbcv-dev", deploy.template_url("artifacts", key, "us-east-1"),
                         {"Stage": "dev", "AlarmEmail": "", "ApiTokens": None}, delay=1)
+    return aws, template
+
+
+def test_deploy_creates_every_non_api_resource_on_moto_cloudformation(packaged, translated, moto_endpoint):
+    aws, template = _deploy(packaged, translated, moto_endpoint)
 
     cloudformation = aws["cloudformation"]
     assert cloudformation.describe_stacks(StackName="tbcv-dev")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
@@ -150,12 +156,14 @@ def test_deploy_creates_every_non_api_resource_on_moto_cloudformation(packaged, 
 
 
 def test_deploying_the_same_template_again_changes_nothing(packaged, translated, moto_endpoint, capsys):
-    aws = deploy.clients("us-east-1", moto_endpoint)
-    key = deploy.upload(aws["s3"], "artifacts", "dev", "template.json", json.dumps(_without_api(translated)).encode())
+    aws, template = _deploy(packaged, translated, moto_endpoint)   # self-contained: the stack exists
+    before = aws["cloudformation"].describe_stacks(StackName="tbcv-dev")["Stacks"][0]["StackStatus"]
+    capsys.readouterr()
+    key = deploy.upload(aws["s3"], "artifacts", "dev", "template.json", json.dumps(template).encode())
     deploy.deploy_stack(aws["cloudformation"], "tbcv-dev", deploy.template_url("artifacts", key, "us-east-1"),
                         {"Stage": "dev", "AlarmEmail": ""}, delay=1)
     stacks = aws["cloudformation"].describe_stacks(StackName="tbcv-dev")["Stacks"]
-    assert [s["StackStatus"] for s in stacks] == ["CREATE_COMPLETE"]
+    assert [s["StackStatus"] for s in stacks] == [before]
     assert "tbcv-dev: no changes" in capsys.readouterr().out
 
 
