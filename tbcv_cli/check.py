@@ -127,6 +127,9 @@ class Engine:
             raise UsageError(str(error)) from None
         self._validate_document = validate_document
         self.family = family or self.ruleset.project_family
+        if self.family is not None and self.family not in self.ruleset.truth.families:
+            raise UsageError(f"unknown family {self.family!r}; known families: "
+                             f"{', '.join(self.ruleset.truth.families)}")
         self.memo = {DOCS_MEMO: docs}
         self.ruleset_version = self.ruleset.version
 

@@ -257,3 +257,9 @@ def test_the_cli_offers_exactly_the_engine_report_formats():
     from chalicelib.engine.report import FORMATS
     from tbcv_cli.check import FORMATS as CLI_FORMATS
     assert CLI_FORMATS == FORMATS
+
+
+def test_an_unknown_family_is_a_usage_error_listing_the_known_ones(docs, capsys):
+    code, out, err = run(capsys, "check", "docs", "--family", "wordz")
+    assert code == 2 and out == ""
+    assert err == "tbcv: error: unknown family 'wordz'; known families: cells, pdf, slides, words\n"
