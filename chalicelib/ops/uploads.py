@@ -27,7 +27,7 @@ from chalicelib.aws.documents import DocumentMissing
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import OperationError
 from chalicelib.ops.fields import DocumentPath
-from chalicelib.ops.stored import read_document, stable_id, validate_stored
+from chalicelib.ops.validation import read_document, stable_id, validate_stored
 from chalicelib.store.errors import ItemNotFound
 
 ENHANCEMENT_METADATA = "tbcv-enhancement-id"

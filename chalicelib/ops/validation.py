@@ -1,6 +1,7 @@
 """Validation operations: validate inline content, read, list, annotate and delete results."""
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any, get_args
 from urllib.parse import quote
@@ -19,6 +20,7 @@ from chalicelib.ops.errors import InvalidInput, NotFound, PayloadTooLarge
 from chalicelib.ops.result_cache import result_cache, validate_cached
 from chalicelib.ops.fields import (Cursor, DocumentPath, Family, Limit, Notes, Profile, ReviewStatus,
                                    ValidationId)
+from chalicelib.store.errors import VersionConflict
 from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord, utc_now
 
 
@@ -182,6 +184,46 @@ def issues_of(context: OperationContext, record: ValidationRecord) -> list[dict[
     return record.issues or []
 
 
+def stable_id(*parts: str) -> str:
+    """A validation id derived from what it validates (32 hex characters)."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def validate_stored(context: OperationContext, key: str, version_id: str | None, *,
+                    validation_id: str, family: str | None = None, profile: str | None = None,
+                    parent_validation_id: str | None = None, workflow_id: str | None = None,
+                    document: tuple[str, StoredObject] | None = None) -> ValidationRecord:
+    """Validate one document version and store the result under `validation_id`; when a
+    validation with that id exists already (a retry that got past the callers' own
+    checks), return it instead. `document` is the version's (text, object) when the
+    caller has read it already."""
+    text, stored = document or read_document(context, key, version_id)
+    family = family or stored.metadata.get("tbcv-family") or context.settings.default_family
+    profile = profile or stored.metadata.get("tbcv-profile") or context.settings.default_profile
+    if profile not in get_args(Profile):
+        raise InvalidInput(f"object metadata tbcv-profile {profile!r} is not one of "
+                           f"{', '.join(get_args(Profile))}", field="profile")
+    report = run_engine(text, key, family, profile, cache=result_cache(context))
+    ref = DocumentRef(bucket=context.documents.bucket, key=key, version_id=stored.version_id)
+    written: list[tuple[str, str]] = []
+    try:
+        record = build_validation_record(context, validation_id=validation_id, report=report,
+                                         document=ref, written_keys=written,
+                                         parent_validation_id=parent_validation_id)
+        record = record.model_copy(update={"workflow_id": workflow_id})
+        event = AuditEvent.new(actor=context.principal, operation="validate",
+                               target_type="validation", target_id=validation_id,
+                               after={"outcome": record.outcome, "review_status": "pending",
+                                      "workflow_id": workflow_id})
+        return context.validations.create(record, event)
+    except VersionConflict:   # a concurrent delivery stored it first
+        undo_writes(context, written)
+        return context.validations.get(validation_id)
+    except Exception:
+        undo_writes(context, written)
+        raise
+
+
 @operation("validate_content", category="validation", title="Validate Markdown content",
            method="POST", path="/v1/validations", success_status=201)
 def validate_content(context: OperationContext, params: ValidateContentIn) -> ValidationOut:
@@ -203,20 +245,20 @@ def validate_content(context: OperationContext, params: ValidateContentIn) -> Va
     return _full(context, record)
 
 
-def _document_text(context: OperationContext, key: str, version_id: str | None) -> tuple[str, StoredObject]:
-    if not key.startswith(context.settings.watched_prefix):
-        raise InvalidInput(f"key must be under {context.settings.watched_prefix!r}", field="key")
+def read_document(context: OperationContext, key: str, version_id: str | None) -> tuple[str, StoredObject]:
+    """The text of one version (the latest when None), within the size limit, as UTF-8."""
+    limit = context.settings.max_document_bytes
     try:
-        stored = context.documents.head(key) if version_id is None else None
-        if stored is not None and stored.size > context.settings.max_document_bytes:
-            raise PayloadTooLarge(f"document is {stored.size} bytes; the limit is "
-                                  f"{context.settings.max_document_bytes}", field="key")
-        body, stored = context.documents.get(key, version_id or (stored and stored.version_id))
+        if version_id is None:
+            head = context.documents.head(key)
+            if head.size > limit:
+                raise PayloadTooLarge(f"document is {head.size} bytes; the limit is {limit}", field="key")
+            version_id = head.version_id
+        body, stored = context.documents.get(key, version_id)
     except DocumentMissing as error:
-        raise NotFound(str(error), field="version_id" if version_id else "key") from None
-    if len(body) > context.settings.max_document_bytes:
-        raise PayloadTooLarge(f"document is {len(body)} bytes; the limit is "
-                              f"{context.settings.max_document_bytes}", field="key")
+        raise NotFound(str(error), field="key") from None
+    if len(body) > limit:
+        raise PayloadTooLarge(f"document is {len(body)} bytes; the limit is {limit}", field="key")
     try:
         return body.decode("utf-8"), stored
     except UnicodeDecodeError as error:
@@ -229,16 +271,10 @@ def validate_file(context: OperationContext, params: ValidateFileIn) -> Validati
     """Validate a Markdown page already in the documents bucket (by key, optionally a
     version). Family and profile default to the object's `tbcv-family`/`tbcv-profile`
     metadata, then to the page's front matter and path."""
-    text, stored = _document_text(context, params.key, params.version_id)
-    family = params.family or stored.metadata.get("tbcv-family") or context.settings.default_family
-    profile = params.profile or stored.metadata.get("tbcv-profile") or context.settings.default_profile
-    if profile not in get_args(Profile):
-        raise InvalidInput(f"object metadata tbcv-profile {profile!r} is not one of "
-                           f"{', '.join(get_args(Profile))}", field="profile")
-    report = run_engine(text, params.key, family, profile, cache=result_cache(context))
-    document = DocumentRef(bucket=context.documents.bucket, key=params.key, version_id=stored.version_id)
-    return _full(context, record_validation(context, validation_id=uuid4().hex, report=report,
-                                            document=document, written_keys=[]))
+    if not params.key.startswith(context.settings.watched_prefix):
+        raise InvalidInput(f"key must be under {context.settings.watched_prefix!r}", field="key")
+    return _full(context, validate_stored(context, params.key, params.version_id, validation_id=uuid4().hex,
+                                          family=params.family, profile=params.profile))
 
 
 @operation("get_validation", category="validation", title="Get a validation",

@@ -18,7 +18,7 @@ from chalicelib.ops.catalogue import field_of, operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, Unavailable
 from chalicelib.ops.fields import Cursor, DocumentPath, Family, Limit, Profile, ValidationId
-from chalicelib.ops.stored import validate_stored
+from chalicelib.ops.validation import validate_stored
 from chalicelib.ops.transitions import check_transition
 from chalicelib.ops.validation import ValidationIdIn, ValidationOut, get_validation
 from chalicelib.store.errors import ItemNotFound

@@ -17,7 +17,7 @@ from chalicelib.aws.workflows import list_keys
 from chalicelib.ops.catalogue import invoke
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import OperationError
-from chalicelib.ops.stored import stable_id, validate_stored
+from chalicelib.ops.validation import stable_id, validate_stored
 from chalicelib.ops.workflow import change_state
 from chalicelib.store.records import utc_now
 from chalicelib.store.workflows import WorkflowItem, WorkflowRecord

@@ -265,7 +265,7 @@ def test_maintenance_mode_holds_items_at_the_gate_until_it_ends(aws):
 
 
 def test_a_retried_validation_with_the_same_id_is_stored_once(aws):
-    from chalicelib.ops.stored import stable_id, validate_stored
+    from chalicelib.ops.validation import stable_id, validate_stored
 
     put_pages(aws, "docs/retry/", 1)
     context = context_for("tester")
