@@ -129,25 +129,30 @@ def _cache_event(context: OperationContext, name: str, after: dict) -> None:
                                                target_id="result-cache", after=after))
 
 
+class AuditedChangeIn(_Input):
+    reason: str | None = Field(default=None, min_length=1, max_length=2000,
+                               description="Why; kept in the audit event of the change")
+
+
 @operation("clear_cache", category="admin", title="Clear the result cache", method="DELETE",
            path="/v1/admin/cache", destructive=True, idempotent=True)
-def clear_cache(context: OperationContext, params: NoInput) -> CacheChangeOut:
+def clear_cache(context: OperationContext, params: AuditedChangeIn) -> CacheChangeOut:
     """Remove every cached engine report and reset the hit/miss counters. Validations stay;
     later validations run the engine again."""
     removed = context.system.result_cache.delete_where(lambda key, item: False)
     context.system.result_cache.reset_counters()
-    _cache_event(context, "clear_cache", {"removed": removed})
+    _cache_event(context, "clear_cache", {"removed": removed, "reason": params.reason})
     return CacheChangeOut(removed=removed, entries=0)
 
 
 @operation("cleanup_cache", category="admin", title="Remove stale cache entries", method="POST",
            path="/v1/admin/cache/cleanup", idempotent=True)
-def cleanup_cache(context: OperationContext, params: NoInput) -> CacheChangeOut:
+def cleanup_cache(context: OperationContext, params: AuditedChangeIn) -> CacheChangeOut:
     """Remove cached reports made under an older ruleset version (they can never be hit
     again); entries of the current version stay."""
     current = load_ruleset().version
     removed = context.system.result_cache.delete_where(lambda key, item: key_version(key) == current)
-    _cache_event(context, "cleanup_cache", {"removed": removed})
+    _cache_event(context, "cleanup_cache", {"removed": removed, "reason": params.reason})
     return CacheChangeOut(removed=removed, entries=context.system.result_cache.stats()["entries"])
 
 
@@ -189,7 +194,7 @@ class RulesetOut(BaseModel):
 
 @operation("reload_rules", category="admin", title="Reload rules and truth tables", method="POST",
            path="/v1/admin/rules/reload", idempotent=True)
-def reload_rules(context: OperationContext, params: NoInput) -> RulesetOut:
+def reload_rules(context: OperationContext, params: AuditedChangeIn) -> RulesetOut:
     """Re-read profiles, family settings and truth tables from the config folder in this
     process; a changed configuration gets a new ruleset version, so cached reports of the
     old one are no longer used."""
@@ -198,7 +203,7 @@ def reload_rules(context: OperationContext, params: NoInput) -> RulesetOut:
     ruleset = load_ruleset()
     context.system.record(AuditEvent.new(
         actor=context.principal, operation="reload_rules", target_type="ruleset", target_id="ruleset",
-        before={"version": previous}, after={"version": ruleset.version}))
+        before={"version": previous}, after={"version": ruleset.version, "reason": params.reason}))
     return RulesetOut(ruleset_version=ruleset.version, previous_version=previous, rules=len(REGISTRY),
                       profiles=ruleset.profile_names, families=sorted(ruleset.families))
 
@@ -263,13 +268,13 @@ def enable_maintenance_mode(context: OperationContext, params: EnableMaintenance
 
 @operation("disable_maintenance_mode", category="admin", title="Disable maintenance mode", method="DELETE",
            path="/v1/admin/maintenance", idempotent=True)
-def disable_maintenance_mode(context: OperationContext, params: NoInput) -> MaintenanceOut:
+def disable_maintenance_mode(context: OperationContext, params: AuditedChangeIn) -> MaintenanceOut:
     """Accept state-changing operations again and resume queue consumption."""
     before = context.system.maintenance.get()
     state = MaintenanceState(enabled=False)
     event = AuditEvent.new(actor=context.principal, operation="disable_maintenance_mode", target_type="system",
                            target_id="maintenance", before={"enabled": before.enabled, "reason": before.reason},
-                           after={"enabled": False})
+                           after={"enabled": False, "reason": params.reason})
     context.system.maintenance.set(state, event)
     return _maintenance_out(state, _switch_consumers(context, enabled=True))
 

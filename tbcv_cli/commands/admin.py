@@ -37,15 +37,18 @@ def cache_stats(as_json: bool = JSON_OPTION) -> None:
     emit(call("get_cache_stats"), as_json, record)
 
 
+REASON_OPTION = typer.Option(None, "--reason", help="Why; kept in the audit event")
+
+
 @cache.command("clear")
-def cache_clear(as_json: bool = JSON_OPTION) -> None:
-    emit(call("clear_cache"), as_json, record)
+def cache_clear(reason: Optional[str] = REASON_OPTION, as_json: bool = JSON_OPTION) -> None:
+    emit(call("clear_cache", reason=reason), as_json, record)
 
 
 @cache.command("cleanup")
-def cache_cleanup(as_json: bool = JSON_OPTION) -> None:
+def cache_cleanup(reason: Optional[str] = REASON_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Drop entries of older ruleset versions."""
-    emit(call("cleanup_cache"), as_json, record)
+    emit(call("cleanup_cache", reason=reason), as_json, record)
 
 
 @cache.command("rebuild")
@@ -60,8 +63,8 @@ def maintenance_on(reason: str = typer.Argument(..., help="Shown to every refuse
 
 
 @maintenance.command("off")
-def maintenance_off(as_json: bool = JSON_OPTION) -> None:
-    emit(call("disable_maintenance_mode"), as_json, record)
+def maintenance_off(reason: Optional[str] = REASON_OPTION, as_json: bool = JSON_OPTION) -> None:
+    emit(call("disable_maintenance_mode", reason=reason), as_json, record)
 
 
 @checkpoint.command("create")
@@ -76,8 +79,8 @@ def checkpoint_restore(checkpoint_id: str, reason: str = typer.Option(..., "--re
 
 
 @app.command("reload-rules")
-def reload_rules(as_json: bool = JSON_OPTION) -> None:
-    emit(call("reload_rules"), as_json, record)
+def reload_rules(reason: Optional[str] = REASON_OPTION, as_json: bool = JSON_OPTION) -> None:
+    emit(call("reload_rules", reason=reason), as_json, record)
 
 
 @app.command("validators")

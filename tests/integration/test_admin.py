@@ -123,10 +123,11 @@ def test_the_cache_key_covers_profile_family_and_path(api):
 
 def test_clear_cache_removes_every_entry_and_is_audited(api):
     validate(api)
-    result = api.http.delete("/v1/admin/cache", headers=AUTH).json_body
+    result = api.http.delete("/v1/admin/cache?reason=ruleset%20bug", headers=AUTH).json_body
     assert result == {"removed": 1, "added": 0, "entries": 0}
     assert call("get_cache_stats")["entries"] == 0
-    assert call("get_audit_log", operation="clear_cache")["items"][0]["after"] == {"removed": 1}
+    assert call("get_audit_log", operation="clear_cache")["items"][0]["after"] == {"removed": 1,
+                                                                                "reason": "ruleset bug"}
 
 
 def test_cleanup_cache_drops_only_entries_of_other_ruleset_versions(api):

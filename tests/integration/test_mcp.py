@@ -232,6 +232,16 @@ def test_every_tool_has_a_specific_input_schema(api):
         jsonschema.Draft202012Validator.check_schema(schema)
 
 
+# Reads that take no input at all; every other tool has typed properties (the contract
+# check of DESIGN §6 drives agents through this).
+NO_INPUT_TOOLS = {"get_system_status", "get_stats", "get_health_report", "get_cache_stats"}
+
+
+def test_only_plain_reads_take_no_input(api):
+    empty = {tool["name"] for tool in all_tools(api) if not tool["inputSchema"].get("properties")}
+    assert empty <= NO_INPUT_TOOLS, empty - NO_INPUT_TOOLS
+
+
 def test_every_tool_has_a_title_a_description_annotations_and_an_output_schema(api):
     for tool in all_tools(api):
         op = CATALOGUE[tool["name"]]
