@@ -1,6 +1,7 @@
 """The Chalice app: REST routes generated from the operation catalogue, health, and the
 Lambda functions that Step Functions and SQS call. Handlers stay thin: parse, call one
 operation, shape the response."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,9 @@ _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
 def _json(body: dict, status: int, headers: dict | None = None) -> Response:
-    return Response(body=json.dumps(body), status_code=status,
-                    headers={"Content-Type": "application/json", **(headers or {})})
+    return Response(
+        body=json.dumps(body), status_code=status, headers={"Content-Type": "application/json", **(headers or {})}
+    )
 
 
 def _error(error: OperationError) -> Response:
@@ -60,14 +62,20 @@ def _route(op: Operation):
         try:
             principal = principal_for(request.headers.get("authorization"), get_settings())
             logger.append_keys(principal=principal, operation=op.name)
-            response = _json(invoke(op.name, context_for(principal), _arguments(op, path_params)),
-                             op.success_status)
+            response = _json(invoke(op.name, context_for(principal), _arguments(op, path_params)), op.success_status)
         except OperationError as error:
             response = _error(error)
         except Exception:
             logger.exception("operation failed", extra={"operation": op.name})
-            response = _json({"error": {"code": "internal", "message": "internal error; see the logs "
-                                        f"for request {request.context.get('requestId')}"}}, 500)
+            response = _json(
+                {
+                    "error": {
+                        "code": "internal",
+                        "message": f"internal error; see the logs for request {request.context.get('requestId')}",
+                    }
+                },
+                500,
+            )
         finally:
             logger.remove_keys(["principal", "operation"])
         record_api_call(op.name, response.status_code, (time.perf_counter() - started) * 1000)
@@ -141,4 +149,3 @@ def _upload_batch(event, context):
     from chalicelib.ops.uploads import handle_upload_batch
 
     return handle_upload_batch(event, context, context_for("s3-upload"))
-

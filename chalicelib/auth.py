@@ -1,6 +1,7 @@
 """Bearer tokens mapped to named principals; the principal is the actor of every audit
 event. Tokens come from TBCV_API_TOKEN (principal `local`) and TBCV_API_TOKENS
 (JSON: token -> principal)."""
+
 from __future__ import annotations
 
 import hmac

@@ -8,6 +8,7 @@ operation's metrics never leak dimensions into another's). Every line also carri
 in infra/dashboards/ read exactly these names (tests/unit/test_dashboards.py checks both
 directions). Operations call these plain functions and never import Powertools.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -24,7 +25,7 @@ COMMON_DIMENSIONS = ("service", "stage")
 
 class Metric(NamedTuple):
     unit: str
-    dimensions: tuple[str, ...]   # besides COMMON_DIMENSIONS
+    dimensions: tuple[str, ...]  # besides COMMON_DIMENSIONS
     meaning: str
 
 
@@ -61,8 +62,11 @@ CATALOGUE: dict[str, Metric] = {
 }
 
 # metric names of a recommendation reaching a review status
-_RECOMMENDATION_TARGETS = {"approved": "RecommendationsApproved", "rejected": "RecommendationsRejected",
-                           "applied": "RecommendationsApplied"}
+_RECOMMENDATION_TARGETS = {
+    "approved": "RecommendationsApproved",
+    "rejected": "RecommendationsRejected",
+    "applied": "RecommendationsApplied",
+}
 
 
 def _emit(dimensions: dict[str, str], values: Iterable[tuple[str, float]]) -> None:
@@ -111,9 +115,11 @@ def validation_completed(outcome: str, issues: Iterable[Any]) -> None:
         by_severity[issue.severity] = by_severity.get(issue.severity, 0) + 1
         by_category[issue.category] = by_category.get(issue.category, 0) + 1
         by_rule[issue.rule] = by_rule.get(issue.rule, 0) + 1
-    for dimension, name, counts in (("severity", "Issues", by_severity),
-                                    ("category", "IssuesByCategory", by_category),
-                                    ("rule", "IssuesByRule", by_rule)):
+    for dimension, name, counts in (
+        ("severity", "Issues", by_severity),
+        ("category", "IssuesByCategory", by_category),
+        ("rule", "IssuesByRule", by_rule),
+    ):
         for value, count in counts.items():
             _emit({dimension: value}, [(name, count)])
 

@@ -3,6 +3,7 @@
 The tracer is created on first use: importing aws_xray_sdk costs ~100 ms of cold start,
 and most invocations outside AWS never trace.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache, wraps
@@ -32,4 +33,3 @@ def instrumented(handler):
         return logger.inject_lambda_context(traced)(event, context)
 
     return run
-

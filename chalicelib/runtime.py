@@ -1,4 +1,5 @@
 """Composition root: builds operation contexts with the real adapters, once per process."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -23,8 +24,9 @@ def _adapters() -> dict:
         "audit": audit,
         "validations": ValidationRepository(audit, settings.validation_retention_days, settings.region),
         "documents": DocumentStore(settings.documents_bucket),
-        "system": SystemStore(audit, audit_retention_days=settings.audit_retention_days,
-                              result_cache_days=settings.result_cache_days),
+        "system": SystemStore(
+            audit, audit_retention_days=settings.audit_retention_days, result_cache_days=settings.result_cache_days
+        ),
         "infra": _infrastructure(settings),
         "review": ReviewRepository(audit, settings.validation_retention_days, settings.region),
         "workflows": WorkflowRepository(audit, settings.region),
@@ -35,11 +37,21 @@ def _adapters() -> dict:
 
 def _infrastructure(settings) -> Infrastructure:
     """Every table the settings name (`*_table`), so checkpoints cover tables added later."""
-    tables = {name[:-len("_table")]: value for name, value in settings.model_dump().items()
-              if name.endswith("_table") and value}
-    machines = {"validate_batch": settings.validate_batch_state_machine} if settings.validate_batch_state_machine else {}
-    return Infrastructure(bucket=settings.documents_bucket, tables=tables, queue=settings.upload_queue,
-                          dead_letter_queue=settings.upload_dlq, state_machines=machines)
+    tables = {
+        name[: -len("_table")]: value
+        for name, value in settings.model_dump().items()
+        if name.endswith("_table") and value
+    }
+    machines = (
+        {"validate_batch": settings.validate_batch_state_machine} if settings.validate_batch_state_machine else {}
+    )
+    return Infrastructure(
+        bucket=settings.documents_bucket,
+        tables=tables,
+        queue=settings.upload_queue,
+        dead_letter_queue=settings.upload_dlq,
+        state_machines=machines,
+    )
 
 
 def context_for(principal: str) -> OperationContext:
@@ -49,6 +61,5 @@ def context_for(principal: str) -> OperationContext:
 def health_status() -> dict:
     """Reachability of the services every request needs (cheap calls only)."""
     adapters = _adapters()
-    checks = {"documents": adapters["documents"].reachable(),
-              "validations": adapters["validations"].reachable()}
+    checks = {"documents": adapters["documents"].reachable(), "validations": adapters["validations"].reachable()}
     return {"ok": all(checks.values()), "checks": checks, "stage": adapters["settings"].stage}

@@ -3,6 +3,7 @@
 Every variable is `TBCV_<FIELD>` (upper case). A bad value fails at cold start with the
 variable's name, instead of surfacing later as a confusing runtime error.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -12,7 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as UnparsableValue
 
 
-_PREFIX = r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*/$"   # an S3 key prefix: relative, ends with "/"
+_PREFIX = r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*/$"  # an S3 key prefix: relative, ends with "/"
 
 
 class Settings(BaseSettings):
@@ -28,7 +29,7 @@ class Settings(BaseSettings):
     audit_table: str = "tbcv-local-audit"
     recommendations_table: str = "tbcv-local-recommendations"
     enhancements_table: str = "tbcv-local-enhancements"
-    max_change_ratio: float = Field(default=0.5, gt=0, le=1)   # safety gate of enhancements
+    max_change_ratio: float = Field(default=0.5, gt=0, le=1)  # safety gate of enhancements
     system_table: str = "tbcv-local-system"
     upload_queue: str = "tbcv-local-uploads"
     workflows_table: str = "tbcv-local-workflows"
@@ -38,12 +39,12 @@ class Settings(BaseSettings):
     upload_retention_days: int = Field(default=30, gt=0)
     workflow_gate_seconds: int = Field(default=2, ge=1, le=300)  # wait of an item held by a pause
     upload_dlq: str = "tbcv-local-uploads-dlq"
-    validate_batch_state_machine: str = ""   # ARN; probed by get_system_status
-    allowed_origins: tuple[str, ...] = ()    # browser origins allowed on /mcp besides localhost
+    validate_batch_state_machine: str = ""  # ARN; probed by get_system_status
+    allowed_origins: tuple[str, ...] = ()  # browser origins allowed on /mcp besides localhost
     result_cache_days: int = Field(default=30, gt=0)
     max_document_bytes: int = Field(default=1024 * 1024, gt=0)
     issues_inline_limit_bytes: int = Field(default=300 * 1024, gt=0)
-    api_token: str | None = None           # the single local token (DESIGN §6)
+    api_token: str | None = None  # the single local token (DESIGN §6)
     api_tokens: dict[str, str] = Field(default_factory=dict)  # token -> principal (JSON)
     validation_retention_days: int = Field(default=365, gt=0)
     audit_retention_days: int = Field(default=730, gt=0)
@@ -62,6 +63,6 @@ def get_settings() -> Settings:
     except ValidationError as error:
         names = ", ".join(f"TBCV_{str(e['loc'][0]).upper()}: {e['msg']}" for e in error.errors())
         raise SettingsError(f"invalid configuration: {names}") from None
-    except UnparsableValue as error:   # a JSON-typed variable that is not JSON
+    except UnparsableValue as error:  # a JSON-typed variable that is not JSON
         field = str(error).split('"')[1] if '"' in str(error) else "?"
         raise SettingsError(f"invalid configuration: TBCV_{field.upper()}: not valid JSON") from None

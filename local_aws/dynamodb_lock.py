@@ -1,6 +1,7 @@
 """moto's DynamoDB is not atomic across threads: two conditional writes can both pass.
 Serialising its request handling makes conditional writes and transactions behave as
 in AWS (one wins, the other gets ConditionalCheckFailed)."""
+
 from __future__ import annotations
 
 import threading

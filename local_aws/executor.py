@@ -1,6 +1,7 @@
 """Runs Lambda invocations in-process: moto's Lambda needs Docker, so its invoke hook is
 pointed at the Chalice handlers. One patch covers the Invoke API and Step Functions
 Lambda tasks, in-process (`mock_aws`) or under the threaded moto server."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,9 @@ from moto.awslambda.models import LambdaFunction
 from local_aws.template import function_name
 
 
-def install_lambda_executor(handlers: dict[str, Callable[[Any, Any], Any]], *, app_name: str,
-                            stage: str) -> Callable[[], None]:
+def install_lambda_executor(
+    handlers: dict[str, Callable[[Any, Any], Any]], *, app_name: str, stage: str
+) -> Callable[[], None]:
     """Route invocations of `<app>-<stage>-<handler>` to `handlers[handler]`; returns an
     uninstall function."""
     by_function = {function_name(app_name, stage, name): (name, fn) for name, fn in handlers.items()}
@@ -29,8 +31,17 @@ def install_lambda_executor(handlers: dict[str, Callable[[Any, Any], Any]], *, a
             result = handler(payload, LambdaContext(name, 1024, max_runtime_ms=30_000))
             return json.dumps(result), False, ""
         except Exception as error:  # reported as a Lambda function error, like AWS does
-            return json.dumps({"errorType": type(error).__name__, "errorMessage": str(error),
-                               "stackTrace": traceback.format_tb(error.__traceback__)}), True, ""
+            return (
+                json.dumps(
+                    {
+                        "errorType": type(error).__name__,
+                        "errorMessage": str(error),
+                        "stackTrace": traceback.format_tb(error.__traceback__),
+                    }
+                ),
+                True,
+                "",
+            )
 
     LambdaFunction._invoke_lambda = invoke
 

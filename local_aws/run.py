@@ -1,6 +1,7 @@
 """`make run`: the local stack on 127.0.0.1 (API :8000, local AWS :4566; TBCV_PORT and
 TBCV_AWS_PORT move them), the sample pages of examples/ validated, then serve until
 SIGINT/SIGTERM, which stops everything it started."""
+
 from __future__ import annotations
 
 import os
@@ -30,11 +31,16 @@ def _validate_examples() -> list[str]:
 
     lines = []
     for page in sorted((ROOT / "examples").glob("*.md")):
-        result = invoke("validate_content", context_for("make-run"),
-                        {"content": page.read_text(encoding="utf-8"), "path": f"examples/{page.name}"})
+        result = invoke(
+            "validate_content",
+            context_for("make-run"),
+            {"content": page.read_text(encoding="utf-8"), "path": f"examples/{page.name}"},
+        )
         counts = result["counts"]
-        lines.append(f"  {page.name:<32} {result['outcome']:<8} {counts['error']} errors, "
-                     f"{counts['warning']} warnings  (validation {result['validation_id']})")
+        lines.append(
+            f"  {page.name:<32} {result['outcome']:<8} {counts['error']} errors, "
+            f"{counts['warning']} warnings  (validation {result['validation_id']})"
+        )
     return lines
 
 

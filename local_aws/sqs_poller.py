@@ -6,6 +6,7 @@ records that succeeded, and leaves the `batchItemFailures` to reappear after the
 visibility timeout; the queue's redrive policy moves a record to the DLQ once its
 receive count is exceeded (moto implements that part). `enabled` mirrors the mapping's
 Enabled flag: maintenance mode turns it off and messages stay queued."""
+
 from __future__ import annotations
 
 import threading
@@ -16,9 +17,18 @@ from chalice.local import LambdaContext
 
 
 class SqsPoller:
-    def __init__(self, queue_url: str, queue_arn: str, handler: Callable[[dict, Any], Any], *,
-                 batch_size: int = 10, visibility_timeout: int = 30, wait_seconds: int = 1,
-                 endpoint_url: str | None = None, name: str = "on_sqs_message"):
+    def __init__(
+        self,
+        queue_url: str,
+        queue_arn: str,
+        handler: Callable[[dict, Any], Any],
+        *,
+        batch_size: int = 10,
+        visibility_timeout: int = 30,
+        wait_seconds: int = 1,
+        endpoint_url: str | None = None,
+        name: str = "on_sqs_message",
+    ):
         self.queue_url, self.queue_arn, self.handler = queue_url, queue_arn, handler
         self.batch_size, self.visibility_timeout, self.wait_seconds = batch_size, visibility_timeout, wait_seconds
         self.name = name
@@ -39,9 +49,13 @@ class SqsPoller:
     def poll_once(self) -> int:
         """Receive and process one batch; returns how many records were received."""
         response = self._sqs.receive_message(
-            QueueUrl=self.queue_url, MaxNumberOfMessages=self.batch_size,
-            VisibilityTimeout=self.visibility_timeout, WaitTimeSeconds=self.wait_seconds,
-            MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"])
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=self.batch_size,
+            VisibilityTimeout=self.visibility_timeout,
+            WaitTimeSeconds=self.wait_seconds,
+            MessageSystemAttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        )
         messages = response.get("Messages", [])
         if not messages:
             return 0
@@ -53,17 +67,26 @@ class SqsPoller:
             failed = {m["MessageId"] for m in messages}
         done = [m for m in messages if m["MessageId"] not in failed]
         for start in range(0, len(done), 10):
-            self._sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
-                for i, m in enumerate(done[start:start + 10])])
+            self._sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done[start : start + 10])
+                ],
+            )
         return len(messages)
 
     def _record(self, message: dict) -> dict:
-        return {"messageId": message["MessageId"], "receiptHandle": message["ReceiptHandle"],
-                "body": message["Body"], "attributes": message.get("Attributes", {}),
-                "messageAttributes": message.get("MessageAttributes", {}),
-                "md5OfBody": message.get("MD5OfBody"), "eventSource": "aws:sqs",
-                "eventSourceARN": self.queue_arn, "awsRegion": "us-east-1"}
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": message.get("Attributes", {}),
+            "messageAttributes": message.get("MessageAttributes", {}),
+            "md5OfBody": message.get("MD5OfBody"),
+            "eventSource": "aws:sqs",
+            "eventSourceARN": self.queue_arn,
+            "awsRegion": "us-east-1",
+        }
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -1,6 +1,7 @@
 """The whole local stack in one process: moto server, bootstrapped resources, the Chalice
 app served over HTTP, the in-process Lambda executor and the SQS pollers. `make run` and
 the e2e tests start it the same way (`python -m local_aws.run`)."""
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,15 @@ STAGE = "local"
 
 def aws_environment(endpoint_url: str | None) -> dict[str, str]:
     """Client settings for the local AWS: region, dummy credentials, endpoint."""
-    env = {"AWS_DEFAULT_REGION": REGION, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-           "TBCV_REGION": REGION, "POWERTOOLS_TRACE_DISABLED": "true",
-           "POWERTOOLS_METRICS_NAMESPACE": "TBCV", "POWERTOOLS_SERVICE_NAME": "tbcv"}
+    env = {
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "TBCV_REGION": REGION,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_NAMESPACE": "TBCV",
+        "POWERTOOLS_SERVICE_NAME": "tbcv",
+    }
     if endpoint_url:
         env["AWS_ENDPOINT_URL"] = endpoint_url
     return env
@@ -48,9 +55,17 @@ def event_source_pollers(app: Any, resolver: Resolver, endpoint_url: str | None)
             continue
         queue_arn = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{source.queue}"
         queue_url = f"{endpoint_url}/{ACCOUNT}/{source.queue}"
-        pollers.append(SqsPoller(queue_url, queue_arn, app.handler_map[source.name],
-                                 batch_size=source.batch_size or 10, endpoint_url=endpoint_url,
-                                 name=source.name, visibility_timeout=5))
+        pollers.append(
+            SqsPoller(
+                queue_url,
+                queue_arn,
+                app.handler_map[source.name],
+                batch_size=source.batch_size or 10,
+                endpoint_url=endpoint_url,
+                name=source.name,
+                visibility_timeout=5,
+            )
+        )
     return pollers
 
 
@@ -80,8 +95,10 @@ class LocalStack:
         self._moto = ThreadedMotoServer(ip_address=self.host, port=self.aws_port, verbose=False)
         self._moto.start()
         request = urllib.request.Request(
-            f"{self.endpoint_url}/moto-api/config", method="POST",
-            data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode())
+            f"{self.endpoint_url}/moto-api/config",
+            method="POST",
+            data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+        )
         urllib.request.urlopen(request, timeout=10).close()
         os.environ.update(local_environment(self.endpoint_url))
         os.environ["MOTO_PORT"] = str(self.aws_port)  # moto's Step Functions Lambda tasks call this server
@@ -113,8 +130,7 @@ class LocalStack:
         self._api = create_local_server(self.app, config, self.host, self.api_port)
         self._api.server.daemon_threads = True
         self._api.server.socket.listen(128)
-        self._api_thread = threading.Thread(target=self._api.server.serve_forever, daemon=True,
-                                            name="chalice-local")
+        self._api_thread = threading.Thread(target=self._api.server.serve_forever, daemon=True, name="chalice-local")
         self._api_thread.start()
         return self
 

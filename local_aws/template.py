@@ -1,6 +1,7 @@
 """Reads infra/template.json, the one source of truth for resources, and resolves the
 intrinsic functions it uses (Ref, Fn::GetAtt, Fn::Sub) the way CloudFormation would for
 a local stage."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,7 @@ ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
 #  Types the bootstrap creates, and types that only exist in a real deployment.
-BOOTSTRAPPED_TYPES = {"AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::SQS::Queue",
-                      "AWS::StepFunctions::StateMachine"}
+BOOTSTRAPPED_TYPES = {"AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::SQS::Queue", "AWS::StepFunctions::StateMachine"}
 DEPLOY_ONLY_TYPES = {
     "AWS::SQS::QueuePolicy": "moto does not enforce resource policies",
     "AWS::IAM::Role": "moto does not enforce IAM; the bootstrap creates one role for all functions",
@@ -51,9 +51,13 @@ class Resolver:
     account: str = ACCOUNT
 
     def pseudo(self, name: str) -> str:
-        return {"AWS::AccountId": self.account, "AWS::Region": self.region,
-                "AWS::Partition": "aws", "AWS::StackName": f"{self.app_name}-{self.stage}",
-                "Stage": self.stage}[name]
+        return {
+            "AWS::AccountId": self.account,
+            "AWS::Region": self.region,
+            "AWS::Partition": "aws",
+            "AWS::StackName": f"{self.app_name}-{self.stage}",
+            "Stage": self.stage,
+        }[name]
 
     def resource(self, logical_id: str) -> dict[str, Any]:
         return self.template["Resources"][logical_id]
@@ -61,7 +65,7 @@ class Resolver:
     def ref(self, logical_id: str) -> str:
         if logical_id in ("Stage",) or logical_id.startswith("AWS::"):
             return self.pseudo(logical_id)
-        if logical_id in self.template.get("Parameters", {}):   # other parameters: their default
+        if logical_id in self.template.get("Parameters", {}):  # other parameters: their default
             return str(self.template["Parameters"][logical_id].get("Default", ""))
         resource = self.resource(logical_id)
         kind, props = resource.get("Type"), resource.get("Properties", {})
@@ -72,8 +76,7 @@ class Resolver:
         if kind == "AWS::SQS::Queue":
             return f"http://sqs.{self.region}.localhost/{self.account}/{self.resolve(props['QueueName'])}"
         if kind == "AWS::StepFunctions::StateMachine":
-            return (f"arn:aws:states:{self.region}:{self.account}:stateMachine:"
-                    f"{self.resolve(props['StateMachineName'])}")
+            return f"arn:aws:states:{self.region}:{self.account}:stateMachine:{self.resolve(props['StateMachineName'])}"
         raise KeyError(f"no local Ref for {logical_id}")
 
     def get_att(self, logical_id: str, attribute: str) -> str:
@@ -90,12 +93,13 @@ class Resolver:
             return f"arn:aws:iam::{self.account}:role/{logical_id}"
         # Chalice functions: the merge template only overrides their properties
         handler = re.sub(r"(?<!^)(?=[A-Z])", "_", logical_id).lower()
-        return (f"arn:aws:lambda:{self.region}:{self.account}:function:"
-                f"{function_name(self.app_name, self.stage, handler)}")
+        return (
+            f"arn:aws:lambda:{self.region}:{self.account}:function:{function_name(self.app_name, self.stage, handler)}"
+        )
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, dict) and len(value) == 1:
-            (key, arg), = value.items()
+            ((key, arg),) = value.items()
             if key == "Ref":
                 return self.ref(arg)
             if key == "Fn::GetAtt":
@@ -129,11 +133,12 @@ def load_definition(reference: str) -> str:
     """`file:statemachines/x.asl.json` -> the ASL text (the same file is deployed)."""
     if not reference.startswith("file:"):
         raise ValueError(f"state machine definitions are referenced as file:<path>, got {reference!r}")
-    return (INFRA / reference[len("file:"):]).read_text()
+    return (INFRA / reference[len("file:") :]).read_text()
 
 
 def substitute(definition: str, substitutions: dict[str, str]) -> str:
     """DefinitionSubstitutions semantics: replace ${Name}; an unknown name is an error."""
+
     def replace(match: re.Match) -> str:
         name = match.group(1)
         if name not in substitutions:

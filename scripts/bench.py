@@ -1,5 +1,6 @@
 """`make bench`: run every scripts/bench_*.py in name order; each prints its own figures and ratios.
 Exits non-zero when any benchmark misses its targets (or fails)."""
+
 from __future__ import annotations
 
 import subprocess

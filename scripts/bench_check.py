@@ -12,6 +12,7 @@ each contender runs RUNS times (interleaved rounds) and the median wall time giv
 Targets: tbcv (default jobs) >= 6x markdownlint-cli2, and tbcv --jobs 1 >= 1.0x the bare parse.
 Exits 1 when a target is missed.
 """
+
 from __future__ import annotations
 
 import os
@@ -90,8 +91,11 @@ def median_rates(contenders: list[tuple[str, list[str], bool]], cwd: Path, files
     for (name, _, _), runs in zip(contenders, times):
         median = statistics.median(runs)
         rates.append(files / median)
-        print(f"{name:<34} {files / median:8.0f} files/s  (median of {RUNS}: {median:.2f} s; "
-              f"runs {', '.join(f'{t:.2f}' for t in runs)})", flush=True)
+        print(
+            f"{name:<34} {files / median:8.0f} files/s  (median of {RUNS}: {median:.2f} s; "
+            f"runs {', '.join(f'{t:.2f}' for t in runs)})",
+            flush=True,
+        )
     return rates
 
 
@@ -103,12 +107,16 @@ def main() -> int:
         files = replicate(pages)
         (root / ".markdownlint-cli2.jsonc").write_text('{"config": {"default": true}}\n', encoding="utf-8")
         print(f"{files} files (corpus pages replicated), {os.cpu_count()} cores", flush=True)
-        tbcv_default, tbcv_one, markdownlint_rate, bare = median_rates([
-            ("tbcv check (default jobs)", [str(TBCV), "check", "pages"], True),
-            ("tbcv check --jobs 1", [str(TBCV), "check", "pages", "--jobs", "1"], True),
-            ("markdownlint-cli2 (default rules)", [str(markdownlint), "pages/**/*.md"], False),
-            ("bare markdown-it-py + YAML", [str(PYTHON), "-c", BARE_PARSE, "pages"], True),
-        ], root, files)
+        tbcv_default, tbcv_one, markdownlint_rate, bare = median_rates(
+            [
+                ("tbcv check (default jobs)", [str(TBCV), "check", "pages"], True),
+                ("tbcv check --jobs 1", [str(TBCV), "check", "pages", "--jobs", "1"], True),
+                ("markdownlint-cli2 (default rules)", [str(markdownlint), "pages/**/*.md"], False),
+                ("bare markdown-it-py + YAML", [str(PYTHON), "-c", BARE_PARSE, "pages"], True),
+            ],
+            root,
+            files,
+        )
     vs_markdownlint = tbcv_default / markdownlint_rate
     vs_bare = tbcv_one / bare
     print(f"tbcv check / markdownlint-cli2:       {vs_markdownlint:5.2f}x  (target >= {TARGET_VS_MARKDOWNLINT}x)")

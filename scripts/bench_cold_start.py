@@ -2,6 +2,7 @@
 """Cold start: `import app` in a fresh interpreter (best of 5, from -X importtime), beside
 an interpreter that imports nothing, and the size of the deployment package.
 Targets (SPEC §8): import < 400 ms; deployment.zip < 25 MiB."""
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,14 @@ ENV = {**os.environ, "AWS_DEFAULT_REGION": "us-east-1", "PYTHONDONTWRITEBYTECODE
 
 def import_ms(module: str) -> float:
     """Cumulative import time of `module` as reported by -X importtime."""
-    result = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
-                            cwd=ROOT, env=ENV, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     for line in result.stderr.splitlines():
         match = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\S+)$", line.rstrip())
         if match and match.group(2) == module:
@@ -41,8 +48,7 @@ def main() -> int:
     bare = min(process_ms("pass") for _ in range(RUNS))
     whole = min(process_ms("import app") for _ in range(RUNS))
     print(f"import app (importtime, best of {RUNS}): {app_import:.0f} ms  (target < {IMPORT_TARGET_MS} ms)")
-    print(f"python -c 'import app' process: {whole:.0f} ms; bare interpreter: {bare:.0f} ms; "
-          f"ratio {whole / bare:.1f}x")
+    print(f"python -c 'import app' process: {whole:.0f} ms; bare interpreter: {bare:.0f} ms; ratio {whole / bare:.1f}x")
     ok = app_import < IMPORT_TARGET_MS
     archive = ROOT / "build" / "package" / "deployment.zip"
     if archive.exists():

@@ -6,6 +6,7 @@ The operation is `list_validators` on a context without the system store, so nei
 touches AWS and the difference is the adapter alone. Runs are interleaved so machine load
 affects both alike. Exits 1 when the median overhead misses the target.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,13 +38,20 @@ def main() -> int:
     from chalicelib.ops.context import OperationContext
     from chalicelib.settings import get_settings
 
-    context = OperationContext(principal="bench", settings=get_settings(), validations=None, audit=None,
-                               documents=None, **_other_ports())
+    context = OperationContext(
+        principal="bench", settings=get_settings(), validations=None, audit=None, documents=None, **_other_ports()
+    )
     headers = {"mcp-protocol-version": "2025-11-25", "content-type": "application/json"}
     worst = 0.0
     for label, arguments in CASES.items():
-        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
-                           "params": {"name": "list_validators", "arguments": arguments}}).encode()
+        body = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "tools/call",
+                "params": {"name": "list_validators", "arguments": arguments},
+            }
+        ).encode()
         for _ in range(200):  # warm caches (tool list, pydantic validators)
             invoke("list_validators", context, arguments)
             handle(body, headers, lambda: context)
@@ -58,9 +66,11 @@ def main() -> int:
         assert result.status == 200 and '"isError": false' in result.body, result.body[:200]
         overhead = statistics.median(through_mcp) - statistics.median(direct)
         worst = max(worst, overhead)
-        print(f"{label}: direct median {statistics.median(direct):.3f} ms p99 {percentile(direct, 0.99):.3f} ms | "
-              f"MCP median {statistics.median(through_mcp):.3f} ms p99 {percentile(through_mcp, 0.99):.3f} ms | "
-              f"overhead median {overhead:.3f} ms, p99 {percentile(through_mcp, 0.99) - percentile(direct, 0.99):.3f} ms")
+        print(
+            f"{label}: direct median {statistics.median(direct):.3f} ms p99 {percentile(direct, 0.99):.3f} ms | "
+            f"MCP median {statistics.median(through_mcp):.3f} ms p99 {percentile(through_mcp, 0.99):.3f} ms | "
+            f"overhead median {overhead:.3f} ms, p99 {percentile(through_mcp, 0.99) - percentile(direct, 0.99):.3f} ms"
+        )
     verdict = "meets" if worst < TARGET_MS else "MISSES"
     print(f"MCP dispatch overhead (worst median): {worst:.3f} ms — {verdict} the < {TARGET_MS:.0f} ms target")
     return 0 if worst < TARGET_MS else 1

@@ -19,6 +19,7 @@ update, the item's TransactWrite and the interpreter's own bookkeeping), all in 
 process sharing the GIL.
 
 Usage: scripts/bench_pipeline.py [--pages N]"""
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,13 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "aspose-words-java"
 
 
 def _client(stack, service):
-    return boto3.client(service, endpoint_url=stack.aws_url, region_name="us-east-1",
-                        aws_access_key_id="local", aws_secret_access_key="local")
+    return boto3.client(
+        service,
+        endpoint_url=stack.aws_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
 
 
 def _uploads_done(dynamodb, bucket: str, prefix: str) -> int:
@@ -48,11 +54,13 @@ def _uploads_done(dynamodb, bucket: str, prefix: str) -> int:
     while True:
         kwargs = {"ExclusiveStartKey": start} if start else {}
         response = dynamodb.scan(
-            TableName="tbcv-local-uploads", Select="COUNT",
+            TableName="tbcv-local-uploads",
+            Select="COUNT",
             FilterExpression="begins_with(upload_id, :p) AND #status <> :processing",
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues={":p": {"S": f"{bucket}/{prefix}"}, ":processing": {"S": "processing"}},
-            **kwargs)
+            **kwargs,
+        )
         total += response["Count"]
         start = response.get("LastEvaluatedKey")
         if not start:
@@ -64,10 +72,13 @@ def _engine_ms(dynamodb, prefix: str, workflow_id: str | None) -> float:
     total, start = 0.0, None
     while True:
         kwargs = {"ExclusiveStartKey": start} if start else {}
-        response = dynamodb.scan(TableName="tbcv-local-validations",
-                                 FilterExpression="begins_with(document_key, :p)",
-                                 ExpressionAttributeValues={":p": {"S": prefix}},
-                                 ProjectionExpression="timings_ms, workflow_id", **kwargs)
+        response = dynamodb.scan(
+            TableName="tbcv-local-validations",
+            FilterExpression="begins_with(document_key, :p)",
+            ExpressionAttributeValues={":p": {"S": prefix}},
+            ProjectionExpression="timings_ms, workflow_id",
+            **kwargs,
+        )
         for item in response["Items"]:
             in_workflow = item.get("workflow_id", {}).get("S")
             if in_workflow == workflow_id:
@@ -99,8 +110,13 @@ def main() -> int:
         status, system, _ = stack.request("GET", "/v1/admin/status")
         bucket = system["documents_bucket"]
         s3, dynamodb = _client(stack, "s3"), _client(stack, "dynamodb")
-        bodies = [(f"{prefix}copy-{n // len(pages)}/{pages[n % len(pages)].relative_to(CORPUS).as_posix()}",
-                   pages[n % len(pages)].read_bytes()) for n in range(args.pages)]
+        bodies = [
+            (
+                f"{prefix}copy-{n // len(pages)}/{pages[n % len(pages)].relative_to(CORPUS).as_posix()}",
+                pages[n % len(pages)].read_bytes(),
+            )
+            for n in range(args.pages)
+        ]
 
         started = time.perf_counter()
         for key, body in bodies:
@@ -111,11 +127,17 @@ def main() -> int:
         upload_engine = _engine_ms(dynamodb, prefix, None) / 1000
 
         started = time.perf_counter()
-        status, workflow, _ = stack.request("POST", "/v1/workflows", {
-            "workflow_type": "validate_prefix", "params": {"prefix": prefix}})
+        status, workflow, _ = stack.request(
+            "POST", "/v1/workflows", {"workflow_type": "validate_prefix", "params": {"prefix": prefix}}
+        )
         assert status == 201, workflow
-        final = _wait(lambda: (w := stack.request("GET", f"/v1/workflows/{workflow['workflow_id']}")[1])
-                      ["state"] != "running" and w, 3600, "the workflow's end")
+        final = _wait(
+            lambda: (
+                (w := stack.request("GET", f"/v1/workflows/{workflow['workflow_id']}")[1])["state"] != "running" and w
+            ),
+            3600,
+            "the workflow's end",
+        )
         workflow_seconds = time.perf_counter() - started
         workflow_engine = _engine_ms(dynamodb, prefix, workflow["workflow_id"]) / 1000
     finally:
@@ -123,15 +145,21 @@ def main() -> int:
 
     n = args.pages
     print(f"pipeline benchmark: {n} pages (corpus pages repeated), local stack (moto server over HTTP)")
-    print(f"  upload path     {n / upload_seconds:7.1f} pages/s  ({upload_seconds:.1f} s end to end; "
-          f"puts {put_seconds:.1f} s); engine {upload_engine:.1f} s = "
-          f"{100 * upload_engine / upload_seconds:.1f}% of the time")
-    print(f"  validate_prefix {n / workflow_seconds:7.1f} pages/s  ({workflow_seconds:.1f} s, state "
-          f"{final['state']}, {final['done']} done, {final['failed']} failed); engine "
-          f"{workflow_engine:.1f} s = {100 * workflow_engine / workflow_seconds:.1f}% of the time")
-    print("  the rest is the emulator: moto's TransactWriteItems deep-copies the tables it writes (its "
-          "rollback snapshot, so it grows with the table), one HTTP request to moto per AWS call "
-          "(~8 per page), the Step Functions interpreter's threads, all sharing one GIL")
+    print(
+        f"  upload path     {n / upload_seconds:7.1f} pages/s  ({upload_seconds:.1f} s end to end; "
+        f"puts {put_seconds:.1f} s); engine {upload_engine:.1f} s = "
+        f"{100 * upload_engine / upload_seconds:.1f}% of the time"
+    )
+    print(
+        f"  validate_prefix {n / workflow_seconds:7.1f} pages/s  ({workflow_seconds:.1f} s, state "
+        f"{final['state']}, {final['done']} done, {final['failed']} failed); engine "
+        f"{workflow_engine:.1f} s = {100 * workflow_engine / workflow_seconds:.1f}% of the time"
+    )
+    print(
+        "  the rest is the emulator: moto's TransactWriteItems deep-copies the tables it writes (its "
+        "rollback snapshot, so it grows with the table), one HTTP request to moto per AWS call "
+        "(~8 per page), the Step Functions interpreter's threads, all sharing one GIL"
+    )
     return 0 if final["state"] == "completed" else 1
 
 

@@ -5,6 +5,7 @@
 
 tests/unit/test_rules_doc.py fails when a rule changes and the page is not regenerated.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,8 +59,11 @@ not UTF-8 text; it is not a rule of the engine and cannot be configured.
 
 
 def _format_value(value: Any) -> str:
-    text = json.dumps(value, default=lambda item: list(item) if isinstance(item, (tuple, set, frozenset))
-                      else dict(item), ensure_ascii=False)
+    text = json.dumps(
+        value,
+        default=lambda item: list(item) if isinstance(item, (tuple, set, frozenset)) else dict(item),
+        ensure_ascii=False,
+    )
     return f"`{text}`"
 
 
@@ -71,35 +75,40 @@ def _fenced(text: str) -> str:
 
 def _entry(meta: RuleMeta) -> str:
     params = ", ".join(f"`{name}`: {_format_value(value)}" for name, value in sorted(meta.params.items())) or "none"
-    return "\n".join([
-        f"### {meta.id} {meta.alias}",
-        "",
-        f"- Category: {meta.category}",
-        f"- Default severity: {meta.severity}",
-        f"- Fixable: {'yes' if meta.fixable else 'no'}",
-        f"- Source: {meta.source}",
-        f"- Params: {params}",
-        "",
-        meta.description,
-        "",
-        "Bad:",
-        "",
-        _fenced(meta.bad),
-        "",
-        "Good:",
-        "",
-        _fenced(meta.good),
-        "",
-    ])
+    return "\n".join(
+        [
+            f"### {meta.id} {meta.alias}",
+            "",
+            f"- Category: {meta.category}",
+            f"- Default severity: {meta.severity}",
+            f"- Fixable: {'yes' if meta.fixable else 'no'}",
+            f"- Source: {meta.source}",
+            f"- Params: {params}",
+            "",
+            meta.description,
+            "",
+            "Bad:",
+            "",
+            _fenced(meta.bad),
+            "",
+            "Good:",
+            "",
+            _fenced(meta.good),
+            "",
+        ]
+    )
 
 
 def render() -> str:
-    metas = sorted((rule.meta for rule in REGISTRY.values()),
-                   key=lambda meta: (CATEGORIES.index(meta.category), meta.id))
+    metas = sorted(
+        (rule.meta for rule in REGISTRY.values()), key=lambda meta: (CATEGORIES.index(meta.category), meta.id)
+    )
     lines = [HEADER, "## Index", "", "| Id | Alias | Category | Severity | Fixable |", "|---|---|---|---|---|"]
     for meta in metas:
-        lines.append(f"| [{meta.id}](#{meta.id.lower()}-{meta.alias}) | {meta.alias} | {meta.category} | "
-                     f"{meta.severity} | {'yes' if meta.fixable else 'no'} |")
+        lines.append(
+            f"| [{meta.id}](#{meta.id.lower()}-{meta.alias}) | {meta.alias} | {meta.category} | "
+            f"{meta.severity} | {'yes' if meta.fixable else 'no'} |"
+        )
     lines.append("")
     category = None
     for meta in metas:
@@ -115,8 +124,10 @@ def main(argv: list[str]) -> int:
     if "--check" in argv:
         current = DOC_PATH.read_text(encoding="utf-8") if DOC_PATH.exists() else ""
         if current != text:
-            print(f"{DOC_PATH.relative_to(REPO_ROOT)} is out of date: run python scripts/gen_rules_doc.py",
-                  file=sys.stderr)
+            print(
+                f"{DOC_PATH.relative_to(REPO_ROOT)} is out of date: run python scripts/gen_rules_doc.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     DOC_PATH.parent.mkdir(parents=True, exist_ok=True)

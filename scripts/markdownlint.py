@@ -1,5 +1,6 @@
 """Installs a pinned markdownlint-cli2 once into .bench-cache (gitignored) so the benchmark and the
 markdownlint-agreement tests compare against the same reference linter, offline after the first run."""
+
 from __future__ import annotations
 
 import fcntl
@@ -39,12 +40,13 @@ def ensure_markdownlint(cache: Path = CACHE_DIR) -> Path:
 def _install(cache: Path, cli: Path) -> Path:
     manifest = cache / "package.json"
     if not manifest.exists():
-        manifest.write_text(json.dumps({"name": "tbcv-markdownlint-cache", "private": True}) + "\n",
-                            encoding="utf-8")
+        manifest.write_text(json.dumps({"name": "tbcv-markdownlint-cache", "private": True}) + "\n", encoding="utf-8")
     subprocess.run(
-        ["npm", "install", "--no-audit", "--no-fund", "--save-exact",
-         f"markdownlint-cli2@{MARKDOWNLINT_CLI2_VERSION}"],
-        cwd=cache, check=True, stdout=subprocess.DEVNULL, timeout=600,
+        ["npm", "install", "--no-audit", "--no-fund", "--save-exact", f"markdownlint-cli2@{MARKDOWNLINT_CLI2_VERSION}"],
+        cwd=cache,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=600,
     )
     if not cli.exists():
         raise RuntimeError(f"npm install finished but {cli} is missing")

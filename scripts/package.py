@@ -12,6 +12,7 @@ and a glibc Lambda may not have). The AWS SDK the Lambda Python runtime already 
 (boto3, botocore and their dependencies) is left out, which keeps the zip under 25 MiB.
 config/ goes into vendor/config, which Chalice puts at the zip root, where the engine
 looks for it (next to chalicelib/)."""
+
 from __future__ import annotations
 
 import argparse
@@ -59,10 +60,30 @@ def stage_app(staging: Path) -> None:
     (staging / "requirements.txt").write_text("# dependencies are pre-installed in vendor/\n")
     vendor = staging / "vendor"
     platforms = [arg for p in PLATFORMS for arg in ("--platform", p)]
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "--target", str(vendor), "--no-compile", "--only-binary=:all:", "--implementation", "cp",
-                    "--python-version", "3.11", *platforms, "--cache-dir", str(WHEEL_CACHE),
-                    "-r", str(ROOT / "requirements.txt")], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--target",
+            str(vendor),
+            "--no-compile",
+            "--only-binary=:all:",
+            "--implementation",
+            "cp",
+            "--python-version",
+            "3.11",
+            *platforms,
+            "--cache-dir",
+            str(WHEEL_CACHE),
+            "-r",
+            str(ROOT / "requirements.txt"),
+        ],
+        check=True,
+    )
     for entry in vendor.iterdir():
         name = entry.name.split("-")[0].lower()
         if name in RUNTIME_PROVIDED or name.replace("python_", "") in RUNTIME_PROVIDED:
@@ -74,8 +95,12 @@ def stage_app(staging: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stage", default="dev", choices=["dev", "staging", "prod"])
-    parser.add_argument("--build-dir", type=Path, default=ROOT / "build",
-                        help="where to stage and write (default: build/; output in <dir>/package)")
+    parser.add_argument(
+        "--build-dir",
+        type=Path,
+        default=ROOT / "build",
+        help="where to stage and write (default: build/; output in <dir>/package)",
+    )
     args = parser.parse_args()
 
     build = args.build_dir.resolve()
@@ -86,13 +111,21 @@ def main() -> int:
     merge = build / "merge-template.json"
     merge.write_text(json.dumps(merge_template(args.stage), indent=2))
 
-    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
-           "TBCV_UPLOAD_QUEUE": f"tbcv-{args.stage}-uploads"}  # app.py names the queue at import
+    env = {
+        **os.environ,
+        "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+        "TBCV_UPLOAD_QUEUE": f"tbcv-{args.stage}-uploads",
+    }  # app.py names the queue at import
     chalice = Path(sys.executable).parent / "chalice"
-    subprocess.run([str(chalice), "package", "--stage", args.stage, "--merge-template", str(merge),
-                    str(out)], cwd=staging, env=env, check=True)
-    lint = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(out / "sam.json")],
-                          cwd=ROOT, capture_output=True, text=True)
+    subprocess.run(
+        [str(chalice), "package", "--stage", args.stage, "--merge-template", str(merge), str(out)],
+        cwd=staging,
+        env=env,
+        check=True,
+    )
+    lint = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(out / "sam.json")], cwd=ROOT, capture_output=True, text=True
+    )
     print(lint.stdout, end="")
     if lint.returncode not in (0, 4):  # 4: warnings only
         print(f"cfn-lint failed (exit {lint.returncode})", file=sys.stderr)

@@ -6,6 +6,7 @@ uses its own small knowledge of Aspose.Words and of Markdown/Hugo page layout.
 
     python scripts/truth_mutations.py CORPUS_DIR OUT_DIR   # writes pages + manifest.json
 """
+
 from __future__ import annotations
 
 import json
@@ -17,14 +18,37 @@ from pathlib import Path
 
 SEED = 20251125
 COUNTS = {"product-name": 40, "invented-method": 40, "unsupported-format": 30, "undeclared-plugin": 30}
-RULES = {"product-name": "TR001", "invented-method": "TR002", "unsupported-format": "TR003",
-         "undeclared-plugin": "TR004"}
+RULES = {
+    "product-name": "TR001",
+    "invented-method": "TR002",
+    "unsupported-format": "TR003",
+    "undeclared-plugin": "TR004",
+}
 
 MISSPELLINGS = ["Apose.Words", "Aspose.Word", "Aspose.Wrods", "Aspos.Words", "Asopse.Words", "Aspose.Wordss"]
 INVENTED_SUFFIXES = ["Magically", "ToCloud", "Twice", "Everywhere", "Quantum"]
-TYPED_CLASSES = ["Document", "DocumentBuilder", "Paragraph", "Table", "Run", "Section", "Font", "Shape",
-                 "Cell", "Row", "PdfSaveOptions", "HtmlSaveOptions", "LoadOptions", "FindReplaceOptions",
-                 "FontSettings", "PageSetup", "ParagraphFormat", "Comment", "Bookmark", "FieldMergeField"]
+TYPED_CLASSES = [
+    "Document",
+    "DocumentBuilder",
+    "Paragraph",
+    "Table",
+    "Run",
+    "Section",
+    "Font",
+    "Shape",
+    "Cell",
+    "Row",
+    "PdfSaveOptions",
+    "HtmlSaveOptions",
+    "LoadOptions",
+    "FindReplaceOptions",
+    "FontSettings",
+    "PageSetup",
+    "ParagraphFormat",
+    "Comment",
+    "Bookmark",
+    "FieldMergeField",
+]
 UNSUPPORTED = ["DWG", "MP4", "STL", "WAV", "MP3", "AVI", "DXF", "FBX", "MKV"]
 SOURCES = ["DOCX", "DOC", "RTF", "ODT"]
 FORMAT_SENTENCES = [
@@ -55,10 +79,10 @@ _NOT_PROSE = re.compile(r"^\s*(?:#|\||\{\{|<|!\[|>|-\s*\[|\d+\.\s*\[)")
 class Mutation:
     kind: str
     rule: str
-    source: str      # corpus-relative path of the original page
-    line: int        # 1-based line of the mistake in the mutated text
+    source: str  # corpus-relative path of the original page
+    line: int  # 1-based line of the mistake in the mutated text
     detail: str
-    text: str        # the whole mutated page
+    text: str  # the whole mutated page
 
 
 def _line_kinds(lines: list[str]) -> list[str]:
@@ -114,7 +138,7 @@ def _product_name(lines, kinds, rng):
         return None
     index, start = rng.choice(spots)
     wrong = rng.choice(MISSPELLINGS)
-    lines[index] = lines[index][:start] + wrong + lines[index][start + len("Aspose.Words"):]
+    lines[index] = lines[index][:start] + wrong + lines[index][start + len("Aspose.Words") :]
     return index, f"Aspose.Words -> {wrong}"
 
 
@@ -137,15 +161,21 @@ def _invented_method(lines, kinds, rng):
         return None
     index, start, method, class_name = rng.choice(spots)
     invented = method + rng.choice(INVENTED_SUFFIXES)
-    lines[index] = lines[index][:start] + invented + lines[index][start + len(method):]
+    lines[index] = lines[index][:start] + invented + lines[index][start + len(method) :]
     return index, f"{class_name}.{method} -> {invented}"
 
 
 def _blank_prose_spots(lines, kinds):
     """Blank prose lines that follow a prose paragraph line: a new paragraph fits after them."""
-    return [index for index in range(1, len(lines))
-            if kinds[index] == "prose" and not lines[index].strip()
-            and kinds[index - 1] == "prose" and lines[index - 1].strip() and not _NOT_PROSE.match(lines[index - 1])]
+    return [
+        index
+        for index in range(1, len(lines))
+        if kinds[index] == "prose"
+        and not lines[index].strip()
+        and kinds[index - 1] == "prose"
+        and lines[index - 1].strip()
+        and not _NOT_PROSE.match(lines[index - 1])
+    ]
 
 
 def _unsupported_format(lines, kinds, rng):
@@ -155,7 +185,7 @@ def _unsupported_format(lines, kinds, rng):
     index = rng.choice(spots)
     fmt = rng.choice(UNSUPPORTED)
     sentence = rng.choice(FORMAT_SENTENCES).format(src=rng.choice(SOURCES), fmt=fmt)
-    lines[index + 1:index + 1] = [sentence, ""]
+    lines[index + 1 : index + 1] = [sentence, ""]
     return index + 1, f"claims {fmt}"
 
 
@@ -170,13 +200,17 @@ def _undeclared_plugin(lines, kinds, rng):
         return None
     sentence, _ = rng.choice(choices)
     index = rng.choice(spots)
-    lines[index + 1:index + 1] = [sentence, ""]
+    lines[index + 1 : index + 1] = [sentence, ""]
     lines[end:end] = [f"plugins: [{DECLARED}]"]
     return index + 2, sentence
 
 
-MUTATORS = {"product-name": _product_name, "invented-method": _invented_method,
-            "unsupported-format": _unsupported_format, "undeclared-plugin": _undeclared_plugin}
+MUTATORS = {
+    "product-name": _product_name,
+    "invented-method": _invented_method,
+    "unsupported-format": _unsupported_format,
+    "undeclared-plugin": _undeclared_plugin,
+}
 
 
 def generate(corpus_dir: Path, seed: int = SEED) -> list[Mutation]:
@@ -197,8 +231,11 @@ def generate(corpus_dir: Path, seed: int = SEED) -> list[Mutation]:
             if result is None:
                 continue
             index, detail = result
-            mutations.append(Mutation(kind, RULES[kind], path.relative_to(corpus_dir).as_posix(),
-                                      index + 1, detail, "\n".join(lines)))
+            mutations.append(
+                Mutation(
+                    kind, RULES[kind], path.relative_to(corpus_dir).as_posix(), index + 1, detail, "\n".join(lines)
+                )
+            )
             made += 1
     return mutations
 

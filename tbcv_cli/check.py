@@ -7,6 +7,7 @@ path order, so the output is the same whatever the job count. `--fix` applies ev
 edit that does not conflict, re-validates and repeats until nothing changes (bounded), and
 writes the file back with its own line endings and BOM.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,7 +26,7 @@ from tbcv_cli.project_config import ConfigError, ProjectConfig, find_config, loa
 if TYPE_CHECKING:
     from chalicelib.engine.model import Report
 
-FORMATS = ("text", "json", "sarif", "junit")   # = chalicelib.engine.report.FORMATS, without loading the engine
+FORMATS = ("text", "json", "sarif", "junit")  # = chalicelib.engine.report.FORMATS, without loading the engine
 FAIL_ON = ("error", "warning")
 MAX_FIX_ROUNDS = 5
 UNREADABLE_RULE = ("IO001", "unreadable-file")
@@ -37,14 +38,14 @@ class UsageError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    display: str   # the path as found from the arguments (shown in every output)
-    path: str      # where to read it
+    display: str  # the path as found from the arguments (shown in every output)
+    path: str  # where to read it
 
 
 @dataclass(slots=True)
 class Checked:
     report: "Report"
-    fixed: int = 0   # issues whose fix was applied (with --fix)
+    fixed: int = 0  # issues whose fix was applied (with --fix)
 
 
 def _excluded(display: str, globs: tuple[str, ...]) -> bool:
@@ -91,11 +92,17 @@ def docs_set(paths: list[Path], targets: list[Target]) -> frozenset[str]:
 
 def _unreadable_report(target: Target, data: bytes | None, message: str, engine: "Engine"):
     from chalicelib.engine.model import Issue, Report
+
     rule, alias = UNREADABLE_RULE
     issue = Issue(rule=rule, alias=alias, category="structure", severity="error", message=message, line=1, column=1)
-    return Report(path=target.display, family=engine.family, profile=engine.profile,
-                  ruleset_version=engine.ruleset_version,
-                  content_sha256=hashlib.sha256(data or b"").hexdigest(), issues=[issue])
+    return Report(
+        path=target.display,
+        family=engine.family,
+        profile=engine.profile,
+        ruleset_version=engine.ruleset_version,
+        content_sha256=hashlib.sha256(data or b"").hexdigest(),
+        issues=[issue],
+    )
 
 
 def _decode(data: bytes) -> tuple[str | None, str]:
@@ -108,8 +115,9 @@ def _decode(data: bytes) -> tuple[str | None, str]:
     try:
         return data.decode("utf-8"), ""
     except UnicodeDecodeError as error:
-        return None, (f"File is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start} "
-                      f"cannot be decoded)")
+        return None, (
+            f"File is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start} cannot be decoded)"
+        )
 
 
 class Engine:
@@ -120,6 +128,7 @@ class Engine:
         from chalicelib.engine import validate_document
         from chalicelib.engine.rules.links import DOCS_MEMO
         from chalicelib.engine.ruleset import load_ruleset
+
         try:
             self.ruleset = load_ruleset(overrides=overrides)
             self.profile = self.ruleset.profile_for(profile, family)
@@ -128,20 +137,23 @@ class Engine:
         self._validate_document = validate_document
         self.family = family or self.ruleset.project_family
         if self.family is not None and self.family not in self.ruleset.truth.families:
-            raise UsageError(f"unknown family {self.family!r}; known families: "
-                             f"{', '.join(self.ruleset.truth.families)}")
+            raise UsageError(
+                f"unknown family {self.family!r}; known families: {', '.join(self.ruleset.truth.families)}"
+            )
         self.memo = {DOCS_MEMO: docs}
         self.ruleset_version = self.ruleset.version
 
     def validate(self, text: str, path: str):
-        return self._validate_document(text, path=path, family=self.family, profile=self.profile,
-                                       ruleset=self.ruleset, memo=self.memo)
+        return self._validate_document(
+            text, path=path, family=self.family, profile=self.profile, ruleset=self.ruleset, memo=self.memo
+        )
 
 
 def _fix_text(text: str, path: str, engine: Engine):
     """Apply non-conflicting fixes until the report has none left to apply (bounded). A fix
     that cannot be applied (a rule's bug) ends fixing for this file instead of failing the run."""
     from chalicelib.engine.edits import EditError, apply_edits, select_non_conflicting
+
     fixed = 0
     report = engine.validate(text, path)
     for _ in range(MAX_FIX_ROUNDS):
@@ -193,9 +205,10 @@ def run_checks(targets: list[Target], engine: Engine, *, jobs: int, fix: bool) -
     if jobs <= 1 or len(targets) < 2:
         return [check_target(target, engine, fix) for target in targets]
     import multiprocessing
+
     jobs = min(jobs, len(targets))
     size = max(1, min(64, len(targets) // (jobs * 4)))
-    chunks = [targets[index:index + size] for index in range(0, len(targets), size)]
+    chunks = [targets[index : index + size] for index in range(0, len(targets), size)]
     _RUN = (engine, fix)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
@@ -237,12 +250,12 @@ def check(
     except ConfigError as error:
         raise UsageError(str(error)) from None
     targets = collect_targets(paths, tuple(config.exclude) + tuple(exclude))
-    engine = Engine(profile=profile, family=family, overrides=config.ruleset_overrides(),
-                    docs=docs_set(paths, targets))
+    engine = Engine(profile=profile, family=family, overrides=config.ruleset_overrides(), docs=docs_set(paths, targets))
     results = run_checks(targets, engine, jobs=jobs or os.cpu_count() or 1, fix=fix)
     reports = [checked.report for checked in results]
 
     from chalicelib.engine.report import render
+
     rendered = render(fmt, reports, fail_on=fail_on)
     if output is not None:
         output.write_text(rendered, encoding="utf-8")

@@ -4,6 +4,7 @@ Stateless protocol 2026-07-28: every call is one POST carrying the protocol vers
 client info in `params._meta` and the `MCP-Protocol-Version`/`Mcp-Method`/`Mcp-Name`
 headers, so no handshake round trip. Standard library only, so commands start fast.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -81,14 +82,21 @@ class McpClient:
     def _request(self, method: str, params: dict[str, Any], *, name: str | None = None) -> dict[str, Any]:
         if not self.token:
             raise ClientError("no API token: set TBCV_API_TOKEN or run `make run`, which writes .tbcv/token")
-        meta = {"io.modelcontextprotocol/protocolVersion": PROTOCOL_VERSION,
-                "io.modelcontextprotocol/clientCapabilities": {},
-                "io.modelcontextprotocol/clientInfo": CLIENT_INFO}
-        body = json.dumps({"jsonrpc": "2.0", "id": next(self._ids), "method": method,
-                           "params": {**params, "_meta": meta}}).encode()
-        headers = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream",
-                   "Authorization": f"Bearer {self.token}", "MCP-Protocol-Version": PROTOCOL_VERSION,
-                   "Mcp-Method": method}
+        meta = {
+            "io.modelcontextprotocol/protocolVersion": PROTOCOL_VERSION,
+            "io.modelcontextprotocol/clientCapabilities": {},
+            "io.modelcontextprotocol/clientInfo": CLIENT_INFO,
+        }
+        body = json.dumps(
+            {"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": {**params, "_meta": meta}}
+        ).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json, text/event-stream",
+            "Authorization": f"Bearer {self.token}",
+            "MCP-Protocol-Version": PROTOCOL_VERSION,
+            "Mcp-Method": method,
+        }
         if name:
             headers["Mcp-Name"] = name
         request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
@@ -99,8 +107,10 @@ class McpClient:
             payload = self._error_payload(error)
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
-            raise ClientError(f"cannot reach the TBCV API at {self.base_url} ({reason}); "
-                              "is it running (`make run`) and is TBCV_API_URL right?") from None
+            raise ClientError(
+                f"cannot reach the TBCV API at {self.base_url} ({reason}); "
+                "is it running (`make run`) and is TBCV_API_URL right?"
+            ) from None
         except ValueError:
             raise ClientError(f"{self.url} did not answer with JSON; is TBCV_API_URL the API's base URL?") from None
         if "error" in payload:

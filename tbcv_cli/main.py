@@ -3,6 +3,7 @@
 Each command lives in its own module; `check` (offline validation) imports nothing but the
 engine, so `tbcv check` starts fast. Usage errors print one line on stderr and exit 2.
 """
+
 from __future__ import annotations
 
 import sys
@@ -12,8 +13,14 @@ import typer
 from tbcv_cli.check import UsageError, check
 from tbcv_cli.commands import register
 
-app = typer.Typer(name="tbcv", add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  rich_markup_mode=None, help="TBCV: truth-based content validation for Markdown documentation.")
+app = typer.Typer(
+    name="tbcv",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="TBCV: truth-based content validation for Markdown documentation.",
+)
 app.command("check")(check)
 
 

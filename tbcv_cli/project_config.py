@@ -14,6 +14,7 @@ id or alias; a value is a level (`error`/`warning`/`info`), `off`/`on`, or a map
       no-trailing-spaces: warning
       CD004: {level: error, params: {max_lines: 80}}
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,8 +39,8 @@ class ProjectConfig:
     family: str | None = None
     exclude: tuple[str, ...] = ()
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
-    categories: dict[str, Any] = field(default_factory=dict)   # category -> off/on, as in profiles
-    levels: dict[str, Any] = field(default_factory=dict)       # severity -> new severity/off
+    categories: dict[str, Any] = field(default_factory=dict)  # category -> off/on, as in profiles
+    levels: dict[str, Any] = field(default_factory=dict)  # severity -> new severity/off
 
     def ruleset_overrides(self) -> dict[str, Any]:
         """The settings in the shape `load_ruleset(overrides=...)` reads (a profile layer)."""
@@ -48,8 +49,7 @@ class ProjectConfig:
             flat = {name: value for name, value in setting.items() if name != "params"}
             flat.update(setting.get("params", {}))
             rules[key] = flat
-        overrides: dict[str, Any] = {"rules": rules, "categories": dict(self.categories),
-                                     "levels": dict(self.levels)}
+        overrides: dict[str, Any] = {"rules": rules, "categories": dict(self.categories), "levels": dict(self.levels)}
         if self.profile:
             overrides["profile"] = self.profile
         if self.family:
@@ -74,7 +74,9 @@ def _rule_override(path: Path, key: str, value: Any) -> dict[str, Any]:
         return {"enabled": True}
     if isinstance(value, str):
         if value not in _LEVELS:
-            raise ConfigError(f"{path}: rules.{key}: level must be one of {', '.join(_LEVELS)}, off or on, not {value!r}")
+            raise ConfigError(
+                f"{path}: rules.{key}: level must be one of {', '.join(_LEVELS)}, off or on, not {value!r}"
+            )
         return {"level": value}
     if not isinstance(value, dict):
         raise ConfigError(f"{path}: rules.{key}: expected a level, off/on or a mapping")

@@ -1,5 +1,6 @@
 """Test environment: the functions' environment as the template sets it for the local
 stage, with no endpoint (in-process moto); fixtures for the bootstrapped local AWS."""
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,7 @@ def aws():
     # replaces; the "simple" backend would only echo payloads.
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         install_dynamodb_lock()
-        uninstall = install_lambda_executor(chalice_app.app.handler_map,
-                                            app_name=chalice_app.app.app_name, stage=STAGE)
+        uninstall = install_lambda_executor(chalice_app.app.handler_map, app_name=chalice_app.app.app_name, stage=STAGE)
         try:
             yield bootstrap(load_template(), STAGE, lambda_handler_names(chalice_app.app))
         finally:

@@ -1,4 +1,5 @@
 """Documents in the versioned S3 bucket: every validation points at an immutable version."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,9 +30,9 @@ class DocumentStore:
 
     def put(self, key: str, body: bytes, metadata: dict[str, str] | None = None) -> str:
         """Write a new version and return its version id."""
-        response = client("s3").put_object(Bucket=self.bucket, Key=key, Body=body,
-                                           ContentType="text/markdown; charset=utf-8",
-                                           Metadata=metadata or {})
+        response = client("s3").put_object(
+            Bucket=self.bucket, Key=key, Body=body, ContentType="text/markdown; charset=utf-8", Metadata=metadata or {}
+        )
         return response["VersionId"]
 
     def get(self, key: str, version_id: str | None = None) -> tuple[bytes, StoredObject]:
@@ -43,8 +44,7 @@ class DocumentStore:
                 raise DocumentMissing(key, version_id) from None
             raise
         body = response["Body"].read()
-        return body, StoredObject(key, response.get("VersionId") or "null", len(body),
-                                  response.get("Metadata", {}))
+        return body, StoredObject(key, response.get("VersionId") or "null", len(body), response.get("Metadata", {}))
 
     def head(self, key: str) -> StoredObject:
         try:
@@ -53,8 +53,9 @@ class DocumentStore:
             if error.response["Error"]["Code"] in ("NoSuchKey", "404"):
                 raise DocumentMissing(key) from None
             raise
-        return StoredObject(key, response.get("VersionId") or "null", response["ContentLength"],
-                            response.get("Metadata", {}))
+        return StoredObject(
+            key, response.get("VersionId") or "null", response["ContentLength"], response.get("Metadata", {})
+        )
 
     def delete_version(self, key: str, version_id: str) -> None:
         """Used only to undo a write whose validation record could not be stored."""

@@ -1,6 +1,7 @@
 """Infrastructure-level adapters for the admin operations: reachability probes with
 latency, table export/import for checkpoints (DynamoDB JSON lines in S3), and export
 objects handed out through pre-signed URLs."""
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from chalicelib.aws.clients import client
 
 CHECKPOINT_SCHEMA = "tbcv.checkpoint/1"
-_BATCH = 25   # BatchWriteItem's limit
+_BATCH = 25  # BatchWriteItem's limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +35,13 @@ def _probe(call: Callable[[], dict[str, Any]]) -> Probe:
 
 
 class Infrastructure:
-    def __init__(self, *, bucket: str, tables: dict[str, str], queue: str, dead_letter_queue: str,
-                 state_machines: dict[str, str]):
+    def __init__(
+        self, *, bucket: str, tables: dict[str, str], queue: str, dead_letter_queue: str, state_machines: dict[str, str]
+    ):
         self.bucket = bucket
-        self.tables = tables                    # logical name -> table name
+        self.tables = tables  # logical name -> table name
         self.queue, self.dead_letter_queue = queue, dead_letter_queue
-        self.state_machines = state_machines    # logical name -> ARN
+        self.state_machines = state_machines  # logical name -> ARN
 
     # --- status ------------------------------------------------------------------------
     def probe_dynamodb(self) -> Probe:
@@ -49,6 +51,7 @@ class Infrastructure:
                 info = client("dynamodb").describe_table(TableName=table)["Table"]
                 items[name] = {"table": table, "status": info["TableStatus"]}
             return {"tables": items}
+
         return _probe(describe)
 
     def probe_s3(self) -> Probe:
@@ -56,9 +59,14 @@ class Infrastructure:
 
     def probe_sqs(self) -> Probe:
         def depths():
-            return {"queue": self.queue, "depth": self._depth(self.queue),
-                    "in_flight": self._depth(self.queue, "ApproximateNumberOfMessagesNotVisible"),
-                    "dead_letter_queue": self.dead_letter_queue, "dlq_depth": self._depth(self.dead_letter_queue)}
+            return {
+                "queue": self.queue,
+                "depth": self._depth(self.queue),
+                "in_flight": self._depth(self.queue, "ApproximateNumberOfMessagesNotVisible"),
+                "dead_letter_queue": self.dead_letter_queue,
+                "dlq_depth": self._depth(self.dead_letter_queue),
+            }
+
         return _probe(depths)
 
     def probe_stepfunctions(self) -> Probe:
@@ -68,6 +76,7 @@ class Infrastructure:
                 info = client("stepfunctions").describe_state_machine(stateMachineArn=arn)
                 machines[name] = {"arn": arn, "status": info.get("status", "ACTIVE")}
             return {"state_machines": machines}
+
         return _probe(describe)
 
     def _depth(self, queue: str, attribute: str = "ApproximateNumberOfMessages") -> int:
@@ -112,7 +121,7 @@ class Infrastructure:
             pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
             if not pending:
                 return len(batch)
-            time.sleep(0.05 * 2 ** attempt)
+            time.sleep(0.05 * 2**attempt)
         raise RuntimeError(f"DynamoDB did not accept {len(pending[table])} items for {table}")
 
     # --- export objects -----------------------------------------------------------------
@@ -127,5 +136,6 @@ class Infrastructure:
             return False
 
     def presigned_url(self, key: str, expires_in: int = 3600) -> str:
-        return client("s3").generate_presigned_url("get_object", Params={"Bucket": self.bucket, "Key": key},
-                                                   ExpiresIn=expires_in)
+        return client("s3").generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires_in
+        )

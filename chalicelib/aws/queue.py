@@ -3,6 +3,7 @@
 In AWS the `on_sqs_message` function's event source mapping is disabled, so messages
 stay queued instead of failing and using up their receive count. The embedded local
 stack has no mappings: it registers its poller's switch here instead."""
+
 from __future__ import annotations
 
 from typing import Callable

@@ -1,5 +1,6 @@
 """Step Functions: start, stop and describe workflow executions, and list the keys a
 workflow works through (one S3 page per call, so large prefixes are processed in chunks)."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,8 @@ class ExecutionStarter:
     def start(self, workflow_type: str, name: str, payload: dict) -> str:
         """Start an execution named `name` (always named: unnamed ones collide locally)."""
         response = client("stepfunctions").start_execution(
-            stateMachineArn=self.state_machine_arn(workflow_type), name=name,
-            input=json.dumps(payload))
+            stateMachineArn=self.state_machine_arn(workflow_type), name=name, input=json.dumps(payload)
+        )
         return response["executionArn"]
 
     def stop(self, execution_arn: str, cause: str) -> None:
@@ -38,8 +39,9 @@ class ExecutionStarter:
         return client("stepfunctions").describe_execution(executionArn=execution_arn)["status"]
 
 
-def list_keys(bucket: str, prefix: str, *, page_size: int,
-              continuation_token: str | None = None) -> tuple[list[str], str | None]:
+def list_keys(
+    bucket: str, prefix: str, *, page_size: int, continuation_token: str | None = None
+) -> tuple[list[str], str | None]:
     """One page of object keys under `prefix` and the token of the next page (None: last)."""
     kwargs = {"ContinuationToken": continuation_token} if continuation_token else {}
     response = client("s3").list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=page_size, **kwargs)

@@ -7,6 +7,7 @@ rules read them instead of walking a token stream. Offsets are 0-based code poin
 This module holds the data shapes only. The parser may add fields; it must not remove
 or rename these, since rule modules (and the truth checks) rely on them.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -17,27 +18,27 @@ from typing import Any, Literal
 @dataclass(slots=True)
 class FrontMatter:
     present: bool
-    raw: str = ""                           # YAML text between the `---` fences
-    data: dict[str, Any] | None = None      # parsed mapping (None: absent or unparseable)
-    error: str | None = None                # why the YAML could not be used
-    error_line: int | None = None           # document line of the YAML error
-    start_line: int = 0                     # line of the opening `---` (0 when absent)
-    end_line: int = 0                       # line of the closing `---` (0 when absent)
-    end_offset: int = 0                     # offset just after the closing fence line
+    raw: str = ""  # YAML text between the `---` fences
+    data: dict[str, Any] | None = None  # parsed mapping (None: absent or unparseable)
+    error: str | None = None  # why the YAML could not be used
+    error_line: int | None = None  # document line of the YAML error
+    start_line: int = 0  # line of the opening `---` (0 when absent)
+    end_line: int = 0  # line of the closing `---` (0 when absent)
+    end_offset: int = 0  # offset just after the closing fence line
     key_lines: dict[str, int] = field(default_factory=dict)  # top-level key -> line
 
 
 @dataclass(slots=True)
 class Heading:
     level: int
-    text: str                # inline text, markup stripped
+    text: str  # inline text, markup stripped
     line: int
     column: int
     end_line: int
-    start: int               # offset of the first character of the heading line(s)
-    end: int                 # offset just after the heading text (before the line break)
+    start: int  # offset of the first character of the heading line(s)
+    end: int  # offset just after the heading text (before the line break)
     style: Literal["atx", "setext"] = "atx"
-    anchor: str = ""         # GitHub-style fragment id
+    anchor: str = ""  # GitHub-style fragment id
 
 
 @dataclass(slots=True)
@@ -50,8 +51,8 @@ class Link:
     end: int
     kind: Literal["inline", "reference", "collapsed", "shortcut", "autolink", "bare"] = "inline"
     is_image: bool = False
-    label: str | None = None     # reference label for reference-style links
-    url_start: int | None = None # offset of the destination text, when written in the page
+    label: str | None = None  # reference label for reference-style links
+    url_start: int | None = None  # offset of the destination text, when written in the page
 
 
 @dataclass(slots=True)
@@ -66,13 +67,13 @@ class ReferenceDefinition:
 @dataclass(slots=True)
 class CodeBlock:
     kind: Literal["fence", "indented", "highlight"]
-    language: str | None     # the label as written (`csharp`), lower-cased; None if absent
-    info: str                # the full info string / shortcode arguments
-    content: str             # the page text between the fences (so content offsets + content_start are page offsets)
-    start_line: int          # line of the opening fence / shortcode
-    end_line: int            # line of the closing fence / shortcode (last content line if unclosed)
+    language: str | None  # the label as written (`csharp`), lower-cased; None if absent
+    info: str  # the full info string / shortcode arguments
+    content: str  # the page text between the fences (so content offsets + content_start are page offsets)
+    start_line: int  # line of the opening fence / shortcode
+    end_line: int  # line of the closing fence / shortcode (last content line if unclosed)
     content_start_line: int  # first line of the code itself
-    content_start: int       # offset of the first code character
+    content_start: int  # offset of the first code character
     closed: bool = True
     label_start: int | None = None  # offsets of the language label, or where one is inserted
     label_end: int | None = None
@@ -104,21 +105,21 @@ class Table:
 class ParsedDocument:
     text: str
     path: str | None
-    lines: list[str]                       # without line terminators
-    line_starts: list[int]                 # offset of each line's first character
+    lines: list[str]  # without line terminators
+    line_starts: list[int]  # offset of each line's first character
     front_matter: FrontMatter
     headings: list[Heading] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     reference_definitions: list[ReferenceDefinition] = field(default_factory=list)
     code_blocks: list[CodeBlock] = field(default_factory=list)
-    gists: list[Shortcode] = field(default_factory=list)   # external code references
+    gists: list[Shortcode] = field(default_factory=list)  # external code references
     shortcodes: list[Shortcode] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     prose_line_mask: list[bool] = field(default_factory=list)  # index line-1: True when prose
-    code_spans: list[tuple[int, int]] = field(default_factory=list)   # inline `code` (start, end)
+    code_spans: list[tuple[int, int]] = field(default_factory=list)  # inline `code` (start, end)
     bare_urls: list[tuple[int, int, str]] = field(default_factory=list)  # GFM autolink literals in prose
     emphasis_paragraphs: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, text)
-    first_block: tuple[str, int] | None = None   # first top-level block but comments: ("h1".."h6"|"other", line)
+    first_block: tuple[str, int] | None = None  # first top-level block but comments: ("h1".."h6"|"other", line)
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a code-point offset."""

@@ -6,6 +6,7 @@ when one inserts strictly inside the other's range, or when both insert at the s
 order would be a guess); an insertion at a range's start or end is unambiguous and allowed.
 Identical edits are the same change and are applied once.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right, insort
@@ -50,13 +51,14 @@ def _ordered(edits: Iterable[TextEdit], length: int) -> list[TextEdit]:
     return ordered
 
 
-def select_non_conflicting(text: str, groups: Iterable[Sequence[TextEdit]]
-                           ) -> tuple[list[Sequence[TextEdit]], list[Sequence[TextEdit]]]:
+def select_non_conflicting(
+    text: str, groups: Iterable[Sequence[TextEdit]]
+) -> tuple[list[Sequence[TextEdit]], list[Sequence[TextEdit]]]:
     """Split groups of edits (each group one fix, applied whole or not at all) into
     (applicable, rejected): groups are taken in the order given and a group is rejected when one
     of its edits conflicts with an edit already taken or with another of its own. Raises
     EditOutOfRange for an edit outside the text."""
-    taken: list[tuple[int, int, str]] = []     # sorted (start, end, replacement) of taken edits
+    taken: list[tuple[int, int, str]] = []  # sorted (start, end, replacement) of taken edits
     taken_set: set[TextEdit] = set()
     kept: list[Sequence[TextEdit]] = []
     rejected: list[Sequence[TextEdit]] = []
@@ -64,7 +66,8 @@ def select_non_conflicting(text: str, groups: Iterable[Sequence[TextEdit]]
         ordered = _ordered(group, len(text))
         fresh = [edit for edit in ordered if edit not in taken_set]
         if any(_conflicts(a, b) for a, b in zip(ordered, ordered[1:])) or any(
-                _conflicts_with_taken(taken, edit) for edit in fresh):
+            _conflicts_with_taken(taken, edit) for edit in fresh
+        ):
             rejected.append(group)
             continue
         for edit in fresh:
@@ -92,7 +95,7 @@ def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
     pieces: list[str] = []
     cursor = len(text)
     for edit in reversed(ordered):
-        pieces.append(text[edit.end:cursor])
+        pieces.append(text[edit.end : cursor])
         pieces.append(edit.replacement)
         cursor = edit.start
     pieces.append(text[:cursor])

@@ -1,6 +1,7 @@
 """Applying approved edits to a page: the result text, a unified diff with stats, and a
 safety report that refuses results which lose structure or change too much. Pure: the
 same function serves preview (no writes) and apply."""
+
 from __future__ import annotations
 
 import difflib
@@ -30,12 +31,16 @@ class EnhancedText:
 
 
 def _structure(doc: ParsedDocument) -> dict[str, int]:
-    return {"code blocks": len(doc.code_blocks) + len(doc.gists), "headings": len(doc.headings),
-            "links": len(doc.links)}
+    return {
+        "code blocks": len(doc.code_blocks) + len(doc.gists),
+        "headings": len(doc.headings),
+        "links": len(doc.links),
+    }
 
 
-def check_safety(before: ParsedDocument, after: ParsedDocument, edits: Iterable[TextEdit],
-                 max_change_ratio: float) -> SafetyReport:
+def check_safety(
+    before: ParsedDocument, after: ParsedDocument, edits: Iterable[TextEdit], max_change_ratio: float
+) -> SafetyReport:
     """Refuse a result that has fewer code blocks, headings, links or front matter keys than
     the page had, or whose edits touch more than `max_change_ratio` of its text."""
     reasons = []
@@ -53,8 +58,14 @@ def check_safety(before: ParsedDocument, after: ParsedDocument, edits: Iterable[
     return SafetyReport(not reasons, tuple(reasons), round(ratio, 4), max_change_ratio)
 
 
-def enhance_text(text: str, edits: list[TextEdit], *, max_change_ratio: float,
-                 before_label: str = "before", after_label: str = "after") -> EnhancedText:
+def enhance_text(
+    text: str,
+    edits: list[TextEdit],
+    *,
+    max_change_ratio: float,
+    before_label: str = "before",
+    after_label: str = "after",
+) -> EnhancedText:
     """Apply `edits` (EditConflict / EditOutOfRange propagate) and judge the result."""
     result = apply_edits(text, edits)
     before_lines, after_lines = text.splitlines(keepends=True), result.splitlines(keepends=True)
@@ -62,7 +73,16 @@ def enhance_text(text: str, edits: list[TextEdit], *, max_change_ratio: float,
     added = sum(1 for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++"))
     removed = sum(1 for line in diff.splitlines() if line.startswith("-") and not line.startswith("---"))
     safety = check_safety(parse_document(text), parse_document(result), edits, max_change_ratio)
-    return EnhancedText(result, diff, {"edits": len(edits), "lines_added": added,
-                                       "lines_removed": removed,
-                                       "chars_before": len(text), "chars_after": len(result),
-                                       "change_ratio": safety.change_ratio}, safety)
+    return EnhancedText(
+        result,
+        diff,
+        {
+            "edits": len(edits),
+            "lines_added": added,
+            "lines_removed": removed,
+            "chars_before": len(text),
+            "chars_after": len(result),
+            "change_ratio": safety.change_ratio,
+        },
+        safety,
+    )

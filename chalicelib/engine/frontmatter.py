@@ -5,6 +5,7 @@ Pages come from anywhere, so loading is bounded: a size limit, a limit on alias 
 and on the number of values reached when walking the result (aliases share objects, so
 a bomb that slips through is caught by the walk, never expanded into memory).
 """
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,14 @@ def split_front_matter(lines: list[str], first_line_offset: int) -> FrontMatter:
             matter = FrontMatter(present=True, raw=raw, start_line=1, end_line=index + 1)
             _load_into(matter)
             return matter
-    return FrontMatter(present=True, raw="\n".join(lines[1:]), start_line=1, end_line=0,
-                       error="front matter has no closing '---' line", error_line=1)
+    return FrontMatter(
+        present=True,
+        raw="\n".join(lines[1:]),
+        start_line=1,
+        end_line=0,
+        error="front matter has no closing '---' line",
+        error_line=1,
+    )
 
 
 def _load_into(matter: FrontMatter) -> None:

@@ -4,6 +4,7 @@ These types are the contract between the engine and everything around it (operat
 CLI, report formats). They are plain data with no behaviour beyond derived values, so
 they serialise the same way everywhere.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

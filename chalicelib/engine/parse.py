@@ -6,6 +6,7 @@ sees code where `highlight` blocks are and nothing where other shortcodes are; r
 pulldown-cmark (pyromark) over the masked text with byte ranges and turn its events into
 headings, links, code blocks, tables and the rest in a single walk.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,22 +17,48 @@ import pyromark
 
 from chalicelib.engine import shortcodes as hugo
 from chalicelib.engine.document import (
-    CodeBlock, Heading, Link, ParsedDocument, ReferenceDefinition, Shortcode, Table,
+    CodeBlock,
+    Heading,
+    Link,
+    ParsedDocument,
+    ReferenceDefinition,
+    Shortcode,
+    Table,
 )
 from chalicelib.engine.frontmatter import split_front_matter
 
-_OPTIONS = (pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
-            | pyromark.Options.ENABLE_TASKLISTS | pyromark.Options.ENABLE_FOOTNOTES
-            | pyromark.Options.ENABLE_HEADING_ATTRIBUTES)
+_OPTIONS = (
+    pyromark.Options.ENABLE_TABLES
+    | pyromark.Options.ENABLE_STRIKETHROUGH
+    | pyromark.Options.ENABLE_TASKLISTS
+    | pyromark.Options.ENABLE_FOOTNOTES
+    | pyromark.Options.ENABLE_HEADING_ATTRIBUTES
+)
 _HEADING_LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
-_LINK_KINDS = {"Inline": "inline", "Reference": "reference", "Collapsed": "collapsed",
-               "Shortcut": "shortcut", "Autolink": "autolink", "Email": "autolink",
-               "WikiLink": "inline"}
+_LINK_KINDS = {
+    "Inline": "inline",
+    "Reference": "reference",
+    "Collapsed": "collapsed",
+    "Shortcut": "shortcut",
+    "Autolink": "autolink",
+    "Email": "autolink",
+    "WikiLink": "inline",
+}
 _LEAF_BLOCKS = frozenset({"Paragraph", "Heading", "CodeBlock", "HtmlBlock", "Table", "MetadataBlock"})
 _INLINE_CONTAINERS = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript", "Link", "Image"})
 _CONTAINERS = frozenset({"List", "BlockQuote", "FootnoteDefinition", "DefinitionList", "Table"})
-_UNPLACED = frozenset({"List", "Item", "BlockQuote", "FootnoteDefinition", "DefinitionList", "DefinitionListTitle",
-                       "DefinitionListDefinition", "TableCell"})   # starts that need no position
+_UNPLACED = frozenset(
+    {
+        "List",
+        "Item",
+        "BlockQuote",
+        "FootnoteDefinition",
+        "DefinitionList",
+        "DefinitionListTitle",
+        "DefinitionListDefinition",
+        "TableCell",
+    }
+)  # starts that need no position
 _HTML_HEADING = re.compile(r"<h([1-6])\b", re.IGNORECASE)
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 _ANCHOR_DROP = re.compile(r"[^\w\- ]")
@@ -42,7 +69,9 @@ _DOMAIN = r"""[^\s!"#$%&'()*+,/:;<=>?@\[\\\]^`{|}~]+"""
 _BARE_URL = re.compile(  # GFM autolink literals, as micromark finds them
     rf"(?<![A-Za-z])https?://(?P<protocol>{_DOMAIN})[^\s<]*"
     rf"|(?:(?<=[\s(*_\[\]~])|^)www\.(?P<www>{_DOMAIN})[^\s<]*"
-    r"|(?<![A-Za-z0-9+\-._/])[A-Za-z0-9+\-._]+@[A-Za-z0-9\-_]+(?:\.[A-Za-z0-9\-_]+)+", re.IGNORECASE)
+    r"|(?<![A-Za-z0-9+\-._/])[A-Za-z0-9+\-._]+@[A-Za-z0-9\-_]+(?:\.[A-Za-z0-9\-_]+)+",
+    re.IGNORECASE,
+)
 _URL_TRAILING = "!\"')*,.:;<?_~]"
 _ENTITY_END = re.compile(r"&[A-Za-z0-9]+;$")
 
@@ -63,8 +92,14 @@ def parse_document(text: str, path: str | None = None) -> ParsedDocument:
             front_matter.end_offset = len(text)
             body_line = len(lines)
     body_start = front_matter.end_offset if front_matter.present else 0
-    doc = ParsedDocument(text=text, path=path, lines=lines, line_starts=line_starts,
-                         front_matter=front_matter, prose_line_mask=[True] * len(lines))
+    doc = ParsedDocument(
+        text=text,
+        path=path,
+        lines=lines,
+        line_starts=line_starts,
+        front_matter=front_matter,
+        prose_line_mask=[True] * len(lines),
+    )
     for index in range(body_line):
         doc.prose_line_mask[index] = False
     shortcodes, highlight_blocks = hugo.find_shortcodes(text, body_start, line_starts)
@@ -119,7 +154,7 @@ def _mark_shortcode_lines(doc: ParsedDocument, shortcodes: list[Shortcode]) -> N
         end_line, end_column = doc.position(max(shortcode.end - 1, shortcode.start))
         first = doc.lines[shortcode.line - 1]
         last = doc.lines[end_line - 1]
-        if first[:shortcode.column - 1].strip() or last[end_column:].strip():
+        if first[: shortcode.column - 1].strip() or last[end_column:].strip():
             continue
         for line in range(shortcode.line, end_line + 1):
             mask[line - 1] = False
@@ -133,11 +168,11 @@ class _Walker:
         self.masked = masked
         self.highlights = {block.opening.start: block for block in highlight_blocks}
         self.code_spans: list[tuple[int, int]] = []
-        self.covered = bytearray(len(doc.lines))   # 1 where a block holds the line
-        self.has_definitions = "]:" in masked       # else no line can be a reference definition
+        self.covered = bytearray(len(doc.lines))  # 1 where a block holds the line
+        self.has_definitions = "]:" in masked  # else no line can be a reference definition
         self.bare_urls: list[tuple[int, int, str]] = []
         self.emphasis_paragraphs: list[tuple[int, int, str]] = []
-        self.spans: list[tuple[int, int]] = []      # (start, end) of every highlight block
+        self.spans: list[tuple[int, int]] = []  # (start, end) of every highlight block
         self._char_offset = self._offset_converter(masked)
 
     def _offset_converter(self, masked: str):
@@ -167,22 +202,22 @@ class _Walker:
         doc = self.doc
         convert = self._char_offset
         position = doc.position
-        text_parts: list[str] | None = None   # inline text of the open heading
+        text_parts: list[str] | None = None  # inline text of the open heading
         heading: Heading | None = None
-        links: list[Link] = []                  # open links/images, innermost last
+        links: list[Link] = []  # open links/images, innermost last
         code: dict | None = None
         table: Table | None = None
-        paragraph: _Paragraph | None = None     # open top-level paragraph (MD036 candidates)
-        containers = 0                          # open lists, quotes, footnotes
-        blocks = 0                              # open blocks of any kind
-        inline_depth = 0                        # open emphasis/links inside a paragraph
-        run_start = run_end = -1                # contiguous plain text, scanned for bare URLs
+        paragraph: _Paragraph | None = None  # open top-level paragraph (MD036 candidates)
+        containers = 0  # open lists, quotes, footnotes
+        blocks = 0  # open blocks of any kind
+        inline_depth = 0  # open emphasis/links inside a paragraph
+        run_start = run_end = -1  # contiguous plain text, scanned for bare URLs
         for event, span in pyromark.events_with_range(self.masked, options=_OPTIONS):
             if type(event) is dict:
                 kind, value = next(iter(event.items()))
             else:
                 kind, value = event, None
-            if kind == "Text" or kind == "Code":   # the commonest events: byte offsets, converted lazily
+            if kind == "Text" or kind == "Code":  # the commonest events: byte offsets, converted lazily
                 if code is not None:
                     continue
                 if text_parts is not None:
@@ -206,7 +241,7 @@ class _Walker:
                 self._flush_text_run(run_start, run_end)
                 run_start = run_end = -1
             if kind == "Start":
-                block, attrs = (next(iter(value.items())) if type(value) is dict else (value, None))
+                block, attrs = next(iter(value.items())) if type(value) is dict else (value, None)
                 if block in _UNPLACED and (blocks or doc.first_block is not None):
                     if block in _CONTAINERS:
                         containers += 1
@@ -222,8 +257,16 @@ class _Walker:
                     if self.has_definitions:
                         self._cover(start, end)
                 if block == "Heading":
-                    heading = Heading(level=_HEADING_LEVELS[attrs["level"]], text="", line=0, column=0,
-                                      end_line=0, start=start, end=end, anchor=attrs.get("id") or "")
+                    heading = Heading(
+                        level=_HEADING_LEVELS[attrs["level"]],
+                        text="",
+                        line=0,
+                        column=0,
+                        end_line=0,
+                        start=start,
+                        end=end,
+                        anchor=attrs.get("id") or "",
+                    )
                     text_parts = []
                 elif block == "Paragraph":
                     paragraph = _Paragraph() if containers == 0 else None
@@ -233,14 +276,23 @@ class _Walker:
                     inline_depth += 1
                     if block == "Link" or block == "Image":
                         line, column = position(start)
-                        links.append(Link(url=attrs["dest_url"], text="", line=line, column=column,
-                                          start=start, end=end, kind=_LINK_KINDS.get(attrs["link_type"], "inline"),
-                                          is_image=block == "Image", label=attrs.get("id") or None))
+                        links.append(
+                            Link(
+                                url=attrs["dest_url"],
+                                text="",
+                                line=line,
+                                column=column,
+                                start=start,
+                                end=end,
+                                kind=_LINK_KINDS.get(attrs["link_type"], "inline"),
+                                is_image=block == "Image",
+                                label=attrs.get("id") or None,
+                            )
+                        )
                 elif block == "CodeBlock":
                     code = {"start": start, "end": end, "attrs": attrs}
                 elif block == "Table":
-                    table = Table(line=position(start)[0], end_line=position(max(end - 1, start))[0],
-                                  header_cells=0)
+                    table = Table(line=position(start)[0], end_line=position(max(end - 1, start))[0], header_cells=0)
                 elif block == "TableHead" and table is not None:
                     table.header_cells = count_table_cells(doc.lines[table.line - 1])
                 elif block == "TableRow" and table is not None:
@@ -279,7 +331,7 @@ class _Walker:
             elif paragraph is not None and kind != "InlineHtml":
                 paragraph.child(inline_depth, kind == "SoftBreak", False)
         self._flush_text_run(run_start, run_end)
-        for highlight in self.highlights.values():   # mid-line blocks the parser saw as a comment
+        for highlight in self.highlights.values():  # mid-line blocks the parser saw as a comment
             doc.code_blocks.append(self._highlight_code(highlight))
         self._find_definitions()
         doc.code_blocks.sort(key=lambda block: block.start_line)
@@ -305,8 +357,9 @@ class _Walker:
         doc.links = [link for link in doc.links if outside(link.start)]
         doc.code_spans = [span for span in doc.code_spans if outside(span[0])]
         doc.bare_urls = [url for url in doc.bare_urls if outside(url[0])]
-        doc.emphasis_paragraphs = [item for item in doc.emphasis_paragraphs
-                                   if outside(line_start[item[0] - 1] + item[1] - 1)]
+        doc.emphasis_paragraphs = [
+            item for item in doc.emphasis_paragraphs if outside(line_start[item[0] - 1] + item[1] - 1)
+        ]
         for table in doc.tables:
             table.row_cells = [row for row in table.row_cells if outside(line_start[row[0] - 1])]
         doc.tables = [table for table in doc.tables if outside(line_start[table.line - 1])]
@@ -355,7 +408,7 @@ class _Walker:
 
     def _finish_link(self, link: Link) -> None:
         if link.kind == "inline":
-            source = self.doc.text[link.start:link.end]
+            source = self.doc.text[link.start : link.end]
             text_end = source.rfind("](")
             if text_end >= 0:
                 offset = text_end + 2
@@ -385,20 +438,42 @@ class _Walker:
             fence_end = (match.start(1) + len(fence)) if match else 0
             label = match.group(2) if match else ""
             label_start = doc.line_starts[start_line - 1] + (match.start(2) if match else fence_end)
-            closed = end_line > start_line and doc.lines[end_line - 1].strip(" \t>").startswith(fence) \
+            closed = (
+                end_line > start_line
+                and doc.lines[end_line - 1].strip(" \t>").startswith(fence)
                 and doc.lines[end_line - 1].strip(" \t>").strip(fence[0]) == ""
+            )
             content_line = start_line + 1
             content_start = doc.line_starts[content_line - 1] if content_line <= len(doc.lines) else len(doc.text)
             content_end = doc.line_starts[end_line - 1] if closed else end
-            doc.code_blocks.append(CodeBlock(
-                kind="fence", language=(info.split()[0].lower() if info.strip() else None), info=info,
-                content=doc.text[content_start:max(content_start, content_end)], start_line=start_line,
-                end_line=end_line, content_start_line=min(content_line, len(doc.lines)), content_start=content_start,
-                closed=closed, label_start=label_start, label_end=label_start + len(label)))
+            doc.code_blocks.append(
+                CodeBlock(
+                    kind="fence",
+                    language=(info.split()[0].lower() if info.strip() else None),
+                    info=info,
+                    content=doc.text[content_start : max(content_start, content_end)],
+                    start_line=start_line,
+                    end_line=end_line,
+                    content_start_line=min(content_line, len(doc.lines)),
+                    content_start=content_start,
+                    closed=closed,
+                    label_start=label_start,
+                    label_end=label_start + len(label),
+                )
+            )
         else:
-            doc.code_blocks.append(CodeBlock(
-                kind="indented", language=None, info="", content=doc.text[start:end], start_line=start_line,
-                end_line=end_line, content_start_line=start_line, content_start=start))
+            doc.code_blocks.append(
+                CodeBlock(
+                    kind="indented",
+                    language=None,
+                    info="",
+                    content=doc.text[start:end],
+                    start_line=start_line,
+                    end_line=end_line,
+                    content_start_line=start_line,
+                    content_start=start,
+                )
+            )
 
     def _highlight_code(self, block: hugo.HighlightBlock) -> CodeBlock:
         doc = self.doc
@@ -412,7 +487,7 @@ class _Walker:
         if closing is not None:
             end_line = closing.line
             line_start = doc.line_starts[closing.line - 1]
-            content_end = line_start if not doc.text[line_start:closing.start].strip() else closing.start
+            content_end = line_start if not doc.text[line_start : closing.start].strip() else closing.start
         else:
             content_end = len(doc.text)
             end_line = len(doc.lines)
@@ -422,21 +497,28 @@ class _Walker:
         self.spans.append((opening.start, closing.end if closing is not None else len(doc.text)))
         label_start = block.language_start
         label_end = block.language_end
-        if label_start is None:   # where a language would be inserted: after the name
+        if label_start is None:  # where a language would be inserted: after the name
             label_start = label_end = doc.text.index(hugo.HIGHLIGHT, opening.start) + len(hugo.HIGHLIGHT)
-        return CodeBlock(kind="highlight", language=block.language, info=opening.args,
-                         content=doc.text[content_start:max(content_end, content_start)],
-                         start_line=opening.line, end_line=end_line,
-                         content_start_line=min(open_end_line + 1, len(doc.lines)),
-                         content_start=content_start, closed=closing is not None,
-                         label_start=label_start, label_end=label_end)
+        return CodeBlock(
+            kind="highlight",
+            language=block.language,
+            info=opening.args,
+            content=doc.text[content_start : max(content_end, content_start)],
+            start_line=opening.line,
+            end_line=end_line,
+            content_start_line=min(open_end_line + 1, len(doc.lines)),
+            content_start=content_start,
+            closed=closing is not None,
+            label_start=label_start,
+            label_end=label_end,
+        )
 
     def _flush_text_run(self, byte_start: int, byte_end: int) -> None:
         """Find bare URLs (GFM autolink literals) in a run of plain text (byte offsets)."""
         if byte_start < 0:
             return
         start = self._char_offset(byte_start)
-        source = self.doc.text[start:self._char_offset(byte_end)]
+        source = self.doc.text[start : self._char_offset(byte_end)]
         if "://" not in source and "www." not in source and "@" not in source:
             return
         for match in _BARE_URL.finditer(source):
@@ -456,9 +538,9 @@ class _Walker:
             return
         start, end, marker = paragraph.emphasis
         doc = self.doc
-        text = doc.text[start + marker:end - marker]
+        text = doc.text[start + marker : end - marker]
         if not text or "\n" in text or ("[" in text and "]" in text):
-            return   # a bracketed label makes the emphasis more than plain text for markdownlint
+            return  # a bracketed label makes the emphasis more than plain text for markdownlint
         line, column = doc.position(start + marker)
         self.emphasis_paragraphs.append((line, column, text))
 
@@ -478,8 +560,11 @@ class _Walker:
                 if url.startswith("<"):
                     url = url[1:-1]
                 start = doc.line_starts[index]
-                doc.reference_definitions.append(ReferenceDefinition(
-                    label=match.group(1), url=url, line=index + 1, start=start, end=start + len(line)))
+                doc.reference_definitions.append(
+                    ReferenceDefinition(
+                        label=match.group(1), url=url, line=index + 1, start=start, end=start + len(line)
+                    )
+                )
 
 
 def _is_comment(source: str) -> bool:
@@ -498,7 +583,7 @@ class _Paragraph:
 
     def __init__(self) -> None:
         self.children = 0
-        self.emphasis: tuple[int, int, int] | None = None   # start, end, marker length
+        self.emphasis: tuple[int, int, int] | None = None  # start, end, marker length
         self.plain = True
 
     def open(self, depth: int, block: str, start: int, end: int) -> None:
@@ -521,7 +606,7 @@ def _trim_url(url: str) -> str:
     while url:
         last = url[-1]
         if last == ";" and _ENTITY_END.search(url):
-            url = url[:url.rfind("&")]
+            url = url[: url.rfind("&")]
         elif last == ")":
             if url.count(")") <= url.count("("):
                 break

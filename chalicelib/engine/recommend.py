@@ -1,6 +1,7 @@
 """Recommendations drafted from a report's issues: one per fixable issue with its exact
 edits (range, original text, replacement), an advice-only one for the rest, deduplicated
 by rule + range + replacement. Pure: the caller stores them."""
+
 from __future__ import annotations
 
 import hashlib
@@ -31,7 +32,7 @@ class RecommendationDraft:
     category: str
     severity: str
     confidence: float
-    kind: str                     # "fix" (has edits) or "advice"
+    kind: str  # "fix" (has edits) or "advice"
     title: str
     rationale: str
     line: int
@@ -55,12 +56,18 @@ def draft_recommendations(text: str, issues: Iterable[dict[str, Any]]) -> list[R
         message = issue["message"]
         suggestion = issue.get("suggestion")
         draft = RecommendationDraft(
-            rule=issue["rule"], alias=issue["alias"], category=issue["category"],
-            severity=issue["severity"], confidence=float(issue.get("confidence", 1.0)),
+            rule=issue["rule"],
+            alias=issue["alias"],
+            category=issue["category"],
+            severity=issue["severity"],
+            confidence=float(issue.get("confidence", 1.0)),
             kind="fix" if edits else "advice",
             title=f"{issue['rule']} {issue['alias']} (line {issue['line']}): {message}"[:200],
             rationale=f"{message}. {suggestion}" if suggestion else message,
-            line=issue["line"], column=issue["column"], edits=edits)
+            line=issue["line"],
+            column=issue["column"],
+            edits=edits,
+        )
         existing = drafts.setdefault(draft.dedup_key, draft)
         existing.issue_indexes.append(index)
     return list(drafts.values())

@@ -20,6 +20,7 @@ A profile or override file has this shape (every key optional):
 A family file may also name `profile:`. The version also covers the engine's source code,
 so a changed check never reuses results cached under the old one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -75,7 +76,7 @@ class _Layer:
 
     categories: dict[str, bool] = field(default_factory=dict)
     levels: dict[str, str] = field(default_factory=dict)
-    rules: dict[str, dict[str, Any]] = field(default_factory=dict)   # id -> {level?, params}
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> {level?, params}
 
 
 @dataclass
@@ -107,8 +108,9 @@ class Ruleset:
         cached = self._cache.get(key)
         if cached is None:
             layers = [self.profiles[name], self.families.get(family or "", _Layer()), self.project]
-            cached = Settings(name, family, tuple(_resolve(rule, layers) for rule in _ordered_rules()
-                                                  if _enabled(rule, layers)))
+            cached = Settings(
+                name, family, tuple(_resolve(rule, layers) for rule in _ordered_rules() if _enabled(rule, layers))
+            )
             self._cache[key] = cached
         return cached
 
@@ -130,9 +132,24 @@ def _load(directory: Path, overrides: dict) -> Ruleset:
     digest = hashlib.sha256(_engine_source_digest().encode())
     for rule in _ordered_rules():
         meta = rule.meta
-        digest.update(json.dumps([meta.id, meta.alias, meta.category, meta.severity, meta.description,
-                                  meta.good, meta.bad, meta.fixable, dict(meta.params), meta.source],
-                                 sort_keys=True, default=str).encode())
+        digest.update(
+            json.dumps(
+                [
+                    meta.id,
+                    meta.alias,
+                    meta.category,
+                    meta.severity,
+                    meta.description,
+                    meta.good,
+                    meta.bad,
+                    meta.fixable,
+                    dict(meta.params),
+                    meta.source,
+                ],
+                sort_keys=True,
+                default=str,
+            ).encode()
+        )
     profile_data = _read_folder(directory / "profiles", digest)
     family_data = _read_folder(directory / "families", digest)
     if DEFAULT_PROFILE not in profile_data:
@@ -144,22 +161,31 @@ def _load(directory: Path, overrides: dict) -> Ruleset:
         chosen = data.get("profile")
         if chosen is not None:
             if chosen not in profiles:
-                raise ValueError(f"families/{name}.yaml: unknown profile {chosen!r}; "
-                                 f"known profiles: {', '.join(sorted(profiles))}")
+                raise ValueError(
+                    f"families/{name}.yaml: unknown profile {chosen!r}; known profiles: {', '.join(sorted(profiles))}"
+                )
             family_profiles[name] = chosen
     if not isinstance(overrides, dict):
         raise ValueError("project configuration must be a mapping")
     project = _layer(overrides, "project configuration")
     project_profile = overrides.get("profile")
     if project_profile is not None and project_profile not in profiles:
-        raise ValueError(f"project configuration: unknown profile {project_profile!r}; "
-                         f"known profiles: {', '.join(sorted(profiles))}")
+        raise ValueError(
+            f"project configuration: unknown profile {project_profile!r}; known profiles: {', '.join(sorted(profiles))}"
+        )
     truth = load_truth_registry(directory)
     digest.update(truth.fingerprint.encode())
     digest.update(json.dumps(overrides, sort_keys=True, default=str).encode())
-    return Ruleset(version=digest.hexdigest()[:16], profiles=profiles, families=families,
-                   family_profiles=family_profiles, project=project, project_profile=project_profile,
-                   project_family=overrides.get("family"), truth=truth)
+    return Ruleset(
+        version=digest.hexdigest()[:16],
+        profiles=profiles,
+        families=families,
+        family_profiles=family_profiles,
+        project=project,
+        project_profile=project_profile,
+        project_family=overrides.get("family"),
+        truth=truth,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -204,8 +230,11 @@ def _profile_layer(name: str, profiles: dict[str, dict], seen: tuple[str, ...]) 
     if parent not in profiles or parent in seen:
         raise ValueError(f"profiles/{name}.yaml: cannot extend {parent!r}")
     base = _profile_layer(parent, profiles, (*seen, name))
-    merged = _Layer({**base.categories, **layer.categories}, {**base.levels, **layer.levels},
-                    {rule_id: dict(setting) for rule_id, setting in base.rules.items()})
+    merged = _Layer(
+        {**base.categories, **layer.categories},
+        {**base.levels, **layer.levels},
+        {rule_id: dict(setting) for rule_id, setting in base.rules.items()},
+    )
     for rule_id, setting in layer.rules.items():
         _merge_rule(merged.rules, rule_id, setting)
     return merged
@@ -249,7 +278,7 @@ def _merge_rule(rules: dict[str, dict[str, Any]], rule_id: str, setting: dict[st
 
 
 def _level(value: Any, where: str, key: Any) -> str:
-    if value is False or value is None:    # YAML reads a bare `off` as false
+    if value is False or value is None:  # YAML reads a bare `off` as false
         return OFF
     if value is True:
         value = "on"

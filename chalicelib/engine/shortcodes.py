@@ -8,6 +8,7 @@ length that means the same thing to the parser: highlight blocks become tilde fe
 (code), every other shortcode an HTML comment (no text, no finding). Line structure and
 code-point offsets are unchanged, so positions found in the masked text are exact.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,7 @@ class HighlightBlock:
     opening: Shortcode
     closing: Shortcode | None
     language: str | None
-    language_start: int | None   # offset of the language argument in the page
+    language_start: int | None  # offset of the language argument in the page
     language_end: int | None
 
 
@@ -48,9 +49,16 @@ def find_shortcodes(text: str, start: int, line_starts: list[int]) -> tuple[list
             line_index += 1
         name = match.group(3)
         closing = match.group(2) is not None
-        shortcode = Shortcode(name=name, args=match.group(4).strip(), line=line_index + 1,
-                              column=offset - line_starts[line_index] + 1, start=offset,
-                              end=match.end(), delimiter=match.group(1), closing=closing)
+        shortcode = Shortcode(
+            name=name,
+            args=match.group(4).strip(),
+            line=line_index + 1,
+            column=offset - line_starts[line_index] + 1,
+            start=offset,
+            end=match.end(),
+            delimiter=match.group(1),
+            closing=closing,
+        )
         if open_block is not None:
             if name == HIGHLIGHT and closing:
                 open_block.closing = shortcode
@@ -78,24 +86,30 @@ def mask(text: str, shortcodes: list[Shortcode], blocks: list[HighlightBlock]) -
     """The page with every shortcode replaced by same-length Markdown of the same meaning."""
     if not shortcodes:
         return text
-    replacements: dict[int, tuple[int, str]] = {}   # start -> (end, replacement)
+    replacements: dict[int, tuple[int, str]] = {}  # start -> (end, replacement)
     for block in blocks:
         opening, closing = block.opening, block.closing
         if closing is not None and not (_alone_on_line(text, opening) and _alone_on_line(text, closing)):
             # Mid-line (a table cell, one-line code): Hugo puts one placeholder there, so hide it all.
-            replacements[opening.start] = (closing.end, _comment(text[opening.start:closing.end]))
+            replacements[opening.start] = (closing.end, _comment(text[opening.start : closing.end]))
             continue
-        replacements[opening.start] = (opening.end, _fence(text[opening.start:opening.end], "~~~" + (block.language or "")))
+        replacements[opening.start] = (
+            opening.end,
+            _fence(text[opening.start : opening.end], "~~~" + (block.language or "")),
+        )
         if closing is not None:
-            source = text[closing.start:closing.end]
+            source = text[closing.start : closing.end]
             replacements[closing.start] = (closing.end, _fence(source, "~" * len(source)))
     pieces: list[str] = []
     position = 0
     for shortcode in shortcodes:
         if shortcode.start < position:
             continue
-        pieces.append(text[position:shortcode.start])
-        end, replacement = replacements.get(shortcode.start) or (shortcode.end, _comment(text[shortcode.start:shortcode.end]))
+        pieces.append(text[position : shortcode.start])
+        end, replacement = replacements.get(shortcode.start) or (
+            shortcode.end,
+            _comment(text[shortcode.start : shortcode.end]),
+        )
         pieces.append(replacement)
         position = end
     pieces.append(text[position:])
@@ -106,15 +120,18 @@ def _alone_on_line(text: str, shortcode: Shortcode) -> bool:
     """Only whitespace before and after the shortcode on its line(s)."""
     line_start = text.rfind("\n", 0, shortcode.start) + 1
     line_end = text.find("\n", shortcode.end)
-    return not text[line_start:shortcode.start].strip() and not text[shortcode.end:line_end if line_end >= 0 else None].strip()
+    return (
+        not text[line_start : shortcode.start].strip()
+        and not text[shortcode.end : line_end if line_end >= 0 else None].strip()
+    )
 
 
 def _fence(source: str, head: str) -> str:
     """`head` followed by dots, of the source's length and keeping its line breaks.
     The opening fence has three tildes, the closing one the whole (longer) shortcode."""
     first_line = len(source.split("\n", 1)[0].rstrip("\r"))
-    head = head[:max(first_line, 3)]
-    return head + _NOT_LINE_BREAK.sub(".", source[len(head):])
+    head = head[: max(first_line, 3)]
+    return head + _NOT_LINE_BREAK.sub(".", source[len(head) :])
 
 
 def _comment(source: str) -> str:

@@ -9,6 +9,7 @@ file-wide comments apply first; `-line`/`-next-line` add to the range state):
 - `<!-- markdownlint-… -->` with the same actions, for the Markdown (MD) rules only, read
   from every line as markdownlint reads them.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,9 @@ from chalicelib.engine.rules.registry import REGISTRY
 
 _COMMENT = re.compile(
     r"<!--\s*(tbcv|markdownlint)-(disable-next-line|disable-line|disable-file|enable-file|disable|enable"
-    r"|capture|restore)(?=\s|-->)(.*?)-->", re.IGNORECASE)
+    r"|capture|restore)(?=\s|-->)(.*?)-->",
+    re.IGNORECASE,
+)
 _MARKDOWN = "markdown"
 
 
@@ -31,8 +34,7 @@ def apply_suppressions(doc: ParsedDocument, issues: list[Issue]) -> list[Issue]:
     if not comments:
         return issues
     tbcv = _Namespace([c for c in comments if c[0] == "tbcv"], _rule_names(None), len(doc.lines))
-    markdownlint = _Namespace([c for c in comments if c[0] == "markdownlint"], _rule_names(_MARKDOWN),
-                              len(doc.lines))
+    markdownlint = _Namespace([c for c in comments if c[0] == "markdownlint"], _rule_names(_MARKDOWN), len(doc.lines))
     kept = []
     for issue in issues:
         if tbcv.disabled(issue.line, issue.rule):
@@ -82,7 +84,7 @@ class _Namespace:
             if action in ("disable-file", "enable-file"):
                 state = self._apply(state, action, parameter)
         self.initial = state
-        self.changes: list[tuple[int, frozenset[str]]] = []   # (line, state from that line on)
+        self.changes: list[tuple[int, frozenset[str]]] = []  # (line, state from that line on)
         captured = state
         for _, action, parameter, line in comments:
             if action in ("disable", "enable"):
@@ -120,4 +122,3 @@ class _Namespace:
                 break
             state = change_state
         return rule_id in state or rule_id in self.extra.get(line, ())
-

@@ -1,6 +1,7 @@
 """The one validation pipeline: parse once, pick the family, run the enabled rules of every
 category, drop suppressed issues, sort, report. Every entry point (CLI, operations,
 workflows) calls `validate_document`."""
+
 from __future__ import annotations
 
 import hashlib
@@ -18,9 +19,15 @@ from chalicelib.engine.truth import select_family
 RULE_FAILED = "could not be checked"
 
 
-def validate_document(text: str, *, path: str | None = None, family: str | None = None,
-                      profile: str | None = None, ruleset: Ruleset | None = None,
-                      memo: dict[str, Any] | None = None) -> Report:
+def validate_document(
+    text: str,
+    *,
+    path: str | None = None,
+    family: str | None = None,
+    profile: str | None = None,
+    ruleset: Ruleset | None = None,
+    memo: dict[str, Any] | None = None,
+) -> Report:
     """Validate one page. `memo` seeds the rules' shared per-document data (e.g. the docs
     set relative links resolve against). Raises ValueError (UnknownFamilyError) for an
     unknown explicit family or profile; never for the page's content."""
@@ -30,8 +37,9 @@ def validate_document(text: str, *, path: str | None = None, family: str | None 
     parsed = perf_counter()
     selected = select_family(doc, family or ruleset.project_family, ruleset.truth)
     settings = ruleset.settings(profile, selected)
-    context = CheckContext(doc=doc, family=selected, profile=settings.profile, truth=ruleset.truth,
-                           memo=dict(memo) if memo else {})
+    context = CheckContext(
+        doc=doc, family=selected, profile=settings.profile, truth=ruleset.truth, memo=dict(memo) if memo else {}
+    )
     issues: list[Issue] = []
     timings = {"parse": (parsed - started) * 1000}
     category_started = perf_counter()
@@ -45,15 +53,36 @@ def validate_document(text: str, *, path: str | None = None, family: str | None 
             category, category_started = meta.category, now
         try:
             for finding in setting.rule.check(context, setting.params):
-                issues.append(Issue(
-                    rule=meta.id, alias=meta.alias, category=meta.category, severity=setting.severity,
-                    message=finding.message, line=finding.line, column=finding.column,
-                    end_line=finding.end_line, end_column=finding.end_column, context=finding.context,
-                    suggestion=finding.suggestion, fix=finding.fix, confidence=finding.confidence,
-                    source=meta.source))
+                issues.append(
+                    Issue(
+                        rule=meta.id,
+                        alias=meta.alias,
+                        category=meta.category,
+                        severity=setting.severity,
+                        message=finding.message,
+                        line=finding.line,
+                        column=finding.column,
+                        end_line=finding.end_line,
+                        end_column=finding.end_column,
+                        context=finding.context,
+                        suggestion=finding.suggestion,
+                        fix=finding.fix,
+                        confidence=finding.confidence,
+                        source=meta.source,
+                    )
+                )
         except Exception as error:  # noqa: BLE001 - one failing rule must not lose the report
-            issues.append(Issue(rule=meta.id, alias=meta.alias, category=meta.category, severity="warning",
-                                message=f"{RULE_FAILED}: {type(error).__name__}", line=1, source=meta.source))
+            issues.append(
+                Issue(
+                    rule=meta.id,
+                    alias=meta.alias,
+                    category=meta.category,
+                    severity="warning",
+                    message=f"{RULE_FAILED}: {type(error).__name__}",
+                    line=1,
+                    source=meta.source,
+                )
+            )
     if category is not None:
         timings[category] = timings.get(category, 0.0) + (perf_counter() - category_started) * 1000
     issues = apply_suppressions(doc, issues)
@@ -62,9 +91,16 @@ def validate_document(text: str, *, path: str | None = None, family: str | None 
         _mask_secrets(issues, secrets)
     issues.sort(key=_issue_order)
     timings["total"] = (perf_counter() - started) * 1000
-    return Report(path=path, family=selected, profile=settings.profile, ruleset_version=ruleset.version,
-                  content_sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
-                  issues=issues, detections=list(context.memo.get("detections", ())), timings_ms=timings)
+    return Report(
+        path=path,
+        family=selected,
+        profile=settings.profile,
+        ruleset_version=ruleset.version,
+        content_sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+        issues=issues,
+        detections=list(context.memo.get("detections", ())),
+        timings_ms=timings,
+    )
 
 
 def _mask_secrets(issues: list[Issue], secrets: set[str]) -> None:

@@ -12,6 +12,7 @@ Messages are validated with the `mcp_types` models; tool failures are results wi
 `isError`, protocol failures JSON-RPC errors. Nothing here raises to the caller: every
 input gets an HTTP status and a JSON body (or 202 for notifications).
 """
+
 from __future__ import annotations
 
 import json
@@ -19,12 +20,30 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from mcp_types import (CLIENT_CAPABILITIES_META_KEY, PROTOCOL_VERSION_META_KEY, SERVER_INFO_META_KEY,
-                       CallToolRequestParams, CallToolResult, DiscoverResult, Implementation,
-                       InitializeRequestParams, InitializeResult, ListToolsResult, PaginatedRequestParams,
-                       ServerCapabilities, TextContent, ToolsCapability)
-from mcp_types.jsonrpc import (HEADER_MISMATCH, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR,
-                               UNSUPPORTED_PROTOCOL_VERSION)
+from mcp_types import (
+    CLIENT_CAPABILITIES_META_KEY,
+    PROTOCOL_VERSION_META_KEY,
+    SERVER_INFO_META_KEY,
+    CallToolRequestParams,
+    CallToolResult,
+    DiscoverResult,
+    Implementation,
+    InitializeRequestParams,
+    InitializeResult,
+    ListToolsResult,
+    PaginatedRequestParams,
+    ServerCapabilities,
+    TextContent,
+    ToolsCapability,
+)
+from mcp_types.jsonrpc import (
+    HEADER_MISMATCH,
+    INVALID_PARAMS,
+    INVALID_REQUEST,
+    METHOD_NOT_FOUND,
+    PARSE_ERROR,
+    UNSUPPORTED_PROTOCOL_VERSION,
+)
 from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS, LATEST_HANDSHAKE_VERSION, MODERN_PROTOCOL_VERSIONS
 from pydantic import ValidationError
 
@@ -33,14 +52,22 @@ from chalicelib.mcp import tools
 from chalicelib.ops.catalogue import CATALOGUE, field_of, invoke
 from chalicelib.ops.errors import OperationError
 
-DEFAULT_HEADER_VERSION = "2025-03-26"   # a handshake-era request without the header
+DEFAULT_HEADER_VERSION = "2025-03-26"  # a handshake-era request without the header
 SERVER_INFO = Implementation(name="tbcv", title="TBCV documentation validation", version="0.1.0")
-INSTRUCTIONS = ("TBCV validates Markdown documentation pages against rules and product truth tables. "
-                "Validate content or S3 pages, review validations (approve/reject), generate and apply "
-                "recommendations and enhancements, run batch workflows, and query statistics and the "
-                "audit log. Tools that change state are refused while maintenance mode is on.")
-_STATUS = {PARSE_ERROR: 400, INVALID_REQUEST: 400, INVALID_PARAMS: 400, HEADER_MISMATCH: 400,
-           UNSUPPORTED_PROTOCOL_VERSION: 400, METHOD_NOT_FOUND: 404}
+INSTRUCTIONS = (
+    "TBCV validates Markdown documentation pages against rules and product truth tables. "
+    "Validate content or S3 pages, review validations (approve/reject), generate and apply "
+    "recommendations and enhancements, run batch workflows, and query statistics and the "
+    "audit log. Tools that change state are refused while maintenance mode is on."
+)
+_STATUS = {
+    PARSE_ERROR: 400,
+    INVALID_REQUEST: 400,
+    INVALID_PARAMS: 400,
+    HEADER_MISMATCH: 400,
+    UNSUPPORTED_PROTOCOL_VERSION: 400,
+    METHOD_NOT_FOUND: 404,
+}
 _JSON = {"Content-Type": "application/json"}
 _DUMP = {"by_alias": True, "exclude_unset": True, "mode": "json"}
 
@@ -76,20 +103,28 @@ def handle(body: bytes | None, headers: dict[str, str], context_factory: Callabl
     except (ValueError, RecursionError):
         return _error(None, RpcError(PARSE_ERROR, "Parse error: the body is not valid JSON"))
     if not isinstance(message, dict):
-        return _error(None, RpcError(INVALID_REQUEST, "Invalid Request: send one JSON-RPC object (batches are not supported)"))
+        return _error(
+            None, RpcError(INVALID_REQUEST, "Invalid Request: send one JSON-RPC object (batches are not supported)")
+        )
     if "method" not in message and ("result" in message or "error" in message):
-        return HttpResult(202, "", {})    # a client's response to a server request: nothing to do
+        return HttpResult(202, "", {})  # a client's response to a server request: nothing to do
     request_id = message.get("id")
-    if message.get("jsonrpc") != "2.0" or not isinstance(message.get("method"), str) or \
-            (request_id is not None and (isinstance(request_id, bool) or not isinstance(request_id, (int, str)))):
-        return _error(request_id if isinstance(request_id, (int, str)) and not isinstance(request_id, bool) else None,
-                      RpcError(INVALID_REQUEST, "Invalid Request: need jsonrpc '2.0', a string method and a "
-                                                "string or integer id"))
+    if (
+        message.get("jsonrpc") != "2.0"
+        or not isinstance(message.get("method"), str)
+        or (request_id is not None and (isinstance(request_id, bool) or not isinstance(request_id, (int, str))))
+    ):
+        return _error(
+            request_id if isinstance(request_id, (int, str)) and not isinstance(request_id, bool) else None,
+            RpcError(
+                INVALID_REQUEST, "Invalid Request: need jsonrpc '2.0', a string method and a string or integer id"
+            ),
+        )
     params = message.get("params")
     if params is not None and not isinstance(params, dict):
         return _error(request_id, RpcError(INVALID_PARAMS, "params must be an object"))
     if "id" not in message:
-        return HttpResult(202, "", {})    # notifications (initialized, cancelled, ...) need no answer
+        return HttpResult(202, "", {})  # notifications (initialized, cancelled, ...) need no answer
     try:
         if _is_modern(params, headers):
             version = _check_modern(message, params, headers)
@@ -99,31 +134,38 @@ def handle(body: bytes | None, headers: dict[str, str], context_factory: Callabl
             result = _dispatch_handshake(message["method"], params or {}, version, context_factory)
     except RpcError as error:
         return _error(request_id, error)
-    return HttpResult(200, json.dumps({"jsonrpc": "2.0", "id": request_id, "result": result},
-                                      allow_nan=False, default=str), _JSON)
+    return HttpResult(
+        200, json.dumps({"jsonrpc": "2.0", "id": request_id, "result": result}, allow_nan=False, default=str), _JSON
+    )
 
 
 def _error(request_id: Any, error: RpcError) -> HttpResult:
     payload: dict[str, Any] = {"code": error.code, "message": error.message}
     if error.data is not None:
         payload["data"] = error.data
-    return HttpResult(_STATUS.get(error.code, 200),
-                      json.dumps({"jsonrpc": "2.0", "id": request_id, "error": payload}), _JSON)
+    return HttpResult(
+        _STATUS.get(error.code, 200), json.dumps({"jsonrpc": "2.0", "id": request_id, "error": payload}), _JSON
+    )
 
 
 # --- eras ---------------------------------------------------------------------------------
 
+
 def _is_modern(params: dict | None, headers: dict[str, str]) -> bool:
     meta = (params or {}).get("_meta")
-    return (isinstance(meta, dict) and PROTOCOL_VERSION_META_KEY in meta) or \
-        headers.get("mcp-protocol-version") in MODERN_PROTOCOL_VERSIONS
+    return (isinstance(meta, dict) and PROTOCOL_VERSION_META_KEY in meta) or headers.get(
+        "mcp-protocol-version"
+    ) in MODERN_PROTOCOL_VERSIONS
 
 
 def _check_handshake_header(headers: dict[str, str]) -> str:
     version = headers.get("mcp-protocol-version") or DEFAULT_HEADER_VERSION
     if version not in HANDSHAKE_PROTOCOL_VERSIONS:
-        raise RpcError(INVALID_REQUEST, f"Unsupported MCP-Protocol-Version {version!r}; supported: "
-                                        f"{', '.join(HANDSHAKE_PROTOCOL_VERSIONS + MODERN_PROTOCOL_VERSIONS)}")
+        raise RpcError(
+            INVALID_REQUEST,
+            f"Unsupported MCP-Protocol-Version {version!r}; supported: "
+            f"{', '.join(HANDSHAKE_PROTOCOL_VERSIONS + MODERN_PROTOCOL_VERSIONS)}",
+        )
     return version
 
 
@@ -131,21 +173,29 @@ def _check_modern(message: dict, params: dict | None, headers: dict[str, str]) -
     """The 2026-07-28 envelope ladder: _meta keys, then headers, then the version."""
     meta = (params or {}).get("_meta")
     if not isinstance(meta, dict) or PROTOCOL_VERSION_META_KEY not in meta or CLIENT_CAPABILITIES_META_KEY not in meta:
-        raise RpcError(INVALID_PARAMS, f"params._meta must carry {PROTOCOL_VERSION_META_KEY!r} and "
-                                       f"{CLIENT_CAPABILITIES_META_KEY!r}")
+        raise RpcError(
+            INVALID_PARAMS,
+            f"params._meta must carry {PROTOCOL_VERSION_META_KEY!r} and {CLIENT_CAPABILITIES_META_KEY!r}",
+        )
     version = meta[PROTOCOL_VERSION_META_KEY]
     if headers.get("mcp-protocol-version") != version:
         raise RpcError(HEADER_MISMATCH, "MCP-Protocol-Version header does not match params._meta's protocol version")
     if headers.get("mcp-method") != message["method"]:
         raise RpcError(HEADER_MISMATCH, "Mcp-Method header does not match the request's method")
-    if message["method"] == "tools/call" and (params or {}).get("name") is not None and \
-            headers.get("mcp-name") != params.get("name"):
+    if (
+        message["method"] == "tools/call"
+        and (params or {}).get("name") is not None
+        and headers.get("mcp-name") != params.get("name")
+    ):
         raise RpcError(HEADER_MISMATCH, "Mcp-Name header does not match params.name")
     if not isinstance(version, str):
         raise RpcError(INVALID_PARAMS, "the protocol version must be a string")
     if version not in MODERN_PROTOCOL_VERSIONS:
-        raise RpcError(UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version",
-                       {"supported": list(MODERN_PROTOCOL_VERSIONS), "requested": version})
+        raise RpcError(
+            UNSUPPORTED_PROTOCOL_VERSION,
+            "Unsupported protocol version",
+            {"supported": list(MODERN_PROTOCOL_VERSIONS), "requested": version},
+        )
     return version
 
 
@@ -156,10 +206,14 @@ def _capabilities() -> ServerCapabilities:
 def _dispatch_handshake(method: str, params: dict, version: str, context_factory) -> dict:
     if method == "initialize":
         request = _validated(InitializeRequestParams, params)
-        chosen = request.protocol_version if request.protocol_version in HANDSHAKE_PROTOCOL_VERSIONS \
+        chosen = (
+            request.protocol_version
+            if request.protocol_version in HANDSHAKE_PROTOCOL_VERSIONS
             else LATEST_HANDSHAKE_VERSION
-        return InitializeResult(protocol_version=chosen, capabilities=_capabilities(), server_info=SERVER_INFO,
-                                instructions=INSTRUCTIONS).model_dump(**_DUMP)
+        )
+        return InitializeResult(
+            protocol_version=chosen, capabilities=_capabilities(), server_info=SERVER_INFO, instructions=INSTRUCTIONS
+        ).model_dump(**_DUMP)
     if method == "ping":
         return {}
     if method == "tools/list":
@@ -171,9 +225,14 @@ def _dispatch_handshake(method: str, params: dict, version: str, context_factory
 
 def _dispatch_modern(method: str, params: dict, context_factory) -> dict:
     if method == "server/discover":
-        result = DiscoverResult(supported_versions=[*MODERN_PROTOCOL_VERSIONS, *HANDSHAKE_PROTOCOL_VERSIONS],
-                                capabilities=_capabilities(), instructions=INSTRUCTIONS, result_type="complete",
-                                ttl_ms=0, cache_scope="private")
+        result = DiscoverResult(
+            supported_versions=[*MODERN_PROTOCOL_VERSIONS, *HANDSHAKE_PROTOCOL_VERSIONS],
+            capabilities=_capabilities(),
+            instructions=INSTRUCTIONS,
+            result_type="complete",
+            ttl_ms=0,
+            cache_scope="private",
+        )
         return _stamped(result.model_dump(**_DUMP))
     if method == "tools/list":
         return _stamped(_list_tools(params, modern=True))
@@ -195,6 +254,7 @@ def _validated(model, params: dict):
 
 
 # --- tools --------------------------------------------------------------------------------
+
 
 def _list_tools(params: dict, *, modern: bool) -> dict:
     request = _validated(PaginatedRequestParams, params)
@@ -218,8 +278,11 @@ def _call_tool(params: dict, context_factory, *, modern: bool) -> dict:
     error_type = None
     try:
         output = invoke(request.name, context_factory(), request.arguments or {})
-        result = CallToolResult(content=[TextContent(type="text", text=json.dumps(output, default=str))],
-                                structured_content=output, is_error=False)
+        result = CallToolResult(
+            content=[TextContent(type="text", text=json.dumps(output, default=str))],
+            structured_content=output,
+            is_error=False,
+        )
     except OperationError as error:
         error_type = error.code
         result = _tool_error(error.to_dict()["error"])
@@ -228,8 +291,9 @@ def _call_tool(params: dict, context_factory, *, modern: bool) -> dict:
 
         error_type = "internal"
         logger.exception("tool failed", extra={"operation": request.name})
-        result = _tool_error({"code": "internal", "message": f"{request.name} failed with an internal error; "
-                                                             "see the server logs"})
+        result = _tool_error(
+            {"code": "internal", "message": f"{request.name} failed with an internal error; see the server logs"}
+        )
     metrics.mcp_call(request.name, error_type)
     if modern:
         result.result_type = "complete"

@@ -2,6 +2,7 @@
 come from its pydantic input and output models (references inlined, so each schema stands
 alone), the annotations from its declaration. Built once per process, in catalogue order
 sorted by name, so `tools/list` is deterministic."""
+
 from __future__ import annotations
 
 import base64
@@ -23,7 +24,7 @@ def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                target = resolve(copy.deepcopy(definitions[ref[len("#/$defs/"):]]))
+                target = resolve(copy.deepcopy(definitions[ref[len("#/$defs/") :]]))
                 extra = {k: resolve(v) for k, v in node.items() if k != "$ref"}
                 return {**target, **extra}
             return {k: resolve(v) for k, v in node.items() if k != "$defs"}
@@ -52,11 +53,20 @@ def tool_definition(op: Operation) -> dict[str, Any]:
     """The tool as a plain dict in wire form (camelCase), checked against mcp_types.Tool."""
     from mcp_types import Tool, ToolAnnotations
 
-    tool = Tool(name=op.name, title=op.title, description=op.description,
-                input_schema=input_schema(op), output_schema=output_schema(op),
-                annotations=ToolAnnotations(title=op.title, read_only_hint=op.read_only,
-                                            destructive_hint=op.destructive, idempotent_hint=op.idempotent,
-                                            open_world_hint=False))
+    tool = Tool(
+        name=op.name,
+        title=op.title,
+        description=op.description,
+        input_schema=input_schema(op),
+        output_schema=output_schema(op),
+        annotations=ToolAnnotations(
+            title=op.title,
+            read_only_hint=op.read_only,
+            destructive_hint=op.destructive,
+            idempotent_hint=op.idempotent,
+            open_world_hint=False,
+        ),
+    )
     return tool.model_dump(by_alias=True, exclude_none=True, mode="json")
 
 

@@ -1,5 +1,6 @@
 """The operations of SPEC §7, one module per category; importing this package registers
 them all in `chalicelib.ops.catalogue.CATALOGUE`."""
+
 from chalicelib.ops import approval, enhancement, recommendation, validation  # noqa: F401  (registers the operations)
 from chalicelib.ops import admin, query  # noqa: F401  (admin and query categories)
 from chalicelib.ops import workflow  # noqa: F401  (workflow category, validate_folder, revalidate)

@@ -1,5 +1,6 @@
 """Admin operations: system status, the validation result cache, rules, maintenance mode,
 checkpoints (table export/restore through S3) and exports."""
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,8 @@ from chalicelib.store.system import MaintenanceState
 
 CHECKPOINT_SCHEMA = "tbcv.checkpoint/1"
 EXPORT_SCHEMA = "tbcv.export/1"
-UPLOAD_CONSUMER = "on_sqs_message"   # the Chalice handler that consumes the upload queue
-INLINE_EXPORT_LIMIT = 256 * 1024   # larger exports go to S3 behind a pre-signed URL
+UPLOAD_CONSUMER = "on_sqs_message"  # the Chalice handler that consumes the upload queue
+INLINE_EXPORT_LIMIT = 256 * 1024  # larger exports go to S3 behind a pre-signed URL
 
 Reason = Field(min_length=1, max_length=500, description="Why; shown to every refused caller and kept in the audit log")
 ExportFormat = Literal["json", "csv", "sarif"]
@@ -41,6 +42,7 @@ class NoInput(_Input):
 
 
 # --- status ------------------------------------------------------------------------------
+
 
 class ServiceStatus(BaseModel):
     ok: bool
@@ -68,33 +70,52 @@ class SystemStatusOut(BaseModel):
 
 
 def _maintenance_out(state: MaintenanceState, switched: int | None = None) -> MaintenanceOut:
-    return MaintenanceOut(enabled=state.enabled, reason=state.reason, since=state.since, by=state.by,
-                          consumers_switched=switched)
+    return MaintenanceOut(
+        enabled=state.enabled, reason=state.reason, since=state.since, by=state.by, consumers_switched=switched
+    )
 
 
 def service_statuses(context: OperationContext) -> dict[str, ServiceStatus]:
     infra = context.infra
-    probes = {"dynamodb": infra.probe_dynamodb(), "s3": infra.probe_s3(), "sqs": infra.probe_sqs(),
-              "stepfunctions": infra.probe_stepfunctions()}
-    return {name: ServiceStatus(ok=p.ok, latency_ms=p.latency_ms, detail=p.detail, error=p.error)
-            for name, p in probes.items()}
+    probes = {
+        "dynamodb": infra.probe_dynamodb(),
+        "s3": infra.probe_s3(),
+        "sqs": infra.probe_sqs(),
+        "stepfunctions": infra.probe_stepfunctions(),
+    }
+    return {
+        name: ServiceStatus(ok=p.ok, latency_ms=p.latency_ms, detail=p.detail, error=p.error)
+        for name, p in probes.items()
+    }
 
 
-@operation("get_system_status", category="admin", title="Get system status", method="GET",
-           path="/v1/admin/status", read_only=True, idempotent=True)
+@operation(
+    "get_system_status",
+    category="admin",
+    title="Get system status",
+    method="GET",
+    path="/v1/admin/status",
+    read_only=True,
+    idempotent=True,
+)
 def get_system_status(context: OperationContext, params: NoInput) -> SystemStatusOut:
     """Reachability and latency of DynamoDB, S3, SQS (queue and dead-letter queue depth) and
     Step Functions, the documents bucket and watched prefix (objects put there are validated
     automatically), the ruleset version and the maintenance state."""
     services = service_statuses(context)
-    return SystemStatusOut(ok=all(s.ok for s in services.values()), stage=context.settings.stage,
-                           documents_bucket=context.settings.documents_bucket,
-                           watched_prefix=context.settings.watched_prefix,
-                           ruleset_version=load_ruleset().version, services=services,
-                           maintenance=_maintenance_out(context.system.maintenance.get()))
+    return SystemStatusOut(
+        ok=all(s.ok for s in services.values()),
+        stage=context.settings.stage,
+        documents_bucket=context.settings.documents_bucket,
+        watched_prefix=context.settings.watched_prefix,
+        ruleset_version=load_ruleset().version,
+        services=services,
+        maintenance=_maintenance_out(context.system.maintenance.get()),
+    )
 
 
 # --- cache --------------------------------------------------------------------------------
+
 
 class CacheStatsOut(BaseModel):
     entries: int
@@ -111,31 +132,53 @@ class CacheChangeOut(BaseModel):
     entries: int
 
 
-@operation("get_cache_stats", category="admin", title="Get result cache statistics", method="GET",
-           path="/v1/admin/cache", read_only=True, idempotent=True)
+@operation(
+    "get_cache_stats",
+    category="admin",
+    title="Get result cache statistics",
+    method="GET",
+    path="/v1/admin/cache",
+    read_only=True,
+    idempotent=True,
+)
 def get_cache_stats(context: OperationContext, params: NoInput) -> CacheStatsOut:
     """Entries in the validation result cache (by ruleset version) and the hit/miss counts.
     A hit means a validation reused an earlier engine report for identical content."""
     stats = context.system.result_cache.stats()
     looked_up = stats["hits"] + stats["misses"]
-    return CacheStatsOut(entries=stats["entries"], hits=stats["hits"], misses=stats["misses"],
-                         hit_rate=round(stats["hits"] / looked_up, 4) if looked_up else 0.0,
-                         current_ruleset_version=load_ruleset().version,
-                         by_ruleset_version=stats["by_ruleset_version"])
+    return CacheStatsOut(
+        entries=stats["entries"],
+        hits=stats["hits"],
+        misses=stats["misses"],
+        hit_rate=round(stats["hits"] / looked_up, 4) if looked_up else 0.0,
+        current_ruleset_version=load_ruleset().version,
+        by_ruleset_version=stats["by_ruleset_version"],
+    )
 
 
 def _cache_event(context: OperationContext, name: str, after: dict) -> None:
-    context.system.record(AuditEvent.new(actor=context.principal, operation=name, target_type="cache",
-                                               target_id="result-cache", after=after))
+    context.system.record(
+        AuditEvent.new(
+            actor=context.principal, operation=name, target_type="cache", target_id="result-cache", after=after
+        )
+    )
 
 
 class AuditedChangeIn(_Input):
-    reason: str | None = Field(default=None, min_length=1, max_length=2000,
-                               description="Why; kept in the audit event of the change")
+    reason: str | None = Field(
+        default=None, min_length=1, max_length=2000, description="Why; kept in the audit event of the change"
+    )
 
 
-@operation("clear_cache", category="admin", title="Clear the result cache", method="DELETE",
-           path="/v1/admin/cache", destructive=True, idempotent=True)
+@operation(
+    "clear_cache",
+    category="admin",
+    title="Clear the result cache",
+    method="DELETE",
+    path="/v1/admin/cache",
+    destructive=True,
+    idempotent=True,
+)
 def clear_cache(context: OperationContext, params: AuditedChangeIn) -> CacheChangeOut:
     """Remove every cached engine report and reset the hit/miss counters. Validations stay;
     later validations run the engine again."""
@@ -145,8 +188,14 @@ def clear_cache(context: OperationContext, params: AuditedChangeIn) -> CacheChan
     return CacheChangeOut(removed=removed, entries=0)
 
 
-@operation("cleanup_cache", category="admin", title="Remove stale cache entries", method="POST",
-           path="/v1/admin/cache/cleanup", idempotent=True)
+@operation(
+    "cleanup_cache",
+    category="admin",
+    title="Remove stale cache entries",
+    method="POST",
+    path="/v1/admin/cache/cleanup",
+    idempotent=True,
+)
 def cleanup_cache(context: OperationContext, params: AuditedChangeIn) -> CacheChangeOut:
     """Remove cached reports made under an older ruleset version (they can never be hit
     again); entries of the current version stay."""
@@ -160,8 +209,9 @@ class RebuildCacheIn(_Input):
     limit: Limit = Field(default=50, description="How many of the newest validations to re-check, 1-100")
 
 
-@operation("rebuild_cache", category="admin", title="Rebuild the result cache", method="POST",
-           path="/v1/admin/cache/rebuild")
+@operation(
+    "rebuild_cache", category="admin", title="Rebuild the result cache", method="POST", path="/v1/admin/cache/rebuild"
+)
 def rebuild_cache(context: OperationContext, params: RebuildCacheIn) -> CacheChangeOut:
     """Warm the cache under the current ruleset: run the engine on the documents of the
     newest validations (up to `limit`) and cache their reports. Validation records are not
@@ -184,6 +234,7 @@ def rebuild_cache(context: OperationContext, params: RebuildCacheIn) -> CacheCha
 
 # --- rules ---------------------------------------------------------------------------------
 
+
 class RulesetOut(BaseModel):
     ruleset_version: str
     previous_version: str
@@ -192,20 +243,38 @@ class RulesetOut(BaseModel):
     families: list[str]
 
 
-@operation("reload_rules", category="admin", title="Reload rules and truth tables", method="POST",
-           path="/v1/admin/rules/reload", idempotent=True)
+@operation(
+    "reload_rules",
+    category="admin",
+    title="Reload rules and truth tables",
+    method="POST",
+    path="/v1/admin/rules/reload",
+    idempotent=True,
+)
 def reload_rules(context: OperationContext, params: AuditedChangeIn) -> RulesetOut:
     """Re-read profiles, family settings and truth tables from the config folder in this
     process; a changed configuration gets a new ruleset version, so cached reports of the
     old one are no longer used."""
     previous = load_ruleset().version
-    engine_ruleset._default_ruleset.cache_clear()   # the per-process default ruleset, read again
+    engine_ruleset._default_ruleset.cache_clear()  # the per-process default ruleset, read again
     ruleset = load_ruleset()
-    context.system.record(AuditEvent.new(
-        actor=context.principal, operation="reload_rules", target_type="ruleset", target_id="ruleset",
-        before={"version": previous}, after={"version": ruleset.version, "reason": params.reason}))
-    return RulesetOut(ruleset_version=ruleset.version, previous_version=previous, rules=len(REGISTRY),
-                      profiles=ruleset.profile_names, families=sorted(ruleset.families))
+    context.system.record(
+        AuditEvent.new(
+            actor=context.principal,
+            operation="reload_rules",
+            target_type="ruleset",
+            target_id="ruleset",
+            before={"version": previous},
+            after={"version": ruleset.version, "reason": params.reason},
+        )
+    )
+    return RulesetOut(
+        ruleset_version=ruleset.version,
+        previous_version=previous,
+        rules=len(REGISTRY),
+        profiles=ruleset.profile_names,
+        families=sorted(ruleset.families),
+    )
 
 
 class ListValidatorsIn(_Input):
@@ -228,53 +297,97 @@ class ValidatorPage(BaseModel):
     next_cursor: str | None
 
 
-@operation("list_validators", category="admin", title="List validators (rules)", method="GET",
-           path="/v1/admin/validators", read_only=True, idempotent=True)
+@operation(
+    "list_validators",
+    category="admin",
+    title="List validators (rules)",
+    method="GET",
+    path="/v1/admin/validators",
+    read_only=True,
+    idempotent=True,
+)
 def list_validators(context: OperationContext, params: ListValidatorsIn) -> ValidatorPage:
     """The rules the engine runs, by id, optionally one category, with their default
     severity and whether they can fix what they find."""
-    rules = sorted((r.meta for r in REGISTRY.values()
-                    if params.category is None or r.meta.category == params.category), key=lambda m: m.id)
+    rules = sorted(
+        (r.meta for r in REGISTRY.values() if params.category is None or r.meta.category == params.category),
+        key=lambda m: m.id,
+    )
     if params.cursor is not None:
         if params.cursor not in {m.id for m in rules}:
             raise InvalidInput("cursor is not one this API returned", field="cursor")
         rules = [m for m in rules if m.id > params.cursor]
-    page = rules[:params.limit]
-    return ValidatorPage(items=[ValidatorOut(id=m.id, alias=m.alias, category=m.category, severity=m.severity,
-                                             description=m.description, fixable=m.fixable) for m in page],
-                         next_cursor=page[-1].id if len(rules) > params.limit else None)
+    page = rules[: params.limit]
+    return ValidatorPage(
+        items=[
+            ValidatorOut(
+                id=m.id,
+                alias=m.alias,
+                category=m.category,
+                severity=m.severity,
+                description=m.description,
+                fixable=m.fixable,
+            )
+            for m in page
+        ],
+        next_cursor=page[-1].id if len(rules) > params.limit else None,
+    )
 
 
 # --- maintenance -------------------------------------------------------------------------
+
 
 class EnableMaintenanceIn(_Input):
     reason: str = Reason
 
 
-@operation("enable_maintenance_mode", category="admin", title="Enable maintenance mode", method="POST",
-           path="/v1/admin/maintenance", idempotent=True)
+@operation(
+    "enable_maintenance_mode",
+    category="admin",
+    title="Enable maintenance mode",
+    method="POST",
+    path="/v1/admin/maintenance",
+    idempotent=True,
+)
 def enable_maintenance_mode(context: OperationContext, params: EnableMaintenanceIn) -> MaintenanceOut:
     """Refuse every state-changing operation (REST 503, MCP isError, with `reason`) while reads
     keep working; workflows pause between items and the upload queue is not consumed."""
     before = context.system.maintenance.get()
-    state = MaintenanceState(enabled=True, reason=params.reason, since=before.since if before.enabled else utc_now(),
-                             by=context.principal)
-    event = AuditEvent.new(actor=context.principal, operation="enable_maintenance_mode", target_type="system",
-                           target_id="maintenance", before={"enabled": before.enabled},
-                           after={"enabled": True, "reason": params.reason})
+    state = MaintenanceState(
+        enabled=True, reason=params.reason, since=before.since if before.enabled else utc_now(), by=context.principal
+    )
+    event = AuditEvent.new(
+        actor=context.principal,
+        operation="enable_maintenance_mode",
+        target_type="system",
+        target_id="maintenance",
+        before={"enabled": before.enabled},
+        after={"enabled": True, "reason": params.reason},
+    )
     context.system.maintenance.set(state, event)
     return _maintenance_out(state, _switch_consumers(context, enabled=False))
 
 
-@operation("disable_maintenance_mode", category="admin", title="Disable maintenance mode", method="DELETE",
-           path="/v1/admin/maintenance", idempotent=True)
+@operation(
+    "disable_maintenance_mode",
+    category="admin",
+    title="Disable maintenance mode",
+    method="DELETE",
+    path="/v1/admin/maintenance",
+    idempotent=True,
+)
 def disable_maintenance_mode(context: OperationContext, params: AuditedChangeIn) -> MaintenanceOut:
     """Accept state-changing operations again and resume queue consumption."""
     before = context.system.maintenance.get()
     state = MaintenanceState(enabled=False)
-    event = AuditEvent.new(actor=context.principal, operation="disable_maintenance_mode", target_type="system",
-                           target_id="maintenance", before={"enabled": before.enabled, "reason": before.reason},
-                           after={"enabled": False, "reason": params.reason})
+    event = AuditEvent.new(
+        actor=context.principal,
+        operation="disable_maintenance_mode",
+        target_type="system",
+        target_id="maintenance",
+        before={"enabled": before.enabled, "reason": before.reason},
+        after={"enabled": False, "reason": params.reason},
+    )
     context.system.maintenance.set(state, event)
     return _maintenance_out(state, _switch_consumers(context, enabled=True))
 
@@ -288,6 +401,7 @@ def _switch_consumers(context: OperationContext, *, enabled: bool) -> int:
 
 
 # --- checkpoints -------------------------------------------------------------------------
+
 
 class CheckpointIn(_Input):
     notes: str = Field(default="", max_length=1000, description="Free text kept with the checkpoint")
@@ -303,8 +417,14 @@ class CheckpointOut(BaseModel):
     notes: str
 
 
-@operation("create_checkpoint", category="admin", title="Create a checkpoint (table export)", method="POST",
-           path="/v1/admin/checkpoints", success_status=201)
+@operation(
+    "create_checkpoint",
+    category="admin",
+    title="Create a checkpoint (table export)",
+    method="POST",
+    path="/v1/admin/checkpoints",
+    success_status=201,
+)
 def create_checkpoint(context: OperationContext, params: CheckpointIn) -> CheckpointOut:
     """Export every table (validations, audit, system, and any other table the stack has)
     to S3 as JSON lines (DynamoDB typed JSON) with a manifest carrying the schema version.
@@ -313,14 +433,29 @@ def create_checkpoint(context: OperationContext, params: CheckpointIn) -> Checkp
     prefix = f"{context.settings.exports_prefix}checkpoints/{checkpoint_id}/"
     counts = {}
     for name, table in context.infra.tables.items():
-        items = (item for item in context.infra.export_table(table)
-                 if not (name == "system" and item.get("pk", {}).get("S") in ("cache", "checkpoint")))
+        items = (
+            item
+            for item in context.infra.export_table(table)
+            if not (name == "system" and item.get("pk", {}).get("S") in ("cache", "checkpoint"))
+        )
         counts[name] = context.infra.write_lines(f"{prefix}{name}.jsonl", items)
-    manifest = {"schema_version": CHECKPOINT_SCHEMA, "checkpoint_id": checkpoint_id, "created_at": utc_now(),
-                "created_by": context.principal, "prefix": prefix, "tables": counts, "notes": params.notes}
+    manifest = {
+        "schema_version": CHECKPOINT_SCHEMA,
+        "checkpoint_id": checkpoint_id,
+        "created_at": utc_now(),
+        "created_by": context.principal,
+        "prefix": prefix,
+        "tables": counts,
+        "notes": params.notes,
+    }
     context.infra.put_export(f"{prefix}manifest.json", json.dumps(manifest).encode(), "application/json")
-    event = AuditEvent.new(actor=context.principal, operation="create_checkpoint", target_type="checkpoint",
-                           target_id=checkpoint_id, after={"tables": counts})
+    event = AuditEvent.new(
+        actor=context.principal,
+        operation="create_checkpoint",
+        target_type="checkpoint",
+        target_id=checkpoint_id,
+        after={"tables": counts},
+    )
     context.system.checkpoints.save(checkpoint_id, manifest, event, context.system.audit)
     return CheckpointOut(**manifest)
 
@@ -336,8 +471,15 @@ class RestoreOut(BaseModel):
     maintenance_was_enabled: bool
 
 
-@operation("restore_checkpoint", category="admin", title="Restore a checkpoint", method="POST",
-           path="/v1/admin/checkpoints/{checkpoint_id}/restore", destructive=True, idempotent=True)
+@operation(
+    "restore_checkpoint",
+    category="admin",
+    title="Restore a checkpoint",
+    method="POST",
+    path="/v1/admin/checkpoints/{checkpoint_id}/restore",
+    destructive=True,
+    idempotent=True,
+)
 def restore_checkpoint(context: OperationContext, params: RestoreIn) -> RestoreOut:
     """Write every item of a checkpoint back (batched puts; items with the same key are
     replaced, newer items stay). Runs under maintenance mode: it is switched on for the
@@ -346,29 +488,41 @@ def restore_checkpoint(context: OperationContext, params: RestoreIn) -> RestoreO
     if manifest is None:
         raise NotFound(f"checkpoint {params.checkpoint_id!r} does not exist", field="checkpoint_id")
     if manifest.get("schema_version") != CHECKPOINT_SCHEMA:
-        raise Conflict(f"checkpoint schema {manifest.get('schema_version')!r} is not {CHECKPOINT_SCHEMA}",
-                       field="checkpoint_id")
+        raise Conflict(
+            f"checkpoint schema {manifest.get('schema_version')!r} is not {CHECKPOINT_SCHEMA}", field="checkpoint_id"
+        )
     unknown = set(manifest["tables"]) - set(context.infra.tables)
     if unknown:
-        raise Conflict(f"checkpoint holds tables this stack does not have: {', '.join(sorted(unknown))}",
-                       field="checkpoint_id")
+        raise Conflict(
+            f"checkpoint holds tables this stack does not have: {', '.join(sorted(unknown))}", field="checkpoint_id"
+        )
     was_enabled = context.system.maintenance.get().enabled
     if not was_enabled:
         invoke("enable_maintenance_mode", context, {"reason": f"restoring checkpoint: {params.reason}"})
     try:
-        restored = {name: context.infra.import_table(context.infra.tables[name],
-                                                     context.infra.read_lines(f"{manifest['prefix']}{name}.jsonl"))
-                    for name in manifest["tables"]}
+        restored = {
+            name: context.infra.import_table(
+                context.infra.tables[name], context.infra.read_lines(f"{manifest['prefix']}{name}.jsonl")
+            )
+            for name in manifest["tables"]
+        }
     finally:
         if not was_enabled:
             invoke("disable_maintenance_mode", context, {})
-    context.system.record(AuditEvent.new(
-        actor=context.principal, operation="restore_checkpoint", target_type="checkpoint",
-        target_id=params.checkpoint_id, after={"restored": restored, "reason": params.reason}))
+    context.system.record(
+        AuditEvent.new(
+            actor=context.principal,
+            operation="restore_checkpoint",
+            target_type="checkpoint",
+            target_id=params.checkpoint_id,
+            after={"restored": restored, "reason": params.reason},
+        )
+    )
     return RestoreOut(checkpoint_id=params.checkpoint_id, restored=restored, maintenance_was_enabled=was_enabled)
 
 
 # --- exports ----------------------------------------------------------------------------
+
 
 class ExportOut(BaseModel):
     schema_version: str
@@ -384,10 +538,17 @@ def _deliver(context: OperationContext, name: str, fmt: str, text: str) -> Expor
     if len(body) <= INLINE_EXPORT_LIMIT:
         return ExportOut(schema_version=EXPORT_SCHEMA, format=fmt, content=text, url=None, key=None, size=len(body))
     key = f"{context.settings.exports_prefix}exports/{uuid4().hex}/{name}.{fmt}"
-    context.infra.put_export(key, body, {"json": "application/json", "csv": "text/csv",
-                                         "sarif": "application/sarif+json"}[fmt])
-    return ExportOut(schema_version=EXPORT_SCHEMA, format=fmt, content=None, url=context.infra.presigned_url(key),
-                     key=key, size=len(body))
+    context.infra.put_export(
+        key, body, {"json": "application/json", "csv": "text/csv", "sarif": "application/sarif+json"}[fmt]
+    )
+    return ExportOut(
+        schema_version=EXPORT_SCHEMA,
+        format=fmt,
+        content=None,
+        url=context.infra.presigned_url(key),
+        key=key,
+        size=len(body),
+    )
 
 
 def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
@@ -404,12 +565,30 @@ class ExportValidationIn(_Input):
     format: ExportFormat = "json"
 
 
-ISSUE_COLUMNS = ["rule", "alias", "category", "severity", "line", "column", "end_line", "end_column", "message",
-                 "fixable", "suggestion"]
+ISSUE_COLUMNS = [
+    "rule",
+    "alias",
+    "category",
+    "severity",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "message",
+    "fixable",
+    "suggestion",
+]
 
 
-@operation("export_validation", category="admin", title="Export a validation", method="GET",
-           path="/v1/admin/exports/validations/{validation_id}", read_only=True, idempotent=True)
+@operation(
+    "export_validation",
+    category="admin",
+    title="Export a validation",
+    method="GET",
+    path="/v1/admin/exports/validations/{validation_id}",
+    read_only=True,
+    idempotent=True,
+)
 def export_validation(context: OperationContext, params: ExportValidationIn) -> ExportOut:
     """A validation as JSON (the full record with a schema version), CSV (one row per issue)
     or SARIF 2.1.0 (for code-scanning tools). Large exports come back as a pre-signed URL."""
@@ -426,12 +605,23 @@ def export_validation(context: OperationContext, params: ExportValidationIn) -> 
 def _report_of(validation: dict[str, Any]) -> Report:
     """The engine report a stored validation describes (for the SARIF writer)."""
     issue_fields = Issue.__dataclass_fields__
-    issues = [Issue(**{**{k: v for k, v in issue.items() if k in issue_fields},
-                       "fix": tuple(TextEdit(**edit) for edit in issue.get("fix") or ()) or None})
-              for issue in validation["issues"]]
-    return Report(path=validation["document"]["key"], family=validation["family"], profile=validation["profile"],
-                  ruleset_version=validation["ruleset_version"], content_sha256=validation["content_sha256"],
-                  issues=issues)
+    issues = [
+        Issue(
+            **{
+                **{k: v for k, v in issue.items() if k in issue_fields},
+                "fix": tuple(TextEdit(**edit) for edit in issue.get("fix") or ()) or None,
+            }
+        )
+        for issue in validation["issues"]
+    ]
+    return Report(
+        path=validation["document"]["key"],
+        family=validation["family"],
+        profile=validation["profile"],
+        ruleset_version=validation["ruleset_version"],
+        content_sha256=validation["content_sha256"],
+        issues=issues,
+    )
 
 
 class ExportRecommendationsIn(_Input):
@@ -439,14 +629,22 @@ class ExportRecommendationsIn(_Input):
     format: Literal["json", "csv"] = "json"
 
 
-@operation("export_recommendations", category="admin", title="Export recommendations", method="GET",
-           path="/v1/admin/exports/validations/{validation_id}/recommendations", read_only=True, idempotent=True)
+@operation(
+    "export_recommendations",
+    category="admin",
+    title="Export recommendations",
+    method="GET",
+    path="/v1/admin/exports/validations/{validation_id}/recommendations",
+    read_only=True,
+    idempotent=True,
+)
 def export_recommendations(context: OperationContext, params: ExportRecommendationsIn) -> ExportOut:
     """Every recommendation of a validation as JSON or CSV (one row per recommendation)."""
     items = _all_pages(context, "list_recommendations", {"validation_id": params.validation_id})
     if params.format == "json":
-        text = json.dumps({"schema_version": EXPORT_SCHEMA, "validation_id": params.validation_id,
-                           "recommendations": items}, indent=2)
+        text = json.dumps(
+            {"schema_version": EXPORT_SCHEMA, "validation_id": params.validation_id, "recommendations": items}, indent=2
+        )
     else:
         columns = sorted({key for item in items for key in item}) or ["recommendation_id"]
         text = _csv(items, columns)
@@ -458,8 +656,15 @@ class ExportWorkflowIn(_Input):
     format: Literal["json", "csv"] = "json"
 
 
-@operation("export_workflow", category="admin", title="Export a workflow", method="GET",
-           path="/v1/admin/exports/workflows/{workflow_id}", read_only=True, idempotent=True)
+@operation(
+    "export_workflow",
+    category="admin",
+    title="Export a workflow",
+    method="GET",
+    path="/v1/admin/exports/workflows/{workflow_id}",
+    read_only=True,
+    idempotent=True,
+)
 def export_workflow(context: OperationContext, params: ExportWorkflowIn) -> ExportOut:
     """A workflow with its report as JSON, or its report's items as CSV."""
     workflow = _required("get_workflow", context, {"workflow_id": params.workflow_id})

@@ -5,6 +5,7 @@ pydantic input/output models (taken from the handler's type hints). REST routes,
 tools, CLI commands and Step Functions steps are generated from, or dispatch into,
 `CATALOGUE` through `invoke`, so each entry point gets the same validation and errors.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,9 +40,18 @@ class Operation:
 CATALOGUE: dict[str, Operation] = {}
 
 
-def operation(name: str, *, category: str, title: str, method: str, path: str,
-              read_only: bool = False, destructive: bool = False, idempotent: bool = False,
-              success_status: int = 200):
+def operation(
+    name: str,
+    *,
+    category: str,
+    title: str,
+    method: str,
+    path: str,
+    read_only: bool = False,
+    destructive: bool = False,
+    idempotent: bool = False,
+    success_status: int = 200,
+):
     """Declare an operation; the handler's docstring is its description for people and models."""
     if category not in CATEGORIES:
         raise ValueError(f"unknown category {category!r}")
@@ -51,11 +61,20 @@ def operation(name: str, *, category: str, title: str, method: str, path: str,
             raise ValueError(f"operation {name!r} is declared twice")
         hints = get_type_hints(handler)
         CATALOGUE[name] = Operation(
-            name=name, category=category, title=title,
+            name=name,
+            category=category,
+            title=title,
             description=" ".join((handler.__doc__ or title).split()),
-            method=method, path=path, input_model=hints["params"], output_model=hints["return"],
-            handler=handler, read_only=read_only, destructive=destructive, idempotent=idempotent,
-            success_status=success_status)
+            method=method,
+            path=path,
+            input_model=hints["params"],
+            output_model=hints["return"],
+            handler=handler,
+            read_only=read_only,
+            destructive=destructive,
+            idempotent=idempotent,
+            success_status=success_status,
+        )
         return handler
 
     return register
@@ -94,9 +113,11 @@ def _refuse_writes_in_maintenance(op: Operation, system: Any) -> None:
         return
     state = system.maintenance.get()
     if state.enabled:
-        raise Unavailable(f"maintenance mode is on since {state.since} ({state.reason or 'no reason given'}); "
-                          f"{op.name} changes state and is refused until it is switched off",
-                          field="maintenance")
+        raise Unavailable(
+            f"maintenance mode is on since {state.since} ({state.reason or 'no reason given'}); "
+            f"{op.name} changes state and is refused until it is switched off",
+            field="maintenance",
+        )
 
 
 def _run(op: Operation, context: Any, arguments: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
 """Operation errors: one vocabulary for REST (status + envelope), MCP (isError) and CLI."""
+
 from __future__ import annotations
 
 

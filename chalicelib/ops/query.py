@@ -1,5 +1,6 @@
 """Query operations: statistics, the audit log, per-operation latency, health and the
 validation history of one document."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -12,7 +13,6 @@ from chalicelib.ops.context import OperationContext
 from chalicelib.ops.fields import Cursor, DocumentPath, Limit
 
 
-
 def _utc_time(value: str) -> datetime:
     """`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS[.ffffff][Z]`, as UTC."""
     return datetime.fromisoformat(value.removesuffix("Z")).replace(tzinfo=timezone.utc)
@@ -23,10 +23,15 @@ def _valid_time(value: str) -> str:
     return value
 
 
-Since = Annotated[str | None, Field(pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?Z?)?$",
-                                    description="Only what happened at or after this UTC date or time "
-                                                "(ISO 8601, e.g. 2026-01-31 or 2026-01-31T08:00:00Z)"),
-                  AfterValidator(lambda v: v if v is None else _valid_time(v))]
+Since = Annotated[
+    str | None,
+    Field(
+        pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?Z?)?$",
+        description="Only what happened at or after this UTC date or time "
+        "(ISO 8601, e.g. 2026-01-31 or 2026-01-31T08:00:00Z)",
+    ),
+    AfterValidator(lambda v: v if v is None else _valid_time(v)),
+]
 
 
 class _Input(BaseModel):
@@ -34,6 +39,7 @@ class _Input(BaseModel):
 
 
 # --- statistics -----------------------------------------------------------------------------
+
 
 class StatsIn(_Input):
     since: Since = None
@@ -54,8 +60,15 @@ def _since_time(since: str | None, default_days: int) -> datetime:
     return _utc_time(since) if since else datetime.now(timezone.utc) - timedelta(days=default_days)
 
 
-@operation("get_stats", category="query", title="Get validation statistics", method="GET",
-           path="/v1/stats", read_only=True, idempotent=True)
+@operation(
+    "get_stats",
+    category="query",
+    title="Get validation statistics",
+    method="GET",
+    path="/v1/stats",
+    read_only=True,
+    idempotent=True,
+)
 def get_stats(context: OperationContext, params: StatsIn) -> StatsOut:
     """Counts of validations by outcome, review status and family, issues by severity,
     distinct documents, and calls per operation; everything since `since` when given."""
@@ -74,21 +87,34 @@ def get_stats(context: OperationContext, params: StatsIn) -> StatsOut:
             issues[severity] = issues.get(severity, 0) + int(number)
         documents.add(item["key"])
     timings = context.system.timings.summaries(sorted(CATALOGUE), _since_time(params.since, 30))
-    return StatsOut(since=params.since, validations=total, by_outcome=outcomes, by_review_status=reviews,
-                    by_family=families, issues=issues, documents=len(documents),
-                    operations={t.operation: t.count for t in timings})
+    return StatsOut(
+        since=params.since,
+        validations=total,
+        by_outcome=outcomes,
+        by_review_status=reviews,
+        by_family=families,
+        issues=issues,
+        documents=len(documents),
+        operations={t.operation: t.count for t in timings},
+    )
 
 
 # --- audit log --------------------------------------------------------------------------------
+
 
 class AuditLogIn(_Input):
     limit: Limit = 50
     cursor: Cursor | None = None
     actor: str | None = Field(default=None, min_length=1, max_length=200, description="Only events by this principal")
-    target_id: str | None = Field(default=None, min_length=1, max_length=200,
-                                  description="Only events about this item (validation id, workflow id, ...)")
-    operation: str | None = Field(default=None, pattern=r"^[a-z_]{1,64}$",
-                                  description="Only events written by this operation, e.g. approve")
+    target_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Only events about this item (validation id, workflow id, ...)",
+    )
+    operation: str | None = Field(
+        default=None, pattern=r"^[a-z_]{1,64}$", description="Only events written by this operation, e.g. approve"
+    )
     since: Since = None
 
 
@@ -108,19 +134,31 @@ class AuditPage(BaseModel):
     next_cursor: str | None
 
 
-@operation("get_audit_log", category="query", title="Search the audit log", method="GET",
-           path="/v1/audit", read_only=True, idempotent=True)
+@operation(
+    "get_audit_log",
+    category="query",
+    title="Search the audit log",
+    method="GET",
+    path="/v1/audit",
+    read_only=True,
+    idempotent=True,
+)
 def get_audit_log(context: OperationContext, params: AuditLogIn) -> AuditPage:
     """Every state change (who, what, before/after), newest first, filtered by actor,
     target, operation and time; page with `cursor`."""
-    page = context.system.audit_search.search(limit=params.limit, cursor=params.cursor, actor=params.actor,
-                                              target_id=params.target_id, operation=params.operation,
-                                              since=params.since)
-    return AuditPage(items=[AuditEventOut(**event.model_dump()) for event in page.items],
-                     next_cursor=page.next_cursor)
+    page = context.system.audit_search.search(
+        limit=params.limit,
+        cursor=params.cursor,
+        actor=params.actor,
+        target_id=params.target_id,
+        operation=params.operation,
+        since=params.since,
+    )
+    return AuditPage(items=[AuditEventOut(**event.model_dump()) for event in page.items], next_cursor=page.next_cursor)
 
 
 # --- performance and health -----------------------------------------------------------------
+
 
 class PerformanceIn(_Input):
     hours: int = Field(default=24, ge=1, le=720, description="Look-back window in hours, 1-720")
@@ -144,20 +182,39 @@ class PerformanceOut(BaseModel):
     note: str
 
 
-@operation("get_performance_report", category="query", title="Get the performance report", method="GET",
-           path="/v1/performance", read_only=True, idempotent=True)
+@operation(
+    "get_performance_report",
+    category="query",
+    title="Get the performance report",
+    method="GET",
+    path="/v1/performance",
+    read_only=True,
+    idempotent=True,
+)
 def get_performance_report(context: OperationContext, params: PerformanceIn) -> PerformanceOut:
     """Per operation: calls, errors, mean and p50/p95/p99/max latency over the last `hours`,
     from the timings every call records (log-scale buckets, about 19 % wide)."""
     names = [params.operation] if params.operation else sorted(CATALOGUE)
     summaries = context.system.timings.summaries(names, datetime.now(timezone.utc) - timedelta(hours=params.hours))
-    rows = [OperationTiming(operation=s.operation, count=s.count, errors=s.errors,
-                            mean_ms=round(s.total_ms / s.count, 3), p50_ms=round(s.percentile(0.50), 3),
-                            p95_ms=round(s.percentile(0.95), 3), p99_ms=round(s.percentile(0.99), 3),
-                            max_ms=round(s.max_ms, 3)) for s in summaries]
+    rows = [
+        OperationTiming(
+            operation=s.operation,
+            count=s.count,
+            errors=s.errors,
+            mean_ms=round(s.total_ms / s.count, 3),
+            p50_ms=round(s.percentile(0.50), 3),
+            p95_ms=round(s.percentile(0.95), 3),
+            p99_ms=round(s.percentile(0.99), 3),
+            max_ms=round(s.max_ms, 3),
+        )
+        for s in summaries
+    ]
     rows.sort(key=lambda r: (-r.count, r.operation))
-    return PerformanceOut(hours=params.hours, operations=rows,
-                          note="percentiles are bucket upper bounds (log scale, ~19 % wide), capped at the maximum")
+    return PerformanceOut(
+        hours=params.hours,
+        operations=rows,
+        note="percentiles are bucket upper bounds (log scale, ~19 % wide), capped at the maximum",
+    )
 
 
 class HealthIn(_Input):
@@ -177,16 +234,24 @@ class HealthOut(BaseModel):
     cache_hit_rate: float
 
 
-@operation("get_health_report", category="query", title="Get the health report", method="GET",
-           path="/v1/health-report", read_only=True, idempotent=True)
+@operation(
+    "get_health_report",
+    category="query",
+    title="Get the health report",
+    method="GET",
+    path="/v1/health-report",
+    read_only=True,
+    idempotent=True,
+)
 def get_health_report(context: OperationContext, params: HealthIn) -> HealthOut:
     """One verdict (healthy / degraded / unhealthy) with the reasons: unreachable services,
     messages in the dead-letter queue, maintenance mode, and operations that fail."""
     from chalicelib.ops.admin import service_statuses
 
     services = service_statuses(context)
-    summaries = context.system.timings.summaries(sorted(CATALOGUE),
-                                                 datetime.now(timezone.utc) - timedelta(hours=params.hours))
+    summaries = context.system.timings.summaries(
+        sorted(CATALOGUE), datetime.now(timezone.utc) - timedelta(hours=params.hours)
+    )
     calls = sum(s.count for s in summaries)
     errors = sum(s.errors for s in summaries)
     failing = {s.operation: round(s.errors / s.count, 4) for s in summaries if s.errors}
@@ -201,14 +266,22 @@ def get_health_report(context: OperationContext, params: HealthIn) -> HealthOut:
     if maintenance.enabled:
         problems.append(f"maintenance mode is on: {maintenance.reason}")
     problems += [f"{name} failed {rate:.0%} of its calls" for name, rate in sorted(failing.items()) if rate >= 0.05]
-    return HealthOut(status="unhealthy" if unhealthy else "degraded" if problems else "healthy", problems=problems,
-                     services={name: status.ok for name, status in services.items()}, dead_letter_messages=dlq,
-                     maintenance=maintenance.enabled, calls=calls, errors=errors,
-                     error_rate=round(errors / calls, 4) if calls else 0.0, failing_operations=failing,
-                     cache_hit_rate=round(cache["hits"] / looked_up, 4) if looked_up else 0.0)
+    return HealthOut(
+        status="unhealthy" if unhealthy else "degraded" if problems else "healthy",
+        problems=problems,
+        services={name: status.ok for name, status in services.items()},
+        dead_letter_messages=dlq,
+        maintenance=maintenance.enabled,
+        calls=calls,
+        errors=errors,
+        error_rate=round(errors / calls, 4) if calls else 0.0,
+        failing_operations=failing,
+        cache_hit_rate=round(cache["hits"] / looked_up, 4) if looked_up else 0.0,
+    )
 
 
 # --- history -----------------------------------------------------------------------------------
+
 
 class HistoryIn(_Input):
     key: DocumentPath = Field(description="Document key in the documents bucket, e.g. docs/en/java/index.md")
@@ -232,20 +305,38 @@ class HistoryOut(BaseModel):
     items: list[HistoryItem] = Field(description="Newest first")
     next_cursor: str | None
     trend: Literal["improving", "worsening", "stable", "new", "none"] = Field(
-        description="First item of the page against the second: fewer errors (then warnings) is improving")
+        description="First item of the page against the second: fewer errors (then warnings) is improving"
+    )
     errors_change: int
     warnings_change: int
 
 
-@operation("get_validation_history", category="query", title="Get a document's validation history",
-           method="GET", path="/v1/history", read_only=True, idempotent=True)
+@operation(
+    "get_validation_history",
+    category="query",
+    title="Get a document's validation history",
+    method="GET",
+    path="/v1/history",
+    read_only=True,
+    idempotent=True,
+)
 def get_validation_history(context: OperationContext, params: HistoryIn) -> HistoryOut:
     """The validations of one document key, newest first, with the trend of its errors and
     warnings. This is how a pipeline finds the result of an upload."""
     page = context.validations.list(limit=params.limit, cursor=params.cursor, document_key=params.key)
-    items = [HistoryItem(validation_id=r.validation_id, created_at=r.created_at, version_id=r.document.version_id,
-                         outcome=r.outcome, review_status=r.review_status, counts=r.counts,
-                         ruleset_version=r.ruleset_version, content_sha256=r.content_sha256) for r in page.items]
+    items = [
+        HistoryItem(
+            validation_id=r.validation_id,
+            created_at=r.created_at,
+            version_id=r.document.version_id,
+            outcome=r.outcome,
+            review_status=r.review_status,
+            counts=r.counts,
+            ruleset_version=r.ruleset_version,
+            content_sha256=r.content_sha256,
+        )
+        for r in page.items
+    ]
     trend, errors_change, warnings_change = "none", 0, 0
     if len(items) == 1:
         trend = "new"
@@ -255,5 +346,11 @@ def get_validation_history(context: OperationContext, params: HistoryIn) -> Hist
         warnings_change = newest.get("warning", 0) - previous.get("warning", 0)
         change = (errors_change, warnings_change)
         trend = "stable" if change == (0, 0) else "improving" if change < (0, 0) else "worsening"
-    return HistoryOut(key=params.key, items=items, next_cursor=page.next_cursor, trend=trend, errors_change=errors_change,
-                      warnings_change=warnings_change)
+    return HistoryOut(
+        key=params.key,
+        items=items,
+        next_cursor=page.next_cursor,
+        trend=trend,
+        errors_change=errors_change,
+        warnings_change=warnings_change,
+    )

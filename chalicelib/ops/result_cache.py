@@ -5,6 +5,7 @@ the key because rules read it: family selection, relative links). A hit skips th
 The store keeps reports as JSON (`chalicelib.store.system.ResultCacheStore`); this module
 owns the key and the Report <-> JSON mapping.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,8 +18,7 @@ from chalicelib.engine.model import Detection, Issue, TextEdit
 from chalicelib.engine.ruleset import load_ruleset
 
 
-def cache_key(content_sha256: str, ruleset_version: str, family: str | None, profile: str,
-              path: str | None) -> str:
+def cache_key(content_sha256: str, ruleset_version: str, family: str | None, profile: str, path: str | None) -> str:
     """`<sha256>|<ruleset version>|<family>|<profile>|<path digest>`: readable prefixes, so
     cleanup can drop entries of an old ruleset version without reading them."""
     path_digest = hashlib.sha256((path or "").encode()).hexdigest()[:16]
@@ -35,12 +35,21 @@ def report_to_json(report: Report) -> dict[str, Any]:
 
 
 def report_from_json(data: dict[str, Any]) -> Report:
-    issues = [Issue(**{**issue, "fix": tuple(TextEdit(**edit) for edit in issue["fix"]) if issue["fix"] else None})
-              for issue in data["issues"]]
-    return Report(path=data["path"], family=data["family"], profile=data["profile"],
-                  ruleset_version=data["ruleset_version"], content_sha256=data["content_sha256"],
-                  issues=issues, detections=[Detection(**d) for d in data["detections"]],
-                  llm_status=data["llm_status"], timings_ms={"cached": 0.0})
+    issues = [
+        Issue(**{**issue, "fix": tuple(TextEdit(**edit) for edit in issue["fix"]) if issue["fix"] else None})
+        for issue in data["issues"]
+    ]
+    return Report(
+        path=data["path"],
+        family=data["family"],
+        profile=data["profile"],
+        ruleset_version=data["ruleset_version"],
+        content_sha256=data["content_sha256"],
+        issues=issues,
+        detections=[Detection(**d) for d in data["detections"]],
+        llm_status=data["llm_status"],
+        timings_ms={"cached": 0.0},
+    )
 
 
 def validate_cached(cache: Any, text: str, path: str | None, family: str | None, profile: str) -> Report:

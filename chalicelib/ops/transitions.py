@@ -1,5 +1,6 @@
 """The allowed status transitions of SPEC §2, in one place. Everything that changes a
 status asks `check_transition` first; anything else is a 409 naming the current state."""
+
 from __future__ import annotations
 
 from chalicelib.ops.errors import Conflict
@@ -33,8 +34,9 @@ def allowed(entity: str, current: str, target: str) -> bool:
     return target in TRANSITIONS[entity].get(current, frozenset())
 
 
-def check_transition(entity: str, current: str, target: str, *, via: str = "review",
-                     item_id: str | None = None) -> None:
+def check_transition(
+    entity: str, current: str, target: str, *, via: str = "review", item_id: str | None = None
+) -> None:
     """Raise Conflict unless `entity` may go from `current` to `target` through `via`."""
     reserved_for = RESERVED.get(entity, {}).get((current, target))
     if allowed(entity, current, target) and reserved_for in (None, via):
@@ -43,8 +45,10 @@ def check_transition(entity: str, current: str, target: str, *, via: str = "revi
     if reserved_for and reserved_for != via:
         reason = f"only {reserved_for} moves a {entity} from {current} to {target}"
     else:
-        targets = sorted(t for t in TRANSITIONS[entity].get(current, ())
-                         if RESERVED.get(entity, {}).get((current, t), via) == via)
+        targets = sorted(
+            t for t in TRANSITIONS[entity].get(current, ()) if RESERVED.get(entity, {}).get((current, t), via) == via
+        )
         reason = f"from {current} it can go to {', '.join(targets) or 'nothing'}"
-    raise Conflict(f"{subject} is {current}; cannot become {target} ({reason})",
-                   field=f"{entity}_id" if item_id else "status")
+    raise Conflict(
+        f"{subject} is {current}; cannot become {target} ({reason})", field=f"{entity}_id" if item_id else "status"
+    )

@@ -14,6 +14,7 @@ queue retries it and finally moves it to the dead-letter queue.
 
 Versions written by TBCV (enhancement or rollback, marked in object metadata) are
 recorded as the re-validation of that enhancement; nothing is ever applied from here."""
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,7 @@ from chalicelib.store.errors import ItemNotFound
 
 ENHANCEMENT_METADATA = "tbcv-enhancement-id"
 ROLLBACK_METADATA = "tbcv-rollback-of"
-ENHANCEMENT_WAIT_RECEIVES = 3   # deliveries to wait for the enhancement record to be stored
+ENHANCEMENT_WAIT_RECEIVES = 3  # deliveries to wait for the enhancement record to be stored
 
 
 class NotAnUploadEvent(ValueError):
@@ -67,7 +68,7 @@ class UploadEvent:
 class UploadOutcome:
     key: str
     version_id: str | None
-    status: str          # validated | revalidation | skipped | error | duplicate | test_event
+    status: str  # validated | revalidation | skipped | error | duplicate | test_event
     reason: str | None = None
     validation_id: str | None = None
 
@@ -90,9 +91,14 @@ def parse_message(body: str) -> list[UploadEvent]:
         try:
             s3 = record["s3"]
             key = unquote_plus(s3["object"]["key"])
-            events.append(UploadEvent(bucket=s3["bucket"]["name"], key=key,
-                                      version_id=s3["object"].get("versionId") or None,
-                                      size=s3["object"].get("size")))
+            events.append(
+                UploadEvent(
+                    bucket=s3["bucket"]["name"],
+                    key=key,
+                    version_id=s3["object"].get("versionId") or None,
+                    size=s3["object"].get("size"),
+                )
+            )
         except (KeyError, TypeError):
             raise NotAnUploadEvent("an S3 record lacks s3.bucket.name or s3.object.key") from None
     return events
@@ -134,7 +140,7 @@ def process_upload(context: OperationContext, event: UploadEvent, receive_count:
     upload_id = _upload_id(event.bucket, event.key, version_id)
     existing = context.uploads.claim(upload_id, event.bucket, event.key, version_id)
     if existing is not None:
-        if existing.status == "processing":   # another delivery is working on it right now
+        if existing.status == "processing":  # another delivery is working on it right now
             raise RetryLater(f"{upload_id} is being processed by another delivery")
         metrics.duplicate_skipped("upload")
         return UploadOutcome(event.key, version_id, "duplicate", existing.reason, existing.validation_id)
@@ -148,13 +154,14 @@ def process_upload(context: OperationContext, event: UploadEvent, receive_count:
         context.uploads.finish(upload_id, status, reason=reason)
         return UploadOutcome(event.key, version_id, status, reason)
     except Exception:
-        context.uploads.release(upload_id)   # transient: let the retry claim it again
+        context.uploads.release(upload_id)  # transient: let the retry claim it again
         raise
     return outcome
 
 
-def _validate_version(context: OperationContext, key: str, version_id: str, upload_id: str,
-                      receive_count: int) -> UploadOutcome:
+def _validate_version(
+    context: OperationContext, key: str, version_id: str, upload_id: str, receive_count: int
+) -> UploadOutcome:
     text, stored = read_document(context, key, version_id)
     metadata = stored.metadata
     enhancement_id = metadata.get(ENHANCEMENT_METADATA)
@@ -166,20 +173,28 @@ def _validate_version(context: OperationContext, key: str, version_id: str, uplo
         except ItemNotFound:
             if receive_count < ENHANCEMENT_WAIT_RECEIVES:
                 raise RetryLater(
-                    f"enhancement {enhancement_id or rollback_of} of {upload_id} is not stored yet") from None
+                    f"enhancement {enhancement_id or rollback_of} of {upload_id} is not stored yet"
+                ) from None
             enhancement = None
         if enhancement is not None and enhancement_id and enhancement.result_version == version_id:
             # apply_enhancement validated exactly this version already: link, do not repeat
-            context.uploads.finish(upload_id, "revalidation", validation_id=enhancement.result_validation_id,
-                                   enhancement_id=enhancement_id)
+            context.uploads.finish(
+                upload_id, "revalidation", validation_id=enhancement.result_validation_id, enhancement_id=enhancement_id
+            )
             return UploadOutcome(key, version_id, "revalidation", None, enhancement.result_validation_id)
         parent = enhancement.validation_id if enhancement is not None else None
-    validation = validate_stored(context, key, version_id,
-                                 validation_id=stable_id(context.documents.bucket, key, version_id),
-                                 parent_validation_id=parent, document=(text, stored))
+    validation = validate_stored(
+        context,
+        key,
+        version_id,
+        validation_id=stable_id(context.documents.bucket, key, version_id),
+        parent_validation_id=parent,
+        document=(text, stored),
+    )
     status = "revalidation" if (enhancement_id or rollback_of) else "validated"
-    context.uploads.finish(upload_id, status, validation_id=validation.validation_id,
-                           enhancement_id=enhancement_id or rollback_of)
+    context.uploads.finish(
+        upload_id, status, validation_id=validation.validation_id, enhancement_id=enhancement_id or rollback_of
+    )
     return UploadOutcome(key, version_id, status, None, validation.validation_id)
 
 
@@ -190,9 +205,11 @@ def handle_upload_batch(event: dict, lambda_context, operation_context: Operatio
 
     def record_handler(record) -> list[UploadOutcome]:
         receive_count = int(record.attributes.approximate_receive_count or 1)
-        return [process_upload(operation_context, upload, receive_count)
-                for upload in parse_message(record.body)]
+        return [process_upload(operation_context, upload, receive_count) for upload in parse_message(record.body)]
 
-    return process_partial_response(event=event, record_handler=record_handler,
-                                    processor=BatchProcessor(event_type=EventType.SQS),
-                                    context=lambda_context)
+    return process_partial_response(
+        event=event,
+        record_handler=record_handler,
+        processor=BatchProcessor(event_type=EventType.SQS),
+        context=lambda_context,
+    )

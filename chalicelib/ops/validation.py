@@ -1,4 +1,5 @@
 """Validation operations: validate inline content, read, list, annotate and delete results."""
+
 from __future__ import annotations
 
 import hashlib
@@ -18,8 +19,7 @@ from chalicelib.ops.context import OperationContext
 from chalicelib.aws.documents import DocumentMissing, StoredObject
 from chalicelib.ops.errors import InvalidInput, NotFound, PayloadTooLarge
 from chalicelib.ops.result_cache import result_cache, validate_cached
-from chalicelib.ops.fields import (Cursor, DocumentPath, Family, Limit, Notes, Profile, ReviewStatus,
-                                   ValidationId)
+from chalicelib.ops.fields import Cursor, DocumentPath, Family, Limit, Notes, Profile, ReviewStatus, ValidationId
 from chalicelib.store.errors import VersionConflict
 from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord, utc_now
 
@@ -75,8 +75,9 @@ class ValidateContentIn(_Input):
 
 class ValidateFileIn(_Input):
     key: DocumentPath = Field(description="S3 key of the page in the documents bucket, under the watched prefix")
-    version_id: str | None = Field(default=None, max_length=1024,
-                                   description="Object version to validate; the latest when omitted")
+    version_id: str | None = Field(
+        default=None, max_length=1024, description="Object version to validate; the latest when omitted"
+    )
     family: Family | None = None
     profile: Profile | None = None
 
@@ -103,21 +104,35 @@ class DeletedOut(BaseModel):
 
 
 def _summary_fields(record: ValidationRecord) -> dict[str, Any]:
-    return {"validation_id": record.validation_id, "document": record.document.model_dump(),
-            "family": record.family, "profile": record.profile, "outcome": record.outcome,
-            "review_status": record.review_status, "enhanced": record.enhanced,
-            "counts": record.counts, "notes": record.notes, "created_by": record.created_by,
-            "created_at": record.created_at, "updated_at": record.updated_at,
-            "version": record.version}
+    return {
+        "validation_id": record.validation_id,
+        "document": record.document.model_dump(),
+        "family": record.family,
+        "profile": record.profile,
+        "outcome": record.outcome,
+        "review_status": record.review_status,
+        "enhanced": record.enhanced,
+        "counts": record.counts,
+        "notes": record.notes,
+        "created_by": record.created_by,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "version": record.version,
+    }
 
 
 def _full(context: OperationContext, record: ValidationRecord) -> ValidationOut:
-    return ValidationOut(**_summary_fields(record), ruleset_version=record.ruleset_version,
-                         content_sha256=record.content_sha256, issues=issues_of(context, record),
-                         detections=record.detections, timings_ms=record.timings_ms,
-                         enhancement_ids=record.enhancement_ids,
-                         parent_validation_id=record.parent_validation_id,
-                         workflow_id=record.workflow_id)
+    return ValidationOut(
+        **_summary_fields(record),
+        ruleset_version=record.ruleset_version,
+        content_sha256=record.content_sha256,
+        issues=issues_of(context, record),
+        detections=record.detections,
+        timings_ms=record.timings_ms,
+        enhancement_ids=record.enhancement_ids,
+        parent_validation_id=record.parent_validation_id,
+        workflow_id=record.workflow_id,
+    )
 
 
 def run_engine(text: str, path: str | None, family: str | None, profile: str, *, cache: Any = None) -> Report:
@@ -131,9 +146,15 @@ def run_engine(text: str, path: str | None, family: str | None, profile: str, *,
     return report
 
 
-def build_validation_record(context: OperationContext, *, validation_id: str, report: Report,
-                            document: DocumentRef, written_keys: list[tuple[str, str]],
-                            parent_validation_id: str | None = None) -> ValidationRecord:
+def build_validation_record(
+    context: OperationContext,
+    *,
+    validation_id: str,
+    report: Report,
+    document: DocumentRef,
+    written_keys: list[tuple[str, str]],
+    parent_validation_id: str | None = None,
+) -> ValidationRecord:
     """The record of `report`; an issue list too large for an item is written to S3 (and
     appended to `written_keys`, so a failed store write can undo it). Every stored
     validation is built here, so this is where ValidationsCompleted is counted."""
@@ -146,13 +167,23 @@ def build_validation_record(context: OperationContext, *, validation_id: str, re
     metrics.validation_completed(report.outcome, report.issues)
     now = utc_now()
     return ValidationRecord(
-        validation_id=validation_id, document=document, family=report.family,
-        profile=report.profile, ruleset_version=report.ruleset_version,
-        content_sha256=report.content_sha256, outcome=report.outcome, counts=report.counts,
-        issues=None if issues_s3_key else issues, issues_s3_key=issues_s3_key,
+        validation_id=validation_id,
+        document=document,
+        family=report.family,
+        profile=report.profile,
+        ruleset_version=report.ruleset_version,
+        content_sha256=report.content_sha256,
+        outcome=report.outcome,
+        counts=report.counts,
+        issues=None if issues_s3_key else issues,
+        issues_s3_key=issues_s3_key,
         detections=[detection_to_dict(d) for d in report.detections],
-        timings_ms=report.timings_ms, created_by=context.principal, created_at=now,
-        updated_at=now, parent_validation_id=parent_validation_id)
+        timings_ms=report.timings_ms,
+        created_by=context.principal,
+        created_at=now,
+        updated_at=now,
+        parent_validation_id=parent_validation_id,
+    )
 
 
 def undo_writes(context: OperationContext, written_keys: list[tuple[str, str]]) -> None:
@@ -161,16 +192,27 @@ def undo_writes(context: OperationContext, written_keys: list[tuple[str, str]]) 
         context.documents.delete_version(key, version_id)
 
 
-def record_validation(context: OperationContext, *, validation_id: str, report: Report,
-                      document: DocumentRef, written_keys: list[tuple[str, str]]) -> ValidationRecord:
+def record_validation(
+    context: OperationContext,
+    *,
+    validation_id: str,
+    report: Report,
+    document: DocumentRef,
+    written_keys: list[tuple[str, str]],
+) -> ValidationRecord:
     """Store a report as a validation of `document`; on failure undo the S3 writes listed
     in `written_keys` (with the spilled issues), so nothing is half-written."""
     try:
-        record = build_validation_record(context, validation_id=validation_id, report=report,
-                                         document=document, written_keys=written_keys)
-        event = AuditEvent.new(actor=context.principal, operation="validate",
-                               target_type="validation", target_id=validation_id,
-                               after={"outcome": record.outcome, "review_status": "pending"})
+        record = build_validation_record(
+            context, validation_id=validation_id, report=report, document=document, written_keys=written_keys
+        )
+        event = AuditEvent.new(
+            actor=context.principal,
+            operation="validate",
+            target_type="validation",
+            target_id=validation_id,
+            after={"outcome": record.outcome, "review_status": "pending"},
+        )
         return context.validations.create(record, event)
     except Exception:
         undo_writes(context, written_keys)
@@ -189,10 +231,18 @@ def stable_id(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
-def validate_stored(context: OperationContext, key: str, version_id: str | None, *,
-                    validation_id: str, family: str | None = None, profile: str | None = None,
-                    parent_validation_id: str | None = None, workflow_id: str | None = None,
-                    document: tuple[str, StoredObject] | None = None) -> ValidationRecord:
+def validate_stored(
+    context: OperationContext,
+    key: str,
+    version_id: str | None,
+    *,
+    validation_id: str,
+    family: str | None = None,
+    profile: str | None = None,
+    parent_validation_id: str | None = None,
+    workflow_id: str | None = None,
+    document: tuple[str, StoredObject] | None = None,
+) -> ValidationRecord:
     """Validate one document version and store the result under `validation_id`; when a
     validation with that id exists already (a retry that got past the callers' own
     checks), return it instead. `document` is the version's (text, object) when the
@@ -201,22 +251,31 @@ def validate_stored(context: OperationContext, key: str, version_id: str | None,
     family = family or stored.metadata.get("tbcv-family") or context.settings.default_family
     profile = profile or stored.metadata.get("tbcv-profile") or context.settings.default_profile
     if profile not in get_args(Profile):
-        raise InvalidInput(f"object metadata tbcv-profile {profile!r} is not one of "
-                           f"{', '.join(get_args(Profile))}", field="profile")
+        raise InvalidInput(
+            f"object metadata tbcv-profile {profile!r} is not one of {', '.join(get_args(Profile))}", field="profile"
+        )
     report = run_engine(text, key, family, profile, cache=result_cache(context))
     ref = DocumentRef(bucket=context.documents.bucket, key=key, version_id=stored.version_id)
     written: list[tuple[str, str]] = []
     try:
-        record = build_validation_record(context, validation_id=validation_id, report=report,
-                                         document=ref, written_keys=written,
-                                         parent_validation_id=parent_validation_id)
+        record = build_validation_record(
+            context,
+            validation_id=validation_id,
+            report=report,
+            document=ref,
+            written_keys=written,
+            parent_validation_id=parent_validation_id,
+        )
         record = record.model_copy(update={"workflow_id": workflow_id})
-        event = AuditEvent.new(actor=context.principal, operation="validate",
-                               target_type="validation", target_id=validation_id,
-                               after={"outcome": record.outcome, "review_status": "pending",
-                                      "workflow_id": workflow_id})
+        event = AuditEvent.new(
+            actor=context.principal,
+            operation="validate",
+            target_type="validation",
+            target_id=validation_id,
+            after={"outcome": record.outcome, "review_status": "pending", "workflow_id": workflow_id},
+        )
         return context.validations.create(record, event)
-    except VersionConflict:   # a concurrent delivery stored it first
+    except VersionConflict:  # a concurrent delivery stored it first
         undo_writes(context, written)
         return context.validations.get(validation_id)
     except Exception:
@@ -224,24 +283,37 @@ def validate_stored(context: OperationContext, key: str, version_id: str | None,
         raise
 
 
-@operation("validate_content", category="validation", title="Validate Markdown content",
-           method="POST", path="/v1/validations", success_status=201)
+@operation(
+    "validate_content",
+    category="validation",
+    title="Validate Markdown content",
+    method="POST",
+    path="/v1/validations",
+    success_status=201,
+)
 def validate_content(context: OperationContext, params: ValidateContentIn) -> ValidationOut:
     """Validate a Markdown page sent inline. The content is stored as an immutable document
     version first, so the result always points at exactly what was checked."""
     body = params.content.encode("utf-8", errors="surrogatepass")
     if len(body) > context.settings.max_document_bytes:
-        raise PayloadTooLarge(f"content is {len(body)} bytes; the limit is "
-                              f"{context.settings.max_document_bytes}", field="content")
-    report = run_engine(params.content, params.path, params.family or context.settings.default_family,
-                         params.profile or context.settings.default_profile, cache=result_cache(context))
+        raise PayloadTooLarge(
+            f"content is {len(body)} bytes; the limit is {context.settings.max_document_bytes}", field="content"
+        )
+    report = run_engine(
+        params.content,
+        params.path,
+        params.family or context.settings.default_family,
+        params.profile or context.settings.default_profile,
+        cache=result_cache(context),
+    )
     validation_id = uuid4().hex
     name = (params.path or "document.md").rsplit("/", 1)[-1]
     key = f"{context.settings.inline_prefix}{validation_id}/{name}"
     version_id = context.documents.put(key, body, {"tbcv-path": quote(params.path or "", safe="/")})
     document = DocumentRef(bucket=context.documents.bucket, key=key, version_id=version_id)
-    record = record_validation(context, validation_id=validation_id, report=report,
-                               document=document, written_keys=[(key, version_id)])
+    record = record_validation(
+        context, validation_id=validation_id, report=report, document=document, written_keys=[(key, version_id)]
+    )
     return _full(context, record)
 
 
@@ -265,57 +337,109 @@ def read_document(context: OperationContext, key: str, version_id: str | None) -
         raise InvalidInput(f"document is not UTF-8 text (byte {error.start})", field="key") from None
 
 
-@operation("validate_file", category="validation", title="Validate a page stored in S3",
-           method="POST", path="/v1/validations/from-s3", success_status=201)
+@operation(
+    "validate_file",
+    category="validation",
+    title="Validate a page stored in S3",
+    method="POST",
+    path="/v1/validations/from-s3",
+    success_status=201,
+)
 def validate_file(context: OperationContext, params: ValidateFileIn) -> ValidationOut:
     """Validate a Markdown page already in the documents bucket (by key, optionally a
     version). Family and profile default to the object's `tbcv-family`/`tbcv-profile`
     metadata, then to the page's front matter and path."""
     if not params.key.startswith(context.settings.watched_prefix):
         raise InvalidInput(f"key must be under {context.settings.watched_prefix!r}", field="key")
-    return _full(context, validate_stored(context, params.key, params.version_id, validation_id=uuid4().hex,
-                                          family=params.family, profile=params.profile))
+    return _full(
+        context,
+        validate_stored(
+            context,
+            params.key,
+            params.version_id,
+            validation_id=uuid4().hex,
+            family=params.family,
+            profile=params.profile,
+        ),
+    )
 
 
-@operation("get_validation", category="validation", title="Get a validation",
-           method="GET", path="/v1/validations/{validation_id}", read_only=True, idempotent=True)
+@operation(
+    "get_validation",
+    category="validation",
+    title="Get a validation",
+    method="GET",
+    path="/v1/validations/{validation_id}",
+    read_only=True,
+    idempotent=True,
+)
 def get_validation(context: OperationContext, params: ValidationIdIn) -> ValidationOut:
     """Return one validation with its issues, detections and review state."""
     return _full(context, context.validations.get(params.validation_id))
 
 
-@operation("list_validations", category="validation", title="List validations",
-           method="GET", path="/v1/validations", read_only=True, idempotent=True)
+@operation(
+    "list_validations",
+    category="validation",
+    title="List validations",
+    method="GET",
+    path="/v1/validations",
+    read_only=True,
+    idempotent=True,
+)
 def list_validations(context: OperationContext, params: ListValidationsIn) -> ValidationPage:
     """List validations newest first, optionally only one review status or one document
     key; page with `cursor`."""
-    page = context.validations.list(limit=params.limit, cursor=params.cursor,
-                                    review_status=params.review_status, document_key=params.key)
-    return ValidationPage(items=[ValidationSummary(**_summary_fields(r)) for r in page.items],
-                          next_cursor=page.next_cursor)
+    page = context.validations.list(
+        limit=params.limit, cursor=params.cursor, review_status=params.review_status, document_key=params.key
+    )
+    return ValidationPage(
+        items=[ValidationSummary(**_summary_fields(r)) for r in page.items], next_cursor=page.next_cursor
+    )
 
 
-@operation("update_validation", category="validation", title="Update validation notes",
-           method="PATCH", path="/v1/validations/{validation_id}", idempotent=True)
+@operation(
+    "update_validation",
+    category="validation",
+    title="Update validation notes",
+    method="PATCH",
+    path="/v1/validations/{validation_id}",
+    idempotent=True,
+)
 def update_validation(context: OperationContext, params: UpdateValidationIn) -> ValidationOut:
     """Replace the reviewer notes of a validation. Review status changes go through
     approve/reject, never through this operation."""
     current = context.validations.get(params.validation_id)
-    event = AuditEvent.new(actor=context.principal, operation="update_validation",
-                           target_type="validation", target_id=params.validation_id,
-                           before={"notes": current.notes}, after={"notes": params.notes})
-    updated = context.validations.update(params.validation_id, current.version,
-                                         {"notes": params.notes}, event)
+    event = AuditEvent.new(
+        actor=context.principal,
+        operation="update_validation",
+        target_type="validation",
+        target_id=params.validation_id,
+        before={"notes": current.notes},
+        after={"notes": params.notes},
+    )
+    updated = context.validations.update(params.validation_id, current.version, {"notes": params.notes}, event)
     return _full(context, updated)
 
 
-@operation("delete_validation", category="validation", title="Delete a validation",
-           method="DELETE", path="/v1/validations/{validation_id}", destructive=True, idempotent=True)
+@operation(
+    "delete_validation",
+    category="validation",
+    title="Delete a validation",
+    method="DELETE",
+    path="/v1/validations/{validation_id}",
+    destructive=True,
+    idempotent=True,
+)
 def delete_validation(context: OperationContext, params: ValidationIdIn) -> DeletedOut:
     """Delete a validation record (its document versions stay in S3)."""
     current = context.validations.get(params.validation_id)
-    event = AuditEvent.new(actor=context.principal, operation="delete_validation",
-                           target_type="validation", target_id=params.validation_id,
-                           before={"outcome": current.outcome, "review_status": current.review_status})
+    event = AuditEvent.new(
+        actor=context.principal,
+        operation="delete_validation",
+        target_type="validation",
+        target_id=params.validation_id,
+        before={"outcome": current.outcome, "review_status": current.review_status},
+    )
     context.validations.delete(params.validation_id, current.version, event)
     return DeletedOut(validation_id=params.validation_id, deleted=True)

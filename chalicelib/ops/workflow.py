@@ -6,6 +6,7 @@ A workflow is a Step Functions execution plus a record here. The record's state 
 the table in chalicelib/ops/transitions.py; the execution's tasks
 (chalicelib/ops/workflow_steps.py) check it before each item, so pause, resume and cancel
 take effect between items."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -29,7 +30,7 @@ WorkflowId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$", description="Workfl
 WorkflowState = Literal["pending", "running", "paused", "completed", "failed", "cancelled"]
 ACTIVE_STATES = frozenset({"pending", "running", "paused"})
 MAX_BATCH_KEYS = 1000
-MAX_BATCH_KEY_CHARS = 200_000   # keeps the execution input well under Step Functions' 256 KiB
+MAX_BATCH_KEY_CHARS = 200_000  # keeps the execution input well under Step Functions' 256 KiB
 
 
 class _Input(BaseModel):
@@ -38,6 +39,7 @@ class _Input(BaseModel):
 
 # ---- parameters of each workflow type ----------------------------------------------
 
+
 def _distinct_keys(keys: list[str]) -> list[str]:
     if sum(len(k) for k in keys) > MAX_BATCH_KEY_CHARS:
         raise ValueError(f"the keys together may have at most {MAX_BATCH_KEY_CHARS} characters")
@@ -45,11 +47,16 @@ def _distinct_keys(keys: list[str]) -> list[str]:
 
 
 Prefix = Annotated[DocumentPath, Field(description="S3 prefix under the watched prefix, e.g. docs/en/java/")]
-Keys = Annotated[list[DocumentPath], Field(min_length=1, max_length=MAX_BATCH_KEYS,
-                                           description="S3 keys under the watched prefix"),
-                 AfterValidator(_distinct_keys)]
-ValidationIds = Annotated[list[ValidationId], Field(min_length=1, max_length=MAX_BATCH_KEYS),
-                          AfterValidator(lambda ids: list(dict.fromkeys(ids)))]
+Keys = Annotated[
+    list[DocumentPath],
+    Field(min_length=1, max_length=MAX_BATCH_KEYS, description="S3 keys under the watched prefix"),
+    AfterValidator(_distinct_keys),
+]
+ValidationIds = Annotated[
+    list[ValidationId],
+    Field(min_length=1, max_length=MAX_BATCH_KEYS),
+    AfterValidator(lambda ids: list(dict.fromkeys(ids))),
+]
 
 
 class ValidatePrefixParams(_Input):
@@ -79,28 +86,30 @@ WORKFLOW_TYPES: dict[str, type[_Input]] = {
     "enhance_batch": ValidationBatchParams,
     "full_audit": FullAuditParams,
 }
-WorkflowType = Literal["validate_prefix", "validate_batch", "generate_recommendations", "enhance_batch",
-                       "full_audit"]
+WorkflowType = Literal["validate_prefix", "validate_batch", "generate_recommendations", "enhance_batch", "full_audit"]
 
 
 class WorkflowParams(_Input):
     """Every type's parameters; which are required depends on the type (checked on create)."""
+
     prefix: Prefix | None = Field(default=None, description="validate_prefix, full_audit: S3 prefix")
     keys: Keys | None = Field(default=None, description="validate_batch: S3 keys")
-    validation_ids: ValidationIds | None = Field(default=None,
-                                                 description="generate_recommendations, enhance_batch")
+    validation_ids: ValidationIds | None = Field(default=None, description="generate_recommendations, enhance_batch")
     family: Family | None = None
     profile: Profile | None = None
 
 
 # ---- inputs and outputs --------------------------------------------------------------
 
+
 class CreateWorkflowIn(_Input):
     workflow_type: WorkflowType
-    params: WorkflowParams = Field(default_factory=WorkflowParams,
-                                   description="validate_prefix and full_audit: prefix, family?, profile?; "
-                                               "validate_batch: keys, family?, profile?; "
-                                               "generate_recommendations and enhance_batch: validation_ids")
+    params: WorkflowParams = Field(
+        default_factory=WorkflowParams,
+        description="validate_prefix and full_audit: prefix, family?, profile?; "
+        "validate_batch: keys, family?, profile?; "
+        "generate_recommendations and enhance_batch: validation_ids",
+    )
 
 
 class WorkflowIdIn(_Input):
@@ -112,10 +121,12 @@ class ListWorkflowsIn(_Input):
     cursor: Cursor | None = None
     state: WorkflowState | None = None
     workflow_type: WorkflowType | None = None
-    created_from: str | None = Field(default=None, max_length=40,
-                                     description="ISO-8601 UTC time; workflows created at or after it")
-    created_to: str | None = Field(default=None, max_length=40,
-                                   description="ISO-8601 UTC time; workflows created at or before it")
+    created_from: str | None = Field(
+        default=None, max_length=40, description="ISO-8601 UTC time; workflows created at or after it"
+    )
+    created_to: str | None = Field(
+        default=None, max_length=40, description="ISO-8601 UTC time; workflows created at or before it"
+    )
 
     @field_validator("created_from", "created_to")
     @classmethod
@@ -229,6 +240,7 @@ class BulkDeleteOut(BaseModel):
 
 # ---- shaping --------------------------------------------------------------------------
 
+
 def _seconds(start: str, end: str | None = None) -> float:
     parse = lambda value: datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ")  # noqa: E731
     return ((parse(end) if end else datetime.now(timezone.utc).replace(tzinfo=None)) - parse(start)).total_seconds()
@@ -247,30 +259,52 @@ def _progress(record: WorkflowRecord) -> tuple[int, float, float | None]:
 
 def workflow_out(record: WorkflowRecord) -> WorkflowOut:
     processed, percent, eta = _progress(record)
-    return WorkflowOut(**record.model_dump(), processed=processed,
-                       progress_percent=percent, eta_seconds=eta)
+    return WorkflowOut(**record.model_dump(), processed=processed, progress_percent=percent, eta_seconds=eta)
 
 
-def _event(context: OperationContext, operation_name: str, workflow_id: str, before: str | None,
-           after: str | None, **extra: Any) -> AuditEvent:
-    return AuditEvent.new(actor=context.principal, operation=operation_name, target_type="workflow",
-                          target_id=workflow_id, before={"state": before} if before else None,
-                          after={"state": after, **extra} if after else None)
+def _event(
+    context: OperationContext,
+    operation_name: str,
+    workflow_id: str,
+    before: str | None,
+    after: str | None,
+    **extra: Any,
+) -> AuditEvent:
+    return AuditEvent.new(
+        actor=context.principal,
+        operation=operation_name,
+        target_type="workflow",
+        target_id=workflow_id,
+        before={"state": before} if before else None,
+        after={"state": after, **extra} if after else None,
+    )
 
 
-def change_state(context: OperationContext, record: WorkflowRecord, target: str, operation_name: str,
-                 changes: dict[str, Any] | None = None, **extra: Any) -> WorkflowRecord:
+def change_state(
+    context: OperationContext,
+    record: WorkflowRecord,
+    target: str,
+    operation_name: str,
+    changes: dict[str, Any] | None = None,
+    **extra: Any,
+) -> WorkflowRecord:
     """The one way a workflow's state changes: checked against the transition table,
     written only if nobody changed it meanwhile (else 409 naming the current state)."""
     check_transition("workflow", record.state, target, item_id=record.workflow_id)
     try:
         return context.workflows.transition(
-            record.workflow_id, record.state, target,
-            _event(context, operation_name, record.workflow_id, record.state, target, **extra), changes)
+            record.workflow_id,
+            record.state,
+            target,
+            _event(context, operation_name, record.workflow_id, record.state, target, **extra),
+            changes,
+        )
     except StateChanged as changed:
         check_transition("workflow", changed.current, target, item_id=record.workflow_id)
-        raise Conflict(f"workflow {record.workflow_id!r} changed to {changed.current} meanwhile; "
-                       "read it again and retry", field="workflow_id") from None
+        raise Conflict(
+            f"workflow {record.workflow_id!r} changed to {changed.current} meanwhile; read it again and retry",
+            field="workflow_id",
+        ) from None
 
 
 def _type_params(workflow_type: str, params: dict[str, Any], context: OperationContext) -> dict[str, Any]:
@@ -280,12 +314,19 @@ def _type_params(workflow_type: str, params: dict[str, Any], context: OperationC
         field, message = field_of(error)
         raise InvalidInput(f"params.{message}", field=f"params.{field}") from None
     watched = context.settings.watched_prefix
-    paths = ([parsed.prefix] if isinstance(parsed, ValidatePrefixParams)
-             else parsed.keys if isinstance(parsed, ValidateBatchParams) else [])
+    paths = (
+        [parsed.prefix]
+        if isinstance(parsed, ValidatePrefixParams)
+        else parsed.keys
+        if isinstance(parsed, ValidateBatchParams)
+        else []
+    )
     outside = [p for p in paths if not p.startswith(watched)]
     if outside:
-        raise InvalidInput(f"{outside[0]!r} is not under the watched prefix {watched!r}",
-                           field="params.prefix" if isinstance(parsed, ValidatePrefixParams) else "params.keys")
+        raise InvalidInput(
+            f"{outside[0]!r} is not under the watched prefix {watched!r}",
+            field="params.prefix" if isinstance(parsed, ValidatePrefixParams) else "params.keys",
+        )
     return parsed.model_dump(exclude_none=True)
 
 
@@ -296,32 +337,58 @@ def start_workflow(context: OperationContext, workflow_type: str, params: dict[s
     now = utc_now()
     workflow_id = uuid4().hex
     batch = params.get("keys", params.get("validation_ids"))
-    record = WorkflowRecord(workflow_id=workflow_id, workflow_type=workflow_type, params=params,
-                            state="pending", total=len(batch) if batch else 0,
-                            listing_complete=batch is not None, created_by=context.principal,
-                            created_at=now, updated_at=now)
-    context.workflows.create(record, _event(context, "create_workflow", workflow_id, None, "pending",
-                                            workflow_type=workflow_type))
+    record = WorkflowRecord(
+        workflow_id=workflow_id,
+        workflow_type=workflow_type,
+        params=params,
+        state="pending",
+        total=len(batch) if batch else 0,
+        listing_complete=batch is not None,
+        created_by=context.principal,
+        created_at=now,
+        updated_at=now,
+    )
+    context.workflows.create(
+        record, _event(context, "create_workflow", workflow_id, None, "pending", workflow_type=workflow_type)
+    )
     record = change_state(context, record, "running", "start_workflow", {"started_at": utc_now()})
-    payload: dict[str, Any] = {"workflow_id": workflow_id, "principal": context.principal, "cursor": None,
-                               "pages": 0, "gate_wait_seconds": context.settings.workflow_gate_seconds}
+    payload: dict[str, Any] = {
+        "workflow_id": workflow_id,
+        "principal": context.principal,
+        "cursor": None,
+        "pages": 0,
+        "gate_wait_seconds": context.settings.workflow_gate_seconds,
+    }
     if batch is not None:
         payload["items"] = batch
     try:
         execution_arn = context.executions.start(workflow_type, workflow_id, payload)
     except Exception as error:
-        change_state(context, record, "failed", "start_workflow",
-                     {"error": f"the execution did not start: {error}", "finished_at": utc_now()})
-        raise Unavailable(f"workflow {workflow_id} could not start its execution: {error}",
-                          field="workflow_type") from None
+        change_state(
+            context,
+            record,
+            "failed",
+            "start_workflow",
+            {"error": f"the execution did not start: {error}", "finished_at": utc_now()},
+        )
+        raise Unavailable(
+            f"workflow {workflow_id} could not start its execution: {error}", field="workflow_type"
+        ) from None
     context.workflows.update(workflow_id, {"execution_arn": execution_arn})
     return context.workflows.get(workflow_id)
 
 
 # ---- operations -----------------------------------------------------------------------
 
-@operation("create_workflow", category="workflow", title="Start a workflow",
-           method="POST", path="/v1/workflows", success_status=201)
+
+@operation(
+    "create_workflow",
+    category="workflow",
+    title="Start a workflow",
+    method="POST",
+    path="/v1/workflows",
+    success_status=201,
+)
 def create_workflow(context: OperationContext, params: CreateWorkflowIn) -> WorkflowOut:
     """Start a bulk workflow (a Step Functions execution). validate_prefix validates every
     .md under a prefix, in pages; validate_batch validates a list of keys;
@@ -329,54 +396,94 @@ def create_workflow(context: OperationContext, params: CreateWorkflowIn) -> Work
     applies their approved recommendations); full_audit validates a prefix, recommends,
     auto-approves by policy and enhances. Per-item failures are recorded and do not stop
     the workflow; follow it with get_workflow."""
-    return workflow_out(start_workflow(context, params.workflow_type,
-                                       params.params.model_dump(exclude_none=True)))
+    return workflow_out(start_workflow(context, params.workflow_type, params.params.model_dump(exclude_none=True)))
 
 
-@operation("validate_folder", category="validation", title="Validate every page under a prefix",
-           method="POST", path="/v1/validations/folder", success_status=201)
+@operation(
+    "validate_folder",
+    category="validation",
+    title="Validate every page under a prefix",
+    method="POST",
+    path="/v1/validations/folder",
+    success_status=201,
+)
 def validate_folder(context: OperationContext, params: ValidateFolderIn) -> WorkflowOut:
     """Validate every .md object under an S3 prefix as a validate_prefix workflow; returns
     the workflow, whose report lists each page's validation."""
-    return workflow_out(start_workflow(context, "validate_prefix",
-                                       params.model_dump(exclude_none=True)))
+    return workflow_out(start_workflow(context, "validate_prefix", params.model_dump(exclude_none=True)))
 
 
-@operation("revalidate", category="validation", title="Validate a document again",
-           method="POST", path="/v1/validations/{validation_id}/revalidate", success_status=201)
+@operation(
+    "revalidate",
+    category="validation",
+    title="Validate a document again",
+    method="POST",
+    path="/v1/validations/{validation_id}/revalidate",
+    success_status=201,
+)
 def revalidate(context: OperationContext, params: ValidationIdIn) -> ValidationOut:
     """Validate the current version of a validation's document again with the current
     rules and the same family and profile; the new validation names the old one as its
     parent."""
     parent = context.validations.get(params.validation_id)
-    record = validate_stored(context, parent.document.key, None, validation_id=uuid4().hex,
-                             family=parent.family, profile=parent.profile,
-                             parent_validation_id=parent.validation_id)
+    record = validate_stored(
+        context,
+        parent.document.key,
+        None,
+        validation_id=uuid4().hex,
+        family=parent.family,
+        profile=parent.profile,
+        parent_validation_id=parent.validation_id,
+    )
     return get_validation(context, ValidationIdIn(validation_id=record.validation_id))
 
 
-@operation("get_workflow", category="workflow", title="Get a workflow",
-           method="GET", path="/v1/workflows/{workflow_id}", read_only=True, idempotent=True)
+@operation(
+    "get_workflow",
+    category="workflow",
+    title="Get a workflow",
+    method="GET",
+    path="/v1/workflows/{workflow_id}",
+    read_only=True,
+    idempotent=True,
+)
 def get_workflow(context: OperationContext, params: WorkflowIdIn) -> WorkflowOut:
     """A workflow's state, counts, progress percent and ETA."""
     return workflow_out(context.workflows.get(params.workflow_id))
 
 
-@operation("list_workflows", category="workflow", title="List workflows",
-           method="GET", path="/v1/workflows", read_only=True, idempotent=True)
+@operation(
+    "list_workflows",
+    category="workflow",
+    title="List workflows",
+    method="GET",
+    path="/v1/workflows",
+    read_only=True,
+    idempotent=True,
+)
 def list_workflows(context: OperationContext, params: ListWorkflowsIn) -> WorkflowPage:
     """List workflows newest first, optionally by state, type and creation time range;
     page with `cursor` (a page may be short when filters apply)."""
     if params.created_from and params.created_to and params.created_from > params.created_to:
         raise InvalidInput("created_from is after created_to", field="created_from")
-    page = context.workflows.list(limit=params.limit, cursor=params.cursor, state=params.state,
-                                  workflow_type=params.workflow_type,
-                                  created_from=params.created_from, created_to=params.created_to)
+    page = context.workflows.list(
+        limit=params.limit,
+        cursor=params.cursor,
+        state=params.state,
+        workflow_type=params.workflow_type,
+        created_from=params.created_from,
+        created_to=params.created_to,
+    )
     return WorkflowPage(items=[workflow_out(r) for r in page.items], next_cursor=page.next_cursor)
 
 
-@operation("control_workflow", category="workflow", title="Pause, resume or cancel a workflow",
-           method="POST", path="/v1/workflows/{workflow_id}/control")
+@operation(
+    "control_workflow",
+    category="workflow",
+    title="Pause, resume or cancel a workflow",
+    method="POST",
+    path="/v1/workflows/{workflow_id}/control",
+)
 def control_workflow(context: OperationContext, params: ControlWorkflowIn) -> WorkflowOut:
     """pause (running → paused: no further item starts), resume (paused → running) or
     cancel (→ cancelled: no further item starts; the report keeps what was done)."""
@@ -385,25 +492,41 @@ def control_workflow(context: OperationContext, params: ControlWorkflowIn) -> Wo
     changes = {"finished_at": utc_now()} if target == "cancelled" else None
     if target == "cancelled" and params.reason:
         changes["error"] = f"cancelled: {params.reason}"
-    return workflow_out(change_state(context, record, target, "control_workflow", changes,
-                                     action=params.action, reason=params.reason))
+    return workflow_out(
+        change_state(context, record, target, "control_workflow", changes, action=params.action, reason=params.reason)
+    )
 
 
-@operation("get_workflow_report", category="workflow", title="Get a workflow's per-item report",
-           method="GET", path="/v1/workflows/{workflow_id}/report", read_only=True, idempotent=True)
+@operation(
+    "get_workflow_report",
+    category="workflow",
+    title="Get a workflow's per-item report",
+    method="GET",
+    path="/v1/workflows/{workflow_id}/report",
+    read_only=True,
+    idempotent=True,
+)
 def get_workflow_report(context: OperationContext, params: WorkflowReportIn) -> WorkflowReport:
     """The workflow and its per-item results (key, status, validation id, outcome, error),
     paged with `cursor`; available while it runs."""
     record = context.workflows.get(params.workflow_id)
-    page = context.workflows.items(params.workflow_id, limit=params.limit, cursor=params.cursor,
-                                   status=params.status)
-    return WorkflowReport(workflow=workflow_out(record), next_cursor=page.next_cursor,
-                          items=[WorkflowItemOut(**i.model_dump(include=set(WorkflowItemOut.model_fields)))
-                                 for i in page.items])
+    page = context.workflows.items(params.workflow_id, limit=params.limit, cursor=params.cursor, status=params.status)
+    return WorkflowReport(
+        workflow=workflow_out(record),
+        next_cursor=page.next_cursor,
+        items=[WorkflowItemOut(**i.model_dump(include=set(WorkflowItemOut.model_fields))) for i in page.items],
+    )
 
 
-@operation("get_workflow_summary", category="workflow", title="Summarise a workflow",
-           method="GET", path="/v1/workflows/{workflow_id}/summary", read_only=True, idempotent=True)
+@operation(
+    "get_workflow_summary",
+    category="workflow",
+    title="Summarise a workflow",
+    method="GET",
+    path="/v1/workflows/{workflow_id}/summary",
+    read_only=True,
+    idempotent=True,
+)
 def get_workflow_summary(context: OperationContext, params: WorkflowIdIn) -> WorkflowSummary:
     """Counts, progress, duration, validation outcomes and failures by reason."""
     record = context.workflows.get(params.workflow_id)
@@ -422,27 +545,43 @@ def get_workflow_summary(context: OperationContext, params: WorkflowIdIn) -> Wor
             break
     _, percent, eta = _progress(record)
     duration = _seconds(record.started_at, record.finished_at) if record.started_at else None
-    return WorkflowSummary(workflow_id=record.workflow_id, workflow_type=record.workflow_type,
-                           state=record.state, total=record.total, done=record.done,
-                           failed=record.failed, progress_percent=percent, eta_seconds=eta,
-                           duration_seconds=round(duration, 3) if duration is not None else None,
-                           outcomes=outcomes, errors=errors)
+    return WorkflowSummary(
+        workflow_id=record.workflow_id,
+        workflow_type=record.workflow_type,
+        state=record.state,
+        total=record.total,
+        done=record.done,
+        failed=record.failed,
+        progress_percent=percent,
+        eta_seconds=eta,
+        duration_seconds=round(duration, 3) if duration is not None else None,
+        outcomes=outcomes,
+        errors=errors,
+    )
 
 
 def _delete(context: OperationContext, workflow_id: str, force: bool) -> None:
     record = context.workflows.get(workflow_id)
     if record.state in ACTIVE_STATES:
         if not force:
-            raise Conflict(f"workflow {workflow_id!r} is {record.state}; cancel it first or "
-                           "delete with force", field="workflow_id")
-        record = change_state(context, record, "cancelled", "delete_workflow",
-                              {"finished_at": utc_now()}, reason="deleted with force")
-    context.workflows.delete(workflow_id, _event(context, "delete_workflow", workflow_id,
-                                                 record.state, None))
+            raise Conflict(
+                f"workflow {workflow_id!r} is {record.state}; cancel it first or delete with force", field="workflow_id"
+            )
+        record = change_state(
+            context, record, "cancelled", "delete_workflow", {"finished_at": utc_now()}, reason="deleted with force"
+        )
+    context.workflows.delete(workflow_id, _event(context, "delete_workflow", workflow_id, record.state, None))
 
 
-@operation("delete_workflow", category="workflow", title="Delete a workflow",
-           method="DELETE", path="/v1/workflows/{workflow_id}", destructive=True, idempotent=True)
+@operation(
+    "delete_workflow",
+    category="workflow",
+    title="Delete a workflow",
+    method="DELETE",
+    path="/v1/workflows/{workflow_id}",
+    destructive=True,
+    idempotent=True,
+)
 def delete_workflow(context: OperationContext, params: DeleteWorkflowIn) -> DeletedWorkflowOut:
     """Delete a finished workflow and its item results (the validations stay). An active
     workflow is refused (409) unless `force`, which cancels it first."""
@@ -450,8 +589,15 @@ def delete_workflow(context: OperationContext, params: DeleteWorkflowIn) -> Dele
     return DeletedWorkflowOut(workflow_id=params.workflow_id, deleted=True)
 
 
-@operation("bulk_delete_workflows", category="workflow", title="Delete several workflows",
-           method="POST", path="/v1/workflows/bulk-delete", destructive=True, idempotent=True)
+@operation(
+    "bulk_delete_workflows",
+    category="workflow",
+    title="Delete several workflows",
+    method="POST",
+    path="/v1/workflows/bulk-delete",
+    destructive=True,
+    idempotent=True,
+)
 def bulk_delete_workflows(context: OperationContext, params: BulkDeleteWorkflowsIn) -> BulkDeleteOut:
     """Delete each listed workflow as delete_workflow would; the ones that cannot be
     deleted are listed with the reason, the others are deleted."""

@@ -7,6 +7,7 @@ pause or cancel is stored no further item starts; a paused item (or any item whi
 maintenance mode is on) answers `held` and the state machine waits and asks again. Expected per-item failures (bad key, oversize, not
 UTF-8, deleted) are recorded as failed items; anything else propagates, so the state
 machine's Retry and Catch handle it."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,7 +24,7 @@ from chalicelib.store.records import utc_now
 from chalicelib.store.workflows import WorkflowItem, WorkflowRecord
 
 LIST_PAGE_SIZE = 100
-PAGES_PER_EXECUTION = 10   # ~1,000 items: well under the 25,000-event history limit
+PAGES_PER_EXECUTION = 10  # ~1,000 items: well under the 25,000-event history limit
 HELD_STATES = frozenset({"pending", "paused"})
 
 
@@ -34,8 +35,12 @@ def _list(context: OperationContext, record: WorkflowRecord, event: dict) -> dic
         context.workflows.update(record.workflow_id, {"execution_arn": event["execution_arn"]})
     if record.state not in ("running", "paused", "pending"):
         return {"keys": [], "cursor": None, "pages": 0, "continue_as": None}
-    keys, cursor = list_keys(context.documents.bucket, record.params["prefix"],
-                             page_size=LIST_PAGE_SIZE, continuation_token=event.get("cursor"))
+    keys, cursor = list_keys(
+        context.documents.bucket,
+        record.params["prefix"],
+        page_size=LIST_PAGE_SIZE,
+        continuation_token=event.get("cursor"),
+    )
     keys = [k for k in keys if k.endswith(".md")]
     context.workflows.add_items(record.workflow_id, len(keys), listing_complete=cursor is None)
     pages = int(event.get("pages") or 0) + 1
@@ -47,25 +52,48 @@ def _list(context: OperationContext, record: WorkflowRecord, event: dict) -> dic
 
 def _validate_item(context: OperationContext, record: WorkflowRecord, item: str) -> WorkflowItem:
     params = record.params
-    validation = validate_stored(context, item, None, validation_id=stable_id(record.workflow_id, item),
-                                 family=params.get("family"), profile=params.get("profile"),
-                                 workflow_id=record.workflow_id)
-    return WorkflowItem(workflow_id=record.workflow_id, item=item, status="succeeded",
-                        validation_id=validation.validation_id, outcome=validation.outcome,
-                        result={"counts": validation.counts}, finished_at=utc_now())
+    validation = validate_stored(
+        context,
+        item,
+        None,
+        validation_id=stable_id(record.workflow_id, item),
+        family=params.get("family"),
+        profile=params.get("profile"),
+        workflow_id=record.workflow_id,
+    )
+    return WorkflowItem(
+        workflow_id=record.workflow_id,
+        item=item,
+        status="succeeded",
+        validation_id=validation.validation_id,
+        outcome=validation.outcome,
+        result={"counts": validation.counts},
+        finished_at=utc_now(),
+    )
 
 
 def _generate_item(context: OperationContext, record: WorkflowRecord, item: str) -> WorkflowItem:
     generated = invoke("generate_recommendations", context, {"validation_id": item})
-    return WorkflowItem(workflow_id=record.workflow_id, item=item, status="succeeded", validation_id=item,
-                        result={"recommendations": len(generated["items"]), "created": generated["created"]},
-                        finished_at=utc_now())
+    return WorkflowItem(
+        workflow_id=record.workflow_id,
+        item=item,
+        status="succeeded",
+        validation_id=item,
+        result={"recommendations": len(generated["items"]), "created": generated["created"]},
+        finished_at=utc_now(),
+    )
 
 
 def _enhance_item(context: OperationContext, record: WorkflowRecord, item: str) -> WorkflowItem:
     enhancement = invoke("apply_enhancement", context, {"validation_id": item})
-    return WorkflowItem(workflow_id=record.workflow_id, item=item, status="succeeded", validation_id=item,
-                        result={"enhancement_id": enhancement["enhancement_id"]}, finished_at=utc_now())
+    return WorkflowItem(
+        workflow_id=record.workflow_id,
+        item=item,
+        status="succeeded",
+        validation_id=item,
+        result={"enhancement_id": enhancement["enhancement_id"]},
+        finished_at=utc_now(),
+    )
 
 
 def _audit_item(context: OperationContext, record: WorkflowRecord, item: str) -> WorkflowItem:
@@ -101,7 +129,7 @@ def _maintenance_on(context: OperationContext) -> bool:
 def _item(context: OperationContext, record: WorkflowRecord, event: dict) -> dict:
     item = event["item"]
     existing = context.workflows.get_item(record.workflow_id, item)
-    if existing is not None:       # a retried or redelivered step
+    if existing is not None:  # a retried or redelivered step
         metrics.duplicate_skipped("workflow_item")
         return {"status": existing.status}
     if record.state in HELD_STATES or _maintenance_on(context):
@@ -112,8 +140,9 @@ def _item(context: OperationContext, record: WorkflowRecord, event: dict) -> dic
     try:
         result = ITEM_RUNNERS[record.workflow_type](context, record, item)
     except OperationError as error:
-        result = WorkflowItem(workflow_id=record.workflow_id, item=item, status="failed",
-                              error=error.message, finished_at=utc_now())
+        result = WorkflowItem(
+            workflow_id=record.workflow_id, item=item, status="failed", error=error.message, finished_at=utc_now()
+        )
     context.workflows.record_item(result)
     metrics.workflow_item_finished(record.workflow_type, result.status)
     return {"status": result.status}
@@ -122,9 +151,15 @@ def _item(context: OperationContext, record: WorkflowRecord, event: dict) -> dic
 def _item_failed(context: OperationContext, record: WorkflowRecord, event: dict) -> dict:
     """The Catch path: an item whose task failed after its retries."""
     cause = str(event.get("cause") or "")[:1000]
-    context.workflows.record_item(WorkflowItem(
-        workflow_id=record.workflow_id, item=event["item"], status="failed",
-        error=f"{event.get('error') or 'error'}: {cause}".rstrip(": "), finished_at=utc_now()))
+    context.workflows.record_item(
+        WorkflowItem(
+            workflow_id=record.workflow_id,
+            item=event["item"],
+            status="failed",
+            error=f"{event.get('error') or 'error'}: {cause}".rstrip(": "),
+            finished_at=utc_now(),
+        )
+    )
     metrics.workflow_item_finished(record.workflow_type, "failed")
     return {"status": "failed"}
 
@@ -149,13 +184,22 @@ def _fail(context: OperationContext, record: WorkflowRecord, event: dict) -> dic
         change_state(context, record, "failed", "fail_workflow", {"error": error, "finished_at": finished_at})
         metrics.workflow_finished(record.workflow_type, "failed", record.started_at, finished_at)
     elif record.state in HELD_STATES:
-        change_state(context, record, "cancelled", "fail_workflow",
-                     {"error": f"execution failed: {error}", "finished_at": utc_now()})
+        change_state(
+            context,
+            record,
+            "cancelled",
+            "fail_workflow",
+            {"error": f"execution failed: {error}", "finished_at": utc_now()},
+        )
     return {"status": "failed"}
 
 
 STEPS: dict[str, Callable[[OperationContext, WorkflowRecord, dict], dict]] = {
-    "list": _list, "item": _item, "item_failed": _item_failed, "finish": _finish, "fail": _fail,
+    "list": _list,
+    "item": _item,
+    "item_failed": _item_failed,
+    "finish": _finish,
+    "fail": _fail,
 }
 
 

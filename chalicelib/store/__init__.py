@@ -3,6 +3,7 @@
 Operations see repositories and plain records, never PynamoDB models, so they can be
 unit-tested with in-memory fakes and the table layout can change behind them.
 """
+
 from __future__ import annotations
 
 import importlib

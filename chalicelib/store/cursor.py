@@ -1,4 +1,5 @@
 """Opaque list cursors: a DynamoDB LastEvaluatedKey, base64url-encoded JSON."""
+
 from __future__ import annotations
 
 import base64

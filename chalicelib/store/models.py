@@ -1,9 +1,16 @@
 """PynamoDB models. Key schemas must equal the tables in infra/template.json (a test
 compares them), because the deployed tables and the local ones come from that template."""
+
 from __future__ import annotations
 
-from pynamodb.attributes import (BooleanAttribute, JSONAttribute, ListAttribute, TTLAttribute,
-                                 UnicodeAttribute, VersionAttribute)
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
@@ -12,9 +19,23 @@ from chalicelib.settings import get_settings
 _settings = get_settings()
 
 VALIDATION_SUMMARY_FIELDS = [
-    "document_bucket", "document_key", "document_version", "family", "profile", "outcome",
-    "review_status", "enhanced", "counts", "content_sha256", "ruleset_version", "created_by",
-    "updated_at", "notes", "parent_validation_id", "workflow_id", "version",
+    "document_bucket",
+    "document_key",
+    "document_version",
+    "family",
+    "profile",
+    "outcome",
+    "review_status",
+    "enhanced",
+    "counts",
+    "content_sha256",
+    "ruleset_version",
+    "created_by",
+    "updated_at",
+    "notes",
+    "parent_validation_id",
+    "workflow_id",
+    "version",
 ]
 
 
@@ -67,7 +88,7 @@ class ValidationModel(Model):
     enhanced = BooleanAttribute(default=False)
     enhancement_ids = ListAttribute(of=UnicodeAttribute, default=list)
     counts = JSONAttribute(default=dict)
-    issues = JSONAttribute(null=True)            # inline when small
+    issues = JSONAttribute(null=True)  # inline when small
     issues_s3_key = UnicodeAttribute(null=True)  # else spilled to S3
     detections = JSONAttribute(default=list)
     timings_ms = JSONAttribute(default=dict)
@@ -107,7 +128,7 @@ class AuditEventModel(Model):
         table_name = _settings.audit_table
         region = _settings.region
 
-    month = UnicodeAttribute(hash_key=True)      # YYYY-MM
+    month = UnicodeAttribute(hash_key=True)  # YYYY-MM
     event_id = UnicodeAttribute(range_key=True)  # <ISO time>#<uuid>: sorts by time
     actor = UnicodeAttribute()
     operation = UnicodeAttribute()
@@ -120,4 +141,3 @@ class AuditEventModel(Model):
 
     by_target = _ByTarget()
     by_actor = _ByActor()
-

@@ -1,4 +1,5 @@
 """Plain records the repositories return: what operations work with."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -38,7 +39,7 @@ class ValidationRecord(BaseModel):
     enhanced: bool = False
     enhancement_ids: list[str] = Field(default_factory=list)
     counts: dict[str, int] = Field(default_factory=dict)
-    issues: list[dict[str, Any]] | None = None   # None in list views and when spilled
+    issues: list[dict[str, Any]] | None = None  # None in list views and when spilled
     issues_s3_key: str | None = None
     detections: list[dict[str, Any]] = Field(default_factory=list)
     timings_ms: dict[str, float] = Field(default_factory=dict)
@@ -62,9 +63,24 @@ class AuditEvent(BaseModel):
     created_at: str
 
     @classmethod
-    def new(cls, *, actor: str, operation: str, target_type: str, target_id: str,
-            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> "AuditEvent":
+    def new(
+        cls,
+        *,
+        actor: str,
+        operation: str,
+        target_type: str,
+        target_id: str,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> "AuditEvent":
         now = utc_now()
-        return cls(event_id=f"{now}#{uuid4().hex}", actor=actor, operation=operation,
-                   target_type=target_type, target_id=target_id, before=before, after=after,
-                   created_at=now)
+        return cls(
+            event_id=f"{now}#{uuid4().hex}",
+            actor=actor,
+            operation=operation,
+            target_type=target_type,
+            target_id=target_id,
+            before=before,
+            after=after,
+            created_at=now,
+        )

@@ -1,5 +1,6 @@
 """Repositories: Query-only access (no Scan), conditional writes, audit in the same
 transaction as the change it records."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -35,21 +36,29 @@ class AuditLog:
 
     def to_model(self, event: AuditEvent) -> AuditEventModel:
         return AuditEventModel(
-            month=event.created_at[:7], event_id=event.event_id, actor=event.actor,
-            operation=event.operation, target_type=event.target_type, target_id=event.target_id,
-            before=event.before, after=event.after, created_at=event.created_at,
-            expires_at=expiry(self._retention_days))
+            month=event.created_at[:7],
+            event_id=event.event_id,
+            actor=event.actor,
+            operation=event.operation,
+            target_type=event.target_type,
+            target_id=event.target_id,
+            before=event.before,
+            after=event.after,
+            created_at=event.created_at,
+            expires_at=expiry(self._retention_days),
+        )
 
     def for_target(self, target_id: str, *, limit: int = 50, cursor: str | None = None) -> Page[AuditEvent]:
         result = AuditEventModel.by_target.query(
-            target_id, scan_index_forward=False, limit=limit,
-            last_evaluated_key=decode_cursor(cursor))
+            target_id, scan_index_forward=False, limit=limit, last_evaluated_key=decode_cursor(cursor)
+        )
         items = [_audit_record(m) for m in take(result, limit)]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
     def for_actor(self, actor: str, *, limit: int = 50, cursor: str | None = None) -> Page[AuditEvent]:
         result = AuditEventModel.by_actor.query(
-            actor, scan_index_forward=False, limit=limit, last_evaluated_key=decode_cursor(cursor))
+            actor, scan_index_forward=False, limit=limit, last_evaluated_key=decode_cursor(cursor)
+        )
         items = [_audit_record(m) for m in take(result, limit)]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
@@ -64,41 +73,70 @@ def take(result: Iterable[Model], limit: int) -> list[Model]:
 
 
 def _audit_record(model: AuditEventModel) -> AuditEvent:
-    return AuditEvent(event_id=model.event_id, actor=model.actor, operation=model.operation,
-                      target_type=model.target_type, target_id=model.target_id, before=model.before,
-                      after=model.after, created_at=model.created_at)
+    return AuditEvent(
+        event_id=model.event_id,
+        actor=model.actor,
+        operation=model.operation,
+        target_type=model.target_type,
+        target_id=model.target_id,
+        before=model.before,
+        after=model.after,
+        created_at=model.created_at,
+    )
 
 
 def _validation_record(model: ValidationModel) -> ValidationRecord:
     return ValidationRecord(
         validation_id=model.validation_id,
-        document=DocumentRef(bucket=model.document_bucket, key=model.document_key,
-                             version_id=model.document_version),
-        family=model.family, profile=model.profile, ruleset_version=model.ruleset_version,
-        content_sha256=model.content_sha256, outcome=model.outcome,
-        review_status=model.review_status, enhanced=bool(model.enhanced),
+        document=DocumentRef(bucket=model.document_bucket, key=model.document_key, version_id=model.document_version),
+        family=model.family,
+        profile=model.profile,
+        ruleset_version=model.ruleset_version,
+        content_sha256=model.content_sha256,
+        outcome=model.outcome,
+        review_status=model.review_status,
+        enhanced=bool(model.enhanced),
         enhancement_ids=list(model.enhancement_ids or []),
         counts=model.counts or {},
-        issues=model.issues, issues_s3_key=model.issues_s3_key,
-        detections=model.detections or [], timings_ms=model.timings_ms or {},
-        notes=model.notes or "", parent_validation_id=model.parent_validation_id,
-        workflow_id=model.workflow_id, created_by=model.created_by, created_at=model.created_at,
-        updated_at=model.updated_at, version=model.version or 0)
+        issues=model.issues,
+        issues_s3_key=model.issues_s3_key,
+        detections=model.detections or [],
+        timings_ms=model.timings_ms or {},
+        notes=model.notes or "",
+        parent_validation_id=model.parent_validation_id,
+        workflow_id=model.workflow_id,
+        created_by=model.created_by,
+        created_at=model.created_at,
+        updated_at=model.updated_at,
+        version=model.version or 0,
+    )
 
 
 def validation_model(record: ValidationRecord, retention_days: int) -> ValidationModel:
     return ValidationModel(
-        validation_id=record.validation_id, created_at=record.created_at,
-        updated_at=record.updated_at, created_by=record.created_by,
-        document_bucket=record.document.bucket, document_key=record.document.key,
-        document_version=record.document.version_id, family=record.family,
-        profile=record.profile, ruleset_version=record.ruleset_version,
-        content_sha256=record.content_sha256, outcome=record.outcome,
-        review_status=record.review_status, counts=record.counts, issues=record.issues,
-        issues_s3_key=record.issues_s3_key, detections=record.detections,
-        timings_ms=record.timings_ms, notes=record.notes,
-        parent_validation_id=record.parent_validation_id, workflow_id=record.workflow_id,
-        expires_at=expiry(retention_days))
+        validation_id=record.validation_id,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        created_by=record.created_by,
+        document_bucket=record.document.bucket,
+        document_key=record.document.key,
+        document_version=record.document.version_id,
+        family=record.family,
+        profile=record.profile,
+        ruleset_version=record.ruleset_version,
+        content_sha256=record.content_sha256,
+        outcome=record.outcome,
+        review_status=record.review_status,
+        counts=record.counts,
+        issues=record.issues,
+        issues_s3_key=record.issues_s3_key,
+        detections=record.detections,
+        timings_ms=record.timings_ms,
+        notes=record.notes,
+        parent_validation_id=record.parent_validation_id,
+        workflow_id=record.workflow_id,
+        expires_at=expiry(retention_days),
+    )
 
 
 @lru_cache(maxsize=None)
@@ -120,14 +158,15 @@ def raise_conflict_or_missing(error: TransactWriteError, kind: str, item_id: str
     raise VersionConflict(kind, item_id) from None
 
 
-def write_in_chunks(region: str, items: list, stage: Callable[[TransactWrite, Any], None],
-                    item_id: Callable[[Any], str]) -> tuple[list[str], list[str]]:
+def write_in_chunks(
+    region: str, items: list, stage: Callable[[TransactWrite, Any], None], item_id: Callable[[Any], str]
+) -> tuple[list[str], list[str]]:
     """Stage each item's writes (an update and its audit event) in transactions of 50
     items; a chunk that loses a race is retried item by item, so only the items changed
     by someone else are refused. Returns (written ids, conflicted ids)."""
     written, conflicted = [], []
     for start in range(0, len(items), 50):
-        chunk = items[start:start + 50]
+        chunk = items[start : start + 50]
         try:
             with transaction(region) as tx:
                 for item in chunk:
@@ -184,24 +223,34 @@ class ValidationRepository:
         except DoesNotExist:
             raise ItemNotFound("validation", validation_id) from None
 
-    def list(self, *, limit: int, cursor: str | None = None, review_status: str | None = None,
-             document_key: str | None = None) -> Page[ValidationRecord]:
+    def list(
+        self,
+        *,
+        limit: int,
+        cursor: str | None = None,
+        review_status: str | None = None,
+        document_key: str | None = None,
+    ) -> Page[ValidationRecord]:
         """Newest first, from the GSI that matches the filter."""
         start = decode_cursor(cursor)
         if document_key is not None:
             result = ValidationModel.by_document.query(
-                document_key, scan_index_forward=False, limit=limit, last_evaluated_key=start)
+                document_key, scan_index_forward=False, limit=limit, last_evaluated_key=start
+            )
         elif review_status is not None:
             result = ValidationModel.by_review_status.query(
-                review_status, scan_index_forward=False, limit=limit, last_evaluated_key=start)
+                review_status, scan_index_forward=False, limit=limit, last_evaluated_key=start
+            )
         else:
             result = ValidationModel.by_created.query(
-                "validation", scan_index_forward=False, limit=limit, last_evaluated_key=start)
+                "validation", scan_index_forward=False, limit=limit, last_evaluated_key=start
+            )
         items = [_validation_record(m) for m in take(result, limit)]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
-    def update(self, validation_id: str, expected_version: int, changes: dict[str, Any],
-               event: AuditEvent) -> ValidationRecord:
+    def update(
+        self, validation_id: str, expected_version: int, changes: dict[str, Any], event: AuditEvent
+    ) -> ValidationRecord:
         """Apply `changes` only if the item is still at `expected_version` (else 409)."""
         try:
             with self._transaction() as tx:
@@ -212,22 +261,25 @@ class ValidationRepository:
 
     def get_many(self, validation_ids: list[str]) -> dict[str, ValidationRecord]:
         """One BatchGet; ids that do not exist are absent from the result."""
-        return {m.validation_id: _validation_record(m)
-                for m in ValidationModel.batch_get(list(dict.fromkeys(validation_ids)),
-                                                   consistent_read=True)}
+        return {
+            m.validation_id: _validation_record(m)
+            for m in ValidationModel.batch_get(list(dict.fromkeys(validation_ids)), consistent_read=True)
+        }
 
-    def update_many(self, changes: list[tuple[str, int, dict[str, Any], AuditEvent]]
-                    ) -> tuple[list[str], list[str]]:
+    def update_many(self, changes: list[tuple[str, int, dict[str, Any], AuditEvent]]) -> tuple[list[str], list[str]]:
         """Apply many (id, expected_version, changes, event); see `write_in_chunks`."""
-        return write_in_chunks(self._region, changes, lambda tx, c: self._stage_update(tx, *c),
-                               lambda c: c[0])
+        return write_in_chunks(self._region, changes, lambda tx, c: self._stage_update(tx, *c), lambda c: c[0])
 
-    def _stage_update(self, tx: TransactWrite, validation_id: str, version: int,
-                      fields: dict[str, Any], event: AuditEvent) -> None:
+    def _stage_update(
+        self, tx: TransactWrite, validation_id: str, version: int, fields: dict[str, Any], event: AuditEvent
+    ) -> None:
         actions = [getattr(ValidationModel, name).set(value) for name, value in fields.items()]
         actions.append(ValidationModel.updated_at.set(utc_now()))
-        tx.update(ValidationModel(validation_id=validation_id, version=version), actions=actions,
-                  condition=ValidationModel.validation_id.exists())
+        tx.update(
+            ValidationModel(validation_id=validation_id, version=version),
+            actions=actions,
+            condition=ValidationModel.validation_id.exists(),
+        )
         tx.save(self._audit.to_model(event))
 
     def delete(self, validation_id: str, expected_version: int, event: AuditEvent) -> None:
@@ -238,4 +290,3 @@ class ValidationRepository:
                 tx.save(self._audit.to_model(event))
         except TransactWriteError as error:
             raise_conflict_or_missing(error, "validation", validation_id, self.get)
-

@@ -1,12 +1,20 @@
 """Recommendations and enhancements: models, records and the transactions of the review
 lifecycle (every status change with its audit event, version-conditioned)."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import BaseModel, Field
-from pynamodb.attributes import (BooleanAttribute, JSONAttribute, ListAttribute, NumberAttribute,
-                                 TTLAttribute, UnicodeAttribute, VersionAttribute)
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -16,9 +24,16 @@ from chalicelib.store.cursor import decode_cursor, encode_cursor
 from chalicelib.store.models import ValidationModel
 from chalicelib.store.records import AuditEvent, Page, ValidationRecord, utc_now
 from chalicelib.store.errors import ItemNotFound, VersionConflict
-from chalicelib.store.repositories import (AuditLog, expiry, is_condition_failure, take,
-                                           raise_conflict_or_missing, transaction, validation_model,
-                                           write_in_chunks)
+from chalicelib.store.repositories import (
+    AuditLog,
+    expiry,
+    is_condition_failure,
+    take,
+    raise_conflict_or_missing,
+    transaction,
+    validation_model,
+    write_in_chunks,
+)
 
 _settings = get_settings()
 
@@ -98,8 +113,8 @@ class EnhancementModel(Model):
     base_version = UnicodeAttribute()
     result_version = UnicodeAttribute()
     recommendation_ids = ListAttribute(of=UnicodeAttribute)
-    diff = UnicodeAttribute(null=True)           # inline when small
-    diff_s3_key = UnicodeAttribute(null=True)    # else in S3
+    diff = UnicodeAttribute(null=True)  # inline when small
+    diff_s3_key = UnicodeAttribute(null=True)  # else in S3
     stats = JSONAttribute(default=dict)
     safety = JSONAttribute(default=dict)
     result_validation_id = UnicodeAttribute()
@@ -186,8 +201,13 @@ class ReviewRepository:
 
     # -- recommendations ---------------------------------------------------------------
 
-    def replace_recommendations(self, validation_id: str, records: list[RecommendationRecord],
-                                remove: list[RecommendationRecord], event: AuditEvent) -> None:
+    def replace_recommendations(
+        self,
+        validation_id: str,
+        records: list[RecommendationRecord],
+        remove: list[RecommendationRecord],
+        event: AuditEvent,
+    ) -> None:
         """Create `records` and delete `remove` (version-checked) atomically, in one
         transaction (a validation's recommendations are regenerated as one change)."""
         if len(records) + len(remove) + 1 > 100:
@@ -196,11 +216,9 @@ class ReviewRepository:
         try:
             with transaction(self._region) as tx:
                 for record in remove:
-                    tx.delete(RecommendationModel(recommendation_id=record.recommendation_id,
-                                                  version=record.version))
+                    tx.delete(RecommendationModel(recommendation_id=record.recommendation_id, version=record.version))
                 for record in records:
-                    tx.save(self._rec_model(record),
-                            condition=RecommendationModel.recommendation_id.does_not_exist())
+                    tx.save(self._rec_model(record), condition=RecommendationModel.recommendation_id.does_not_exist())
                 tx.save(self._audit.to_model(event))
         except TransactWriteError as error:
             if is_condition_failure(error):
@@ -228,8 +246,10 @@ class ReviewRepository:
             raise ItemNotFound("recommendation", recommendation_id) from None
 
     def get_recommendations(self, recommendation_ids: list[str]) -> dict[str, RecommendationRecord]:
-        return {m.recommendation_id: _rec_record(m) for m in RecommendationModel.batch_get(
-            list(dict.fromkeys(recommendation_ids)), consistent_read=True)}
+        return {
+            m.recommendation_id: _rec_record(m)
+            for m in RecommendationModel.batch_get(list(dict.fromkeys(recommendation_ids)), consistent_read=True)
+        }
 
     def recommendations_of(self, validation_id: str) -> list[RecommendationRecord]:
         """All recommendations of one validation, oldest first (then re-read consistently:
@@ -238,38 +258,41 @@ class ReviewRepository:
         found = self.get_recommendations(ids) if ids else {}
         return [found[i] for i in ids if i in found]
 
-    def list_recommendations(self, validation_id: str, *, limit: int, cursor: str | None,
-                             status: str | None) -> Page[RecommendationRecord]:
+    def list_recommendations(
+        self, validation_id: str, *, limit: int, cursor: str | None, status: str | None
+    ) -> Page[RecommendationRecord]:
         condition = RecommendationModel.status == status if status else None
         result = RecommendationModel.by_validation.query(
-            validation_id, filter_condition=condition, limit=limit,
-            last_evaluated_key=decode_cursor(cursor))
+            validation_id, filter_condition=condition, limit=limit, last_evaluated_key=decode_cursor(cursor)
+        )
         items = [_rec_record(m) for m in take(result, limit)]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
-    def set_statuses(self, changes: list[tuple[RecommendationRecord, dict[str, Any], AuditEvent]]
-                     ) -> tuple[list[str], list[str]]:
+    def set_statuses(
+        self, changes: list[tuple[RecommendationRecord, dict[str, Any], AuditEvent]]
+    ) -> tuple[list[str], list[str]]:
         """Version-checked status changes with their audit events; (changed, conflicted)."""
-        return write_in_chunks(self._region, changes, lambda tx, c: self._stage_rec_update(tx, *c),
-                               lambda c: c[0].recommendation_id)
+        return write_in_chunks(
+            self._region, changes, lambda tx, c: self._stage_rec_update(tx, *c), lambda c: c[0].recommendation_id
+        )
 
-    def _stage_rec_update(self, tx, record: RecommendationRecord, fields: dict[str, Any],
-                          event: AuditEvent) -> None:
+    def _stage_rec_update(self, tx, record: RecommendationRecord, fields: dict[str, Any], event: AuditEvent) -> None:
         actions = [getattr(RecommendationModel, k).set(v) for k, v in fields.items()]
         actions.append(RecommendationModel.updated_at.set(utc_now()))
-        tx.update(RecommendationModel(recommendation_id=record.recommendation_id, version=record.version),
-                  actions=actions, condition=RecommendationModel.recommendation_id.exists())
+        tx.update(
+            RecommendationModel(recommendation_id=record.recommendation_id, version=record.version),
+            actions=actions,
+            condition=RecommendationModel.recommendation_id.exists(),
+        )
         tx.save(self._audit.to_model(event))
 
     def delete_recommendation(self, record: RecommendationRecord, event: AuditEvent) -> None:
         try:
             with transaction(self._region) as tx:
-                tx.delete(RecommendationModel(recommendation_id=record.recommendation_id,
-                                              version=record.version))
+                tx.delete(RecommendationModel(recommendation_id=record.recommendation_id, version=record.version))
                 tx.save(self._audit.to_model(event))
         except TransactWriteError as error:
-            raise_conflict_or_missing(error, "recommendation", record.recommendation_id,
-                                      self.get_recommendation)
+            raise_conflict_or_missing(error, "recommendation", record.recommendation_id, self.get_recommendation)
 
     # -- enhancements --------------------------------------------------------------------
 
@@ -282,35 +305,47 @@ class ReviewRepository:
     def enhancements_of(self, validation_id: str) -> list[EnhancementRecord]:
         return [_enh_record(m) for m in EnhancementModel.by_validation.query(validation_id)]
 
-    def list_enhancements(self, *, validation_id: str | None, limit: int,
-                          cursor: str | None) -> Page[EnhancementRecord]:
+    def list_enhancements(
+        self, *, validation_id: str | None, limit: int, cursor: str | None
+    ) -> Page[EnhancementRecord]:
         start = decode_cursor(cursor)
         if validation_id:
             result = EnhancementModel.by_validation.query(
-                validation_id, scan_index_forward=False, limit=limit, last_evaluated_key=start)
+                validation_id, scan_index_forward=False, limit=limit, last_evaluated_key=start
+            )
         else:
             result = EnhancementModel.by_created.query(
-                "enhancement", scan_index_forward=False, limit=limit, last_evaluated_key=start)
+                "enhancement", scan_index_forward=False, limit=limit, last_evaluated_key=start
+            )
         items = [_enh_record(m) for m in take(result, limit)]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
-    def record_enhancement(self, enhancement: EnhancementRecord, validation: ValidationRecord,
-                           result_validation: ValidationRecord, events: list[AuditEvent]) -> None:
+    def record_enhancement(
+        self,
+        enhancement: EnhancementRecord,
+        validation: ValidationRecord,
+        result_validation: ValidationRecord,
+        events: list[AuditEvent],
+    ) -> None:
         """One transaction: the enhancement, the re-validation of its result, and the source
         validation marked enhanced (version-checked), with their audit events."""
-        model = EnhancementModel(**enhancement.model_dump(exclude={"version"}),
-                                 expires_at=expiry(self._retention_days))
+        model = EnhancementModel(**enhancement.model_dump(exclude={"version"}), expires_at=expiry(self._retention_days))
         try:
             with transaction(self._region) as tx:
                 tx.save(model, condition=EnhancementModel.enhancement_id.does_not_exist())
-                tx.save(validation_model(result_validation, self._retention_days),
-                        condition=ValidationModel.validation_id.does_not_exist())
-                tx.update(ValidationModel(validation_id=validation.validation_id, version=validation.version),
-                          actions=[ValidationModel.enhanced.set(True),
-                                   ValidationModel.enhancement_ids.set(
-                                       validation.enhancement_ids + [enhancement.enhancement_id]),
-                                   ValidationModel.updated_at.set(utc_now())],
-                          condition=ValidationModel.validation_id.exists())
+                tx.save(
+                    validation_model(result_validation, self._retention_days),
+                    condition=ValidationModel.validation_id.does_not_exist(),
+                )
+                tx.update(
+                    ValidationModel(validation_id=validation.validation_id, version=validation.version),
+                    actions=[
+                        ValidationModel.enhanced.set(True),
+                        ValidationModel.enhancement_ids.set(validation.enhancement_ids + [enhancement.enhancement_id]),
+                        ValidationModel.updated_at.set(utc_now()),
+                    ],
+                    condition=ValidationModel.validation_id.exists(),
+                )
                 for event in events:
                     tx.save(self._audit.to_model(event))
         except TransactWriteError as error:
@@ -318,22 +353,32 @@ class ReviewRepository:
                 raise VersionConflict("validation", validation.validation_id) from None
             raise
 
-    def mark_rolled_back(self, enhancement: EnhancementRecord, rollback_version: str, actor: str,
-                         validation: ValidationRecord, event: AuditEvent) -> None:
+    def mark_rolled_back(
+        self,
+        enhancement: EnhancementRecord,
+        rollback_version: str,
+        actor: str,
+        validation: ValidationRecord,
+        event: AuditEvent,
+    ) -> None:
         try:
             with transaction(self._region) as tx:
-                tx.update(EnhancementModel(enhancement_id=enhancement.enhancement_id,
-                                           version=enhancement.version),
-                          actions=[EnhancementModel.rolled_back.set(True),
-                                   EnhancementModel.rolled_back_by.set(actor),
-                                   EnhancementModel.rolled_back_at.set(utc_now()),
-                                   EnhancementModel.rollback_version.set(rollback_version),
-                                   EnhancementModel.updated_at.set(utc_now())],
-                          condition=EnhancementModel.rolled_back == False)  # noqa: E712
-                tx.update(ValidationModel(validation_id=validation.validation_id, version=validation.version),
-                          actions=[ValidationModel.enhanced.set(False),
-                                   ValidationModel.updated_at.set(utc_now())],
-                          condition=ValidationModel.validation_id.exists())
+                tx.update(
+                    EnhancementModel(enhancement_id=enhancement.enhancement_id, version=enhancement.version),
+                    actions=[
+                        EnhancementModel.rolled_back.set(True),
+                        EnhancementModel.rolled_back_by.set(actor),
+                        EnhancementModel.rolled_back_at.set(utc_now()),
+                        EnhancementModel.rollback_version.set(rollback_version),
+                        EnhancementModel.updated_at.set(utc_now()),
+                    ],
+                    condition=EnhancementModel.rolled_back == False,
+                )  # noqa: E712
+                tx.update(
+                    ValidationModel(validation_id=validation.validation_id, version=validation.version),
+                    actions=[ValidationModel.enhanced.set(False), ValidationModel.updated_at.set(utc_now())],
+                    condition=ValidationModel.validation_id.exists(),
+                )
                 tx.save(self._audit.to_model(event))
         except TransactWriteError as error:
             if is_condition_failure(error):

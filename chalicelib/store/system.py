@@ -9,6 +9,7 @@ One table, keyed `pk`/`sk`:
   (atomic ADD into log-scale buckets, so p50/p95/p99 need no raw samples; TTL 30 days);
 - `checkpoint` / `<checkpoint_id>`: a checkpoint's manifest.
 """
+
 from __future__ import annotations
 
 import math
@@ -32,10 +33,10 @@ _settings = get_settings()
 
 # Latency histogram: bucket i holds samples up to FIRST_BOUND_MS * GROWTH**i (~19 % wide).
 FIRST_BOUND_MS = 0.05
-GROWTH = 2 ** 0.25
-BUCKETS = 96   # up to ~0.05 ms * 2**24 = 14 minutes
+GROWTH = 2**0.25
+BUCKETS = 96  # up to ~0.05 ms * 2**24 = 14 minutes
 TIMING_RETENTION_DAYS = 30
-MAX_CACHED_BYTES = 350 * 1024   # DynamoDB items stop at 400 KB
+MAX_CACHED_BYTES = 350 * 1024  # DynamoDB items stop at 400 KB
 
 
 class SystemEntryModel(Model):
@@ -66,8 +67,8 @@ class TimingModel(Model):
         table_name = _settings.system_table
         region = _settings.region
 
-    pk = UnicodeAttribute(hash_key=True)       # timing#<operation>
-    sk = UnicodeAttribute(range_key=True)      # hour, YYYY-MM-DDTHH
+    pk = UnicodeAttribute(hash_key=True)  # timing#<operation>
+    sk = UnicodeAttribute(range_key=True)  # hour, YYYY-MM-DDTHH
     operation = UnicodeAttribute(null=True)
     count = NumberAttribute(null=True)
     errors = NumberAttribute(null=True)
@@ -92,6 +93,7 @@ def _transaction() -> TransactWrite:
 
 
 # --- maintenance -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class MaintenanceState:
@@ -124,6 +126,7 @@ class MaintenanceFlag:
 
 # --- result cache --------------------------------------------------------------------------
 
+
 class ResultCacheStore:
     """Engine reports by cache key (content hash, ruleset version, family, profile, path)."""
 
@@ -136,15 +139,21 @@ class ResultCacheStore:
         except DoesNotExist:
             item = None
         CounterModel(pk="counter", sk="cache").update(
-            actions=[(CounterModel.hits if item else CounterModel.misses).add(1)])
+            actions=[(CounterModel.hits if item else CounterModel.misses).add(1)]
+        )
         return item.data if item else None
 
     def put(self, key: str, report: dict, size: int) -> bool:
         """Store a report unless it is too large for one item; True when stored."""
         if size > MAX_CACHED_BYTES:
             return False
-        SystemEntryModel(pk="cache", sk=key, data=report, updated_at=_iso(_now()),
-                         expires_at=_now() + timedelta(days=self._retention_days)).save()
+        SystemEntryModel(
+            pk="cache",
+            sk=key,
+            data=report,
+            updated_at=_iso(_now()),
+            expires_at=_now() + timedelta(days=self._retention_days),
+        ).save()
         return True
 
     def _entries(self) -> Iterator[SystemEntryModel]:
@@ -180,6 +189,7 @@ class ResultCacheStore:
 
 # --- operation timings ----------------------------------------------------------------------
 
+
 def bucket_of(latency_ms: float) -> int:
     if latency_ms <= FIRST_BOUND_MS:
         return 0
@@ -187,7 +197,7 @@ def bucket_of(latency_ms: float) -> int:
 
 
 def bucket_upper_ms(index: int) -> float:
-    return FIRST_BOUND_MS * GROWTH ** index
+    return FIRST_BOUND_MS * GROWTH**index
 
 
 @dataclass(slots=True)
@@ -223,9 +233,13 @@ class TimingStore:
         hour = now.strftime("%Y-%m-%dT%H")
         item = TimingModel(pk=f"timing#{operation}", sk=hour)
         bucket = getattr(TimingModel, f"b{bucket_of(latency_ms)}")
-        actions = [TimingModel.count.add(1), TimingModel.total_ms.add(round(latency_ms, 3)), bucket.add(1),
-                   TimingModel.operation.set(operation),
-                   TimingModel.expires_at.set(now + timedelta(days=TIMING_RETENTION_DAYS))]
+        actions = [
+            TimingModel.count.add(1),
+            TimingModel.total_ms.add(round(latency_ms, 3)),
+            bucket.add(1),
+            TimingModel.operation.set(operation),
+            TimingModel.expires_at.set(now + timedelta(days=TIMING_RETENTION_DAYS)),
+        ]
         if not ok:
             actions.append(TimingModel.errors.add(1))
         item.update(actions=actions)
@@ -235,8 +249,10 @@ class TimingStore:
             self._known_max.clear()
         self._known_max[(operation, hour)] = latency_ms  # the stored max is at least this, either way
         try:
-            item.update(actions=[TimingModel.max_ms.set(round(latency_ms, 3))],
-                        condition=TimingModel.max_ms.does_not_exist() | (TimingModel.max_ms < latency_ms))
+            item.update(
+                actions=[TimingModel.max_ms.set(round(latency_ms, 3))],
+                condition=TimingModel.max_ms.does_not_exist() | (TimingModel.max_ms < latency_ms),
+            )
         except Exception as error:
             if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
                 raise
@@ -263,11 +279,13 @@ class TimingStore:
 
 # --- checkpoints ---------------------------------------------------------------------------
 
+
 class CheckpointIndex:
     def save(self, checkpoint_id: str, manifest: dict, event: AuditEvent, audit: Any) -> None:
         with _transaction() as tx:
-            tx.save(SystemEntryModel(pk="checkpoint", sk=checkpoint_id, data=manifest,
-                                     updated_at=manifest["created_at"]))
+            tx.save(
+                SystemEntryModel(pk="checkpoint", sk=checkpoint_id, data=manifest, updated_at=manifest["created_at"])
+            )
             tx.save(audit.to_model(event))
 
     def get(self, checkpoint_id: str) -> dict | None:
@@ -278,6 +296,7 @@ class CheckpointIndex:
 
 
 # --- read models for the query operations ------------------------------------------------
+
 
 def _month_before(month: str) -> str:
     year, number = int(month[:4]), int(month[5:7])
@@ -290,21 +309,42 @@ class AuditSearch:
     def __init__(self, retention_days: int):
         self._months = retention_days // 28 + 1
 
-    def search(self, *, limit: int, cursor: str | None, actor: str | None, target_id: str | None,
-               operation: str | None, since: str | None) -> Page[AuditEvent]:
+    def search(
+        self,
+        *,
+        limit: int,
+        cursor: str | None,
+        actor: str | None,
+        target_id: str | None,
+        operation: str | None,
+        since: str | None,
+    ) -> Page[AuditEvent]:
         condition = None
         if operation is not None:
             condition = AuditEventModel.operation == operation
         if actor is not None and target_id is not None:
-            condition = (AuditEventModel.actor == actor) if condition is None else \
-                condition & (AuditEventModel.actor == actor)
+            condition = (
+                (AuditEventModel.actor == actor) if condition is None else condition & (AuditEventModel.actor == actor)
+            )
         start = decode_cursor(cursor)
         if target_id is not None or actor is not None:
-            index, hash_key, key_name = ((AuditEventModel.by_target, target_id, "target_id") if target_id is not None
-                                         else (AuditEventModel.by_actor, actor, "actor"))
+            index, hash_key, key_name = (
+                (AuditEventModel.by_target, target_id, "target_id")
+                if target_id is not None
+                else (AuditEventModel.by_actor, actor, "actor")
+            )
             range_condition = AuditEventModel.event_id >= since if since else None
-            return self._page(index.query(hash_key, range_condition, filter_condition=condition,
-                                          scan_index_forward=False, last_evaluated_key=start), limit, key_name)
+            return self._page(
+                index.query(
+                    hash_key,
+                    range_condition,
+                    filter_condition=condition,
+                    scan_index_forward=False,
+                    last_evaluated_key=start,
+                ),
+                limit,
+                key_name,
+            )
         return self._by_month(limit=limit, start=start, condition=condition, since=since)
 
     def _by_month(self, *, limit: int, start: dict | None, condition: Any, since: str | None) -> Page[AuditEvent]:
@@ -318,8 +358,9 @@ class AuditSearch:
             if since and month < since[:7]:
                 break
             range_condition = AuditEventModel.event_id >= since if since else None
-            result = AuditEventModel.query(month, range_condition, filter_condition=condition,
-                                           scan_index_forward=False, last_evaluated_key=start)
+            result = AuditEventModel.query(
+                month, range_condition, filter_condition=condition, scan_index_forward=False, last_evaluated_key=start
+            )
             for model in result:
                 items.append(_audit_event(model))
                 if len(items) == limit:
@@ -335,16 +376,26 @@ class AuditSearch:
         for model in result:
             items.append(_audit_event(model))
             if len(items) == limit:
-                last = {"month": {"S": model.month}, "event_id": {"S": model.event_id},
-                        index_key: {"S": getattr(model, index_key)}}
+                last = {
+                    "month": {"S": model.month},
+                    "event_id": {"S": model.event_id},
+                    index_key: {"S": getattr(model, index_key)},
+                }
                 return Page(items=items, next_cursor=encode_cursor(last))
         return Page(items=items, next_cursor=None)
 
 
 def _audit_event(model: AuditEventModel) -> AuditEvent:
-    return AuditEvent(event_id=model.event_id, actor=model.actor, operation=model.operation,
-                      target_type=model.target_type, target_id=model.target_id, before=model.before,
-                      after=model.after, created_at=model.created_at)
+    return AuditEvent(
+        event_id=model.event_id,
+        actor=model.actor,
+        operation=model.operation,
+        target_type=model.target_type,
+        target_id=model.target_id,
+        before=model.before,
+        after=model.after,
+        created_at=model.created_at,
+    )
 
 
 class ValidationFigures:
@@ -365,12 +416,20 @@ class ValidationFigures:
 
 
 def _figures(model: ValidationModel) -> dict[str, Any]:
-    return {"validation_id": model.validation_id, "created_at": model.created_at,
-            "key": model.document_key, "version_id": model.document_version,
-            "family": model.family, "profile": model.profile, "outcome": model.outcome,
-            "review_status": model.review_status, "counts": dict(model.counts or {}),
-            "ruleset_version": model.ruleset_version, "content_sha256": model.content_sha256,
-            "created_by": model.created_by}
+    return {
+        "validation_id": model.validation_id,
+        "created_at": model.created_at,
+        "key": model.document_key,
+        "version_id": model.document_version,
+        "family": model.family,
+        "profile": model.profile,
+        "outcome": model.outcome,
+        "review_status": model.review_status,
+        "counts": dict(model.counts or {}),
+        "ruleset_version": model.ruleset_version,
+        "content_sha256": model.content_sha256,
+        "created_by": model.created_by,
+    }
 
 
 class SystemStore:

@@ -5,14 +5,14 @@ Workflow state changes are conditional on the state they start from and are writ
 their audit event in one transaction, so of two concurrent changes exactly one wins.
 Item results and the workflow's counters are written in one transaction too, so the
 counts always equal the stored items."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from pydantic import BaseModel, Field
-from pynamodb.attributes import (BooleanAttribute, JSONAttribute, NumberAttribute, TTLAttribute,
-                                 UnicodeAttribute)
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -57,7 +57,7 @@ class WorkflowRecord(BaseModel):
 class WorkflowItem(BaseModel):
     workflow_id: str
     item: str
-    status: str                      # succeeded | failed
+    status: str  # succeeded | failed
     validation_id: str | None = None
     outcome: str | None = None
     result: dict[str, Any] = Field(default_factory=dict)
@@ -70,7 +70,7 @@ class UploadRecord(BaseModel):
     bucket: str
     key: str
     version_id: str
-    status: str                      # processing | validated | skipped | error
+    status: str  # processing | validated | skipped | error
     reason: str | None = None
     validation_id: str | None = None
     enhancement_id: str | None = None
@@ -158,9 +158,16 @@ def _workflow_record(model: WorkflowModel) -> WorkflowRecord:
 
 
 def _item_record(model: WorkflowItemModel) -> WorkflowItem:
-    return WorkflowItem(workflow_id=model.workflow_id, item=model.item, status=model.status,
-                        validation_id=model.validation_id, outcome=model.outcome,
-                        result=model.result or {}, error=model.error, finished_at=model.finished_at)
+    return WorkflowItem(
+        workflow_id=model.workflow_id,
+        item=model.item,
+        status=model.status,
+        validation_id=model.validation_id,
+        outcome=model.outcome,
+        result=model.result or {},
+        error=model.error,
+        finished_at=model.finished_at,
+    )
 
 
 class WorkflowRepository:
@@ -184,9 +191,16 @@ class WorkflowRepository:
         except DoesNotExist:
             raise ItemNotFound("workflow", workflow_id) from None
 
-    def list(self, *, limit: int, cursor: str | None = None, state: str | None = None,
-             workflow_type: str | None = None, created_from: str | None = None,
-             created_to: str | None = None) -> Page[WorkflowRecord]:
+    def list(
+        self,
+        *,
+        limit: int,
+        cursor: str | None = None,
+        state: str | None = None,
+        workflow_type: str | None = None,
+        created_from: str | None = None,
+        created_to: str | None = None,
+    ) -> Page[WorkflowRecord]:
         """Newest first; the created range is the index's sort key, state and type filter
         each page (so a page can hold fewer than `limit` items and still have a cursor)."""
         range_condition = None
@@ -203,21 +217,28 @@ class WorkflowRepository:
             by_type = WorkflowModel.workflow_type == workflow_type
             filters = by_type if filters is None else filters & by_type
         result = WorkflowModel.by_created.query(
-            "workflow", range_condition, filter_condition=filters, scan_index_forward=False,
-            limit=limit, last_evaluated_key=decode_cursor(cursor))
+            "workflow",
+            range_condition,
+            filter_condition=filters,
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=decode_cursor(cursor),
+        )
         items = [_workflow_record(m) for m in take(result, limit)]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
-    def transition(self, workflow_id: str, current: str, target: str, event: AuditEvent,
-                   changes: dict[str, Any] | None = None) -> WorkflowRecord:
+    def transition(
+        self, workflow_id: str, current: str, target: str, event: AuditEvent, changes: dict[str, Any] | None = None
+    ) -> WorkflowRecord:
         """Move from `current` to `target` only if the workflow is still `current`."""
         now = utc_now()
         actions = [WorkflowModel.state.set(target), WorkflowModel.updated_at.set(now)]
         actions += [getattr(WorkflowModel, name).set(value) for name, value in (changes or {}).items()]
         try:
             with self._transaction() as tx:
-                tx.update(WorkflowModel(workflow_id=workflow_id), actions=actions,
-                          condition=WorkflowModel.state == current)
+                tx.update(
+                    WorkflowModel(workflow_id=workflow_id), actions=actions, condition=WorkflowModel.state == current
+                )
                 tx.save(self._audit.to_model(event))
         except TransactWriteError as error:
             if is_condition_failure(error):
@@ -229,20 +250,25 @@ class WorkflowRepository:
         """Bookkeeping that is not a state change (execution ARN, listing progress)."""
         actions = [getattr(WorkflowModel, name).set(value) for name, value in changes.items()]
         WorkflowModel(workflow_id=workflow_id).update(
-            actions=actions + [WorkflowModel.updated_at.set(utc_now())],
-            condition=WorkflowModel.workflow_id.exists())
+            actions=actions + [WorkflowModel.updated_at.set(utc_now())], condition=WorkflowModel.workflow_id.exists()
+        )
 
     def add_items(self, workflow_id: str, count: int, *, listing_complete: bool) -> None:
-        WorkflowModel(workflow_id=workflow_id).update(actions=[
-            WorkflowModel.total.add(count), WorkflowModel.listing_complete.set(listing_complete),
-            WorkflowModel.updated_at.set(utc_now())])
+        WorkflowModel(workflow_id=workflow_id).update(
+            actions=[
+                WorkflowModel.total.add(count),
+                WorkflowModel.listing_complete.set(listing_complete),
+                WorkflowModel.updated_at.set(utc_now()),
+            ]
+        )
 
     def claim_start(self, workflow_id: str) -> bool:
         """The pause gate: count one more started item only while the workflow runs.
         Atomic, so once a pause or cancel is stored no further item starts."""
         try:
             WorkflowModel(workflow_id=workflow_id).update(
-                actions=[WorkflowModel.started.add(1)], condition=WorkflowModel.state == "running")
+                actions=[WorkflowModel.started.add(1)], condition=WorkflowModel.state == "running"
+            )
             return True
         except UpdateError as error:
             if is_condition_failure(error):
@@ -256,8 +282,10 @@ class WorkflowRepository:
         try:
             with self._transaction() as tx:
                 tx.save(model, condition=WorkflowItemModel.item.does_not_exist())
-                tx.update(WorkflowModel(workflow_id=item.workflow_id),
-                          actions=[counter.add(1), WorkflowModel.updated_at.set(item.finished_at)])
+                tx.update(
+                    WorkflowModel(workflow_id=item.workflow_id),
+                    actions=[counter.add(1), WorkflowModel.updated_at.set(item.finished_at)],
+                )
         except TransactWriteError as error:
             if is_condition_failure(error):
                 return False
@@ -270,19 +298,23 @@ class WorkflowRepository:
         except DoesNotExist:
             return None
 
-    def items(self, workflow_id: str, *, limit: int, cursor: str | None = None,
-              status: str | None = None) -> Page[WorkflowItem]:
+    def items(
+        self, workflow_id: str, *, limit: int, cursor: str | None = None, status: str | None = None
+    ) -> Page[WorkflowItem]:
         result = WorkflowItemModel.query(
-            workflow_id, filter_condition=(WorkflowItemModel.status == status) if status else None,
-            limit=limit, last_evaluated_key=decode_cursor(cursor), consistent_read=True)
+            workflow_id,
+            filter_condition=(WorkflowItemModel.status == status) if status else None,
+            limit=limit,
+            last_evaluated_key=decode_cursor(cursor),
+            consistent_read=True,
+        )
         items = [_item_record(m) for m in take(result, limit)]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
     def delete(self, workflow_id: str, event: AuditEvent) -> None:
         """Delete the record (with its audit event), then its items in batches."""
         with self._transaction() as tx:
-            tx.delete(WorkflowModel(workflow_id=workflow_id),
-                      condition=WorkflowModel.workflow_id.exists())
+            tx.delete(WorkflowModel(workflow_id=workflow_id), condition=WorkflowModel.workflow_id.exists())
             tx.save(self._audit.to_model(event))
         with WorkflowItemModel.batch_write() as batch:
             for model in WorkflowItemModel.query(workflow_id, attributes_to_get=["workflow_id", "item"]):
@@ -290,10 +322,18 @@ class WorkflowRepository:
 
 
 def _upload_record(model: UploadModel) -> UploadRecord:
-    return UploadRecord(upload_id=model.upload_id, bucket=model.bucket, key=model.key,
-                        version_id=model.version_id, status=model.status, reason=model.reason,
-                        validation_id=model.validation_id, enhancement_id=model.enhancement_id,
-                        claimed_at=model.claimed_at, updated_at=model.updated_at)
+    return UploadRecord(
+        upload_id=model.upload_id,
+        bucket=model.bucket,
+        key=model.key,
+        version_id=model.version_id,
+        status=model.status,
+        reason=model.reason,
+        validation_id=model.validation_id,
+        enhancement_id=model.enhancement_id,
+        claimed_at=model.claimed_at,
+        updated_at=model.updated_at,
+    )
 
 
 class UploadLedger:
@@ -308,26 +348,45 @@ class UploadLedger:
     def claim(self, upload_id: str, bucket: str, key: str, version_id: str) -> UploadRecord | None:
         """Claim the upload; returns None when claimed, else the existing record."""
         now = utc_now()
-        stale = (datetime.now(timezone.utc) - timedelta(seconds=self._claim_timeout)).strftime(
-            "%Y-%m-%dT%H:%M:%S.%fZ")
-        model = UploadModel(upload_id=upload_id, bucket=bucket, key=key, version_id=version_id,
-                            status="processing", claimed_at=now, updated_at=now,
-                            expires_at=datetime.now(timezone.utc) + timedelta(days=self._retention_days))
+        stale = (datetime.now(timezone.utc) - timedelta(seconds=self._claim_timeout)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        model = UploadModel(
+            upload_id=upload_id,
+            bucket=bucket,
+            key=key,
+            version_id=version_id,
+            status="processing",
+            claimed_at=now,
+            updated_at=now,
+            expires_at=datetime.now(timezone.utc) + timedelta(days=self._retention_days),
+        )
         try:
-            model.save(condition=UploadModel.upload_id.does_not_exist() |
-                       ((UploadModel.status == "processing") & (UploadModel.claimed_at < stale)))
+            model.save(
+                condition=UploadModel.upload_id.does_not_exist()
+                | ((UploadModel.status == "processing") & (UploadModel.claimed_at < stale))
+            )
             return None
         except PutError as error:
             if not is_condition_failure(error):
                 raise
         return self.get(upload_id)
 
-    def finish(self, upload_id: str, status: str, *, reason: str | None = None,
-               validation_id: str | None = None, enhancement_id: str | None = None) -> None:
+    def finish(
+        self,
+        upload_id: str,
+        status: str,
+        *,
+        reason: str | None = None,
+        validation_id: str | None = None,
+        enhancement_id: str | None = None,
+    ) -> None:
         values = {"reason": reason, "validation_id": validation_id, "enhancement_id": enhancement_id}
-        UploadModel(upload_id=upload_id).update(actions=[
-            UploadModel.status.set(status), UploadModel.updated_at.set(utc_now()),
-            *(getattr(UploadModel, name).set(value) for name, value in values.items() if value)])
+        UploadModel(upload_id=upload_id).update(
+            actions=[
+                UploadModel.status.set(status),
+                UploadModel.updated_at.set(utc_now()),
+                *(getattr(UploadModel, name).set(value) for name, value in values.items() if value),
+            ]
+        )
 
     def release(self, upload_id: str) -> None:
         """Give up a claim after a transient failure, so the retry can claim again."""

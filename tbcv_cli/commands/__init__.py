@@ -2,6 +2,7 @@
 
 `register(app)` adds them to the root typer app; each module holds one group.
 """
+
 from __future__ import annotations
 
 import typer
@@ -15,7 +16,17 @@ def register(app: typer.Typer) -> None:
     if id(app) in _registered:
         return
     _registered.add(id(app))
-    from tbcv_cli.commands import admin, enhance, export, query, recommendations, review, validate, validations, workflows
+    from tbcv_cli.commands import (
+        admin,
+        enhance,
+        export,
+        query,
+        recommendations,
+        review,
+        validate,
+        validations,
+        workflows,
+    )
 
     app.add_typer(validate.app, name="validate")
     app.add_typer(validations.app, name="validations")

@@ -1,6 +1,7 @@
 """What every remote command shares: calling a tool with CLI exit codes (1 when the
 operation refused or failed, 2 when the endpoint cannot be used), `--json` output, and
 rich tables for people."""
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,9 @@ def console():
     return Console(highlight=False, soft_wrap=True)
 
 
-def table(rows: Iterable[dict[str, Any]], columns: list[str], title: str | None = None,
-          empty: str = "nothing to show") -> None:
+def table(
+    rows: Iterable[dict[str, Any]], columns: list[str], title: str | None = None, empty: str = "nothing to show"
+) -> None:
     from rich.table import Table
 
     rows = list(rows)

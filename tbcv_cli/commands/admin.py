@@ -1,4 +1,5 @@
 """`tbcv admin`: status, result cache, maintenance mode, checkpoints, rules and validators."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -23,10 +24,16 @@ def status(as_json: bool = JSON_OPTION) -> None:
 
     def render(d):
         record(d, ["stage", "documents_bucket", "watched_prefix", "ruleset_version"])
-        table(({"service": name, "ok": s["ok"], "latency_ms": s["latency_ms"], "detail": s["error"] or s["detail"]}
-               for name, s in d["services"].items()), ["service", "ok", "latency_ms", "detail"])
+        table(
+            (
+                {"service": name, "ok": s["ok"], "latency_ms": s["latency_ms"], "detail": s["error"] or s["detail"]}
+                for name, s in d["services"].items()
+            ),
+            ["service", "ok", "latency_ms", "detail"],
+        )
         m = d["maintenance"]
         print(f"maintenance: {'ON since ' + str(m['since']) + ' (' + m['reason'] + ')' if m['enabled'] else 'off'}")
+
     emit(data, as_json, render)
     if not data["ok"]:
         raise typer.Exit(1)
@@ -57,8 +64,9 @@ def cache_rebuild(limit: int = typer.Option(50, "--limit", min=1, max=100), as_j
 
 
 @maintenance.command("on")
-def maintenance_on(reason: str = typer.Argument(..., help="Shown to every refused caller"),
-                   as_json: bool = JSON_OPTION) -> None:
+def maintenance_on(
+    reason: str = typer.Argument(..., help="Shown to every refused caller"), as_json: bool = JSON_OPTION
+) -> None:
     emit(call("enable_maintenance_mode", reason=reason), as_json, record)
 
 
@@ -73,8 +81,9 @@ def checkpoint_create(notes: str = typer.Option("", "--notes"), as_json: bool = 
 
 
 @checkpoint.command("restore")
-def checkpoint_restore(checkpoint_id: str, reason: str = typer.Option(..., "--reason"),
-                       as_json: bool = JSON_OPTION) -> None:
+def checkpoint_restore(
+    checkpoint_id: str, reason: str = typer.Option(..., "--reason"), as_json: bool = JSON_OPTION
+) -> None:
     emit(call("restore_checkpoint", checkpoint_id=checkpoint_id, reason=reason), as_json, record)
 
 

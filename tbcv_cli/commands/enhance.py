@@ -1,4 +1,5 @@
 """`tbcv enhance`: preview and apply approved recommendations, roll back, history."""
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -7,8 +8,7 @@ import typer
 
 from tbcv_cli.commands._common import JSON_OPTION, call, emit, record, table
 
-app = typer.Typer(help="Enhancements: approved recommendations applied as new document versions.",
-                  no_args_is_help=True)
+app = typer.Typer(help="Enhancements: approved recommendations applied as new document versions.", no_args_is_help=True)
 
 IDS = typer.Option(None, "--recommendation", "-r", help="Only these recommendation ids (repeatable)")
 
@@ -22,6 +22,7 @@ def preview(validation_id: str, recommendation_ids: Optional[List[str]] = IDS, a
         if d.get("diff"):
             print(d["diff"])
         record({k: v for k, v in d.items() if k not in ("diff", "text", "content", "enhanced_text")})
+
     emit(data, as_json, render)
 
 
@@ -39,8 +40,16 @@ def rollback(enhancement_id: str, reason: str = typer.Option(..., "--reason"), a
 
 
 @app.command("history")
-def history(validation_id: Optional[str] = typer.Argument(None, help="Only enhancements of this validation"),
-            limit: int = typer.Option(20, "--limit", min=1, max=100), as_json: bool = JSON_OPTION) -> None:
+def history(
+    validation_id: Optional[str] = typer.Argument(None, help="Only enhancements of this validation"),
+    limit: int = typer.Option(20, "--limit", min=1, max=100),
+    as_json: bool = JSON_OPTION,
+) -> None:
     data = call("list_enhancements", validation_id=validation_id, limit=limit)
-    emit(data, as_json, lambda d: table(d["items"], ["enhancement_id", "validation_id", "status", "created_at"],
-                                         empty="no enhancements"))
+    emit(
+        data,
+        as_json,
+        lambda d: table(
+            d["items"], ["enhancement_id", "validation_id", "status", "created_at"], empty="no enhancements"
+        ),
+    )

@@ -1,5 +1,6 @@
 """`tbcv export`: a validation, its recommendations or a workflow as json/csv/sarif, to
 stdout or a file (large exports are fetched from their pre-signed URL)."""
+
 from __future__ import annotations
 
 import sys
@@ -34,18 +35,23 @@ def _write(export: dict, output: Optional[Path]) -> None:
 
 
 @app.command("validation")
-def validation(validation_id: str, fmt: str = typer.Option("json", "--format", help="json, csv or sarif"),
-               output: Optional[Path] = OUTPUT) -> None:
+def validation(
+    validation_id: str,
+    fmt: str = typer.Option("json", "--format", help="json, csv or sarif"),
+    output: Optional[Path] = OUTPUT,
+) -> None:
     _write(call("export_validation", validation_id=validation_id, format=fmt), output)
 
 
 @app.command("recommendations")
-def recommendations(validation_id: str, fmt: str = typer.Option("json", "--format", help="json or csv"),
-                    output: Optional[Path] = OUTPUT) -> None:
+def recommendations(
+    validation_id: str, fmt: str = typer.Option("json", "--format", help="json or csv"), output: Optional[Path] = OUTPUT
+) -> None:
     _write(call("export_recommendations", validation_id=validation_id, format=fmt), output)
 
 
 @app.command("workflow")
-def workflow(workflow_id: str, fmt: str = typer.Option("json", "--format", help="json or csv"),
-             output: Optional[Path] = OUTPUT) -> None:
+def workflow(
+    workflow_id: str, fmt: str = typer.Option("json", "--format", help="json or csv"), output: Optional[Path] = OUTPUT
+) -> None:
     _write(call("export_workflow", workflow_id=workflow_id, format=fmt), output)

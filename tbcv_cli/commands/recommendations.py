@@ -1,4 +1,5 @@
 """`tbcv recommendations`: generate, list, show, review, apply and tidy recommendations."""
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -13,8 +14,11 @@ COLUMNS = ["recommendation_id", "status", "rule", "line", "title"]
 
 
 def _list(data):
-    table(({**r, "title": r.get("title") or r.get("message") or r.get("description")} for r in data["items"]),
-          COLUMNS, empty="no recommendations")
+    table(
+        ({**r, "title": r.get("title") or r.get("message") or r.get("description")} for r in data["items"]),
+        COLUMNS,
+        empty="no recommendations",
+    )
 
 
 @app.command("generate")
@@ -30,8 +34,12 @@ def rebuild(validation_id: str, as_json: bool = JSON_OPTION) -> None:
 
 
 @app.command("list")
-def list_(validation_id: str, status: Optional[str] = typer.Option(None, "--status"),
-          limit: int = typer.Option(50, "--limit", min=1, max=100), as_json: bool = JSON_OPTION) -> None:
+def list_(
+    validation_id: str,
+    status: Optional[str] = typer.Option(None, "--status"),
+    limit: int = typer.Option(50, "--limit", min=1, max=100),
+    as_json: bool = JSON_OPTION,
+) -> None:
     emit(call("list_recommendations", validation_id=validation_id, status=status, limit=limit), as_json, _list)
 
 
@@ -41,9 +49,12 @@ def show(recommendation_id: str, as_json: bool = JSON_OPTION) -> None:
 
 
 @app.command("review")
-def review(recommendation_ids: List[str] = typer.Argument(...),
-           action: str = typer.Option(..., "--action", help="approve, reject or reset"),
-           notes: Optional[str] = typer.Option(None, "--notes"), as_json: bool = JSON_OPTION) -> None:
+def review(
+    recommendation_ids: List[str] = typer.Argument(...),
+    action: str = typer.Option(..., "--action", help="approve, reject or reset"),
+    notes: Optional[str] = typer.Option(None, "--notes"),
+    as_json: bool = JSON_OPTION,
+) -> None:
     """Approve, reject or reset one recommendation, or several at once."""
     if len(recommendation_ids) == 1:
         data = call("review_recommendation", recommendation_id=recommendation_ids[0], action=action, notes=notes)
@@ -54,16 +65,25 @@ def review(recommendation_ids: List[str] = typer.Argument(...),
 
 
 @app.command("apply")
-def apply(validation_id: str, recommendation_ids: List[str] = typer.Argument(..., help="Accepted recommendation ids"),
-          as_json: bool = JSON_OPTION) -> None:
+def apply(
+    validation_id: str,
+    recommendation_ids: List[str] = typer.Argument(..., help="Accepted recommendation ids"),
+    as_json: bool = JSON_OPTION,
+) -> None:
     """Apply accepted recommendations to the document (a new document version)."""
-    emit(call("apply_recommendations", validation_id=validation_id, recommendation_ids=recommendation_ids),
-         as_json, record)
+    emit(
+        call("apply_recommendations", validation_id=validation_id, recommendation_ids=recommendation_ids),
+        as_json,
+        record,
+    )
 
 
 @app.command("mark-applied")
-def mark_applied(recommendation_ids: List[str] = typer.Argument(...),
-                 notes: Optional[str] = typer.Option(None, "--notes"), as_json: bool = JSON_OPTION) -> None:
+def mark_applied(
+    recommendation_ids: List[str] = typer.Argument(...),
+    notes: Optional[str] = typer.Option(None, "--notes"),
+    as_json: bool = JSON_OPTION,
+) -> None:
     """Record recommendations as applied outside TBCV."""
     emit(call("mark_recommendations_applied", recommendation_ids=recommendation_ids, notes=notes), as_json, record)
 

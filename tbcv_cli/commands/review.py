@@ -1,4 +1,5 @@
 """`tbcv approve` / `tbcv reject`: one validation, or several with --bulk."""
+
 from __future__ import annotations
 
 from typing import List, Optional
@@ -14,9 +15,12 @@ def _summary(data: dict) -> None:
         print(" ".join(str(item.get(k)) for k in ("validation_id", "review_status", "status", "error") if item.get(k)))
 
 
-def approve(validation_ids: List[str] = typer.Argument(..., help="Validation id(s)"),
-            bulk: bool = typer.Option(False, "--bulk", help="Approve every id given in one operation"),
-            notes: Optional[str] = typer.Option(None, "--notes"), as_json: bool = JSON_OPTION) -> None:
+def approve(
+    validation_ids: List[str] = typer.Argument(..., help="Validation id(s)"),
+    bulk: bool = typer.Option(False, "--bulk", help="Approve every id given in one operation"),
+    notes: Optional[str] = typer.Option(None, "--notes"),
+    as_json: bool = JSON_OPTION,
+) -> None:
     """Approve a validation (or many with --bulk)."""
     if bulk:
         data = call("bulk_approve", validation_ids=validation_ids, notes=notes)
@@ -27,10 +31,12 @@ def approve(validation_ids: List[str] = typer.Argument(..., help="Validation id(
     emit(data, as_json, _summary)
 
 
-def reject(validation_ids: List[str] = typer.Argument(..., help="Validation id(s)"),
-           reason: str = typer.Option(..., "--reason", help="Why; kept in the audit log"),
-           bulk: bool = typer.Option(False, "--bulk", help="Reject every id given in one operation"),
-           as_json: bool = JSON_OPTION) -> None:
+def reject(
+    validation_ids: List[str] = typer.Argument(..., help="Validation id(s)"),
+    reason: str = typer.Option(..., "--reason", help="Why; kept in the audit log"),
+    bulk: bool = typer.Option(False, "--bulk", help="Reject every id given in one operation"),
+    as_json: bool = JSON_OPTION,
+) -> None:
     """Reject a validation (or many with --bulk)."""
     if bulk:
         data = call("bulk_reject", validation_ids=validation_ids, reason=reason)

@@ -1,5 +1,6 @@
 """`tbcv validate`: pages in S3, local files, local folders (with a progress bar) and S3
 prefixes (a validate_folder workflow followed to completion)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,10 +18,16 @@ PROFILE = typer.Option(None, "--profile", help="default, strict or relaxed")
 
 
 def _show_validation(result: dict) -> None:
-    record({**result, "counts": counts(result)}, ["validation_id", "outcome", "counts", "family", "profile",
-                                                  "review_status"], title=result["document"]["key"])
-    table(({**i, "where": f"{i['line']}:{i['column']}"} for i in result.get("issues", [])),
-          ["where", "rule", "severity", "message"], empty="no issues")
+    record(
+        {**result, "counts": counts(result)},
+        ["validation_id", "outcome", "counts", "family", "profile", "review_status"],
+        title=result["document"]["key"],
+    )
+    table(
+        ({**i, "where": f"{i['line']}:{i['column']}"} for i in result.get("issues", [])),
+        ["where", "rule", "severity", "message"],
+        empty="no issues",
+    )
 
 
 def _exit_for(outcomes: list[str]) -> None:
@@ -29,9 +36,13 @@ def _exit_for(outcomes: list[str]) -> None:
 
 
 @app.command("file")
-def file(key: str = typer.Argument(..., help="S3 key under the watched prefix, e.g. docs/en/index.md"),
-         version_id: Optional[str] = typer.Option(None, "--version-id"), family: Optional[str] = FAMILY,
-         profile: Optional[str] = PROFILE, as_json: bool = JSON_OPTION) -> None:
+def file(
+    key: str = typer.Argument(..., help="S3 key under the watched prefix, e.g. docs/en/index.md"),
+    version_id: Optional[str] = typer.Option(None, "--version-id"),
+    family: Optional[str] = FAMILY,
+    profile: Optional[str] = PROFILE,
+    as_json: bool = JSON_OPTION,
+) -> None:
     """Validate a page stored in the documents bucket. Exit code 1 when it fails."""
     result = call("validate_file", key=key, version_id=version_id, family=family, profile=profile)
     emit(result, as_json, _show_validation)
@@ -39,23 +50,35 @@ def file(key: str = typer.Argument(..., help="S3 key under the watched prefix, e
 
 
 @app.command("content")
-def content(path: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
-                                        help="Local Markdown file whose text is sent"),
-            as_path: Optional[str] = typer.Option(None, "--path", help="Document path to report (default: PATH)"),
-            family: Optional[str] = FAMILY, profile: Optional[str] = PROFILE, as_json: bool = JSON_OPTION) -> None:
+def content(
+    path: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, readable=True, help="Local Markdown file whose text is sent"
+    ),
+    as_path: Optional[str] = typer.Option(None, "--path", help="Document path to report (default: PATH)"),
+    family: Optional[str] = FAMILY,
+    profile: Optional[str] = PROFILE,
+    as_json: bool = JSON_OPTION,
+) -> None:
     """Send a local file's content for validation. Exit code 1 when it fails."""
-    result = call("validate_content", content=_read(path), path=as_path or _document_path(path), family=family,
-                  profile=profile)
+    result = call(
+        "validate_content", content=_read(path), path=as_path or _document_path(path), family=family, profile=profile
+    )
     emit(result, as_json, _show_validation)
     _exit_for([result["outcome"]])
 
 
 @app.command("folder")
-def folder(target: str = typer.Argument(..., help="A local folder (its *.md files are uploaded), or with "
-                                                  "--prefix an S3 prefix"),
-           prefix: bool = typer.Option(False, "--prefix", help="TARGET is an S3 prefix: run a validate_folder "
-                                                              "workflow and follow it until it is done"),
-           family: Optional[str] = FAMILY, profile: Optional[str] = PROFILE, as_json: bool = JSON_OPTION) -> None:
+def folder(
+    target: str = typer.Argument(
+        ..., help="A local folder (its *.md files are uploaded), or with --prefix an S3 prefix"
+    ),
+    prefix: bool = typer.Option(
+        False, "--prefix", help="TARGET is an S3 prefix: run a validate_folder workflow and follow it until it is done"
+    ),
+    family: Optional[str] = FAMILY,
+    profile: Optional[str] = PROFILE,
+    as_json: bool = JSON_OPTION,
+) -> None:
     """Validate every page of a folder, with a progress bar. Exit code 1 when any page fails."""
     if prefix:
         workflow = call("validate_folder", prefix=target, family=family, profile=profile)
@@ -73,12 +96,24 @@ def folder(target: str = typer.Argument(..., help="A local folder (its *.md file
         for page in files:
             relative = page.relative_to(root).as_posix()
             result = call("validate_content", content=_read(page), path=relative, family=family, profile=profile)
-            results.append({"path": relative, "validation_id": result["validation_id"], "outcome": result["outcome"],
-                            "counts": result["counts"]})
+            results.append(
+                {
+                    "path": relative,
+                    "validation_id": result["validation_id"],
+                    "outcome": result["outcome"],
+                    "counts": result["counts"],
+                }
+            )
             progress.advance(task)
-    emit({"items": results}, as_json, lambda data: table(
-        ({**r, "issues": counts(r)} for r in data["items"]), ["path", "outcome", "issues", "validation_id"],
-        empty=f"no .md files under {root}"))
+    emit(
+        {"items": results},
+        as_json,
+        lambda data: table(
+            ({**r, "issues": counts(r)} for r in data["items"]),
+            ["path", "outcome", "issues", "validation_id"],
+            empty=f"no .md files under {root}",
+        ),
+    )
     _exit_for([r["outcome"] for r in results])
 
 

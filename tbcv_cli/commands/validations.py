@@ -1,4 +1,5 @@
 """`tbcv validations`: list, show, update notes, delete and revalidate stored validations."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -17,10 +18,13 @@ def _rows(items):
 
 
 @app.command("list")
-def list_(status: Optional[str] = typer.Option(None, "--status", help="pending, approved or rejected"),
-          key: Optional[str] = typer.Option(None, "--key", help="Only this document key"),
-          limit: int = typer.Option(20, "--limit", min=1, max=100), all_pages: bool = typer.Option(False, "--all"),
-          as_json: bool = JSON_OPTION) -> None:
+def list_(
+    status: Optional[str] = typer.Option(None, "--status", help="pending, approved or rejected"),
+    key: Optional[str] = typer.Option(None, "--key", help="Only this document key"),
+    limit: int = typer.Option(20, "--limit", min=1, max=100),
+    all_pages: bool = typer.Option(False, "--all"),
+    as_json: bool = JSON_OPTION,
+) -> None:
     """Newest first."""
     if all_pages:
         data = {"items": pages("list_validations", review_status=status, key=key, limit=100), "next_cursor": None}
@@ -34,11 +38,27 @@ def show(validation_id: str, as_json: bool = JSON_OPTION) -> None:
     data = call("get_validation", validation_id=validation_id)
 
     def render(d):
-        record({**d, "issues": counts(d), "key": d["document"]["key"]},
-               ["validation_id", "key", "outcome", "issues", "review_status", "family", "profile", "notes",
-                "created_by", "created_at"])
-        table(({**i, "where": f"{i['line']}:{i['column']}"} for i in d["issues"]),
-              ["where", "rule", "severity", "message"], empty="no issues")
+        record(
+            {**d, "issues": counts(d), "key": d["document"]["key"]},
+            [
+                "validation_id",
+                "key",
+                "outcome",
+                "issues",
+                "review_status",
+                "family",
+                "profile",
+                "notes",
+                "created_by",
+                "created_at",
+            ],
+        )
+        table(
+            ({**i, "where": f"{i['line']}:{i['column']}"} for i in d["issues"]),
+            ["where", "rule", "severity", "message"],
+            empty="no issues",
+        )
+
     emit(data, as_json, render)
 
 
@@ -50,8 +70,9 @@ def update(validation_id: str, notes: str = typer.Option(..., "--notes"), as_jso
 
 
 @app.command("delete")
-def delete(validation_id: str, yes: bool = typer.Option(False, "--yes", help="Do not ask"),
-           as_json: bool = JSON_OPTION) -> None:
+def delete(
+    validation_id: str, yes: bool = typer.Option(False, "--yes", help="Do not ask"), as_json: bool = JSON_OPTION
+) -> None:
     if not yes and not typer.confirm(f"Delete validation {validation_id}?"):
         fail("not deleted", 1)
     data = call("delete_validation", validation_id=validation_id)

@@ -1,4 +1,5 @@
 """`tbcv workflows`: create, follow, control, report and delete batch workflows."""
+
 from __future__ import annotations
 
 import time
@@ -11,23 +12,41 @@ from tbcv_cli.commands._common import JSON_OPTION, call, console, emit, fail, re
 app = typer.Typer(help="Batch workflows (Step Functions).", no_args_is_help=True)
 
 FINAL = {"completed", "failed", "cancelled"}
-FIELDS = ["workflow_id", "workflow_type", "state", "total", "done", "failed", "progress_percent", "created_at",
-          "finished_at", "error"]
+FIELDS = [
+    "workflow_id",
+    "workflow_type",
+    "state",
+    "total",
+    "done",
+    "failed",
+    "progress_percent",
+    "created_at",
+    "finished_at",
+    "error",
+]
 
 
 def follow(workflow_id: str, as_json: bool, poll_seconds: float = 0.5) -> dict:
     """Live progress until the workflow is done; exit 1 unless it completed without failures."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[state]}"),
-               TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[state]}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console(), transient=as_json) as progress:
         task = progress.add_task(f"workflow {workflow_id}", total=None, state="pending")
         while True:
             workflow = call("get_workflow", workflow_id=workflow_id)
-            progress.update(task, total=workflow.get("total") or None,
-                            completed=(workflow.get("done") or 0) + (workflow.get("failed") or 0),
-                            state=workflow["state"])
+            progress.update(
+                task,
+                total=workflow.get("total") or None,
+                completed=(workflow.get("done") or 0) + (workflow.get("failed") or 0),
+                state=workflow["state"],
+            )
             if workflow["state"] in FINAL:
                 break
             time.sleep(poll_seconds)
@@ -51,10 +70,12 @@ def _params(pairs: list[str]) -> dict:
 
 
 @app.command("create")
-def create(workflow_type: str = typer.Argument(..., help="e.g. validate_prefix, validate_batch"),
-           param: List[str] = typer.Option([], "--param", "-p", help="NAME=VALUE (repeat keys=... for lists)"),
-           wait: bool = typer.Option(False, "--wait", help="Follow the workflow until it is done"),
-           as_json: bool = JSON_OPTION) -> None:
+def create(
+    workflow_type: str = typer.Argument(..., help="e.g. validate_prefix, validate_batch"),
+    param: List[str] = typer.Option([], "--param", "-p", help="NAME=VALUE (repeat keys=... for lists)"),
+    wait: bool = typer.Option(False, "--wait", help="Follow the workflow until it is done"),
+    as_json: bool = JSON_OPTION,
+) -> None:
     workflow = call("create_workflow", workflow_type=workflow_type, params=_params(param))
     if wait:
         follow(workflow["workflow_id"], as_json)
@@ -63,17 +84,30 @@ def create(workflow_type: str = typer.Argument(..., help="e.g. validate_prefix, 
 
 
 @app.command("list")
-def list_(state: Optional[str] = typer.Option(None, "--state"),
-          workflow_type: Optional[str] = typer.Option(None, "--type"),
-          limit: int = typer.Option(20, "--limit", min=1, max=100), as_json: bool = JSON_OPTION) -> None:
+def list_(
+    state: Optional[str] = typer.Option(None, "--state"),
+    workflow_type: Optional[str] = typer.Option(None, "--type"),
+    limit: int = typer.Option(20, "--limit", min=1, max=100),
+    as_json: bool = JSON_OPTION,
+) -> None:
     data = call("list_workflows", state=state, workflow_type=workflow_type, limit=limit)
-    emit(data, as_json, lambda d: table(d["items"], ["workflow_id", "workflow_type", "state", "done", "failed",
-                                                     "total", "created_at"], empty="no workflows"))
+    emit(
+        data,
+        as_json,
+        lambda d: table(
+            d["items"],
+            ["workflow_id", "workflow_type", "state", "done", "failed", "total", "created_at"],
+            empty="no workflows",
+        ),
+    )
 
 
 @app.command("show")
-def show(workflow_id: str, wait: bool = typer.Option(False, "--follow", help="Live progress until done"),
-         as_json: bool = JSON_OPTION) -> None:
+def show(
+    workflow_id: str,
+    wait: bool = typer.Option(False, "--follow", help="Live progress until done"),
+    as_json: bool = JSON_OPTION,
+) -> None:
     if wait:
         follow(workflow_id, as_json)
     else:
@@ -81,27 +115,39 @@ def show(workflow_id: str, wait: bool = typer.Option(False, "--follow", help="Li
 
 
 @app.command("control")
-def control(workflow_id: str, action: str = typer.Argument(..., help="pause, resume or cancel"),
-            reason: Optional[str] = typer.Option(None, "--reason"), as_json: bool = JSON_OPTION) -> None:
+def control(
+    workflow_id: str,
+    action: str = typer.Argument(..., help="pause, resume or cancel"),
+    reason: Optional[str] = typer.Option(None, "--reason"),
+    as_json: bool = JSON_OPTION,
+) -> None:
     data = call("control_workflow", workflow_id=workflow_id, action=action, reason=reason)
     emit(data, as_json, lambda w: print(f"{w['workflow_id']}: {w['state']}"))
 
 
 @app.command("report")
-def report(workflow_id: str, status: Optional[str] = typer.Option(None, "--status", help="succeeded or failed"),
-           limit: int = typer.Option(100, "--limit", min=1, max=100), as_json: bool = JSON_OPTION) -> None:
+def report(
+    workflow_id: str,
+    status: Optional[str] = typer.Option(None, "--status", help="succeeded or failed"),
+    limit: int = typer.Option(100, "--limit", min=1, max=100),
+    as_json: bool = JSON_OPTION,
+) -> None:
     data = call("get_workflow_report", workflow_id=workflow_id, status=status, limit=limit)
 
     def render(d):
         record(d["workflow"], FIELDS)
         columns = sorted({k for item in d["items"] for k in item if not isinstance(item[k], (dict, list))})
         table(d["items"], columns, empty="no items")
+
     emit(data, as_json, render)
 
 
 @app.command("delete")
-def delete(workflow_ids: List[str] = typer.Argument(...), force: bool = typer.Option(False, "--force"),
-           as_json: bool = JSON_OPTION) -> None:
+def delete(
+    workflow_ids: List[str] = typer.Argument(...),
+    force: bool = typer.Option(False, "--force"),
+    as_json: bool = JSON_OPTION,
+) -> None:
     if len(workflow_ids) == 1:
         data = call("delete_workflow", workflow_id=workflow_ids[0], force=force)
     else:

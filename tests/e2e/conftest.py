@@ -1,4 +1,5 @@
 """The local stack started the way `make run` starts it, on free ports, over HTTP."""
+
 from __future__ import annotations
 
 import json
@@ -55,17 +56,22 @@ class Stack:
 
 def start_stack() -> Stack:
     api_port, aws_port = free_port(), free_port()
-    env = {**os.environ, "TBCV_PORT": str(api_port), "TBCV_AWS_PORT": str(aws_port),
-           "TBCV_API_TOKEN": TOKEN}
+    env = {**os.environ, "TBCV_PORT": str(api_port), "TBCV_AWS_PORT": str(aws_port), "TBCV_API_TOKEN": TOKEN}
     for name in list(env):
         if name.startswith("TBCV_") and name not in ("TBCV_PORT", "TBCV_AWS_PORT", "TBCV_API_TOKEN"):
             del env[name]  # the stack sets its own resource names
     # a file, not a pipe: nobody reads a pipe while the stack runs, and a full one blocks
     # every thread of the stack that logs
     output = tempfile.TemporaryFile(mode="w+")
-    process = subprocess.Popen([sys.executable, "-m", "local_aws.run"], cwd=ROOT, env=env,
-                               stdout=output, stderr=subprocess.STDOUT, text=True,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local_aws.run"],
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     stack = Stack(process, api_port, aws_port)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:

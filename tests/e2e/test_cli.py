@@ -1,6 +1,7 @@
 """The `tbcv` CLI against the local stack over HTTP: every command group does its real
 work through the MCP endpoint (folder upload with a progress bar, review, recommendations
 and enhancement, a workflow followed to completion, exports, admin, query)."""
+
 from __future__ import annotations
 
 import json
@@ -64,8 +65,9 @@ def test_validate_folder_uploads_every_page_with_a_progress_bar(stack, pages):
 
 def test_validate_folder_json_lists_one_result_per_page(stack, pages):
     data = json.loads(tbcv(stack, "validate", "folder", str(pages), "--json", check_code=1).stdout)
-    assert sorted(item["path"] for item in data["items"]) == sorted(p.relative_to(pages).as_posix()
-                                                                  for p in pages.rglob("*.md"))
+    assert sorted(item["path"] for item in data["items"]) == sorted(
+        p.relative_to(pages).as_posix() for p in pages.rglob("*.md")
+    )
 
 
 def test_validate_content_exit_code_follows_the_outcome(stack, tmp_path):
@@ -110,8 +112,13 @@ def test_recommendations_are_generated_reviewed_and_applied_as_an_enhancement(st
 
 
 def test_a_prefix_workflow_is_followed_to_completion(stack, pages):
-    s3 = boto3.client("s3", endpoint_url=stack.aws_url, region_name="us-east-1",
-                      aws_access_key_id="local", aws_secret_access_key="local")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=stack.aws_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
     bucket = tbcv_json(stack, "admin", "status")["documents_bucket"]
     for page in sorted(pages.glob("*.md")):
         s3.put_object(Bucket=bucket, Key=f"docs/cli-workflow/{page.name}", Body=page.read_bytes())
@@ -182,8 +189,13 @@ def test_a_wrong_token_is_one_line_and_exit_code_2(stack):
 def test_maintenance_mode_stops_upload_consumption_until_it_is_switched_off(stack):
     import time
 
-    s3 = boto3.client("s3", endpoint_url=stack.aws_url, region_name="us-east-1",
-                      aws_access_key_id="local", aws_secret_access_key="local")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=stack.aws_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
     bucket = tbcv_json(stack, "admin", "status")["documents_bucket"]
     key = "docs/cli-maintenance/page.md"
     switched = tbcv_json(stack, "admin", "maintenance", "on", "queue test")

@@ -1,5 +1,6 @@
 """`make run`'s stack over HTTP: health, authentication, a validate → get round trip, and
 a clean stop on SIGINT."""
+
 from __future__ import annotations
 
 import socket
@@ -25,8 +26,9 @@ def test_requests_without_a_token_are_401(stack):
 
 def test_validate_content_then_get_round_trip(stack):
     page = "---\ntitle: Converting documents\n---\n\n# Converting documents\n\nApose.Words saves PDF.\n"
-    status, created, _ = stack.request("POST", "/v1/validations",
-                                       {"content": page, "family": "words", "path": "en/java/convert.md"})
+    status, created, _ = stack.request(
+        "POST", "/v1/validations", {"content": page, "family": "words", "path": "en/java/convert.md"}
+    )
     assert status == 201, created
     status, fetched, _ = stack.request("GET", f"/v1/validations/{created['validation_id']}")
     assert status == 200

@@ -1,5 +1,6 @@
 """scripts/smoke, scripts/backup and scripts/restore against the local stack, run as an
 operator runs them: backup → wipe → restore gives back identical items."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,12 @@ from tests.e2e.conftest import ROOT, TOKEN, start_stack, stop_stack
 
 # Items the checkpoint operations themselves write: the audit events of the backup, of the
 # restore and of its maintenance window, and the system table's own bookkeeping.
-OWN_AUDIT_OPERATIONS = {"create_checkpoint", "restore_checkpoint", "enable_maintenance_mode",
-                        "disable_maintenance_mode"}
+OWN_AUDIT_OPERATIONS = {
+    "create_checkpoint",
+    "restore_checkpoint",
+    "enable_maintenance_mode",
+    "disable_maintenance_mode",
+}
 SYSTEM_BOOKKEEPING = ("checkpoint", "maintenance", "counter", "cache", "timing#")
 
 
@@ -26,13 +31,19 @@ def stack():
 
 
 def _run(script: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / script), *args], capture_output=True,
-                          text=True, timeout=600, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / script), *args], capture_output=True, text=True, timeout=600, cwd=ROOT
+    )
 
 
 def _dynamodb(stack):
-    return boto3.client("dynamodb", endpoint_url=stack.aws_url, region_name="us-east-1",
-                        aws_access_key_id="test", aws_secret_access_key="test")
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=stack.aws_url,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
 
 
 def _tables(client) -> list[str]:
@@ -97,9 +108,14 @@ def test_smoke_reports_an_unreachable_api(stack):
 
 
 def test_backup_then_wipe_then_restore_gives_back_identical_items(stack):
-    created = [stack.request("POST", "/v1/validations", {"content": f"# Page {n}\n\nApose.Words text {n}.\n",
-                                                         "path": f"docs/page-{n}.md", "family": "words"})
-               for n in range(3)]
+    created = [
+        stack.request(
+            "POST",
+            "/v1/validations",
+            {"content": f"# Page {n}\n\nApose.Words text {n}.\n", "path": f"docs/page-{n}.md", "family": "words"},
+        )
+        for n in range(3)
+    ]
     assert all(status == 201 for status, _, _ in created)
     first = created[0][1]["validation_id"]
     assert stack.request("POST", f"/v1/validations/{first}/recommendations")[0] in (200, 201)
@@ -113,8 +129,9 @@ def test_backup_then_wipe_then_restore_gives_back_identical_items(stack):
     _wipe(client)
     assert not any(_snapshot(client).values())
 
-    restore = _run("restore", checkpoint["checkpoint_id"], "--reason", "e2e round trip",
-                   "--url", stack.url, "--token", TOKEN)
+    restore = _run(
+        "restore", checkpoint["checkpoint_id"], "--reason", "e2e round trip", "--url", stack.url, "--token", TOKEN
+    )
     assert restore.returncode == 0, restore.stderr
     assert _snapshot(client) == before
 

@@ -1,5 +1,6 @@
 """Concurrent reviews of one recommendation through the HTTP API: exactly one wins, the
 others get 409, and the audit log records exactly one review (run 20 times)."""
+
 from __future__ import annotations
 
 import threading
@@ -16,8 +17,7 @@ def race(stack, recommendation_id):
 
     def review():
         barrier.wait()
-        status, _, _ = stack.request("POST", f"/v1/recommendations/{recommendation_id}/review",
-                                     {"action": "approve"})
+        status, _, _ = stack.request("POST", f"/v1/recommendations/{recommendation_id}/review", {"action": "approve"})
         statuses.append(status)
 
     threads = [threading.Thread(target=review) for _ in range(20)]

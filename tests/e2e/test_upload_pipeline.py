@@ -2,6 +2,7 @@
 ports, over HTTP): S3 uploads validated once each through SQS and the local poller, even
 when the events are delivered twice; a poison message dead-lettered while its batch
 succeeds; validate_prefix workflows with their report, pause/resume and cancel."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,13 @@ PAGES = sorted(CORPUS.rglob("*.md"))
 
 
 def aws_client(stack, service):
-    return boto3.client(service, endpoint_url=stack.aws_url, region_name="us-east-1",
-                        aws_access_key_id="local", aws_secret_access_key="local")
+    return boto3.client(
+        service,
+        endpoint_url=stack.aws_url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
 
 
 def bucket_of(stack):
@@ -65,15 +71,17 @@ def wait_until(predicate, timeout=240, what="condition"):
 
 def queue_is_empty(stack, queue_url):
     attributes = aws_client(stack, "sqs").get_queue_attributes(
-        QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages",
-                                            "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+        QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    )["Attributes"]
     return attributes["ApproximateNumberOfMessages"] == attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
 
 
 def queue_urls(stack):
     sqs = aws_client(stack, "sqs")
-    return (sqs.get_queue_url(QueueName="tbcv-local-uploads")["QueueUrl"],
-            sqs.get_queue_url(QueueName="tbcv-local-uploads-dlq")["QueueUrl"])
+    return (
+        sqs.get_queue_url(QueueName="tbcv-local-uploads")["QueueUrl"],
+        sqs.get_queue_url(QueueName="tbcv-local-uploads-dlq")["QueueUrl"],
+    )
 
 
 def workflow(stack, workflow_id):
@@ -93,10 +101,21 @@ def test_fifty_uploaded_pages_are_validated_once_each_even_when_delivered_twice(
     queue_url, _ = queue_urls(stack)
     bucket, _ = bucket_of(stack)
     sqs = aws_client(stack, "sqs")
-    for key in keys:   # the same S3 events again, as moto sends them (no version id)
-        sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps({"Records": [{
-            "eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
-            "s3": {"bucket": {"name": bucket}, "object": {"key": quote_plus(key), "size": 1}}}]}))
+    for key in keys:  # the same S3 events again, as moto sends them (no version id)
+        sqs.send_message(
+            QueueUrl=queue_url,
+            MessageBody=json.dumps(
+                {
+                    "Records": [
+                        {
+                            "eventSource": "aws:s3",
+                            "eventName": "ObjectCreated:Put",
+                            "s3": {"bucket": {"name": bucket}, "object": {"key": quote_plus(key), "size": 1}},
+                        }
+                    ]
+                }
+            ),
+        )
     wait_until(lambda: queue_is_empty(stack, queue_url), what="the redelivered events consumed")
     validations = validations_under(stack, "docs/e2e-upload/")
     assert sorted(v["document"]["key"] for v in validations) == sorted(keys)
@@ -107,19 +126,25 @@ def test_a_poison_message_goes_to_the_dlq_while_its_batch_succeeds(stack):
     sqs = aws_client(stack, "sqs")
     sqs.send_message(QueueUrl=queue_url, MessageBody='{"not": "an S3 event"}')
     [key] = upload(stack, "docs/e2e-poison/", PAGES[50:51])
-    dead = wait_until(lambda: sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10).get("Messages"),
-                      what="the poison message in the DLQ")
+    dead = wait_until(
+        lambda: sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10).get("Messages"),
+        what="the poison message in the DLQ",
+    )
     assert [m["Body"] for m in dead] == ['{"not": "an S3 event"}']
     assert [v["document"]["key"] for v in validations_under(stack, "docs/e2e-poison/")] == [key]
 
 
 def test_validate_prefix_over_200_pages_reports_counts_matching_the_validations(stack):
     upload(stack, "docs/e2e-prefix/", PAGES[60:260])
-    status, created, _ = stack.request("POST", "/v1/workflows", {
-        "workflow_type": "validate_prefix", "params": {"prefix": "docs/e2e-prefix/"}})
+    status, created, _ = stack.request(
+        "POST", "/v1/workflows", {"workflow_type": "validate_prefix", "params": {"prefix": "docs/e2e-prefix/"}}
+    )
     assert status == 201, created
-    done = wait_until(lambda: (w := workflow(stack, created["workflow_id"]))["state"] != "running" and w,
-                      timeout=600, what="workflow end")
+    done = wait_until(
+        lambda: (w := workflow(stack, created["workflow_id"]))["state"] != "running" and w,
+        timeout=600,
+        what="workflow end",
+    )
     assert (done["state"], done["total"], done["done"] + done["failed"]) == ("completed", 200, 200)
     items, cursor = [], None
     while True:
@@ -133,11 +158,14 @@ def test_validate_prefix_over_200_pages_reports_counts_matching_the_validations(
     succeeded = [i for i in items if i["status"] == "succeeded"]
     assert len(succeeded) == done["done"]
     listed = {v["validation_id"] for v in validations_under(stack, "docs/e2e-prefix/")}
-    assert {i["validation_id"] for i in succeeded} <= listed   # (the uploads' own validations too)
+    assert {i["validation_id"] for i in succeeded} <= listed  # (the uploads' own validations too)
     for item in succeeded:
         status, stored, _ = stack.request("GET", f"/v1/validations/{item['validation_id']}")
-        assert (stored["workflow_id"], stored["document"]["key"], stored["outcome"]) == \
-            (created["workflow_id"], item["item"], item["outcome"])
+        assert (stored["workflow_id"], stored["document"]["key"], stored["outcome"]) == (
+            created["workflow_id"],
+            item["item"],
+            item["outcome"],
+        )
 
 
 def test_pause_holds_every_item_then_resume_completes(stack):
@@ -156,8 +184,9 @@ def test_pause_holds_every_item_then_resume_completes(stack):
     assert still["processed"] == held["processed"]
     status, resumed, _ = stack.request("POST", f"/v1/workflows/{workflow_id}/control", {"action": "resume"})
     assert status == 200 and resumed["state"] == "running"
-    done = wait_until(lambda: (w := workflow(stack, workflow_id))["state"] != "running" and w,
-                      timeout=300, what="workflow end")
+    done = wait_until(
+        lambda: (w := workflow(stack, workflow_id))["state"] != "running" and w, timeout=300, what="workflow end"
+    )
     assert (done["state"], done["done"] + done["failed"]) == ("completed", 40)
 
 
@@ -165,11 +194,14 @@ def test_cancel_stops_with_the_partial_report(stack):
     upload(stack, "docs/e2e-cancel/", PAGES[300:340])
     status, created, _ = stack.request("POST", "/v1/validations/folder", {"prefix": "docs/e2e-cancel/"})
     workflow_id = created["workflow_id"]
-    status, cancelled, _ = stack.request("POST", f"/v1/workflows/{workflow_id}/control",
-                                         {"action": "cancel", "reason": "e2e"})
+    status, cancelled, _ = stack.request(
+        "POST", f"/v1/workflows/{workflow_id}/control", {"action": "cancel", "reason": "e2e"}
+    )
     assert status == 200 and cancelled["state"] == "cancelled"
-    final = wait_until(lambda: (w := workflow(stack, workflow_id))["processed"] == w["started"] and w,
-                       what="the items already past the gate finished")
+    final = wait_until(
+        lambda: (w := workflow(stack, workflow_id))["processed"] == w["started"] and w,
+        what="the items already past the gate finished",
+    )
     time.sleep(3)  # several gate rounds: nothing else starts
     assert workflow(stack, workflow_id) == final
     assert final["state"] == "cancelled" and final["started"] < 40

@@ -1,6 +1,7 @@
 """Golden reports: `tbcv check` on the fixture pages gives exactly the committed JSON and text
 reports. After an intended change in rules or formats, regenerate them with
 `TBCV_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/golden` and review the diff."""
+
 import json
 import os
 from pathlib import Path
@@ -21,7 +22,7 @@ def _report(capsys, monkeypatch, name, fmt):
     if fmt == "json":
         data = json.loads(out)
         for file in data["files"]:
-            file["ruleset_version"] = "<ruleset version>"   # changes with any rule or config edit
+            file["ruleset_version"] = "<ruleset version>"  # changes with any rule or config edit
         out = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return out
 

@@ -1,5 +1,6 @@
 """Admin operations on the in-process local AWS: status, maintenance mode, the result
 cache, rules, checkpoints and exports."""
+
 from __future__ import annotations
 
 import csv
@@ -32,6 +33,7 @@ def mcp_call(api, name, arguments):
 
 # --- status ----------------------------------------------------------------------------------
 
+
 def test_system_status_names_the_bucket_and_prefix_and_every_service_answers(api):
     status = api.http.get("/v1/admin/status", headers=AUTH).json_body
     assert status["documents_bucket"].startswith("tbcv-local-documents")
@@ -52,6 +54,7 @@ def test_system_status_reports_the_dead_letter_queue_depth(api):
 
 
 # --- maintenance -----------------------------------------------------------------------------
+
 
 def test_maintenance_mode_refuses_writes_with_503_and_the_reason_while_reads_work(api):
     created = validate(api)
@@ -98,6 +101,7 @@ def test_maintenance_mode_stops_the_local_upload_consumer_and_resumes_it(api):
 
 # --- result cache ------------------------------------------------------------------------------
 
+
 def test_validating_the_same_content_twice_hits_the_cache_and_skips_the_engine(api, monkeypatch):
     first = validate(api, path="en/a.md")
     from chalicelib.ops import result_cache
@@ -126,8 +130,10 @@ def test_clear_cache_removes_every_entry_and_is_audited(api):
     result = api.http.delete("/v1/admin/cache?reason=ruleset%20bug", headers=AUTH).json_body
     assert result == {"removed": 1, "added": 0, "entries": 0}
     assert call("get_cache_stats")["entries"] == 0
-    assert call("get_audit_log", operation="clear_cache")["items"][0]["after"] == {"removed": 1,
-                                                                                "reason": "ruleset bug"}
+    assert call("get_audit_log", operation="clear_cache")["items"][0]["after"] == {
+        "removed": 1,
+        "reason": "ruleset bug",
+    }
 
 
 def test_cleanup_cache_drops_only_entries_of_other_ruleset_versions(api):
@@ -147,6 +153,7 @@ def test_rebuild_cache_fills_the_cache_from_recent_validations(api):
 
 
 # --- rules -----------------------------------------------------------------------------------
+
 
 def test_list_validators_pages_through_every_rule(api):
     from chalicelib.engine.rules.registry import REGISTRY
@@ -174,6 +181,7 @@ def test_reload_rules_reports_the_ruleset_and_keeps_the_version_when_nothing_cha
 
 # --- checkpoints -------------------------------------------------------------------------------
 
+
 def test_a_checkpoint_round_trip_restores_deleted_validations(api):
     kept = validate(api)
     checkpoint = api.http.post("/v1/admin/checkpoints", headers=AUTH, body=json.dumps({"notes": "before cleanup"}))
@@ -194,8 +202,9 @@ def test_a_checkpoint_round_trip_restores_deleted_validations(api):
 
 
 def test_restoring_an_unknown_checkpoint_is_404(api):
-    response = api.http.post(f"/v1/admin/checkpoints/{'0' * 32}/restore", headers=AUTH,
-                             body=json.dumps({"reason": "test"}))
+    response = api.http.post(
+        f"/v1/admin/checkpoints/{'0' * 32}/restore", headers=AUTH, body=json.dumps({"reason": "test"})
+    )
     assert response.status_code == 404
     assert response.json_body["error"]["field"] == "checkpoint_id"
 
@@ -205,6 +214,7 @@ def api_bucket() -> str:
 
 
 # --- exports -----------------------------------------------------------------------------------
+
 
 def test_export_validation_as_json_carries_the_schema_version_and_the_record(api):
     created = validate(api)

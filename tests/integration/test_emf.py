@@ -1,5 +1,6 @@
 """The EMF lines handlers print (CloudWatch turns exactly these into metrics): names,
 values, units and dimensions as chalicelib/metrics.py catalogues them."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,15 @@ def _emf(capsys) -> list[dict]:
         (directive,) = document["_aws"]["CloudWatchMetrics"]
         (dimensions,) = directive["Dimensions"]
         for metric in directive["Metrics"]:
-            lines.append({"namespace": directive["Namespace"], "name": metric["Name"], "unit": metric["Unit"],
-                          "value": document[metric["Name"]], "dimensions": {d: document[d] for d in dimensions}})
+            lines.append(
+                {
+                    "namespace": directive["Namespace"],
+                    "name": metric["Name"],
+                    "unit": metric["Unit"],
+                    "value": document[metric["Name"]],
+                    "dimensions": {d: document[d] for d in dimensions},
+                }
+            )
     return lines
 
 
@@ -34,8 +42,11 @@ def _one(lines: list[dict], name: str, **dimensions) -> dict:
 
 
 def _validate(api, content: str = PAGE):
-    response = api.http.post("/v1/validations", headers=AUTH,
-                             body=json.dumps({"content": content, "path": "docs/convert.md", "family": "words"}))
+    response = api.http.post(
+        "/v1/validations",
+        headers=AUTH,
+        body=json.dumps({"content": content, "path": "docs/convert.md", "family": "words"}),
+    )
     assert response.status_code == 201, response.body
     return response.json_body
 
@@ -93,8 +104,9 @@ def test_generating_and_approving_recommendations_prints_the_funnel(quiet, capsy
     assert created > 0
     first = generated.json_body["items"][0]["recommendation_id"]
     assert _one(_emf(capsys), "RecommendationsGenerated")["value"] == [float(created)]
-    reviewed = quiet.http.post(f"/v1/recommendations/{first}/review", headers=AUTH,
-                               body=json.dumps({"action": "approve"}))
+    reviewed = quiet.http.post(
+        f"/v1/recommendations/{first}/review", headers=AUTH, body=json.dumps({"action": "approve"})
+    )
     assert reviewed.status_code == 200, reviewed.body
     assert _one(_emf(capsys), "RecommendationsApproved")["value"] == [1.0]
 
@@ -102,8 +114,9 @@ def test_generating_and_approving_recommendations_prints_the_funnel(quiet, capsy
 def test_an_mcp_tool_call_prints_the_tool_and_a_failed_one_its_error_type(quiet, capsys):
     def call(name, arguments):
         body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": name, "arguments": arguments}}
-        return quiet.http.post("/mcp", headers={**AUTH, "Accept": "application/json, text/event-stream"},
-                               body=json.dumps(body))
+        return quiet.http.post(
+            "/mcp", headers={**AUTH, "Accept": "application/json, text/event-stream"}, body=json.dumps(body)
+        )
 
     assert call("get_validation", {"validation_id": "0" * 32}).status_code == 200
     lines = _emf(capsys)
@@ -118,6 +131,7 @@ def test_a_step_functions_task_prints_the_operation_it_ran(quiet, capsys):
     with Client(chalice_app.app) as client:
         validation_id = _validate(quiet)["validation_id"]
         capsys.readouterr()
-        client.lambda_.invoke("run_operation", {"operation": "get_validation",
-                                                "arguments": {"validation_id": validation_id}})
+        client.lambda_.invoke(
+            "run_operation", {"operation": "get_validation", "arguments": {"validation_id": validation_id}}
+        )
     assert _one(_emf(capsys), "StepOperations", operation="get_validation")["value"] == [1.0]

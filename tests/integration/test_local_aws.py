@@ -1,5 +1,6 @@
 """The embedded local AWS: Lambda invocations and Step Functions tasks reach the Chalice
 handlers through the in-process executor; DynamoDB conditional writes are atomic."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,8 @@ def test_lambda_invoke_runs_the_chalice_lambda_function(aws):
     put_page(aws, "docs/a.md")
     response = boto3.client("lambda").invoke(
         FunctionName="tbcv-local-run_operation",
-        Payload=json.dumps({"operation": "validate_file", "principal": "tester",
-                            "arguments": {"key": "docs/a.md"}}))
+        Payload=json.dumps({"operation": "validate_file", "principal": "tester", "arguments": {"key": "docs/a.md"}}),
+    )
     assert "FunctionError" not in response
     result = json.loads(response["Payload"].read())
     assert result["document"]["key"] == "docs/a.md"
@@ -32,7 +33,8 @@ def test_lambda_invoke_runs_the_chalice_lambda_function(aws):
 def test_a_handler_error_is_a_lambda_function_error(aws):
     response = boto3.client("lambda").invoke(
         FunctionName="tbcv-local-run_operation",
-        Payload=json.dumps({"operation": "validate_file", "arguments": {"key": "docs/missing.md"}}))
+        Payload=json.dumps({"operation": "validate_file", "arguments": {"key": "docs/missing.md"}}),
+    )
     assert response["FunctionError"]
     assert json.loads(response["Payload"].read())["errorType"] == "NotFound"
 
@@ -54,8 +56,9 @@ def test_step_functions_runs_the_template_state_machine_through_the_executor(aws
     for name in ("a", "b", "c"):
         put_page(aws, f"docs/{name}.md")
     keys = ["docs/a.md", "docs/b.md", "docs/missing.md", "docs/c.md"]
-    workflow = invoke("create_workflow", context_for("tester"),
-                      {"workflow_type": "validate_batch", "params": {"keys": keys}})
+    workflow = invoke(
+        "create_workflow", context_for("tester"), {"workflow_type": "validate_batch", "params": {"keys": keys}}
+    )
     sfn = boto3.client("stepfunctions")
     description = wait_for_execution(sfn, workflow["execution_arn"])
     assert description["status"] == "SUCCEEDED", description
@@ -76,10 +79,13 @@ def test_conditional_writes_are_atomic_across_threads(aws):
     def bump():
         start.wait()
         try:
-            dynamodb.update_item(TableName=table_name, Key={"validation_id": {"S": "x"}},
-                                 UpdateExpression="SET version = :new",
-                                 ConditionExpression="version = :old",
-                                 ExpressionAttributeValues={":new": {"N": "2"}, ":old": {"N": "1"}})
+            dynamodb.update_item(
+                TableName=table_name,
+                Key={"validation_id": {"S": "x"}},
+                UpdateExpression="SET version = :new",
+                ConditionExpression="version = :old",
+                ExpressionAttributeValues={":new": {"N": "2"}, ":old": {"N": "1"}},
+            )
             outcomes.append("won")
         except dynamodb.exceptions.ConditionalCheckFailedException:
             outcomes.append("lost")
@@ -92,8 +98,9 @@ def test_conditional_writes_are_atomic_across_threads(aws):
     assert sorted(outcomes) == ["lost"] * 19 + ["won"]
 
 
-@pytest.mark.parametrize("resource", ["ValidationsTable", "AuditTable", "UploadQueue",
-                                      "UploadDeadLetterQueue", "DocumentsBucket"])
+@pytest.mark.parametrize(
+    "resource", ["ValidationsTable", "AuditTable", "UploadQueue", "UploadDeadLetterQueue", "DocumentsBucket"]
+)
 def test_every_bootstrapped_resource_exists(aws, resource):
     kind = aws.resource(resource)["Type"]
     if kind == "AWS::DynamoDB::Table":

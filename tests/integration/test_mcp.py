@@ -1,5 +1,6 @@
 """The /mcp endpoint through the real Chalice routing: HTTP rules, both protocol eras,
 tool definitions and results, JSON-RPC errors."""
+
 from __future__ import annotations
 
 import json
@@ -11,14 +12,22 @@ from chalicelib.ops import CATALOGUE
 from tests.conftest import AUTH
 
 MODERN = "2026-07-28"
-META = {"io.modelcontextprotocol/protocolVersion": MODERN, "io.modelcontextprotocol/clientCapabilities": {},
-        "io.modelcontextprotocol/clientInfo": {"name": "test", "version": "1"}}
+META = {
+    "io.modelcontextprotocol/protocolVersion": MODERN,
+    "io.modelcontextprotocol/clientCapabilities": {},
+    "io.modelcontextprotocol/clientInfo": {"name": "test", "version": "1"},
+}
 PAGE = "---\ntitle: Hello\n---\n\n# Hello\n\nSome text.\n"
 
 
 def rpc(api, method, params=None, *, id=1, headers=None, raw=None):
-    body = raw if raw is not None else json.dumps({"jsonrpc": "2.0", "id": id, "method": method,
-                                                   **({"params": params} if params is not None else {})})
+    body = (
+        raw
+        if raw is not None
+        else json.dumps(
+            {"jsonrpc": "2.0", "id": id, "method": method, **({"params": params} if params is not None else {})}
+        )
+    )
     return api.http.post("/mcp", headers={**AUTH, **(headers or {})}, body=body)
 
 
@@ -52,6 +61,7 @@ def call_tool(api, name, arguments):
 
 # --- HTTP ------------------------------------------------------------------------------------
 
+
 def test_get_is_405_with_allow_post(api):
     response = api.http.get("/mcp", headers=AUTH)
     assert response.status_code == 405
@@ -59,8 +69,11 @@ def test_get_is_405_with_allow_post(api):
 
 
 def test_a_request_without_a_token_is_401_with_www_authenticate(api):
-    response = api.http.post("/mcp", headers={"Content-Type": "application/json"},
-                             body=json.dumps({"jsonrpc": "2.0", "id": 1, "method": "ping"}))
+    response = api.http.post(
+        "/mcp",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps({"jsonrpc": "2.0", "id": 1, "method": "ping"}),
+    )
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
@@ -83,10 +96,16 @@ def test_a_notification_is_accepted_with_202_and_no_body(api):
 
 # --- handshake era ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("version", ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"])
 def test_initialize_agrees_to_each_handshake_version(api, version):
-    result = result_of(rpc(api, "initialize", {"protocolVersion": version, "capabilities": {},
-                                               "clientInfo": {"name": "t", "version": "1"}}))
+    result = result_of(
+        rpc(
+            api,
+            "initialize",
+            {"protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+        )
+    )
     assert result["protocolVersion"] == version
     assert result["capabilities"]["tools"] == {"listChanged": False}
     assert result["serverInfo"]["name"] == "tbcv"
@@ -94,8 +113,13 @@ def test_initialize_agrees_to_each_handshake_version(api, version):
 
 
 def test_initialize_with_an_unknown_version_answers_with_the_latest_handshake_version(api):
-    result = result_of(rpc(api, "initialize", {"protocolVersion": "2023-01-01", "capabilities": {},
-                                               "clientInfo": {"name": "t", "version": "1"}}))
+    result = result_of(
+        rpc(
+            api,
+            "initialize",
+            {"protocolVersion": "2023-01-01", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}},
+        )
+    )
     assert result["protocolVersion"] == "2025-11-25"
 
 
@@ -110,6 +134,7 @@ def test_an_unsupported_version_header_is_400(api):
 
 
 # --- stateless 2026-07-28 -------------------------------------------------------------------
+
 
 def test_server_discover_names_the_supported_versions(api):
     result = result_of(modern(api, "server/discover"))
@@ -136,8 +161,9 @@ def test_a_name_header_that_disagrees_with_the_tool_is_32020(api):
 
 def test_an_unsupported_modern_version_is_32022_listing_the_supported_ones(api):
     meta = {**META, "io.modelcontextprotocol/protocolVersion": "2099-01-01"}
-    response = rpc(api, "tools/list", {"_meta": meta},
-                   headers={"MCP-Protocol-Version": "2099-01-01", "Mcp-Method": "tools/list"})
+    response = rpc(
+        api, "tools/list", {"_meta": meta}, headers={"MCP-Protocol-Version": "2099-01-01", "Mcp-Method": "tools/list"}
+    )
     assert response.status_code == 400
     error = error_of(response)
     assert error["code"] == -32022
@@ -158,15 +184,23 @@ def test_a_modern_tool_call_returns_structured_content(api):
 
 # --- JSON-RPC errors ---------------------------------------------------------------------------
 
+
 def test_malformed_json_is_a_parse_error(api):
     response = rpc(api, "", raw="{not json")
     assert response.status_code == 400
     assert error_of(response) == {"code": -32700, "message": "Parse error: the body is not valid JSON"}
 
 
-@pytest.mark.parametrize("raw", ['[{"jsonrpc": "2.0", "id": 1, "method": "ping"}]', '"ping"',
-                                 '{"jsonrpc": "1.0", "id": 1, "method": "ping"}', '{"jsonrpc": "2.0", "id": 1}',
-                                 '{"jsonrpc": "2.0", "id": true, "method": "ping"}'])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '[{"jsonrpc": "2.0", "id": 1, "method": "ping"}]',
+        '"ping"',
+        '{"jsonrpc": "1.0", "id": 1, "method": "ping"}',
+        '{"jsonrpc": "2.0", "id": 1}',
+        '{"jsonrpc": "2.0", "id": true, "method": "ping"}',
+    ],
+)
 def test_an_invalid_request_is_32600(api, raw):
     response = rpc(api, "", raw=raw)
     assert response.status_code == 400
@@ -195,6 +229,7 @@ def test_a_cursor_that_the_server_did_not_issue_is_32602(api):
 
 # --- tools ---------------------------------------------------------------------------------------
 
+
 def test_tools_list_is_paginated_deterministic_and_covers_the_catalogue(api):
     first = result_of(rpc(api, "tools/list"))
     assert "nextCursor" in first or len(CATALOGUE) <= len(first["tools"])
@@ -213,8 +248,9 @@ def _specific(schema: dict, where: str) -> None:
         return
     assert "type" in schema or "enum" in schema or "const" in schema, f"{where} has no type"
     if schema.get("type") == "object":
-        assert schema.get("properties") or isinstance(schema.get("additionalProperties"), dict), \
+        assert schema.get("properties") or isinstance(schema.get("additionalProperties"), dict), (
             f"{where} is a bare object"
+        )
         for name, sub in schema.get("properties", {}).items():
             _specific(sub, f"{where}.{name}")
     if schema.get("type") == "array":
@@ -246,9 +282,13 @@ def test_every_tool_has_a_title_a_description_annotations_and_an_output_schema(a
     for tool in all_tools(api):
         op = CATALOGUE[tool["name"]]
         assert tool["title"] == op.title and len(tool["description"]) > 20, tool["name"]
-        assert tool["annotations"] == {"title": op.title, "readOnlyHint": op.read_only,
-                                       "destructiveHint": op.destructive, "idempotentHint": op.idempotent,
-                                       "openWorldHint": False}
+        assert tool["annotations"] == {
+            "title": op.title,
+            "readOnlyHint": op.read_only,
+            "destructiveHint": op.destructive,
+            "idempotentHint": op.idempotent,
+            "openWorldHint": False,
+        }
         assert tool["outputSchema"]["type"] == "object"
         jsonschema.Draft202012Validator.check_schema(tool["outputSchema"])
 
@@ -275,6 +315,10 @@ def test_an_operation_error_is_an_error_result_with_its_code(api):
 
 
 def test_the_tool_call_runs_as_the_token_principal(api):
-    response = rpc(api, "tools/call", {"name": "validate_content", "arguments": {"content": PAGE}},
-                   headers={"Authorization": "Bearer reviewer-token"})
+    response = rpc(
+        api,
+        "tools/call",
+        {"name": "validate_content", "arguments": {"content": PAGE}},
+        headers={"Authorization": "Bearer reviewer-token"},
+    )
     assert result_of(response)["structuredContent"]["created_by"] == "reviewer"

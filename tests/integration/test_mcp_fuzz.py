@@ -1,6 +1,7 @@
 """Hypothesis fuzzing of every tool's arguments through /mcp: values drawn from each
 tool's own inputSchema (valid shapes with hostile contents) and from arbitrary JSON. The
 answer is always a result (maybe `isError`) or a -32602, never an HTTP 500."""
+
 from __future__ import annotations
 
 import json
@@ -13,9 +14,11 @@ from chalicelib.mcp.tools import all_tools
 from tests.conftest import AUTH
 
 TOOLS = {tool["name"]: tool for tool in all_tools()}
-JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
-                           max_leaves=8)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
 
 
 def from_schema(schema: dict) -> st.SearchStrategy:
@@ -41,28 +44,38 @@ def from_schema(schema: dict) -> st.SearchStrategy:
     if kind == "null":
         return st.none()
     if kind == "array":
-        return st.lists(from_schema(schema.get("items", {})), min_size=schema.get("minItems", 0),
-                        max_size=min(schema.get("maxItems", 4), 4))
+        return st.lists(
+            from_schema(schema.get("items", {})),
+            min_size=schema.get("minItems", 0),
+            max_size=min(schema.get("maxItems", 4), 4),
+        )
     if kind == "object" and "properties" in schema:
         required = set(schema.get("required", []))
         return st.fixed_dictionaries(
             {k: from_schema(v) for k, v in schema["properties"].items() if k in required},
-            optional={k: from_schema(v) for k, v in schema["properties"].items() if k not in required})
+            optional={k: from_schema(v) for k, v in schema["properties"].items() if k not in required},
+        )
     return JSON_VALUES
 
 
 def arguments_for(tool: dict):
     properties = sorted(tool["inputSchema"]["properties"])
-    junk = st.dictionaries(st.sampled_from(properties) | st.text(max_size=8) if properties else st.text(max_size=8),
-                           JSON_VALUES, max_size=4)
+    junk = st.dictionaries(
+        st.sampled_from(properties) | st.text(max_size=8) if properties else st.text(max_size=8),
+        JSON_VALUES,
+        max_size=4,
+    )
     return from_schema(tool["inputSchema"]) | junk
 
 
 @pytest.mark.parametrize("name", sorted(TOOLS))
 def test_no_arguments_ever_make_a_tool_call_fail_with_a_server_error(api, name):
-    @settings(max_examples=8, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                     HealthCheck.filter_too_much])
+    @settings(
+        max_examples=8,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
     @given(arguments=arguments_for(TOOLS[name]))
     def check(arguments):
         body = {"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"name": name, "arguments": arguments}}

@@ -1,5 +1,6 @@
 """Interop: the official MCP Python SDK client (`mcp.Client`) against /mcp served over
 HTTP, in the handshake era (legacy mode) and the stateless 2026-07-28 era (auto mode)."""
+
 from __future__ import annotations
 
 import socket
@@ -38,6 +39,7 @@ def endpoint(aws):
 
 def run_client(url: str, mode: str, body, token: str = "test-token"):
     """Connect with `mode`, run `body(client)` and return what it returns."""
+
     async def main():
         async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=60) as http:
             transport = streamable_http_client(url, http_client=http)
@@ -60,9 +62,11 @@ async def list_all_tools(client):
 def call_for(category: str, tools, validation_id: str) -> tuple[str, dict]:
     """A tool of `category` that needs at most a validation id: read-only ones first, then
     those with fewer required arguments."""
-    candidates = sorted((not t.annotations.read_only_hint, len(t.input_schema.get("required", [])), t.name)
-                        for t in tools if CATALOGUE[t.name].category == category
-                        and set(t.input_schema.get("required", [])) <= {"validation_id"})
+    candidates = sorted(
+        (not t.annotations.read_only_hint, len(t.input_schema.get("required", [])), t.name)
+        for t in tools
+        if CATALOGUE[t.name].category == category and set(t.input_schema.get("required", [])) <= {"validation_id"}
+    )
     name = candidates[0][-1]
     properties = next(t for t in tools if t.name == name).input_schema["properties"]
     return name, ({"validation_id": validation_id} if "validation_id" in properties else {})
@@ -73,7 +77,7 @@ def test_the_sdk_client_negotiates_the_version_and_lists_every_tool(endpoint, mo
     version, tools = run_client(endpoint, mode, list_all_tools)
     assert version == expected_version
     assert sorted(t.name for t in tools) == sorted(CATALOGUE)
-    assert len(tools) == len(CATALOGUE) >= 56   # SPEC §7: at least 56 operations
+    assert len(tools) == len(CATALOGUE) >= 56  # SPEC §7: at least 56 operations
 
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])

@@ -1,4 +1,5 @@
 """Query operations after real activity: the figures must match what was done."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,11 @@ def upload_and_validate(api, key, text):
 
 
 def test_stats_count_validations_outcomes_issues_and_calls(api):
-    made = [validate(api, CLEAN, path="en/a.md"), validate(api, BROKEN, path="en/b.md"),
-            validate(api, BROKEN, path="en/c.md")]
+    made = [
+        validate(api, CLEAN, path="en/a.md"),
+        validate(api, BROKEN, path="en/b.md"),
+        validate(api, BROKEN, path="en/c.md"),
+    ]
     api.http.get(f"/v1/validations/{made[0]['validation_id']}", headers=AUTH)
     stats = api.http.get("/v1/stats", headers=AUTH).json_body
     assert stats["validations"] == 3
@@ -66,8 +70,10 @@ def test_audit_log_lists_changes_newest_first_with_actor_and_operation_filters(a
     api.http.patch(f"/v1/validations/{first['validation_id']}", headers=AUTH, body=json.dumps({"notes": "ok"}))
     events = call("get_audit_log")["items"]
     assert [(e["operation"], e["target_id"]) for e in events[:3]] == [
-        ("update_validation", first["validation_id"]), ("validate", second["validation_id"]),
-        ("validate", first["validation_id"])]
+        ("update_validation", first["validation_id"]),
+        ("validate", second["validation_id"]),
+        ("validate", first["validation_id"]),
+    ]
     by_reviewer = call("get_audit_log", actor="reviewer")["items"]
     assert [e["target_id"] for e in by_reviewer] == [second["validation_id"]]
     updates = call("get_audit_log", operation="update_validation")["items"]
@@ -95,7 +101,7 @@ def test_audit_log_rejects_a_cursor_it_did_not_issue(api):
 def test_performance_report_counts_each_call_with_ordered_percentiles(api):
     for _ in range(4):
         validate(api, CLEAN)
-    api.http.get("/v1/validations/" + "0" * 32, headers=AUTH)   # a failing call
+    api.http.get("/v1/validations/" + "0" * 32, headers=AUTH)  # a failing call
     report = call("get_performance_report")
     rows = {row["operation"]: row for row in report["operations"]}
     assert rows["validate_content"]["count"] == 4 and rows["validate_content"]["errors"] == 0

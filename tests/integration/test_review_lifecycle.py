@@ -1,5 +1,6 @@
 """The review lifecycle through the REST routes on the in-process local AWS: recommendations
 with exact edits, approvals, preview, apply, re-validation, rollback, and their refusals."""
+
 from __future__ import annotations
 
 import hashlib
@@ -34,14 +35,14 @@ REVIEWER = {**AUTH, "Authorization": "Bearer reviewer-token"}
 
 
 def call(api, method, path, body=None, headers=AUTH):
-    response = getattr(api.http, method)(path, headers=headers,
-                                         body=json.dumps(body) if body is not None else None)
+    response = getattr(api.http, method)(path, headers=headers, body=json.dumps(body) if body is not None else None)
     return response.status_code, response.json_body
 
 
 def validate(api, content=PAGE):
-    status, body = call(api, "post", "/v1/validations",
-                        {"content": content, "family": "words", "path": "en/java/convert.md"})
+    status, body = call(
+        api, "post", "/v1/validations", {"content": content, "family": "words", "path": "en/java/convert.md"}
+    )
     assert status == 201, body
     return body
 
@@ -57,8 +58,7 @@ def by_rule(recs, rule):
 
 
 def review(api, recommendation_id, action="approve", headers=REVIEWER):
-    return call(api, "post", f"/v1/recommendations/{recommendation_id}/review", {"action": action},
-                headers=headers)
+    return call(api, "post", f"/v1/recommendations/{recommendation_id}/review", {"action": action}, headers=headers)
 
 
 def stored_bytes(key, version_id=None):
@@ -98,21 +98,27 @@ def test_validate_generate_approve_preview_apply_revalidate_rollback(api):
     assert len(versions(key)) == 2
     enhanced = stored_bytes(key).decode()
     assert "Aspose.Words for Java converts documents.\n" in enhanced
-    assert enhanced.replace("Aspose.Words for Java converts documents.\n",
-                            "Apose.Words for Java converts documents.   \n") == PAGE  # only those edits
+    assert (
+        enhanced.replace("Aspose.Words for Java converts documents.\n", "Apose.Words for Java converts documents.   \n")
+        == PAGE
+    )  # only those edits
 
     _, revalidation = call(api, "get", f"/v1/validations/{enhancement['result_validation_id']}")
     rules = {issue["rule"] for issue in revalidation["issues"]}
-    assert "TR001" not in rules and "MD009" not in rules   # fixed
-    assert "MD012" in rules                                 # not approved, still there
+    assert "TR001" not in rules and "MD009" not in rules  # fixed
+    assert "MD012" in rules  # not approved, still there
     assert revalidation["parent_validation_id"] == validation["validation_id"]
 
     _, again = call(api, "post", f"/v1/validations/{validation['validation_id']}/enhancement")
     assert again["enhancement_id"] == enhancement["enhancement_id"]
     assert len(versions(key)) == 2
 
-    status, rolled = call(api, "post", f"/v1/enhancements/{enhancement['enhancement_id']}/rollback",
-                          {"reason": "wrong product name in this context"})
+    status, rolled = call(
+        api,
+        "post",
+        f"/v1/enhancements/{enhancement['enhancement_id']}/rollback",
+        {"reason": "wrong product name in this context"},
+    )
     assert status == 200, rolled
     assert rolled["rolled_back"] and rolled["rolled_back_by"] == "local"
     assert hashlib.sha256(stored_bytes(key)).digest() == hashlib.sha256(original).digest()
@@ -120,14 +126,17 @@ def test_validate_generate_approve_preview_apply_revalidate_rollback(api):
 
     audit = context_for("x").audit
     steps = [(e.operation, e.actor) for e in reversed(audit.for_target(validation["validation_id"]).items)]
-    assert steps == [("validate", "local"), ("generate_recommendations", "local"),
-                     ("apply_enhancement", "local")]
-    enhancement_steps = [(e.operation, e.actor) for e in
-                         reversed(audit.for_target(enhancement["enhancement_id"]).items)]
+    assert steps == [("validate", "local"), ("generate_recommendations", "local"), ("apply_enhancement", "local")]
+    enhancement_steps = [
+        (e.operation, e.actor) for e in reversed(audit.for_target(enhancement["enhancement_id"]).items)
+    ]
     assert enhancement_steps == [("apply_enhancement", "local"), ("rollback_enhancement", "local")]
     rec_steps = [(e.operation, e.actor) for e in reversed(audit.for_target(name[0]["recommendation_id"]).items)]
-    assert rec_steps == [("review_recommendation", "reviewer"), ("apply_enhancement", "local"),
-                         ("rollback_enhancement", "local")]
+    assert rec_steps == [
+        ("review_recommendation", "reviewer"),
+        ("apply_enhancement", "local"),
+        ("rollback_enhancement", "local"),
+    ]
     _, after = call(api, "get", f"/v1/recommendations/{name[0]['recommendation_id']}")
     assert after["status"] == "approved"
 
@@ -148,8 +157,9 @@ def test_generate_is_idempotent_and_rebuild_replaces_unapplied(api):
     validation = validate(api)
     first = recommendations(api, validation["validation_id"])
     status, second = call(api, "post", f"/v1/validations/{validation['validation_id']}/recommendations")
-    assert second["created"] == 0 and [r["recommendation_id"] for r in second["items"]] == \
-        [r["recommendation_id"] for r in first]
+    assert second["created"] == 0 and [r["recommendation_id"] for r in second["items"]] == [
+        r["recommendation_id"] for r in first
+    ]
     status, rebuilt = call(api, "post", f"/v1/validations/{validation['validation_id']}/recommendations/rebuild")
     assert status == 200 and rebuilt["created"] == len(first)
     assert not {r["recommendation_id"] for r in rebuilt["items"]} & {r["recommendation_id"] for r in first}
@@ -168,8 +178,12 @@ def test_advice_only_recommendations_can_be_approved_but_not_applied(api):
     validation = validate(api)
     advice = [r for r in recommendations(api, validation["validation_id"]) if r["type"] == "advice"][0]
     assert review(api, advice["recommendation_id"])[0] == 200
-    status, body = call(api, "post", f"/v1/validations/{validation['validation_id']}/recommendations/apply",
-                        {"recommendation_ids": [advice["recommendation_id"]]})
+    status, body = call(
+        api,
+        "post",
+        f"/v1/validations/{validation['validation_id']}/recommendations/apply",
+        {"recommendation_ids": [advice["recommendation_id"]]},
+    )
     assert status == 400 and body["error"]["field"] == "recommendation_ids"
 
 
@@ -185,9 +199,9 @@ def test_approving_a_rejected_recommendation_follows_the_table(api):
     rec = recommendations(api, validation["validation_id"])[0]
     assert review(api, rec["recommendation_id"], "reject")[0] == 200
     status, body = review(api, rec["recommendation_id"], "approve")
-    assert status == 200 and body["status"] == "approved"   # rejected -> approved is allowed
+    assert status == 200 and body["status"] == "approved"  # rejected -> approved is allowed
     status, body = review(api, rec["recommendation_id"], "reset")
-    assert status == 409 and "is approved" in body["error"]["message"]   # approved -> pending is not
+    assert status == 409 and "is approved" in body["error"]["message"]  # approved -> pending is not
 
 
 def test_a_document_changed_since_validation_is_409_naming_both_versions(api):
@@ -200,7 +214,7 @@ def test_a_document_changed_since_validation_is_409_naming_both_versions(api):
     assert status == 409
     assert doc["version_id"] in body["error"]["message"] and newer in body["error"]["message"]
     _, after = call(api, "get", f"/v1/recommendations/{rec['recommendation_id']}")
-    assert after["status"] == "approved"   # nothing partially applied
+    assert after["status"] == "approved"  # nothing partially applied
 
 
 def _add_recommendation(validation, rule, start, end, replacement):
@@ -216,14 +230,32 @@ def _add_recommendation(validation, rule, start, end, replacement):
     edit = EditSpec(start, end, text[start:end] if end <= len(text) else "", replacement, 1, 1, 1, 1)
     now = utc_now()
     record = RecommendationRecord(
-        recommendation_id=uuid4().hex, validation_id=validation["validation_id"],
-        document_version=validation["document"]["version_id"], rule=rule, alias=rule.lower(),
-        category="markdown", severity="warning", confidence=1.0, kind="fix", title=rule,
-        rationale=rule, line=1, column=1, edits=[asdict(edit)], dedup_key=uuid4().hex,
-        status="approved", created_at=now, updated_at=now)
+        recommendation_id=uuid4().hex,
+        validation_id=validation["validation_id"],
+        document_version=validation["document"]["version_id"],
+        rule=rule,
+        alias=rule.lower(),
+        category="markdown",
+        severity="warning",
+        confidence=1.0,
+        kind="fix",
+        title=rule,
+        rationale=rule,
+        line=1,
+        column=1,
+        edits=[asdict(edit)],
+        dedup_key=uuid4().hex,
+        status="approved",
+        created_at=now,
+        updated_at=now,
+    )
     context = context_for("test")
-    context.review.replace_recommendations(validation["validation_id"], [record], [], AuditEvent.new(
-        actor="test", operation="seed", target_type="validation", target_id=validation["validation_id"]))
+    context.review.replace_recommendations(
+        validation["validation_id"],
+        [record],
+        [],
+        AuditEvent.new(actor="test", operation="seed", target_type="validation", target_id=validation["validation_id"]),
+    )
     return record.recommendation_id
 
 
@@ -296,9 +328,10 @@ def test_auto_apply_approves_by_policy_and_applies(api):
     assert status == 200, body
     assert {r["rule"] for r in body["approved"]} <= {"MD009", "MD012", "MD040", "CD001", "TR001"}
     assert body["approved"] and body["enhancement"]["recommendation_ids"]
-    status, again = call(api, "post", f"/v1/validations/{body['enhancement']['result_validation_id']}"
-                                      "/enhancement/auto", {})
-    assert status == 409   # never on a TBCV-written version
+    status, again = call(
+        api, "post", f"/v1/validations/{body['enhancement']['result_validation_id']}/enhancement/auto", {}
+    )
+    assert status == 409  # never on a TBCV-written version
 
 
 def test_enhance_batch_reports_each_validation(api):
@@ -306,8 +339,9 @@ def test_enhance_batch_reports_each_validation(api):
     for rec in by_rule(recommendations(api, good["validation_id"]), "MD009"):
         review(api, rec["recommendation_id"])
     recommendations(api, empty["validation_id"])
-    status, body = call(api, "post", "/v1/bulk/enhancements",
-                        {"validation_ids": [good["validation_id"], empty["validation_id"]]})
+    status, body = call(
+        api, "post", "/v1/bulk/enhancements", {"validation_ids": [good["validation_id"], empty["validation_id"]]}
+    )
     assert status == 200
     assert [i["result"] for i in body["items"]] == ["applied", "failed"]
     assert body["items"][1]["error"]["code"] == "conflict"
@@ -340,8 +374,12 @@ def test_mark_applied_moves_only_approved_recommendations(api):
     validation = validate(api)
     recs = recommendations(api, validation["validation_id"])
     review(api, recs[0]["recommendation_id"])
-    status, body = call(api, "post", "/v1/bulk/recommendations/mark-applied",
-                        {"recommendation_ids": [recs[0]["recommendation_id"], recs[1]["recommendation_id"]]})
+    status, body = call(
+        api,
+        "post",
+        "/v1/bulk/recommendations/mark-applied",
+        {"recommendation_ids": [recs[0]["recommendation_id"], recs[1]["recommendation_id"]]},
+    )
     assert status == 200
     assert [i["result"] for i in body["items"]] == ["changed", "conflict"]
 

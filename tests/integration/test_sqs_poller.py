@@ -1,5 +1,6 @@
 """The local SQS poller behaves like Lambda's event source mapping: batches, partial
 batch failures retried, poison messages redriven to the DLQ, an enabled flag."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,10 @@ def queues():
         sqs = boto3.client("sqs", region_name="us-east-1")
         dlq = sqs.create_queue(QueueName="jobs-dlq")["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        queue = sqs.create_queue(QueueName="jobs", Attributes={"RedrivePolicy": json.dumps(
-            {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2})})["QueueUrl"]
+        queue = sqs.create_queue(
+            QueueName="jobs",
+            Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2})},
+        )["QueueUrl"]
         yield sqs, queue, dlq
 
 
@@ -31,8 +34,9 @@ class Handler:
 
     def __call__(self, event, context):
         self.batches.append([r["body"] for r in event["Records"]])
-        return {"batchItemFailures": [{"itemIdentifier": r["messageId"]}
-                                      for r in event["Records"] if r["body"] == "poison"]}
+        return {
+            "batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"] if r["body"] == "poison"]
+        }
 
 
 def drain(poller, rounds=10):
@@ -45,8 +49,7 @@ def test_a_batch_is_delivered_as_one_lambda_sqs_event(queues):
     for n in range(3):
         sqs.send_message(QueueUrl=queue, MessageBody=f"m{n}")
     handler = Handler()
-    poller = SqsPoller(queue, "arn:aws:sqs:us-east-1:123456789012:jobs", handler, batch_size=10,
-                       wait_seconds=0)
+    poller = SqsPoller(queue, "arn:aws:sqs:us-east-1:123456789012:jobs", handler, batch_size=10, wait_seconds=0)
     assert poller.poll_once() == 3
     assert sorted(handler.batches[0]) == ["m0", "m1", "m2"]
     assert poller.poll_once() == 0  # succeeded records were deleted
@@ -57,8 +60,7 @@ def test_only_failed_records_are_retried_and_poison_ends_in_the_dlq(queues):
     for body in ("good-1", "poison", "good-2"):
         sqs.send_message(QueueUrl=queue, MessageBody=body)
     handler = Handler()
-    poller = SqsPoller(queue, "arn:aws:sqs:us-east-1:123456789012:jobs", handler,
-                       visibility_timeout=0, wait_seconds=0)
+    poller = SqsPoller(queue, "arn:aws:sqs:us-east-1:123456789012:jobs", handler, visibility_timeout=0, wait_seconds=0)
     drain(poller)
     delivered = [body for batch in handler.batches for body in batch]
     assert delivered.count("good-1") == 1 and delivered.count("good-2") == 1
@@ -74,8 +76,7 @@ def test_a_crashing_handler_fails_the_whole_batch(queues):
     def crash(event, context):
         raise RuntimeError("boom")
 
-    poller = SqsPoller(queue, "arn:aws:sqs:us-east-1:123456789012:jobs", crash,
-                       visibility_timeout=0, wait_seconds=0)
+    poller = SqsPoller(queue, "arn:aws:sqs:us-east-1:123456789012:jobs", crash, visibility_timeout=0, wait_seconds=0)
     poller.poll_once()
     attributes = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])
     assert attributes["Attributes"]["ApproximateNumberOfMessages"] == "1"

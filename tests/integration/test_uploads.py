@@ -2,6 +2,7 @@
 real Chalice handler with Powertools batch processing, driven by the local poller):
 one validation per object version, duplicates ignored, bad input recorded as skips,
 poison messages dead-lettered, consumption switchable for maintenance mode."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,9 @@ def pipeline(aws):
     dlq_url = sqs.get_queue_url(QueueName=f"{env['TBCV_UPLOAD_QUEUE']}-dlq")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     sqs.purge_queue(QueueUrl=queue_url)  # S3's test event from the bootstrap
-    poller = SqsPoller(queue_url, queue_arn, chalice_app.app.handler_map["on_sqs_message"],
-                       visibility_timeout=0, wait_seconds=0)
+    poller = SqsPoller(
+        queue_url, queue_arn, chalice_app.app.handler_map["on_sqs_message"], visibility_timeout=0, wait_seconds=0
+    )
     return Pipeline(env["TBCV_DOCUMENTS_BUCKET"], sqs, queue_url, dlq_url, poller)
 
 
@@ -39,8 +41,9 @@ class Pipeline:
         self.s3 = boto3.client("s3")
 
     def put(self, key, body=PAGE, metadata=None):
-        return self.s3.put_object(Bucket=self.bucket, Key=key, Body=body.encode() if isinstance(body, str) else body,
-                                  Metadata=metadata or {})["VersionId"]
+        return self.s3.put_object(
+            Bucket=self.bucket, Key=key, Body=body.encode() if isinstance(body, str) else body, Metadata=metadata or {}
+        )["VersionId"]
 
     def drain(self, rounds=8):
         for _ in range(rounds):
@@ -52,8 +55,17 @@ class Pipeline:
 
     def event(self, key, size=100, version_id=None):
         obj = {"key": quote_plus(key), "size": size, **({"versionId": version_id} if version_id else {})}
-        return json.dumps({"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
-                                        "s3": {"bucket": {"name": self.bucket}, "object": obj}}]})
+        return json.dumps(
+            {
+                "Records": [
+                    {
+                        "eventSource": "aws:s3",
+                        "eventName": "ObjectCreated:Put",
+                        "s3": {"bucket": {"name": self.bucket}, "object": obj},
+                    }
+                ]
+            }
+        )
 
 
 def history(key):
@@ -103,12 +115,15 @@ def test_family_and_profile_come_from_object_metadata(pipeline):
     assert (validation["family"], validation["profile"]) == ("cells", "strict")
 
 
-@pytest.mark.parametrize("key, size, reason", [
-    ("docs/en/picture.png", 100, "not a Markdown"),
-    ("docs/en/huge.md", 5 * 1024 * 1024, "the limit is"),
-    ("docs/../secrets.md", 100, "not a safe key"),
-    ("elsewhere/page.md", 100, "not a safe key under 'docs/'"),
-])
+@pytest.mark.parametrize(
+    "key, size, reason",
+    [
+        ("docs/en/picture.png", 100, "not a Markdown"),
+        ("docs/en/huge.md", 5 * 1024 * 1024, "the limit is"),
+        ("docs/../secrets.md", 100, "not a safe key"),
+        ("elsewhere/page.md", 100, "not a safe key under 'docs/'"),
+    ],
+)
 def test_bad_objects_are_recorded_as_skips_and_not_retried(pipeline, key, size, reason):
     pipeline.send(pipeline.event(key, size=size, version_id="v1"))
     pipeline.drain()
@@ -120,8 +135,9 @@ def test_bad_objects_are_recorded_as_skips_and_not_retried(pipeline, key, size, 
 def test_an_object_deleted_before_processing_is_a_recorded_skip(pipeline):
     pipeline.send(pipeline.event("docs/en/deleted.md"))
     pipeline.drain()
-    assert ledger(pipeline.bucket, "docs/en/deleted.md", "unknown").reason == \
-        "object was deleted before it was processed"
+    assert (
+        ledger(pipeline.bucket, "docs/en/deleted.md", "unknown").reason == "object was deleted before it was processed"
+    )
 
 
 def test_a_page_that_is_not_utf8_is_a_recorded_error(pipeline):
@@ -136,8 +152,9 @@ def test_a_poison_message_ends_in_the_dlq_while_its_batch_succeeds(pipeline):
     pipeline.send("this is not an S3 event")
     pipeline.drain(rounds=12)
     assert len(history("docs/en/good.md")) == 1
-    dead = pipeline.sqs.receive_message(QueueUrl=pipeline.dlq_url, MaxNumberOfMessages=10,
-                                        MessageSystemAttributeNames=["ApproximateReceiveCount"])["Messages"]
+    dead = pipeline.sqs.receive_message(
+        QueueUrl=pipeline.dlq_url, MaxNumberOfMessages=10, MessageSystemAttributeNames=["ApproximateReceiveCount"]
+    )["Messages"]
     assert [m["Body"] for m in dead] == ["this is not an S3 event"]
 
 
@@ -151,12 +168,14 @@ def test_messages_that_are_not_s3_events_are_rejected():
 def test_consumption_can_be_switched_off_and_messages_stay_queued(pipeline, monkeypatch):
     monkeypatch.setattr(upload_queue, "_local_switches", [])
     upload_queue.register_local_switch(
-        lambda on: pipeline.poller.enabled.set() if on else pipeline.poller.enabled.clear())
+        lambda on: pipeline.poller.enabled.set() if on else pipeline.poller.enabled.clear()
+    )
     assert upload_queue.set_upload_consumption(False, "tbcv-local-on_sqs_message") == 1
     assert not pipeline.poller.enabled.is_set()
     pipeline.put("docs/en/held.md")
-    queued = pipeline.sqs.get_queue_attributes(QueueUrl=pipeline.queue_url,
-                                               AttributeNames=["ApproximateNumberOfMessages"])
+    queued = pipeline.sqs.get_queue_attributes(
+        QueueUrl=pipeline.queue_url, AttributeNames=["ApproximateNumberOfMessages"]
+    )
     assert queued["Attributes"]["ApproximateNumberOfMessages"] == "1"
     upload_queue.set_upload_consumption(True, "tbcv-local-on_sqs_message")
     assert pipeline.poller.enabled.is_set()
@@ -184,8 +203,9 @@ def test_a_version_written_by_an_enhancement_is_linked_not_validated_again(pipel
     pipeline.drain()
     record = ledger(pipeline.bucket, "docs/en/enhanced.md", enhancement["result_version"])
     assert (record.status, record.enhancement_id) == ("revalidation", enhancement["enhancement_id"])
-    revalidations = [v for v in history("docs/en/enhanced.md")
-                     if v["document"]["version_id"] == enhancement["result_version"]]
+    revalidations = [
+        v for v in history("docs/en/enhanced.md") if v["document"]["version_id"] == enhancement["result_version"]
+    ]
     assert [v["validation_id"] for v in revalidations] == [record.validation_id]
     assert revalidations[0]["enhanced"] is False  # nothing was applied to it
 
@@ -195,8 +215,11 @@ def test_a_rollback_version_is_validated_as_the_enhancements_revalidation(pipeli
     pipeline.drain()
     enhancement = _enhance("docs/en/rolled.md")
     pipeline.drain()
-    rolled = invoke("rollback_enhancement", context_for("tester"),
-                    {"enhancement_id": enhancement["enhancement_id"], "reason": "test"})
+    rolled = invoke(
+        "rollback_enhancement",
+        context_for("tester"),
+        {"enhancement_id": enhancement["enhancement_id"], "reason": "test"},
+    )
     pipeline.drain()
     latest = context_for("tester").documents.head("docs/en/rolled.md").version_id
     record = ledger(pipeline.bucket, "docs/en/rolled.md", latest)

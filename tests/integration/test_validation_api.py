@@ -1,4 +1,5 @@
 """The validation operations through the real Chalice routes on the in-process local AWS."""
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,9 @@ def test_validate_content_then_get_returns_the_same_validation(api):
 def test_the_validated_content_is_stored_as_an_immutable_document_version(api):
     created = create(api)
     doc = created["document"]
-    body = boto3.client("s3").get_object(Bucket=doc["bucket"], Key=doc["key"],
-                                         VersionId=doc["version_id"])["Body"].read()
+    body = (
+        boto3.client("s3").get_object(Bucket=doc["bucket"], Key=doc["key"], VersionId=doc["version_id"])["Body"].read()
+    )
     assert body.decode() == PAGE
 
 
@@ -65,20 +67,24 @@ def test_request_with_a_wrong_token_is_401(api):
 def test_a_second_token_maps_to_its_own_principal(api):
     created = create(api)
     headers = {**AUTH, "Authorization": "Bearer reviewer-token"}
-    response = api.http.patch(f"/v1/validations/{created['validation_id']}", headers=headers,
-                              body=json.dumps({"notes": "looked at it"}))
+    response = api.http.patch(
+        f"/v1/validations/{created['validation_id']}", headers=headers, body=json.dumps({"notes": "looked at it"})
+    )
     assert response.status_code == 200
     from chalicelib.runtime import context_for
+
     events = context_for("x").audit.for_target(created["validation_id"]).items
-    assert [(e.operation, e.actor) for e in events] == [("update_validation", "reviewer"),
-                                                        ("validate", "local")]
+    assert [(e.operation, e.actor) for e in events] == [("update_validation", "reviewer"), ("validate", "local")]
 
 
 def test_unknown_validation_id_is_404_naming_the_field(api):
     response = api.http.get("/v1/validations/" + "0" * 32, headers=AUTH)
     assert response.status_code == 404
-    assert response.json_body["error"] == {"code": "not_found", "field": "validation_id",
-                                           "message": response.json_body["error"]["message"]}
+    assert response.json_body["error"] == {
+        "code": "not_found",
+        "field": "validation_id",
+        "message": response.json_body["error"]["message"],
+    }
 
 
 def test_malformed_json_is_400_naming_the_body(api):
@@ -166,8 +172,9 @@ def test_limit_out_of_range_is_400(api):
 
 def test_update_replaces_notes_and_bumps_the_version(api):
     created = create(api)
-    response = api.http.patch(f"/v1/validations/{created['validation_id']}", headers=AUTH,
-                              body=json.dumps({"notes": "checked"}))
+    response = api.http.patch(
+        f"/v1/validations/{created['validation_id']}", headers=AUTH, body=json.dumps({"notes": "checked"})
+    )
     assert response.status_code == 200
     assert response.json_body["notes"] == "checked"
     assert response.json_body["version"] == created["version"] + 1
@@ -184,8 +191,9 @@ def test_update_of_a_concurrently_changed_item_is_409(api, monkeypatch):
         return record.model_copy(update={"version": record.version - 1})
 
     monkeypatch.setattr(ValidationRepository, "get", stale_get)
-    response = api.http.patch(f"/v1/validations/{created['validation_id']}", headers=AUTH,
-                              body=json.dumps({"notes": "late"}))
+    response = api.http.patch(
+        f"/v1/validations/{created['validation_id']}", headers=AUTH, body=json.dumps({"notes": "late"})
+    )
     assert response.status_code == 409
     assert response.json_body["error"]["code"] == "conflict"
 
@@ -193,8 +201,7 @@ def test_update_of_a_concurrently_changed_item_is_409(api, monkeypatch):
 def test_delete_removes_the_validation_and_audits_it(api):
     created = create(api)
     path = f"/v1/validations/{created['validation_id']}"
-    assert api.http.delete(path, headers=AUTH).json_body == {"validation_id": created["validation_id"],
-                                                             "deleted": True}
+    assert api.http.delete(path, headers=AUTH).json_body == {"validation_id": created["validation_id"], "deleted": True}
     assert api.http.get(path, headers=AUTH).status_code == 404
     assert api.http.delete(path, headers=AUTH).status_code == 404
 

@@ -1,6 +1,7 @@
 """Workflows on the local AWS (in-process moto, the template's state machines run by moto's
 interpreter, tasks through the Lambda executor): validate_prefix and validate_batch,
 per-item results, pause/resume/cancel at the gate, reports, listing and deletion."""
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,12 @@ def wait_until(predicate, timeout=90, what="condition"):
 
 
 def finished(workflow_id):
-    return wait_until(lambda: (w := call("get_workflow", workflow_id=workflow_id))["state"]
-                      in ("completed", "failed", "cancelled") and w, what=f"workflow {workflow_id} end")
+    return wait_until(
+        lambda: (
+            (w := call("get_workflow", workflow_id=workflow_id))["state"] in ("completed", "failed", "cancelled") and w
+        ),
+        what=f"workflow {workflow_id} end",
+    )
 
 
 def all_items(workflow_id):
@@ -59,8 +64,9 @@ def all_items(workflow_id):
 def test_validate_prefix_validates_every_markdown_page_once(aws):
     keys = put_pages(aws, "docs/guide/", 12)
     put_pages(aws, "docs/other/", 2)
-    boto3.client("s3").put_object(Bucket=aws.environment()["TBCV_DOCUMENTS_BUCKET"],
-                                  Key="docs/guide/image.png", Body=b"\x89PNG")
+    boto3.client("s3").put_object(
+        Bucket=aws.environment()["TBCV_DOCUMENTS_BUCKET"], Key="docs/guide/image.png", Body=b"\x89PNG"
+    )
     workflow = call("create_workflow", workflow_type="validate_prefix", params={"prefix": "docs/guide/"})
     assert workflow["state"] == "running" and workflow["execution_arn"]
     done = finished(workflow["workflow_id"])
@@ -121,12 +127,13 @@ def test_cancel_stops_the_workflow_with_a_partial_report(aws):
     put_pages(aws, "docs/cancel/", 30)
     workflow = call("create_workflow", workflow_type="validate_prefix", params={"prefix": "docs/cancel/"})
     call("control_workflow", workflow_id=workflow["workflow_id"], action="pause")
-    cancelled = call("control_workflow", workflow_id=workflow["workflow_id"], action="cancel",
-                     reason="wrong prefix")
+    cancelled = call("control_workflow", workflow_id=workflow["workflow_id"], action="cancel", reason="wrong prefix")
     assert cancelled["state"] == "cancelled" and "wrong prefix" in cancelled["error"]
     sfn = boto3.client("stepfunctions")
-    wait_until(lambda: sfn.describe_execution(executionArn=workflow["execution_arn"])["status"] != "RUNNING",
-               what="execution end")
+    wait_until(
+        lambda: sfn.describe_execution(executionArn=workflow["execution_arn"])["status"] != "RUNNING",
+        what="execution end",
+    )
     final = call("get_workflow", workflow_id=workflow["workflow_id"])
     assert final["state"] == "cancelled" and final["done"] < 30
     assert len(all_items(workflow["workflow_id"])) == final["done"] + final["failed"]
@@ -166,18 +173,18 @@ def test_bulk_delete_reports_each_workflow_it_could_not_delete(aws):
     active = call("create_workflow", workflow_type="validate_prefix", params={"prefix": "docs/bulk/"})
     call("control_workflow", workflow_id=active["workflow_id"], action="pause")
     missing = "0" * 32
-    result = call("bulk_delete_workflows",
-                  workflow_ids=[finished_one["workflow_id"], active["workflow_id"], missing])
+    result = call("bulk_delete_workflows", workflow_ids=[finished_one["workflow_id"], active["workflow_id"], missing])
     assert result["deleted"] == [finished_one["workflow_id"]]
     assert {f["workflow_id"]: f["code"] for f in result["failed"]} == {
-        active["workflow_id"]: "conflict", missing: "not_found"}
+        active["workflow_id"]: "conflict",
+        missing: "not_found",
+    }
     call("control_workflow", workflow_id=active["workflow_id"], action="cancel")
 
 
 def test_list_workflows_filters_by_state_type_and_time_and_pages(aws):
     first = call("validate_folder", prefix="docs/empty-1/")
-    second = call("create_workflow", workflow_type="validate_batch",
-                  params={"keys": ["docs/none.md"]})
+    second = call("create_workflow", workflow_type="validate_batch", params={"keys": ["docs/none.md"]})
     third = call("validate_folder", prefix="docs/empty-2/")
     for workflow in (first, second, third):
         finished(workflow["workflow_id"])
@@ -193,14 +200,17 @@ def test_list_workflows_filters_by_state_type_and_time_and_pages(aws):
     assert [w["workflow_id"] for w in page_one["items"] + page_two["items"]] == ids
 
 
-@pytest.mark.parametrize("workflow_type, params, field", [
-    ("validate_prefix", {"prefix": "other/"}, "params.prefix"),
-    ("validate_prefix", {"prefix": "docs/../secret/"}, "params.prefix"),
-    ("validate_prefix", {}, "params.prefix"),
-    ("validate_batch", {"keys": []}, "params.keys"),
-    ("validate_batch", {"keys": ["/etc/passwd"]}, "params.keys.0"),
-    ("validate_batch", {"keys": ["docs/a.md"], "colour": "red"}, "params.colour"),
-])
+@pytest.mark.parametrize(
+    "workflow_type, params, field",
+    [
+        ("validate_prefix", {"prefix": "other/"}, "params.prefix"),
+        ("validate_prefix", {"prefix": "docs/../secret/"}, "params.prefix"),
+        ("validate_prefix", {}, "params.prefix"),
+        ("validate_batch", {"keys": []}, "params.keys"),
+        ("validate_batch", {"keys": ["/etc/passwd"]}, "params.keys.0"),
+        ("validate_batch", {"keys": ["docs/a.md"], "colour": "red"}, "params.colour"),
+    ],
+)
 def test_bad_workflow_parameters_are_400_naming_the_field(aws, workflow_type, params, field):
     with pytest.raises(InvalidInput) as raised:
         call("create_workflow", workflow_type=workflow_type, params=params)
@@ -208,8 +218,9 @@ def test_bad_workflow_parameters_are_400_naming_the_field(aws, workflow_type, pa
 
 
 def test_an_unknown_workflow_type_is_400(api):
-    response = api.http.post("/v1/workflows", headers=AUTH,
-                             body=json.dumps({"workflow_type": "make_coffee", "params": {}}))
+    response = api.http.post(
+        "/v1/workflows", headers=AUTH, body=json.dumps({"workflow_type": "make_coffee", "params": {}})
+    )
     assert response.status_code == 400
     assert json.loads(response.body)["error"]["field"] == "workflow_type"
 
@@ -224,8 +235,7 @@ def test_the_rest_routes_create_control_and_report(api, aws):
     assert len(report["items"]) == 2 and report["next_cursor"]
     summary = json.loads(api.http.get(f"/v1/workflows/{workflow_id}/summary", headers=AUTH).body)
     assert summary["done"] == 3 and summary["duration_seconds"] >= 0
-    response = api.http.post(f"/v1/workflows/{workflow_id}/control", headers=AUTH,
-                             body=json.dumps({"action": "pause"}))
+    response = api.http.post(f"/v1/workflows/{workflow_id}/control", headers=AUTH, body=json.dumps({"action": "pause"}))
     assert response.status_code == 409
     assert "completed" in json.loads(response.body)["error"]["message"]
     assert api.http.delete(f"/v1/workflows/{workflow_id}", headers=AUTH).status_code == 200
@@ -236,8 +246,11 @@ def test_every_state_change_writes_an_audit_event(aws):
     finished(workflow["workflow_id"])
     events = context_for("tester").audit.for_target(workflow["workflow_id"]).items
     states = [(e.operation, (e.before or {}).get("state"), (e.after or {}).get("state")) for e in reversed(events)]
-    assert states == [("create_workflow", None, "pending"), ("start_workflow", "pending", "running"),
-                      ("finish_workflow", "running", "completed")]
+    assert states == [
+        ("create_workflow", None, "pending"),
+        ("start_workflow", "pending", "running"),
+        ("finish_workflow", "running", "completed"),
+    ]
 
 
 def test_revalidate_validates_the_document_again_naming_its_parent(aws):

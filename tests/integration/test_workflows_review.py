@@ -1,6 +1,7 @@
 """The workflow types built on the review lifecycle: generate_recommendations and
 enhance_batch over validations, and full_audit (validate → recommend → auto-approve by
 policy → enhance) over a prefix, each item through the catalogue's operations."""
+
 from __future__ import annotations
 
 import time
@@ -11,8 +12,10 @@ from chalicelib.ops import invoke
 from chalicelib.runtime import context_for
 
 # trailing spaces (MD009) and a misspelt product name (TR001): both in the auto-apply policy
-PAGE = ("---\ntitle: Converting documents\nfamily: words\n---\n\n# Converting documents   \n\n"
-        "Apose.Words converts DOCX to PDF.\n")
+PAGE = (
+    "---\ntitle: Converting documents\nfamily: words\n---\n\n# Converting documents   \n\n"
+    "Apose.Words converts DOCX to PDF.\n"
+)
 
 
 def call(operation, **arguments):
@@ -20,8 +23,7 @@ def call(operation, **arguments):
 
 
 def put(resolver, key, body=PAGE):
-    boto3.client("s3").put_object(Bucket=resolver.environment()["TBCV_DOCUMENTS_BUCKET"], Key=key,
-                                  Body=body.encode())
+    boto3.client("s3").put_object(Bucket=resolver.environment()["TBCV_DOCUMENTS_BUCKET"], Key=key, Body=body.encode())
 
 
 def finished(workflow_id, timeout=120):
@@ -43,8 +45,9 @@ def test_generate_recommendations_drafts_them_for_each_validation(aws):
     put(aws, "docs/rec/b.md")
     ids = [call("validate_file", key=k)["validation_id"] for k in ("docs/rec/a.md", "docs/rec/b.md")]
     missing = "f" * 32
-    workflow = call("create_workflow", workflow_type="generate_recommendations",
-                    params={"validation_ids": ids + [missing]})
+    workflow = call(
+        "create_workflow", workflow_type="generate_recommendations", params={"validation_ids": ids + [missing]}
+    )
     done = finished(workflow["workflow_id"])
     assert (done["state"], done["done"], done["failed"]) == ("completed", 2, 1)
     items = items_of(workflow["workflow_id"])

@@ -1,6 +1,7 @@
 """The AWS deploy path, as far as it runs here: package → cfn-lint → samtranslator →
 scripts/deploy's change set on moto's CloudFormation with every resource but the API
 (moto cannot create SAM's body-defined RestApi; the API is covered by the local stack)."""
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,9 @@ def packaged(tmp_path_factory):
 @pytest.fixture(scope="module")
 def translated(packaged):
     sam, _ = packaged
-    return deploy.translate(deploy.point_code_at(json.loads(json.dumps(sam)), "artifacts", "code.zip"),
-                            "us-east-1", "dev")
+    return deploy.translate(
+        deploy.point_code_at(json.loads(json.dumps(sam)), "artifacts", "code.zip"), "us-east-1", "dev"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +49,11 @@ def moto_endpoint():
     """A moto server in its own process: in-process moto state is reset by other tests'
     mocks, which would make the stack vanish between two deploys."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     endpoint = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -71,8 +76,11 @@ def moto_endpoint():
 
 def _references(value) -> set[str]:
     text = json.dumps(value)
-    return (set(re.findall(r'"Ref": "(\w+)"', text)) | set(re.findall(r'"Fn::GetAtt": \["(\w+)"', text))
-            | set(re.findall(r"\$\{(\w+)[.}]", text)))
+    return (
+        set(re.findall(r'"Ref": "(\w+)"', text))
+        | set(re.findall(r'"Fn::GetAtt": \["(\w+)"', text))
+        | set(re.findall(r"\$\{(\w+)[.}]", text))
+    )
 
 
 def _without_api(template: dict) -> dict:
@@ -80,13 +88,19 @@ def _without_api(template: dict) -> dict:
     resources = dict(template["Resources"])
     dropped = {k for k, r in resources.items() if r["Type"].startswith("AWS::ApiGateway::")}
     while True:
-        more = {k for k, r in resources.items() if k not in dropped
-                and (_references(r) | set(r.get("DependsOn", []))) & dropped}
+        more = {
+            k
+            for k, r in resources.items()
+            if k not in dropped and (_references(r) | set(r.get("DependsOn", []))) & dropped
+        }
         if not more:
             break
         dropped |= more
-    return {**template, "Resources": {k: r for k, r in resources.items() if k not in dropped},
-            "Outputs": {k: o for k, o in template.get("Outputs", {}).items() if not _references(o) & dropped}}
+    return {
+        **template,
+        "Resources": {k: r for k, r in resources.items() if k not in dropped},
+        "Outputs": {k: o for k, o in template.get("Outputs", {}).items() if not _references(o) & dropped},
+    }
 
 
 def test_the_packaged_template_holds_dashboards_alarms_topic_pitr_and_partial_batch_failures(packaged):
@@ -104,7 +118,9 @@ def test_the_packaged_functions_carry_their_stage_settings(packaged):
     sam, _ = packaged
     functions = {k: r["Properties"] for k, r in sam["Resources"].items() if r["Type"] == "AWS::Serverless::Function"}
     assert functions["APIHandler"]["Timeout"] == 29
-    assert functions["OnSqsMessage"]["Timeout"] * 6 <= sam["Resources"]["UploadQueue"]["Properties"]["VisibilityTimeout"]
+    assert (
+        functions["OnSqsMessage"]["Timeout"] * 6 <= sam["Resources"]["UploadQueue"]["Properties"]["VisibilityTimeout"]
+    )
     assert sam["Resources"]["RestAPI"]["Properties"]["StageName"] == "dev"
 
 
@@ -116,7 +132,8 @@ def test_samtranslator_turns_the_template_into_plain_cloudformation(translated):
     assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     stage = next(r for r in translated["Resources"].values() if r["Type"] == "AWS::ApiGateway::Stage")
     assert stage["Properties"]["MethodSettings"][0]["ThrottlingRateLimit"] == {
-        "Fn::FindInMap": ["StageSettings", {"Ref": "Stage"}, "ApiRateLimit"]}
+        "Fn::FindInMap": ["StageSettings", {"Ref": "Stage"}, "ApiRateLimit"]
+    }
 
 
 def _deploy(packaged, translated, moto_endpoint) -> tuple[dict, dict]:
@@ -127,8 +144,13 @@ def _deploy(packaged, translated, moto_endpoint) -> tuple[dict, dict]:
     aws["s3"].put_object(Bucket="artifacts", Key="code.zip", Body=archive.read_bytes())
     template = _without_api(translated)
     key = deploy.upload(aws["s3"], "artifacts", "dev", "template.json", json.dumps(template).encode())
-    deploy.deploy_stack(aws["cloudformation"], "tbcv-dev", deploy.template_url("artifacts", key, "us-east-1"),
-                        {"Stage": "dev", "AlarmEmail": "", "ApiTokens": None}, delay=1)
+    deploy.deploy_stack(
+        aws["cloudformation"],
+        "tbcv-dev",
+        deploy.template_url("artifacts", key, "us-east-1"),
+        {"Stage": "dev", "AlarmEmail": "", "ApiTokens": None},
+        delay=1,
+    )
     return aws, template
 
 
@@ -137,31 +159,44 @@ def test_deploy_creates_every_non_api_resource_on_moto_cloudformation(packaged, 
 
     cloudformation = aws["cloudformation"]
     assert cloudformation.describe_stacks(StackName="tbcv-dev")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
-    created = {r["LogicalResourceId"] for r in
-               cloudformation.list_stack_resources(StackName="tbcv-dev")["StackResourceSummaries"]}
-    expected = {k for k, r in template["Resources"].items()
-                if r["Type"] not in MOTO_SKIPS and "Condition" not in r}
+    created = {
+        r["LogicalResourceId"]
+        for r in cloudformation.list_stack_resources(StackName="tbcv-dev")["StackResourceSummaries"]
+    }
+    expected = {k for k, r in template["Resources"].items() if r["Type"] not in MOTO_SKIPS and "Condition" not in r}
     assert expected <= created, expected - created
-    session = dict(endpoint_url=moto_endpoint, region_name="us-east-1", aws_access_key_id="test",
-                   aws_secret_access_key="test")
-    dashboards = {d["DashboardName"] for d in boto3.client("cloudwatch", **session).list_dashboards()["DashboardEntries"]}
+    session = dict(
+        endpoint_url=moto_endpoint, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
+    )
+    dashboards = {
+        d["DashboardName"] for d in boto3.client("cloudwatch", **session).list_dashboards()["DashboardEntries"]
+    }
     assert dashboards == {"tbcv-dev-operations", "tbcv-dev-content-quality"}
     body = boto3.client("cloudwatch", **session).get_dashboard(DashboardName="tbcv-dev-operations")["DashboardBody"]
     assert "${" not in body and "tbcv-dev-uploads-dlq" in body
     tables = boto3.client("dynamodb", **session).list_tables()["TableNames"]
     assert "tbcv-dev-validations" in tables and "tbcv-dev-audit" in tables
     functions = {f["FunctionName"] for f in boto3.client("lambda", **session).list_functions()["Functions"]}
-    assert {"tbcv-dev-api_handler", "tbcv-dev-run_operation", "tbcv-dev-workflow_step",
-            "tbcv-dev-on_sqs_message"} <= functions
+    assert {
+        "tbcv-dev-api_handler",
+        "tbcv-dev-run_operation",
+        "tbcv-dev-workflow_step",
+        "tbcv-dev-on_sqs_message",
+    } <= functions
 
 
 def test_deploying_the_same_template_again_changes_nothing(packaged, translated, moto_endpoint, capsys):
-    aws, template = _deploy(packaged, translated, moto_endpoint)   # self-contained: the stack exists
+    aws, template = _deploy(packaged, translated, moto_endpoint)  # self-contained: the stack exists
     before = aws["cloudformation"].describe_stacks(StackName="tbcv-dev")["Stacks"][0]["StackStatus"]
     capsys.readouterr()
     key = deploy.upload(aws["s3"], "artifacts", "dev", "template.json", json.dumps(template).encode())
-    deploy.deploy_stack(aws["cloudformation"], "tbcv-dev", deploy.template_url("artifacts", key, "us-east-1"),
-                        {"Stage": "dev", "AlarmEmail": ""}, delay=1)
+    deploy.deploy_stack(
+        aws["cloudformation"],
+        "tbcv-dev",
+        deploy.template_url("artifacts", key, "us-east-1"),
+        {"Stage": "dev", "AlarmEmail": ""},
+        delay=1,
+    )
     stacks = aws["cloudformation"].describe_stacks(StackName="tbcv-dev")["Stacks"]
     assert [s["StackStatus"] for s in stacks] == [before]
     assert "tbcv-dev: no changes" in capsys.readouterr().out
@@ -169,10 +204,14 @@ def test_deploying_the_same_template_again_changes_nothing(packaged, translated,
 
 def test_deploy_prints_the_api_and_mcp_urls_of_aws_and_localstack():
     outputs = {"EndpointURL": "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/", "RestAPIId": "abc123"}
-    assert deploy.urls(outputs, "prod", None) == {"api": "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/",
-                                                  "mcp": "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/mcp"}
-    assert deploy.urls(outputs, "dev", "http://localhost:4566")["mcp"] == \
-        "http://localhost:4566/restapis/abc123/dev/_user_request_/mcp"
+    assert deploy.urls(outputs, "prod", None) == {
+        "api": "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/",
+        "mcp": "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/mcp",
+    }
+    assert (
+        deploy.urls(outputs, "dev", "http://localhost:4566")["mcp"]
+        == "http://localhost:4566/restapis/abc123/dev/_user_request_/mcp"
+    )
 
 
 def test_localstack_endpoint_follows_aws_endpoint_url_then_localstack_host(monkeypatch):

@@ -1,5 +1,6 @@
 """`make package`: the merged template passes cfn-lint, the zip carries config/ where the
 deployed code finds it, and IAM stays least-privilege."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # Actions that support no resource-level permissions: "*" is the narrowest possible.
-RESOURCE_STAR_ALLOWED = {"xray:PutTraceSegments", "xray:PutTelemetryRecords",
-                         "lambda:ListEventSourceMappings"}  # maintenance mode finds the upload consumer's mapping
+RESOURCE_STAR_ALLOWED = {
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "lambda:ListEventSourceMappings",
+}  # maintenance mode finds the upload consumer's mapping
 
 pytestmark = pytest.mark.xdist_group("package")
 
@@ -22,8 +26,13 @@ pytestmark = pytest.mark.xdist_group("package")
 @pytest.fixture(scope="module")
 def package(tmp_path_factory):
     build = tmp_path_factory.mktemp("build")
-    result = subprocess.run([sys.executable, "scripts/package.py", "--build-dir", str(build)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        [sys.executable, "scripts/package.py", "--build-dir", str(build)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     out = build / "package"
     return json.loads((out / "sam.json").read_text()), out / "deployment.zip"
@@ -31,8 +40,11 @@ def package(tmp_path_factory):
 
 def test_the_packaged_template_passes_cfn_lint(package):
     _, archive = package
-    lint = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(archive.parent / "sam.json")],
-                          capture_output=True, text=True)
+    lint = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(archive.parent / "sam.json")],
+        capture_output=True,
+        text=True,
+    )
     assert lint.returncode in (0, 4), lint.stdout  # 4: informational warnings only
 
 
@@ -46,7 +58,8 @@ def test_tables_have_point_in_time_recovery(package):
     template, _ = package
     tables = [r for r in template["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table"]
     assert tables and all(
-        t["Properties"]["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] for t in tables)
+        t["Properties"]["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] for t in tables
+    )
 
 
 def test_the_zip_holds_the_config_folder_at_its_root(package):
@@ -65,9 +78,14 @@ def test_the_deployed_code_finds_its_config_and_validates(package, tmp_path):
         "import chalicelib, chalicelib.engine as e;"
         "assert chalicelib.__file__.startswith(sys.argv[1]), chalicelib.__file__;"
         "r = e.validate_document('---\\ntitle: x\\n---\\n\\nApose.Words is here.\\n', family='words');"
-        "print(r.ruleset_version, len(r.issues))")
-    result = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True,
-                            text=True, env={"PATH": "/usr/bin:/bin", "TBCV_CONFIG_DIR": ""})
+        "print(r.ruleset_version, len(r.issues))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "TBCV_CONFIG_DIR": ""},
+    )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.split()[1]) > 0
 
@@ -95,7 +113,9 @@ def test_no_iam_statement_allows_every_action(package):
 def test_resource_star_only_where_no_narrower_resource_exists(package):
     template, _ = package
     for role, statement in _statements(template):
-        if statement["Resource"] == "*" or "*" in (statement["Resource"] if isinstance(statement["Resource"], list) else []):
+        if statement["Resource"] == "*" or "*" in (
+            statement["Resource"] if isinstance(statement["Resource"], list) else []
+        ):
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
             assert set(actions) <= RESOURCE_STAR_ALLOWED, (role, statement)
 

@@ -8,6 +8,7 @@
 (b) scripts/truth_mutations.py (fixed seed) copies pages and injects known mistakes; the
     truth rules must find >= 95% of them with the right rule on the right line.
 """
+
 from __future__ import annotations
 
 import collections
@@ -67,9 +68,11 @@ def test_corpus_truth_errors_and_api_coverage(ruleset, corpus_pages, capsys):
     warnings_per_100 = severities["warning"] * 100 / pages
     share = resolved / identifiers
     with capsys.disabled():
-        print(f"\ntruth quality on {pages} corpus pages: {errors_per_100:.2f} errors/100 pages, "
-              f"{warnings_per_100:.2f} warnings/100 pages, {severities['info'] * 100 / pages:.2f} infos/100 pages; "
-              f"API identifiers resolved {resolved}/{identifiers} = {share:.1%}")
+        print(
+            f"\ntruth quality on {pages} corpus pages: {errors_per_100:.2f} errors/100 pages, "
+            f"{warnings_per_100:.2f} warnings/100 pages, {severities['info'] * 100 / pages:.2f} infos/100 pages; "
+            f"API identifiers resolved {resolved}/{identifiers} = {share:.1%}"
+        )
         for error in errors:
             print(f"  truth error: {error}")
     assert errors_per_100 <= MAX_ERRORS_PER_100, errors
@@ -89,8 +92,13 @@ def test_seeded_mistakes_are_found_on_their_line(ruleset, corpus_pages, tmp_path
         page = tmp_path / "mutated" / f"{number:03d}" / mutation.source
         page.parent.mkdir(parents=True)
         page.write_text(mutation.text, encoding="utf-8")
-        report = validate_document(page.read_text(encoding="utf-8"), path=str(copy / mutation.source),
-                                   family="words", profile="default", ruleset=ruleset)
+        report = validate_document(
+            page.read_text(encoding="utf-8"),
+            path=str(copy / mutation.source),
+            family="words",
+            profile="default",
+            ruleset=ruleset,
+        )
         total[mutation.kind] += 1
         if any(issue.rule == mutation.rule and issue.line == mutation.line for issue in report.issues):
             found[mutation.kind] += 1

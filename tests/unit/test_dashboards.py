@@ -1,6 +1,7 @@
 """Dashboards and metrics agree: every TBCV metric a dashboard shows is one the code
 emits (with the dimensions it emits), and every metric the code emits is on a dashboard
 or deliberately left off. Also: the bodies only name resources the template has."""
+
 from __future__ import annotations
 
 import contextlib
@@ -24,8 +25,10 @@ import dashboards  # noqa: E402
 DELIBERATELY_OFF_DASHBOARD: dict[str, str] = {}
 
 TEMPLATE = load_template()
-BODIES = {logical_id: resource["Properties"]["DashboardBody"]["Fn::Sub"]
-          for logical_id, resource in dashboards.resources(TEMPLATE).items()}
+BODIES = {
+    logical_id: resource["Properties"]["DashboardBody"]["Fn::Sub"]
+    for logical_id, resource in dashboards.resources(TEMPLATE).items()
+}
 SEARCH = re.compile(r"\{TBCV,([^}]*)\} MetricName=\\?\"(\w+)\\?\"")
 COMMON = set(metrics.COMMON_DIMENSIONS)
 
@@ -54,19 +57,22 @@ def _shown() -> set[str]:
 
 # One call per helper: together they must emit every metric of the catalogue.
 HELPER_CALLS = {
-    "record_api_call": [("validate_content", 201, 3.0), ("validate_content", 404, 1.0),
-                        ("validate_content", 500, 2.0)],
+    "record_api_call": [("validate_content", 201, 3.0), ("validate_content", 404, 1.0), ("validate_content", 500, 2.0)],
     "record_step_run": [("validate_file",)],
-    "engine_ran": [(type("R", (), {"timings_ms": {"total": 1.5}})(),),
-                   (type("R", (), {"timings_ms": {"cached": 0.0}})(),)],
+    "engine_ran": [
+        (type("R", (), {"timings_ms": {"total": 1.5}})(),),
+        (type("R", (), {"timings_ms": {"cached": 0.0}})(),),
+    ],
     "validation_completed": [("fail", [type("I", (), {"severity": "error", "category": "truth", "rule": "TR001"})()])],
     "recommendations_generated": [(3,)],
     "recommendations_moved": [("approved", "review", 1), ("rejected", "review", 1), ("applied", "apply", 1)],
     "enhancement_applied": [()],
     "enhancement_refused": [()],
     "enhancement_rolled_back": [()],
-    "workflow_finished": [("validate_prefix", "completed", "2026-01-01T00:00:00.000000Z",
-                           "2026-01-01T00:00:02.000000Z"), ("validate_prefix", "failed", None, "2026-01-01T00:00:00Z")],
+    "workflow_finished": [
+        ("validate_prefix", "completed", "2026-01-01T00:00:00.000000Z", "2026-01-01T00:00:02.000000Z"),
+        ("validate_prefix", "failed", None, "2026-01-01T00:00:00Z"),
+    ],
     "workflow_item_finished": [("validate_prefix", "failed")],
     "duplicate_skipped": [("upload",)],
     "mcp_call": [("get_validation", "not_found")],
@@ -88,8 +94,11 @@ def _emitted_by_helpers() -> dict[str, set[frozenset[str]]]:
 
 
 def _public_helpers() -> set[str]:
-    return {name for name, value in vars(metrics).items()
-            if inspect.isfunction(value) and not name.startswith("_") and value.__module__ == metrics.__name__}
+    return {
+        name
+        for name, value in vars(metrics).items()
+        if inspect.isfunction(value) and not name.startswith("_") and value.__module__ == metrics.__name__
+    }
 
 
 @pytest.mark.parametrize("logical_id", sorted(BODIES))
@@ -121,8 +130,11 @@ def test_every_helper_is_exercised_by_this_test():
 
 
 def test_every_helper_is_called_where_its_event_happens():
-    sources = [path.read_text() for path in [ROOT / "app.py", *(ROOT / "chalicelib").rglob("*.py")]
-               if path.name != "metrics.py"]
+    sources = [
+        path.read_text()
+        for path in [ROOT / "app.py", *(ROOT / "chalicelib").rglob("*.py")]
+        if path.name != "metrics.py"
+    ]
     for helper in _public_helpers():
         assert any(re.search(rf"\b{helper}\(", text) for text in sources), f"nothing calls metrics.{helper}"
 
@@ -143,20 +155,30 @@ def test_the_operations_dashboard_shows_every_function_queue_state_machine_and_t
     body = BODIES["OperationsDashboard"]
     for logical_id, resource in TEMPLATE["Resources"].items():
         if "Type" not in resource or resource["Type"] in (
-                "AWS::SQS::Queue", "AWS::StepFunctions::StateMachine", "AWS::DynamoDB::Table"):
+            "AWS::SQS::Queue",
+            "AWS::StepFunctions::StateMachine",
+            "AWS::DynamoDB::Table",
+        ):
             assert f"${{{logical_id}" in body, f"{logical_id} is not on the operations dashboard"
 
 
 def test_api_gateway_widgets_show_4xx_5xx_and_latency_percentiles():
-    api = [entry for widget in _widgets(BODIES["OperationsDashboard"])
-           for entry in widget.get("properties", {}).get("metrics", []) if entry[0] == "AWS/ApiGateway"]
+    api = [
+        entry
+        for widget in _widgets(BODIES["OperationsDashboard"])
+        for entry in widget.get("properties", {}).get("metrics", [])
+        if entry[0] == "AWS/ApiGateway"
+    ]
     assert {e[1] for e in api} >= {"4XXError", "5XXError", "Latency"}
     assert {e[-1]["stat"] for e in api if e[1] == "Latency"} == {"p50", "p95", "p99"}
 
 
 def test_content_quality_shows_the_recommendation_funnel_in_order():
-    funnel = next(w for w in _widgets(BODIES["ContentQualityDashboard"])
-                  if w["properties"].get("title", "").startswith("Recommendations funnel"))
+    funnel = next(
+        w
+        for w in _widgets(BODIES["ContentQualityDashboard"])
+        if w["properties"].get("title", "").startswith("Recommendations funnel")
+    )
     names = [entry[1] for entry in funnel["properties"]["metrics"]]
     assert names[:3] == ["RecommendationsGenerated", "RecommendationsApproved", "RecommendationsApplied"]
 

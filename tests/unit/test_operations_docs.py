@@ -1,6 +1,7 @@
 """The operations docs' commands are the ones the scripts accept: every `scripts/<name>`
 command line in docs/deployment.md, docs/runbook.md and README.md names an existing script
 and only options that script's --help lists."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,9 @@ def _commands() -> list[tuple[str, str, str]]:
 
 
 def _help(script: str) -> str:
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--help"], capture_output=True,
-                            text=True, timeout=60, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / script), "--help"], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 

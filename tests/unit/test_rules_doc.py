@@ -1,4 +1,5 @@
 """docs/rules.md is generated from the rule metadata and must be current."""
+
 import importlib.util
 from pathlib import Path
 
@@ -15,8 +16,9 @@ def _generator():
 
 
 def test_committed_rules_doc_matches_the_rule_metadata():
-    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == _generator().render(), \
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == _generator().render(), (
         "docs/rules.md is out of date: run python scripts/gen_rules_doc.py"
+    )
 
 
 def test_rules_doc_has_one_entry_per_rule_with_its_examples():

@@ -1,6 +1,7 @@
 """Per-stage and per-function settings are deliberate: every function has its timeout and
 memory, production reserves concurrency, the upload queue outlasts its consumer, logs
 expire, tables are protected, and every alarm reaches the alarm topic."""
+
 from __future__ import annotations
 
 import json
@@ -60,9 +61,12 @@ def test_each_stage_serves_the_api_under_its_own_name(stage):
 
 @pytest.mark.parametrize("stage", DEPLOYED_STAGES)
 def test_sqs_visibility_timeout_is_at_least_six_times_the_consumer_timeout(stage):
-    local = Resolver(TEMPLATE, "local")   # the app names its queue as the local stage does
-    queues = {local.resolve(r["Properties"]["QueueName"]): r["Properties"]
-              for r in RESOURCES.values() if r.get("Type") == "AWS::SQS::Queue"}
+    local = Resolver(TEMPLATE, "local")  # the app names its queue as the local stage does
+    queues = {
+        local.resolve(r["Properties"]["QueueName"]): r["Properties"]
+        for r in RESOURCES.values()
+        if r.get("Type") == "AWS::SQS::Queue"
+    }
     consumers = [source for source in chalice_app.app.event_sources if hasattr(source, "queue")]
     assert consumers
     for source in consumers:
@@ -73,8 +77,11 @@ def test_sqs_visibility_timeout_is_at_least_six_times_the_consumer_timeout(stage
 def test_the_upload_consumer_reports_partial_batch_failures_and_is_capped():
     event = RESOURCES["OnSqsMessage"]["Properties"]["Events"]["OnSqsMessageSqsEventSource"]["Properties"]
     assert event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    assert 2 <= event["ScalingConfig"]["MaximumConcurrency"] <= min(
-        _config(s, "on_sqs_message").reserved_concurrency for s in ("staging", "prod"))
+    assert (
+        2
+        <= event["ScalingConfig"]["MaximumConcurrency"]
+        <= min(_config(s, "on_sqs_message").reserved_concurrency for s in ("staging", "prod"))
+    )
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
@@ -86,8 +93,10 @@ def test_every_function_is_named_as_locally_and_in_the_runbook(function):
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_every_function_has_a_log_group_with_retention(function):
     groups = [r["Properties"] for r in RESOURCES.values() if r.get("Type") == "AWS::Logs::LogGroup"]
-    assert any(g["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/${{{_logical_id(function)}}}"}
-               and "RetentionInDays" in g for g in groups), function
+    assert any(
+        g["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/${{{_logical_id(function)}}}"} and "RetentionInDays" in g
+        for g in groups
+    ), function
 
 
 def test_api_throttling_is_set_per_stage():

@@ -1,5 +1,6 @@
 """infra/template.json is the one source of truth: the bootstrap covers every resource
 type it declares, and the PynamoDB models match its tables."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,8 +8,7 @@ import pytest
 import app as chalice_app
 from chalicelib.store import all_models
 from local_aws.stack import lambda_handler_names
-from local_aws.template import (BOOTSTRAPPED_TYPES, DEPLOY_ONLY_TYPES, Resolver, load_template,
-                                logical_id_of_handler)
+from local_aws.template import BOOTSTRAPPED_TYPES, DEPLOY_ONLY_TYPES, Resolver, load_template, logical_id_of_handler
 
 TEMPLATE = load_template()
 
@@ -33,8 +33,10 @@ def test_every_chalice_function_gets_its_own_role_from_the_template():
 def _template_table(table_name: str) -> dict:
     resolver = Resolver(TEMPLATE, "local")
     for resource in TEMPLATE["Resources"].values():
-        if resource.get("Type") == "AWS::DynamoDB::Table" and \
-                resolver.resolve(resource["Properties"]["TableName"]) == table_name:
+        if (
+            resource.get("Type") == "AWS::DynamoDB::Table"
+            and resolver.resolve(resource["Properties"]["TableName"]) == table_name
+        ):
             return resource["Properties"]
     raise AssertionError(f"no table {table_name} in the template")
 

@@ -1,5 +1,6 @@
 """SPEC §2's transition table, cell by cell: every allowed move passes, every other
 raises a conflict naming the current state."""
+
 from __future__ import annotations
 
 import itertools
@@ -17,19 +18,27 @@ STATES = {
 # (entity, from, to, via) that SPEC §2 allows; moves that only apply/rollback may make
 # are refused to every other caller, and the other moves do not depend on the caller.
 ALLOWED_TO_ANY = {
-    ("validation", "pending", "approved", "review"), ("validation", "pending", "rejected", "review"),
-    ("validation", "approved", "rejected", "review"), ("validation", "rejected", "approved", "review"),
-    ("recommendation", "pending", "approved", "review"), ("recommendation", "pending", "rejected", "review"),
-    ("recommendation", "approved", "rejected", "review"), ("recommendation", "approved", "applied", "apply"),
-    ("recommendation", "rejected", "approved", "review"), ("recommendation", "rejected", "pending", "review"),
+    ("validation", "pending", "approved", "review"),
+    ("validation", "pending", "rejected", "review"),
+    ("validation", "approved", "rejected", "review"),
+    ("validation", "rejected", "approved", "review"),
+    ("recommendation", "pending", "approved", "review"),
+    ("recommendation", "pending", "rejected", "review"),
+    ("recommendation", "approved", "rejected", "review"),
+    ("recommendation", "approved", "applied", "apply"),
+    ("recommendation", "rejected", "approved", "review"),
+    ("recommendation", "rejected", "pending", "review"),
     ("recommendation", "applied", "approved", "rollback"),
-    ("workflow", "pending", "running", "review"), ("workflow", "pending", "cancelled", "review"),
-    ("workflow", "running", "paused", "review"), ("workflow", "running", "completed", "review"),
-    ("workflow", "running", "failed", "review"), ("workflow", "running", "cancelled", "review"),
-    ("workflow", "paused", "running", "review"), ("workflow", "paused", "cancelled", "review"),
+    ("workflow", "pending", "running", "review"),
+    ("workflow", "pending", "cancelled", "review"),
+    ("workflow", "running", "paused", "review"),
+    ("workflow", "running", "completed", "review"),
+    ("workflow", "running", "failed", "review"),
+    ("workflow", "running", "cancelled", "review"),
+    ("workflow", "paused", "running", "review"),
+    ("workflow", "paused", "cancelled", "review"),
 }
-RESERVED = {("recommendation", "approved", "applied"): "apply",
-            ("recommendation", "applied", "approved"): "rollback"}
+RESERVED = {("recommendation", "approved", "applied"): "apply", ("recommendation", "applied", "approved"): "rollback"}
 
 
 def allowed(entity, current, target, via):
@@ -37,10 +46,14 @@ def allowed(entity, current, target, via):
     if reserved:
         return via == reserved
     return any(cell[:3] == (entity, current, target) for cell in ALLOWED_TO_ANY)
-CELLS = [(entity, current, target, via)
-         for entity, states in STATES.items()
-         for current, target in itertools.product(states, states)
-         for via in ("review", "apply", "rollback")]
+
+
+CELLS = [
+    (entity, current, target, via)
+    for entity, states in STATES.items()
+    for current, target in itertools.product(states, states)
+    for via in ("review", "apply", "rollback")
+]
 
 
 @pytest.mark.parametrize("entity,current,target,via", CELLS)

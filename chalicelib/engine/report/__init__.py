@@ -4,6 +4,7 @@ Every writer takes the per-file `Report`s in the order they are to be shown (the
 by path) and returns the whole output as one string, so the output never depends on how the
 reports were produced (one process or many).
 """
+
 from typing import Sequence
 
 from chalicelib.engine.model import Report
@@ -14,8 +15,18 @@ from chalicelib.engine.report.text_report import render_text
 
 FORMATS = ("text", "json", "sarif", "junit")
 
-__all__ = ["FORMATS", "SCHEMA_ID", "issue_to_dict", "render", "render_json", "render_junit", "render_sarif",
-           "render_text", "report_document", "report_to_dict"]
+__all__ = [
+    "FORMATS",
+    "SCHEMA_ID",
+    "issue_to_dict",
+    "render",
+    "render_json",
+    "render_junit",
+    "render_sarif",
+    "render_text",
+    "report_document",
+    "report_to_dict",
+]
 
 
 def render(fmt: str, reports: Sequence[Report], *, fail_on: str = "error") -> str:

@@ -3,6 +3,7 @@
 `report_to_dict` is the per-file object the API layer reuses. Timings are left out by default:
 they differ from run to run, and the CLI's output must be identical whatever the job count.
 """
+
 from __future__ import annotations
 
 import json

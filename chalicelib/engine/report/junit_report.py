@@ -1,6 +1,7 @@
 """JUnit XML for CI dashboards: one testsuite per file, one testcase per issue (a file without
 issues gets one passing testcase). Issues at or above the fail-on severity are <failure>s; the
 others pass and carry their message in <system-out>, so CI shows them without going red."""
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,9 @@ def render_junit(reports: Iterable[Report], *, fail_on: str = "error") -> str:
             tests = 1
         for issue in report.issues:
             tests += 1
-            case = ET.SubElement(suite, "testcase", classname=path,
-                                 name=f"{issue.rule}/{issue.alias} {issue.line}:{issue.column}")
+            case = ET.SubElement(
+                suite, "testcase", classname=path, name=f"{issue.rule}/{issue.alias} {issue.line}:{issue.column}"
+            )
             message = _xml_safe(issue.message)
             detail = f"{path}:{issue.line}:{issue.column} {issue.rule}/{issue.alias} {message}"
             if _RANK[issue.severity] <= threshold:

@@ -1,6 +1,7 @@
 """SARIF 2.1.0 for code-scanning tools: one run, rules described in tool.driver.rules with their
 help text, code-point columns, fixes as replacements and partial fingerprints that survive lines
 moving (rule + path + the issue's context or message + occurrence number, not the line number)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,6 +22,7 @@ _LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 def _tool_version() -> str:
     try:
         from importlib.metadata import version
+
         return version("tbcv")
     except Exception:  # not installed as a distribution (e.g. running from a source tree)
         return "0.0.0"
@@ -47,8 +49,9 @@ def _rule_descriptor(issue: Issue) -> dict[str, Any]:
         }
     meta = registered.meta
     help_text = f"{meta.description}\n\nBad:\n{meta.bad}\n\nGood:\n{meta.good}"
-    help_markdown = (f"{meta.description}\n\nBad:\n\n```markdown\n{meta.bad}\n```\n\n"
-                     f"Good:\n\n```markdown\n{meta.good}\n```")
+    help_markdown = (
+        f"{meta.description}\n\nBad:\n\n```markdown\n{meta.bad}\n```\n\nGood:\n\n```markdown\n{meta.good}\n```"
+    )
     return {
         "id": meta.id,
         "name": meta.alias,
@@ -84,16 +87,29 @@ def _result(report: Report, issue: Issue, rule_index: int, occurrence: int, uri:
         "message": {"text": issue.message},
         "locations": [location],
         "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(report.path or "", issue, occurrence)},
-        "properties": {"alias": issue.alias, "category": issue.category, "source": issue.source,
-                       "confidence": issue.confidence},
+        "properties": {
+            "alias": issue.alias,
+            "category": issue.category,
+            "source": issue.source,
+            "confidence": issue.confidence,
+        },
     }
     if issue.suggestion:
         result["properties"]["suggestion"] = issue.suggestion
     if issue.fix:
-        replacements = [{"deletedRegion": {"charOffset": edit.start, "charLength": edit.end - edit.start},
-                         "insertedContent": {"text": edit.replacement}} for edit in issue.fix]
-        result["fixes"] = [{"description": {"text": issue.suggestion or issue.message},
-                            "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": replacements}]}]
+        replacements = [
+            {
+                "deletedRegion": {"charOffset": edit.start, "charLength": edit.end - edit.start},
+                "insertedContent": {"text": edit.replacement},
+            }
+            for edit in issue.fix
+        ]
+        result["fixes"] = [
+            {
+                "description": {"text": issue.suggestion or issue.message},
+                "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": replacements}],
+            }
+        ]
     return result
 
 
@@ -116,8 +132,9 @@ def sarif_document(reports: Iterable[Report]) -> dict[str, Any]:
             occurrences[key] = occurrences.get(key, 0) + 1
             results.append(_result(report, issue, rule_indexes[issue.rule], occurrences[key], uri))
     run = {
-        "tool": {"driver": {"name": "tbcv", "version": _tool_version(), "informationUri": INFORMATION_URI,
-                            "rules": rules}},
+        "tool": {
+            "driver": {"name": "tbcv", "version": _tool_version(), "informationUri": INFORMATION_URI, "rules": rules}
+        },
         "columnKind": "unicodeCodePoints",
         "artifacts": artifacts,
         "results": results,

@@ -1,4 +1,5 @@
 """Plain text: one `path:line:col rule/alias message` line per issue, like markdownlint-cli2."""
+
 from __future__ import annotations
 
 from typing import Iterable

@@ -1,6 +1,7 @@
 """The rule catalogue. Importing this package registers every rule: each module here
 declares its checks with `@rule` at import time, so loading them all, in name order,
 fills `registry.REGISTRY` the same way in every process."""
+
 import importlib
 import pkgutil
 

@@ -5,6 +5,7 @@ language is MD040's finding; CD001 covers the `highlight` shortcode written with
 Secrets are never shown: messages and contexts carry the masked text (`mask_secrets`), and the
 values found are left in `memo["secret_values"]` so the pipeline can mask them anywhere else.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,33 +21,179 @@ SECRETS_MEMO = "secret_values"
 
 # Labels normalised to one name per language, so `cs` and `c#` both mean csharp.
 LANGUAGE_ALIASES = {
-    "cs": "csharp", "c#": "csharp", "csharp": "csharp", "java": "java",
-    "py": "python", "python": "python", "python3": "python", "py3": "python",
-    "sh": "bash", "bash": "bash", "shell": "bash", "zsh": "bash", "console": "bash", "shell-session": "bash",
-    "xml": "xml", "rb": "ruby", "ruby": "ruby",
+    "cs": "csharp",
+    "c#": "csharp",
+    "csharp": "csharp",
+    "java": "java",
+    "py": "python",
+    "python": "python",
+    "python3": "python",
+    "py3": "python",
+    "sh": "bash",
+    "bash": "bash",
+    "shell": "bash",
+    "zsh": "bash",
+    "console": "bash",
+    "shell-session": "bash",
+    "xml": "xml",
+    "rb": "ruby",
+    "ruby": "ruby",
 }
 # Labels that say "not a programming language": never called mismatched.
 NEUTRAL_LABELS = frozenset({"text", "txt", "plain", "plaintext", "none", "output", "nohighlight"})
 
 KNOWN_LANGUAGES = (
-    "actionscript", "actionscript3", "apache", "asp", "aspx", "bash", "bat", "batch", "c", "c#", "c++", "clojure",
-    "cmake", "cmd", "coffeescript", "console", "cpp", "cs", "csharp", "css", "csv", "cxx", "dart", "diff",
-    "docker", "dockerfile", "elixir", "erlang", "fortran", "fsharp", "f#", "go", "golang", "gradle", "graphql",
-    "groovy", "h", "haskell", "hcl", "hpp", "html", "http", "ini", "java", "javascript", "js", "json", "json5",
-    "jsx", "julia", "kotlin", "kt", "latex", "less", "lisp", "lua", "make", "makefile", "markdown", "matlab",
-    "md", "nginx", "none", "nohighlight", "objc", "objective-c", "objectivec", "ocaml", "output", "pascal",
-    "perl", "php", "plain", "plaintext", "powershell", "properties", "protobuf", "ps", "ps1", "py", "py3",
-    "python", "python3", "r", "razor", "rb", "regex", "rst", "ruby", "rust", "sass", "scala", "scheme", "scss",
-    "sh", "shell", "shell-session", "sql", "svg", "swift", "tex", "text", "toml", "ts", "tsx", "txt",
-    "typescript", "vb", "vb.net", "vbnet", "vbscript", "vue", "xaml", "xml", "xquery", "xsl", "xslt", "yaml",
-    "yml", "zsh",
+    "actionscript",
+    "actionscript3",
+    "apache",
+    "asp",
+    "aspx",
+    "bash",
+    "bat",
+    "batch",
+    "c",
+    "c#",
+    "c++",
+    "clojure",
+    "cmake",
+    "cmd",
+    "coffeescript",
+    "console",
+    "cpp",
+    "cs",
+    "csharp",
+    "css",
+    "csv",
+    "cxx",
+    "dart",
+    "diff",
+    "docker",
+    "dockerfile",
+    "elixir",
+    "erlang",
+    "fortran",
+    "fsharp",
+    "f#",
+    "go",
+    "golang",
+    "gradle",
+    "graphql",
+    "groovy",
+    "h",
+    "haskell",
+    "hcl",
+    "hpp",
+    "html",
+    "http",
+    "ini",
+    "java",
+    "javascript",
+    "js",
+    "json",
+    "json5",
+    "jsx",
+    "julia",
+    "kotlin",
+    "kt",
+    "latex",
+    "less",
+    "lisp",
+    "lua",
+    "make",
+    "makefile",
+    "markdown",
+    "matlab",
+    "md",
+    "nginx",
+    "none",
+    "nohighlight",
+    "objc",
+    "objective-c",
+    "objectivec",
+    "ocaml",
+    "output",
+    "pascal",
+    "perl",
+    "php",
+    "plain",
+    "plaintext",
+    "powershell",
+    "properties",
+    "protobuf",
+    "ps",
+    "ps1",
+    "py",
+    "py3",
+    "python",
+    "python3",
+    "r",
+    "razor",
+    "rb",
+    "regex",
+    "rst",
+    "ruby",
+    "rust",
+    "sass",
+    "scala",
+    "scheme",
+    "scss",
+    "sh",
+    "shell",
+    "shell-session",
+    "sql",
+    "svg",
+    "swift",
+    "tex",
+    "text",
+    "toml",
+    "ts",
+    "tsx",
+    "txt",
+    "typescript",
+    "vb",
+    "vb.net",
+    "vbnet",
+    "vbscript",
+    "vue",
+    "xaml",
+    "xml",
+    "xquery",
+    "xsl",
+    "xslt",
+    "yaml",
+    "yml",
+    "zsh",
 )
 _KNOWN_SET = frozenset(KNOWN_LANGUAGES)
 
 # A statement ending in `;`: shared by Java and C#, it separates them from Python, Ruby and shell.
 _STATEMENT_END = r";[ \t]*(?://[^\n]*)?$"
-_SHELL_COMMANDS = ("sudo", "apt-get", "apt", "yum", "brew", "wget", "curl", "mkdir", "chmod", "export", "npm",
-                   "pip", "pip3", "mvn", "gradle", "git", "cd", "ls", "cp", "mv", "rm", "tar", "unzip", "docker")
+_SHELL_COMMANDS = (
+    "sudo",
+    "apt-get",
+    "apt",
+    "yum",
+    "brew",
+    "wget",
+    "curl",
+    "mkdir",
+    "chmod",
+    "export",
+    "npm",
+    "pip",
+    "pip3",
+    "mvn",
+    "gradle",
+    "git",
+    "cd",
+    "ls",
+    "cp",
+    "mv",
+    "rm",
+    "tar",
+    "unzip",
+    "docker",
+)
 # Cheap language signals: (substrings one of which must occur, pattern, weight). A pattern only runs
 # when its hint occurs in the block (a fast substring test), and counts at most 3 hits.
 _SIGNAL_SOURCE: dict[str, list[tuple[tuple[str, ...], str, int]]] = {
@@ -63,8 +210,11 @@ _SIGNAL_SOURCE: dict[str, list[tuple[tuple[str, ...], str, int]]] = {
         ((".class",), r"\b\w+\.class\b", 2),
         (("extends", "implements"), r"\b(?:extends|implements)\s+[A-Z]", 1),
         (("final",), r"\bfinal\s+[A-Za-z]", 1),
-        (("public", "private", "protected"),
-         r"\b(?:public|private|protected)\s+(?:static\s+)?(?:final\s+)?[\w<>\[\]]+\s+[a-z]\w*\s*\(", 2),
+        (
+            ("public", "private", "protected"),
+            r"\b(?:public|private|protected)\s+(?:static\s+)?(?:final\s+)?[\w<>\[\]]+\s+[a-z]\w*\s*\(",
+            2,
+        ),
         ((";",), "(?m)" + _STATEMENT_END, 1),
     ],
     "csharp": [
@@ -78,8 +228,11 @@ _SIGNAL_SOURCE: dict[str, list[tuple[tuple[str, ...], str, int]]] = {
         (("(",), r"\.[A-Z][a-z]\w*\(", 2),
         (("var",), r"\bvar\s+\w+\s*=", 1),
         (("new",), r"\bnew\s+\w+(?:<[^>\n]*>)?\s*\{", 1),
-        (("public", "private", "protected", "internal"),
-         r"\b(?:public|private|protected|internal)\s+(?:static\s+)?[\w<>\[\]]+\s+[A-Z]\w*\s*\(", 2),
+        (
+            ("public", "private", "protected", "internal"),
+            r"\b(?:public|private|protected|internal)\s+(?:static\s+)?[\w<>\[\]]+\s+[A-Z]\w*\s*\(",
+            2,
+        ),
         ((";",), "(?m)" + _STATEMENT_END, 1),
     ],
     "python": [
@@ -106,17 +259,19 @@ _SIGNAL_SOURCE: dict[str, list[tuple[tuple[str, ...], str, int]]] = {
         (("<",), r"(?m)^\s*</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>\s*$", 1),
     ],
 }
-_SIGNALS = {language: [(hints, re.compile(pattern), weight) for hints, pattern, weight in signals]
-            for language, signals in _SIGNAL_SOURCE.items()}
-_DETECT_LIMIT = 2000        # characters of a block looked at for its language
-_MIN_DETECTION_SCORE = 4    # below this a block is too short or too plain to judge
+_SIGNALS = {
+    language: [(hints, re.compile(pattern), weight) for hints, pattern, weight in signals]
+    for language, signals in _SIGNAL_SOURCE.items()
+}
+_DETECT_LIMIT = 2000  # characters of a block looked at for its language
+_MIN_DETECTION_SCORE = 4  # below this a block is too short or too plain to judge
 
 
 def detect_language(code: str) -> tuple[str | None, int, dict[str, int]]:
     """(best language, its score, all scores) from cheap signals; (None, 0, …) when unsure."""
     sample = code[:_DETECT_LIMIT]
     scores: dict[str, int] = {}
-    counted: dict[re.Pattern[str], int] = {}   # a signal shared by languages is counted once
+    counted: dict[re.Pattern[str], int] = {}  # a signal shared by languages is counted once
     for language, signals in _SIGNALS.items():
         score = 0
         for hints, pattern, weight in signals:
@@ -150,12 +305,17 @@ def _code_blocks(ctx: CheckContext) -> list[CodeBlock]:
     return ctx.doc.code_blocks
 
 
-@rule("CD001", "code-language-missing", "code", "warning",
-      "A highlight shortcode should name its language, so the page highlights the code and the code "
-      "rules can check it (fenced blocks: see MD040).",
-      good="{{< highlight java >}}\nDocument doc = new Document();\n{{< /highlight >}}",
-      bad="{{< highlight >}}\nDocument doc = new Document();\n{{< /highlight >}}",
-      fixable=True)
+@rule(
+    "CD001",
+    "code-language-missing",
+    "code",
+    "warning",
+    "A highlight shortcode should name its language, so the page highlights the code and the code "
+    "rules can check it (fenced blocks: see MD040).",
+    good="{{< highlight java >}}\nDocument doc = new Document();\n{{< /highlight >}}",
+    bad="{{< highlight >}}\nDocument doc = new Document();\n{{< /highlight >}}",
+    fixable=True,
+)
 def highlight_language_missing(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     for block in _code_blocks(ctx):
         if block.kind != "highlight" or block.language:
@@ -164,25 +324,38 @@ def highlight_language_missing(ctx: CheckContext, params: Mapping) -> Iterable[F
         fix = None
         if language and block.label_start is not None:
             fix = (TextEdit(block.label_start, block.label_start, " " + language),)
-        yield Finding("Highlight block has no language", block.start_line,
-                      suggestion=f"Label it {language}" if language else "Add the code's language",
-                      fix=fix, confidence=1.0)
+        yield Finding(
+            "Highlight block has no language",
+            block.start_line,
+            suggestion=f"Label it {language}" if language else "Add the code's language",
+            fix=fix,
+            confidence=1.0,
+        )
 
 
-@rule("CD002", "code-language-unknown", "code", "warning",
-      "The code's language label should be one the site's highlighter knows (typos and made-up labels "
-      "leave code unhighlighted).",
-      good="```java\nDocument doc = new Document();\n```",
-      bad="```jvaa\nDocument doc = new Document();\n```",
-      languages=KNOWN_LANGUAGES)
+@rule(
+    "CD002",
+    "code-language-unknown",
+    "code",
+    "warning",
+    "The code's language label should be one the site's highlighter knows (typos and made-up labels "
+    "leave code unhighlighted).",
+    good="```java\nDocument doc = new Document();\n```",
+    bad="```jvaa\nDocument doc = new Document();\n```",
+    languages=KNOWN_LANGUAGES,
+)
 def language_unknown(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     known = params["languages"]
     known = _KNOWN_SET if known is KNOWN_LANGUAGES else frozenset(label.lower() for label in known)
     for block in _code_blocks(ctx):
         if block.language and block.language not in known:
             line, column = _label_position(ctx, block)
-            yield Finding(f"Unknown code language '{block.language}'", line, column,
-                          end_column=column + len(block.language) - 1 if column > 1 else None)
+            yield Finding(
+                f"Unknown code language '{block.language}'",
+                line,
+                column,
+                end_column=column + len(block.language) - 1 if column > 1 else None,
+            )
 
 
 def _label_position(ctx: CheckContext, block: CodeBlock) -> tuple[int, int]:
@@ -191,16 +364,22 @@ def _label_position(ctx: CheckContext, block: CodeBlock) -> tuple[int, int]:
     return block.start_line, 1
 
 
-@rule("CD003", "code-language-mismatch", "code", "warning",
-      "The language label should match the code: Java labelled csharp (or Python labelled ruby) is "
-      "highlighted wrongly and checked against the wrong API. Detected from cheap signals such as "
-      "`System.out.println`, `throws`, getX()/setX() calls and `import com.…;` (Java) versus `using …;`, "
-      "`Console.WriteLine` and PascalCase method calls (C#).",
-      good="{{< highlight java >}}\nDocument doc = new Document(\"in.docx\");\ndoc.save(\"out.pdf\");\n"
-           "doc.getFirstSection().getBody();\n{{< /highlight >}}",
-      bad="{{< highlight csharp >}}\nDocument doc = new Document(\"in.docx\");\ndoc.save(\"out.pdf\");\n"
-          "doc.getFirstSection().getBody();\n{{< /highlight >}}",
-      fixable=True, min_margin=2)
+@rule(
+    "CD003",
+    "code-language-mismatch",
+    "code",
+    "warning",
+    "The language label should match the code: Java labelled csharp (or Python labelled ruby) is "
+    "highlighted wrongly and checked against the wrong API. Detected from cheap signals such as "
+    "`System.out.println`, `throws`, getX()/setX() calls and `import com.…;` (Java) versus `using …;`, "
+    "`Console.WriteLine` and PascalCase method calls (C#).",
+    good='{{< highlight java >}}\nDocument doc = new Document("in.docx");\ndoc.save("out.pdf");\n'
+    "doc.getFirstSection().getBody();\n{{< /highlight >}}",
+    bad='{{< highlight csharp >}}\nDocument doc = new Document("in.docx");\ndoc.save("out.pdf");\n'
+    "doc.getFirstSection().getBody();\n{{< /highlight >}}",
+    fixable=True,
+    min_margin=2,
+)
 def language_mismatch(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     margin = params["min_margin"]
     for block in _code_blocks(ctx):
@@ -217,26 +396,42 @@ def language_mismatch(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
         fix = None
         if block.label_start is not None and block.label_end and block.label_end > block.label_start:
             fix = (TextEdit(block.label_start, block.label_end, language),)
-        yield Finding(f"Code is labelled '{label}' but looks like {language}", line, column,
-                      end_column=column + len(label) - 1, suggestion=f"Label it {language}", fix=fix,
-                      confidence=min(1.0, 0.5 + score / 20))
+        yield Finding(
+            f"Code is labelled '{label}' but looks like {language}",
+            line,
+            column,
+            end_column=column + len(label) - 1,
+            suggestion=f"Label it {language}",
+            fix=fix,
+            confidence=min(1.0, 0.5 + score / 20),
+        )
 
 
-@rule("CD004", "code-block-empty", "code", "warning",
-      "A code block should hold code; an empty block renders as an empty box.",
-      good="```java\nDocument doc = new Document();\n```",
-      bad="```java\n\n```")
+@rule(
+    "CD004",
+    "code-block-empty",
+    "code",
+    "warning",
+    "A code block should hold code; an empty block renders as an empty box.",
+    good="```java\nDocument doc = new Document();\n```",
+    bad="```java\n\n```",
+)
 def block_empty(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     for block in _code_blocks(ctx):
         if not block.content.strip():
             yield Finding("Code block is empty", block.start_line)
 
 
-@rule("CD005", "code-block-too-long", "code", "info",
-      "Long code blocks are hard to follow on a page; split them or link a full sample.",
-      good="A block of at most `max_lines` lines.",
-      bad="A block of more than `max_lines` lines.",
-      max_lines=100)
+@rule(
+    "CD005",
+    "code-block-too-long",
+    "code",
+    "info",
+    "Long code blocks are hard to follow on a page; split them or link a full sample.",
+    good="A block of at most `max_lines` lines.",
+    bad="A block of more than `max_lines` lines.",
+    max_lines=100,
+)
 def block_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     limit = params["max_lines"]
     for block in _code_blocks(ctx):
@@ -249,18 +444,23 @@ def block_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
 _LOCAL_PATH = re.compile(r"(?<![\w/])(?:[A-Za-z]:\\{1,2}(?=[\w .$-])|/(?:home|Users|var/www)/(?=\w))")
 # Paths written with a placeholder are the docs' convention for "your folder" and are fine.
 _PATH_PLACEHOLDER = re.compile(
-    r"your[ _-]?(?:dir|path|folder|directory)|path[/\\]to[/\\]|<[^<>]*>|\{[^{}]*\}|[/\\]_\w+_[/\\]|username", re.I)
+    r"your[ _-]?(?:dir|path|folder|directory)|path[/\\]to[/\\]|<[^<>]*>|\{[^{}]*\}|[/\\]_\w+_[/\\]|username", re.I
+)
 _STRING_AROUND = re.compile(r"\"[^\"\n]*\"|'[^'\n]*'")
 _PATH_WINDOW = 300
 
 
-@rule("CD006", "code-hardcoded-path", "code", "warning",
-      "Samples should not hard-code a machine's folders (`C:\\Users\\me`, `/home/me`): readers cannot run "
-      "them. Paths containing a placeholder such as \"YOUR DIR\", `path/to/`, `<folder>` or `_username_` "
-      "follow the docs' convention and are accepted. Reported once per block, at the first such path.",
-      good="{{< highlight java >}}\nDocument doc = new Document(dataDir + \"Input.docx\");\n{{< /highlight >}}",
-      bad="{{< highlight java >}}\nDocument doc = new Document(\"C:\\\\Users\\\\me\\\\Input.docx\");\n"
-          "{{< /highlight >}}")
+@rule(
+    "CD006",
+    "code-hardcoded-path",
+    "code",
+    "warning",
+    "Samples should not hard-code a machine's folders (`C:\\Users\\me`, `/home/me`): readers cannot run "
+    'them. Paths containing a placeholder such as "YOUR DIR", `path/to/`, `<folder>` or `_username_` '
+    "follow the docs' convention and are accepted. Reported once per block, at the first such path.",
+    good='{{< highlight java >}}\nDocument doc = new Document(dataDir + "Input.docx");\n{{< /highlight >}}',
+    bad='{{< highlight java >}}\nDocument doc = new Document("C:\\\\Users\\\\me\\\\Input.docx");\n{{< /highlight >}}',
+)
 def hardcoded_path(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     doc = ctx.doc
     for block in _code_blocks(ctx):
@@ -271,8 +471,12 @@ def hardcoded_path(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
             if _is_placeholder_path(content, match.start()):
                 continue
             line, column = doc.position(block.content_start + match.start())
-            yield Finding(f"Hard-coded local path '{_path_at(content, match.start())}' in code", line, column,
-                          suggestion="Use a folder variable or a placeholder such as \"YOUR DIR\"")
+            yield Finding(
+                f"Hard-coded local path '{_path_at(content, match.start())}' in code",
+                line,
+                column,
+                suggestion='Use a folder variable or a placeholder such as "YOUR DIR"',
+            )
             break
 
 
@@ -290,27 +494,30 @@ def _is_placeholder_path(content: str, offset: int) -> bool:
     window_start = max(0, offset - _PATH_WINDOW)
     line_start = content.rfind("\n", window_start, offset) + 1 or window_start
     line_end = content.find("\n", offset, offset + _PATH_WINDOW)
-    line = content[line_start:line_end if line_end >= 0 else offset + _PATH_WINDOW]
+    line = content[line_start : line_end if line_end >= 0 else offset + _PATH_WINDOW]
     column = offset - line_start
     for string in _STRING_AROUND.finditer(line):
         if string.start() <= column < string.end():
             return bool(_PATH_PLACEHOLDER.search(string.group()))
-    return bool(_PATH_PLACEHOLDER.search(line[column:column + 120]))
+    return bool(_PATH_PLACEHOLDER.search(line[column : column + 120]))
 
 
 # Assignments or calls that hand a literal to something named like a secret, and token formats.
 _SECRET_ASSIGNMENT = re.compile(
     r"(?i)(password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|"
     r"access[_-]?token|token|client[_-]?secret|private[_-]?key|licen[cs]e[_-]?key)\w{0,40}[ \t]{0,8}"
-    r"(?:[:=]|\([ \t]*)[ \t]{0,8}[\"']([^\"'\n]{4,200})[\"']")
+    r"(?:[:=]|\([ \t]*)[ \t]{0,8}[\"']([^\"'\n]{4,200})[\"']"
+)
 _SECRET_TOKEN = re.compile(
     r"\b(AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|xox[baprs]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{16,}|"
-    r"AIza[0-9A-Za-z_-]{35})\b|-----BEGIN (?:RSA |EC |DSA |OPENSSH )?PRIVATE KEY-----")
+    r"AIza[0-9A-Za-z_-]{35})\b|-----BEGIN (?:RSA |EC |DSA |OPENSSH )?PRIVATE KEY-----"
+)
 _TOKEN_HINTS = ("AKIA", "gh", "xox", "sk_live_", "AIza", "PRIVATE KEY")
 # Values that are obviously stand-ins, not secrets.
 _SECRET_PLACEHOLDER = re.compile(
     r"(?i)^(?:\W*|.*(?:your|example|sample|dummy|placeholder|changeme|\*\*\*|xxx|\.\.\.|<|\{|\$).*|"
-    r"password\d*|passw0rd|pass|pwd|secret|token|key|api[_-]?key|test|qwerty|1234\d*|abc\d*)$")
+    r"password\d*|passw0rd|pass|pwd|secret|token|key|api[_-]?key|test|qwerty|1234\d*|abc\d*)$"
+)
 
 
 def _secret_kind(name: str) -> str:
@@ -351,12 +558,17 @@ def mask_secrets(text: str, secrets: Iterable[str] = ()) -> str:
     return text
 
 
-@rule("CD007", "code-secret", "code", "error",
-      "Code must not contain real passwords, API keys, tokens or private keys. The value is never "
-      "shown: messages and context carry it masked. Obvious stand-ins (\"password\", \"YOUR_API_KEY\", "
-      "\"<token>\") are accepted.",
-      good="{{< highlight java >}}\nloadOptions.setPassword(\"password\");\n{{< /highlight >}}",
-      bad="{{< highlight java >}}\nString apiKey = \"9f8e7d6c5b4a39281706\";\n{{< /highlight >}}")
+@rule(
+    "CD007",
+    "code-secret",
+    "code",
+    "error",
+    "Code must not contain real passwords, API keys, tokens or private keys. The value is never "
+    'shown: messages and context carry it masked. Obvious stand-ins ("password", "YOUR_API_KEY", '
+    '"<token>") are accepted.',
+    good='{{< highlight java >}}\nloadOptions.setPassword("password");\n{{< /highlight >}}',
+    bad='{{< highlight java >}}\nString apiKey = "9f8e7d6c5b4a39281706";\n{{< /highlight >}}',
+)
 def secret_in_code(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     doc = ctx.doc
     values = ctx.memo.setdefault(SECRETS_MEMO, set())
@@ -366,9 +578,13 @@ def secret_in_code(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
             values.add(block.content[start:end])
         for start, end, kind in secrets:
             line, column = doc.position(block.content_start + start)
-            yield Finding(f"Possible {kind} in code: {SECRET_MASK}", line, column,
-                          context=mask_secrets(doc.lines[line - 1].strip(), values),
-                          suggestion="Read the value from configuration or use a placeholder")
+            yield Finding(
+                f"Possible {kind} in code: {SECRET_MASK}",
+                line,
+                column,
+                context=mask_secrets(doc.lines[line - 1].strip(), values),
+                suggestion="Read the value from configuration or use a placeholder",
+            )
 
 
 # Where a comment starts on a line (C-style, shell/Python, HTML, SQL); a marker counts only after it.
@@ -380,11 +596,16 @@ def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(re.escape(marker) for marker in markers) + r")\b")
 
 
-@rule("CD008", "code-placeholder-comment", "code", "info",
-      "Published samples should not carry TODO/FIXME/XXX/HACK comments: they read as unfinished.",
-      good="{{< highlight java >}}\n// Save the document as PDF.\ndoc.save(\"Out.pdf\");\n{{< /highlight >}}",
-      bad="{{< highlight java >}}\n// TODO: handle errors\ndoc.save(\"Out.pdf\");\n{{< /highlight >}}",
-      markers=("TODO", "FIXME", "XXX", "HACK"))
+@rule(
+    "CD008",
+    "code-placeholder-comment",
+    "code",
+    "info",
+    "Published samples should not carry TODO/FIXME/XXX/HACK comments: they read as unfinished.",
+    good='{{< highlight java >}}\n// Save the document as PDF.\ndoc.save("Out.pdf");\n{{< /highlight >}}',
+    bad='{{< highlight java >}}\n// TODO: handle errors\ndoc.save("Out.pdf");\n{{< /highlight >}}',
+    markers=("TODO", "FIXME", "XXX", "HACK"),
+)
 def placeholder_comment(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     markers = tuple(params["markers"])
     pattern = _marker_pattern(markers)
@@ -400,16 +621,25 @@ def placeholder_comment(ctx: CheckContext, params: Mapping) -> Iterable[Finding]
                 hit = pattern.search(line, opener.end()) if opener else None
                 if hit:
                     number, column = doc.position(block.content_start + offset + hit.start(1))
-                    yield Finding(f"Placeholder comment '{hit.group(1)}' in code", number, column,
-                                  end_column=column + len(hit.group(1)) - 1)
+                    yield Finding(
+                        f"Placeholder comment '{hit.group(1)}' in code",
+                        number,
+                        column,
+                        end_column=column + len(hit.group(1)) - 1,
+                    )
             offset += len(line) + 1
 
 
-@rule("CD009", "inline-code-too-long", "code", "info",
-      "Inline code longer than `max_chars` is hard to read in a sentence; use a code block.",
-      good="Call `doc.save(\"Out.pdf\")` to save.",
-      bad="Call `doc.getFirstSection().getBody().getFirstParagraph().getRuns().get(0).getFont()` to read it.",
-      max_chars=80)
+@rule(
+    "CD009",
+    "inline-code-too-long",
+    "code",
+    "info",
+    "Inline code longer than `max_chars` is hard to read in a sentence; use a code block.",
+    good='Call `doc.save("Out.pdf")` to save.',
+    bad="Call `doc.getFirstSection().getBody().getFirstParagraph().getRuns().get(0).getFont()` to read it.",
+    max_chars=80,
+)
 def inline_code_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     limit = params["max_chars"]
     doc = ctx.doc

@@ -5,6 +5,7 @@ the family truth table's own required fields are checked by the truth rules. Fix
 fields (a title from the H1, a marked placeholder description) or quote a value; they never edit
 the value of a field listed as non-editable.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -20,11 +21,45 @@ DESCRIPTION_PLACEHOLDER = "TODO: describe this page in one or two sentences (50-
 NON_EDITABLE_FIELDS = ("layout", "categories", "date", "draft", "lastmod", "title", "weight", "author")
 # Hugo's own front matter variables plus the ones documentation sites of this kind use.
 KNOWN_FIELDS = (
-    "aliases", "articleTitle", "author", "authors", "build", "cascade", "categories", "date", "description",
-    "draft", "expiryDate", "headless", "images", "isCJKLanguage", "is_root", "keywords", "lastmod", "layout",
-    "linktitle", "markup", "menu", "outputs", "params", "plugins", "plugin_ids", "publishDate", "resources",
-    "second_title", "sitemap", "slug", "summary", "tags", "timestamp", "title", "toc", "translationKey", "type",
-    "url", "weight",
+    "aliases",
+    "articleTitle",
+    "author",
+    "authors",
+    "build",
+    "cascade",
+    "categories",
+    "date",
+    "description",
+    "draft",
+    "expiryDate",
+    "headless",
+    "images",
+    "isCJKLanguage",
+    "is_root",
+    "keywords",
+    "lastmod",
+    "layout",
+    "linktitle",
+    "markup",
+    "menu",
+    "outputs",
+    "params",
+    "plugins",
+    "plugin_ids",
+    "publishDate",
+    "resources",
+    "second_title",
+    "sitemap",
+    "slug",
+    "summary",
+    "tags",
+    "timestamp",
+    "title",
+    "toc",
+    "translationKey",
+    "type",
+    "url",
+    "weight",
 )
 _KNOWN_SET = frozenset(KNOWN_FIELDS)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
@@ -44,11 +79,16 @@ def _key_line(ctx: CheckContext, key: str) -> int:
     return ctx.doc.front_matter.key_lines.get(key, ctx.doc.front_matter.start_line or 1)
 
 
-@rule("FM001", "frontmatter-valid", "frontmatter", "error",
-      "The front matter must be YAML that loads into a mapping, between a `---` line at the top and a "
-      "closing `---` line; otherwise no field can be read.",
-      good="---\ntitle: Convert a Document to PDF\n---",
-      bad="---\ntitle: Convert: a Document to PDF\n---")
+@rule(
+    "FM001",
+    "frontmatter-valid",
+    "frontmatter",
+    "error",
+    "The front matter must be YAML that loads into a mapping, between a `---` line at the top and a "
+    "closing `---` line; otherwise no field can be read.",
+    good="---\ntitle: Convert a Document to PDF\n---",
+    bad="---\ntitle: Convert: a Document to PDF\n---",
+)
 def frontmatter_valid(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     matter = ctx.doc.front_matter
     if not matter.present:
@@ -70,7 +110,7 @@ def _insertion(doc: ParsedDocument, line: str) -> TextEdit | None:
         start = 1 if doc.text.startswith("\ufeff") else 0
         return TextEdit(start, start, f"---{newline}{line}{newline}---{newline}")
     if not matter.end_line or matter.data is None:
-        return None   # unclosed or unreadable: fix the YAML first
+        return None  # unclosed or unreadable: fix the YAML first
     closing = doc.line_starts[matter.end_line - 1]
     return TextEdit(closing, closing, line + newline)
 
@@ -86,7 +126,7 @@ def _missing(ctx: CheckContext, fields: Iterable[str]) -> list[str]:
     data = _data(ctx)
     matter = ctx.doc.front_matter
     if matter.present and (matter.error or matter.data is None and matter.raw.strip()):
-        return []   # FM001 reports it; nothing can be said about its fields
+        return []  # FM001 reports it; nothing can be said about its fields
     data = data or {}
     return [field for field in fields if _blank(data.get(field))]
 
@@ -103,42 +143,62 @@ def _add_field_fix(ctx: CheckContext, field: str) -> tuple[TextEdit, ...] | None
         return None
     quoted = json.dumps(value, ensure_ascii=False)
     data = _data(ctx)
-    if data is not None and field in data:   # present but empty: fill the value in place
+    if data is not None and field in data:  # present but empty: fill the value in place
         line = ctx.doc.front_matter.key_lines.get(field)
         scalar = _scalar_value(ctx.doc.lines[line - 1]) if line else None
         if scalar is None or scalar[1] not in ("", "''", '""', "~", "null"):
             return None
         column, value = scalar
         start = ctx.doc.line_starts[line - 1] + column
-        separator = "" if ctx.doc.lines[line - 1][column - 1:column].isspace() else " "
+        separator = "" if ctx.doc.lines[line - 1][column - 1 : column].isspace() else " "
         return (TextEdit(start, start + len(value), separator + quoted),)
     edit = _insertion(ctx.doc, f"{field}: {quoted}")
     return (edit,) if edit else None
 
 
-@rule("FM002", "frontmatter-required-fields", "frontmatter", "error",
-      "Fields the site cannot render a page without (by default `title`) must be present and not "
-      "empty. A missing title is fixed from the page's H1 when it has one.",
-      good="---\ntitle: Convert a Document to PDF\n---",
-      bad="---\nweight: 10\n---",
-      fixable=True, fields=("title",))
+@rule(
+    "FM002",
+    "frontmatter-required-fields",
+    "frontmatter",
+    "error",
+    "Fields the site cannot render a page without (by default `title`) must be present and not "
+    "empty. A missing title is fixed from the page's H1 when it has one.",
+    good="---\ntitle: Convert a Document to PDF\n---",
+    bad="---\nweight: 10\n---",
+    fixable=True,
+    fields=("title",),
+)
 def required_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     for field in _missing(ctx, params["fields"]):
-        yield Finding(f"Front matter has no '{field}'", _key_line(ctx, field),
-                      suggestion=f"Add a '{field}' field", fix=_add_field_fix(ctx, field))
+        yield Finding(
+            f"Front matter has no '{field}'",
+            _key_line(ctx, field),
+            suggestion=f"Add a '{field}' field",
+            fix=_add_field_fix(ctx, field),
+        )
 
 
-@rule("FM003", "frontmatter-recommended-fields", "frontmatter", "warning",
-      "Fields search engines and listings use (by default `description`) should be present. The fix "
-      "adds a clearly marked placeholder description for an author to replace.",
-      good="---\ntitle: Convert a Document to PDF\ndescription: Learn how to convert a Word document to PDF "
-           "in Java with Aspose.Words.\n---",
-      bad="---\ntitle: Convert a Document to PDF\n---",
-      fixable=True, fields=("description",))
+@rule(
+    "FM003",
+    "frontmatter-recommended-fields",
+    "frontmatter",
+    "warning",
+    "Fields search engines and listings use (by default `description`) should be present. The fix "
+    "adds a clearly marked placeholder description for an author to replace.",
+    good="---\ntitle: Convert a Document to PDF\ndescription: Learn how to convert a Word document to PDF "
+    "in Java with Aspose.Words.\n---",
+    bad="---\ntitle: Convert a Document to PDF\n---",
+    fixable=True,
+    fields=("description",),
+)
 def recommended_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     for field in _missing(ctx, params["fields"]):
-        yield Finding(f"Front matter has no '{field}'", _key_line(ctx, field),
-                      suggestion=f"Add a '{field}' field", fix=_add_field_fix(ctx, field))
+        yield Finding(
+            f"Front matter has no '{field}'",
+            _key_line(ctx, field),
+            suggestion=f"Add a '{field}' field",
+            fix=_add_field_fix(ctx, field),
+        )
 
 
 _KEY_PREFIX = re.compile(r"[ \t]*[\w-]+[ \t]*:[ \t]*")
@@ -151,20 +211,26 @@ def _scalar_value(line: str) -> tuple[int, str] | None:
     prefix = _KEY_PREFIX.match(line)
     if prefix is None:
         return None
-    rest = line[prefix.end():]
+    rest = line[prefix.end() :]
     comment = _COMMENT.search(rest)
     if comment is not None:
-        rest = rest[:comment.start()]
+        rest = rest[: comment.start()]
     return prefix.end(), rest.rstrip(" \t\r")
 
 
-@rule("FM004", "frontmatter-string-fields", "frontmatter", "error",
-      "Text fields must be strings: `title: 2024` or `title: yes` load as a number or a boolean. The "
-      "fix quotes the value, unless the field is non-editable.",
-      good="---\ntitle: \"2024 Release Notes\"\n---",
-      bad="---\ntitle: 2024\n---",
-      fixable=True, fields=("title", "description", "author", "linktitle", "second_title", "articleTitle"),
-      non_editable=NON_EDITABLE_FIELDS)
+@rule(
+    "FM004",
+    "frontmatter-string-fields",
+    "frontmatter",
+    "error",
+    "Text fields must be strings: `title: 2024` or `title: yes` load as a number or a boolean. The "
+    "fix quotes the value, unless the field is non-editable.",
+    good='---\ntitle: "2024 Release Notes"\n---',
+    bad="---\ntitle: 2024\n---",
+    fixable=True,
+    fields=("title", "description", "author", "linktitle", "second_title", "articleTitle"),
+    non_editable=NON_EDITABLE_FIELDS,
+)
 def string_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     data = _data(ctx)
     if not data:
@@ -176,8 +242,12 @@ def string_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
             continue
         line = _key_line(ctx, field)
         fix = None if field in protected else _quote_fix(ctx.doc, line)
-        yield Finding(f"Front matter '{field}' should be text, not {_type_name(value)}", line,
-                      suggestion="Quote the value", fix=fix)
+        yield Finding(
+            f"Front matter '{field}' should be text, not {_type_name(value)}",
+            line,
+            suggestion="Quote the value",
+            fix=fix,
+        )
 
 
 def _quote_fix(doc: ParsedDocument, line: int) -> tuple[TextEdit, ...] | None:
@@ -205,11 +275,16 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
-@rule("FM005", "frontmatter-list-fields", "frontmatter", "warning",
-      "Fields that hold several values (tags, categories, keywords, aliases) must be YAML lists.",
-      good="---\ntags: [pdf, conversion]\n---",
-      bad="---\ntags: pdf, conversion\n---",
-      fields=("tags", "categories", "keywords", "aliases"))
+@rule(
+    "FM005",
+    "frontmatter-list-fields",
+    "frontmatter",
+    "warning",
+    "Fields that hold several values (tags, categories, keywords, aliases) must be YAML lists.",
+    good="---\ntags: [pdf, conversion]\n---",
+    bad="---\ntags: pdf, conversion\n---",
+    fields=("tags", "categories", "keywords", "aliases"),
+)
 def list_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     data = _data(ctx)
     if not data:
@@ -217,16 +292,23 @@ def list_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     for field in params["fields"]:
         value = data.get(field)
         if value is not None and not isinstance(value, list):
-            yield Finding(f"Front matter '{field}' should be a list, not {_type_name(value)}", _key_line(ctx, field),
-                          suggestion=f"Write it as a list: {field}: [a, b]")
+            yield Finding(
+                f"Front matter '{field}' should be a list, not {_type_name(value)}",
+                _key_line(ctx, field),
+                suggestion=f"Write it as a list: {field}: [a, b]",
+            )
 
 
-@rule("FM006", "frontmatter-date-fields", "frontmatter", "warning",
-      "Date fields must be ISO 8601 dates (`2024-01-27` or `2024-01-27T14:07:04Z`), which Hugo and feeds "
-      "read reliably.",
-      good="---\ndate: 2024-01-27\n---",
-      bad="---\ndate: 27/01/2024\n---",
-      fields=("date", "lastmod", "publishDate", "expiryDate", "published_date", "updated_date"))
+@rule(
+    "FM006",
+    "frontmatter-date-fields",
+    "frontmatter",
+    "warning",
+    "Date fields must be ISO 8601 dates (`2024-01-27` or `2024-01-27T14:07:04Z`), which Hugo and feeds read reliably.",
+    good="---\ndate: 2024-01-27\n---",
+    bad="---\ndate: 27/01/2024\n---",
+    fields=("date", "lastmod", "publishDate", "expiryDate", "published_date", "updated_date"),
+)
 def date_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     data = _data(ctx)
     if not data:
@@ -237,8 +319,11 @@ def date_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
             continue
         if isinstance(value, str) and _ISO_DATE.match(value.strip()):
             continue
-        yield Finding(f"Front matter '{field}' is not an ISO date: {str(value)[:40]!r}", _key_line(ctx, field),
-                      suggestion="Write it as YYYY-MM-DD")
+        yield Finding(
+            f"Front matter '{field}' is not an ISO date: {str(value)[:40]!r}",
+            _key_line(ctx, field),
+            suggestion="Write it as YYYY-MM-DD",
+        )
 
 
 def _length_findings(ctx: CheckContext, field: str, minimum: int, maximum: int) -> Iterable[Finding]:
@@ -253,31 +338,48 @@ def _length_findings(ctx: CheckContext, field: str, minimum: int, maximum: int) 
         yield Finding(f"Front matter '{field}' is {length} characters long (max {maximum})", _key_line(ctx, field))
 
 
-@rule("FM007", "frontmatter-title-length", "frontmatter", "warning",
-      "A title should be long enough to say what the page is about and short enough to show in full "
-      "in search results (10-100 characters by default; strict publishing uses 70).",
-      good="---\ntitle: Convert a Document to PDF in Java\n---",
-      bad="---\ntitle: Convert\n---",
-      min_length=10, max_length=100)
+@rule(
+    "FM007",
+    "frontmatter-title-length",
+    "frontmatter",
+    "warning",
+    "A title should be long enough to say what the page is about and short enough to show in full "
+    "in search results (10-100 characters by default; strict publishing uses 70).",
+    good="---\ntitle: Convert a Document to PDF in Java\n---",
+    bad="---\ntitle: Convert\n---",
+    min_length=10,
+    max_length=100,
+)
 def title_length(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     return _length_findings(ctx, "title", params["min_length"], params["max_length"])
 
 
-@rule("FM008", "frontmatter-description-length", "frontmatter", "info",
-      "A description of 50-160 characters is what search engines show as the page summary.",
-      good="---\ndescription: Learn how to convert a Word document to PDF in Java with Aspose.Words.\n---",
-      bad="---\ndescription: PDF conversion.\n---",
-      min_length=50, max_length=160)
+@rule(
+    "FM008",
+    "frontmatter-description-length",
+    "frontmatter",
+    "info",
+    "A description of 50-160 characters is what search engines show as the page summary.",
+    good="---\ndescription: Learn how to convert a Word document to PDF in Java with Aspose.Words.\n---",
+    bad="---\ndescription: PDF conversion.\n---",
+    min_length=50,
+    max_length=160,
+)
 def description_length(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     return _length_findings(ctx, "description", params["min_length"], params["max_length"])
 
 
-@rule("FM009", "frontmatter-forbidden-fields", "frontmatter", "error",
-      "Fields a site bans (param `fields`, empty by default; for example `draft` on a release branch) "
-      "must not be present.",
-      good="---\ntitle: Convert a Document to PDF\n---",
-      bad="---\ntitle: Convert a Document to PDF\ndraft: true\n---  (with fields: [draft])",
-      fields=())
+@rule(
+    "FM009",
+    "frontmatter-forbidden-fields",
+    "frontmatter",
+    "error",
+    "Fields a site bans (param `fields`, empty by default; for example `draft` on a release branch) "
+    "must not be present.",
+    good="---\ntitle: Convert a Document to PDF\n---",
+    bad="---\ntitle: Convert a Document to PDF\ndraft: true\n---  (with fields: [draft])",
+    fields=(),
+)
 def forbidden_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     data = _data(ctx)
     if not data or not params["fields"]:
@@ -287,12 +389,17 @@ def forbidden_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
             yield Finding(f"Front matter field '{field}' is not allowed", _key_line(ctx, field))
 
 
-@rule("FM010", "frontmatter-unknown-fields", "frontmatter", "info",
-      "Fields the site does not know are usually typos (`descripton`) and are silently ignored. Known "
-      "fields are Hugo's own plus param `fields`.",
-      good="---\ntitle: Convert a Document to PDF\ndescription: How to convert a document.\n---",
-      bad="---\ntitle: Convert a Document to PDF\ndescripton: How to convert a document.\n---",
-      fields=KNOWN_FIELDS)
+@rule(
+    "FM010",
+    "frontmatter-unknown-fields",
+    "frontmatter",
+    "info",
+    "Fields the site does not know are usually typos (`descripton`) and are silently ignored. Known "
+    "fields are Hugo's own plus param `fields`.",
+    good="---\ntitle: Convert a Document to PDF\ndescription: How to convert a document.\n---",
+    bad="---\ntitle: Convert a Document to PDF\ndescripton: How to convert a document.\n---",
+    fields=KNOWN_FIELDS,
+)
 def unknown_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     data = _data(ctx)
     if not data:
@@ -301,4 +408,3 @@ def unknown_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     for field in data:
         if isinstance(field, str) and field not in known:
             yield Finding(f"Unknown front matter field '{field}'", _key_line(ctx, field))
-

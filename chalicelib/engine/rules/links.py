@@ -9,6 +9,7 @@ under the folders it checks as `memo[DOCS_MEMO]`: normalised paths, written as t
 are), and only for links written as file paths (`./x`, `../x`, `x.md`): Hugo's pretty URLs
 (`other-page/`) depend on the site's URL settings and cannot be resolved from files.
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -49,11 +50,16 @@ def _host(url: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-@rule("LK001", "image-empty-url", "links", "error",
-      "Images and reference definitions need a destination; an empty one renders a broken image or "
-      "a dead link (empty link destinations are MD042's).",
-      good="![Save dialog](save-dialog.png)",
-      bad="![Save dialog]()")
+@rule(
+    "LK001",
+    "image-empty-url",
+    "links",
+    "error",
+    "Images and reference definitions need a destination; an empty one renders a broken image or "
+    "a dead link (empty link destinations are MD042's).",
+    good="![Save dialog](save-dialog.png)",
+    bad="![Save dialog]()",
+)
 def empty_url(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     for link in ctx.doc.links:
         if link.is_image and not link.url.strip():
@@ -63,11 +69,16 @@ def empty_url(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
             yield Finding(f"Reference definition '{definition.label}' has no URL", definition.line)
 
 
-@rule("LK002", "link-url-spaces", "links", "error",
-      "URLs must not contain spaces (write `%20`); many renderers cut the link at the space.",
-      good="[Guide](<docs/user%20guide.md>)",
-      bad="[Guide](<docs/user guide.md>)",
-      fixable=True)
+@rule(
+    "LK002",
+    "link-url-spaces",
+    "links",
+    "error",
+    "URLs must not contain spaces (write `%20`); many renderers cut the link at the space.",
+    good="[Guide](<docs/user%20guide.md>)",
+    bad="[Guide](<docs/user guide.md>)",
+    fixable=True,
+)
 def url_spaces(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     text = ctx.doc.text
     for link in ctx.doc.links:
@@ -78,25 +89,36 @@ def url_spaces(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
         start = link.url_start
         if start is not None and text.startswith(url, start):
             fix = (TextEdit(start, start + len(url), url.replace(" ", "%20")),)
-        yield Finding(f"URL contains spaces: '{url[:80]}'", link.line, link.column,
-                      suggestion="Encode the spaces as %20", fix=fix)
+        yield Finding(
+            f"URL contains spaces: '{url[:80]}'", link.line, link.column, suggestion="Encode the spaces as %20", fix=fix
+        )
 
 
-@rule("LK003", "link-localhost", "links", "warning",
-      "Links to localhost or a loopback address only work on the writer's machine.",
-      good="[API](https://reference.aspose.com/words/java/)",
-      bad="[API](http://localhost:8080/words/java/)")
+@rule(
+    "LK003",
+    "link-localhost",
+    "links",
+    "warning",
+    "Links to localhost or a loopback address only work on the writer's machine.",
+    good="[API](https://reference.aspose.com/words/java/)",
+    bad="[API](http://localhost:8080/words/java/)",
+)
 def localhost(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     for url, line, column, _ in _targets(ctx):
         if "//" in url and _host(url) in _LOCAL_HOSTS:
             yield Finding(f"Link points at a local address: '{url[:80]}'", line, column)
 
 
-@rule("LK004", "link-placeholder", "links", "warning",
-      "Placeholder destinations (example.com, TODO, FIXME, `url`, `...`) are links nobody finished.",
-      good="[Download](https://releases.aspose.com/words/java/)",
-      bad="[Download](https://example.com/download)",
-      hosts=PLACEHOLDER_HOSTS)
+@rule(
+    "LK004",
+    "link-placeholder",
+    "links",
+    "warning",
+    "Placeholder destinations (example.com, TODO, FIXME, `url`, `...`) are links nobody finished.",
+    good="[Download](https://releases.aspose.com/words/java/)",
+    bad="[Download](https://example.com/download)",
+    hosts=PLACEHOLDER_HOSTS,
+)
 def placeholder(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     hosts = tuple(params["hosts"])
     for url, line, column, _ in _targets(ctx):
@@ -109,12 +131,17 @@ def placeholder(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
             yield Finding(f"Link destination is a placeholder: '{url[:80]}'", line, column)
 
 
-@rule("LK005", "link-disallowed-scheme", "links", "error",
-      "Only web, mail, FTP and phone links are allowed: `javascript:`, `file:` or `data:` links are unsafe "
-      "or only work on one machine, and `C:\\...` is a local file path.",
-      good="[Contact](mailto:support@aspose.com)",
-      bad="[Run](javascript:alert(1))",
-      schemes=ALLOWED_SCHEMES)
+@rule(
+    "LK005",
+    "link-disallowed-scheme",
+    "links",
+    "error",
+    "Only web, mail, FTP and phone links are allowed: `javascript:`, `file:` or `data:` links are unsafe "
+    "or only work on one machine, and `C:\\...` is a local file path.",
+    good="[Contact](mailto:support@aspose.com)",
+    bad="[Run](javascript:alert(1))",
+    schemes=ALLOWED_SCHEMES,
+)
 def disallowed_scheme(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     allowed = {scheme.lower() for scheme in params["schemes"]}
     for url, line, column, _ in _targets(ctx):
@@ -128,24 +155,38 @@ def disallowed_scheme(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
             yield Finding(f"Link scheme '{scheme}:' is not allowed", line, column)
 
 
-@rule("LK006", "link-bracketed-url", "links", "error",
-      "A destination written as `[label]` is a reference label put in the URL's place: the link goes "
-      "to a page literally named `[label]`. Write `[text][label]` instead.",
-      good="[Aspose.Words][words]",
-      bad="[Aspose.Words]([words])")
+@rule(
+    "LK006",
+    "link-bracketed-url",
+    "links",
+    "error",
+    "A destination written as `[label]` is a reference label put in the URL's place: the link goes "
+    "to a page literally named `[label]`. Write `[text][label]` instead.",
+    good="[Aspose.Words][words]",
+    bad="[Aspose.Words]([words])",
+)
 def bracketed_url(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     for link in ctx.doc.links:
         url = link.url.strip()
         if link.kind == "inline" and len(url) > 2 and url[0] == "[" and url[-1] == "]":
-            yield Finding(f"Link destination '{url[:80]}' looks like a reference label", link.line, link.column,
-                          suggestion=f"Write [{link.text}]{url}")
+            yield Finding(
+                f"Link destination '{url[:80]}' looks like a reference label",
+                link.line,
+                link.column,
+                suggestion=f"Write [{link.text}]{url}",
+            )
 
 
-@rule("LK007", "link-relative-unresolved", "links", "warning",
-      "A relative link written as a file path (`./x.md`, `../images/a.png`, `page.md`) must point at a "
-      "file of the docs set. Checked only when the set is known (e.g. `tbcv check` over a folder).",
-      good="[Install](../installation/_index.md)  (a file that exists)",
-      bad="[Install](../instalation/_index.md)")
+@rule(
+    "LK007",
+    "link-relative-unresolved",
+    "links",
+    "warning",
+    "A relative link written as a file path (`./x.md`, `../images/a.png`, `page.md`) must point at a "
+    "file of the docs set. Checked only when the set is known (e.g. `tbcv check` over a folder).",
+    good="[Install](../installation/_index.md)  (a file that exists)",
+    bad="[Install](../instalation/_index.md)",
+)
 def relative_unresolved(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     docs = ctx.memo.get(DOCS_MEMO)
     path = ctx.doc.path
@@ -175,5 +216,9 @@ def _relative_file_target(link: Link) -> str | None:
 
 def _resolves(resolved: str, docs: frozenset[str] | set[str]) -> bool:
     stripped = resolved.rstrip("/")
-    return (stripped in docs or f"{stripped}.md" in docs or f"{stripped}/_index.md" in docs
-            or f"{stripped}/index.md" in docs)
+    return (
+        stripped in docs
+        or f"{stripped}.md" in docs
+        or f"{stripped}/_index.md" in docs
+        or f"{stripped}/index.md" in docs
+    )

@@ -3,6 +3,7 @@ so a page gets the same (rule, line) results here as from markdownlint-cli2, plu
 unclosed-fence rule markdownlint does not have. Rules read the parsed document (headings,
 links, code blocks, tables, lines) and never re-parse.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,10 @@ from chalicelib.engine.parse import anchor_of
 from chalicelib.engine.rules.code import detect_language
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule
 
-_JS_WHITESPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
-                 "\u2028\u2029\u202f\u205f\u3000\ufeff"
+_JS_WHITESPACE = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 _DEFAULT_TITLE = r'^\s*"?title"?\s*[:=]'
 _ALL_PUNCTUATION = ".,;:!?。，；：！？"
 _ATX_OPEN = re.compile(r"[ \t>]*(#{1,6})")
@@ -41,7 +44,7 @@ def _code_lines(ctx: CheckContext, inner_fences: bool) -> set[int]:
             if block.kind == "indented":
                 end = block.end_line
                 while end < len(doc.lines) and _is_indented_blank(doc.lines[end]):
-                    end += 1   # micromark's indented code token keeps indented blank lines after it
+                    end += 1  # micromark's indented code token keeps indented blank lines after it
                 lines.update(range(block.start_line, end + 1))
             elif inner_fences:
                 lines.update(range(block.start_line + 1, block.end_line))
@@ -87,7 +90,7 @@ def _line_edit(doc: ParsedDocument, line: int) -> TextEdit:
     if line < len(doc.line_starts):
         return TextEdit(start, doc.line_starts[line], "")
     if start > 0:
-        start -= 2 if doc.text[start - 2:start] == "\r\n" else 1
+        start -= 2 if doc.text[start - 2 : start] == "\r\n" else 1
     return TextEdit(start, len(doc.text), "")
 
 
@@ -96,7 +99,7 @@ def _heading_source(doc: ParsedDocument, heading: Heading) -> str:
     if heading.style == "atx":
         line = doc.lines[heading.line - 1]
         match = _ATX_OPEN.match(line)
-        content = line[match.end():] if match else line
+        content = line[match.end() :] if match else line
         content = content.strip(" \t")
         stripped = content.rstrip("#")
         if stripped != content and (not stripped or stripped[-1] in " \t"):
@@ -105,19 +108,30 @@ def _heading_source(doc: ParsedDocument, heading: Heading) -> str:
     return " ".join(doc.lines[index].strip(" \t>") for index in range(heading.line - 1, heading.end_line))
 
 
-@rule("MD001", "heading-increment", "markdown", "warning",
-      "Heading levels should only increment by one level at a time",
-      good="# Title\n\n## Section\n\n### Detail\n", bad="# Title\n\n### Detail\n", fixable=True,
-      front_matter_title=_DEFAULT_TITLE)
+@rule(
+    "MD001",
+    "heading-increment",
+    "markdown",
+    "warning",
+    "Heading levels should only increment by one level at a time",
+    good="# Title\n\n## Section\n\n### Detail\n",
+    bad="# Title\n\n### Detail\n",
+    fixable=True,
+    front_matter_title=_DEFAULT_TITLE,
+)
 def heading_increment(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     previous = 1 if _front_matter_has_title(doc, params["front_matter_title"]) else 7
     for heading in doc.headings:
         if heading.level > previous + 1:
             expected = previous + 1
-            yield Finding(f"Heading levels should only increment by one level at a time "
-                          f"[Expected: h{expected}; Actual: h{heading.level}]", heading.line,
-                          context=doc.lines[heading.line - 1].strip(), fix=_relevel(doc, heading, expected))
+            yield Finding(
+                f"Heading levels should only increment by one level at a time "
+                f"[Expected: h{expected}; Actual: h{heading.level}]",
+                heading.line,
+                context=doc.lines[heading.line - 1].strip(),
+                fix=_relevel(doc, heading, expected),
+            )
         previous = heading.level
 
 
@@ -132,9 +146,18 @@ def _relevel(doc: ParsedDocument, heading: Heading, level: int) -> tuple[TextEdi
     return (TextEdit(start, start + len(match.group(1)), "#" * level),)
 
 
-@rule("MD009", "no-trailing-spaces", "markdown", "warning", "Trailing spaces",
-      good="A line.\nA hard break  \nnext line\n", bad="A line with trailing spaces   \n", fixable=True,
-      br_spaces=2, code_blocks=False)
+@rule(
+    "MD009",
+    "no-trailing-spaces",
+    "markdown",
+    "warning",
+    "Trailing spaces",
+    good="A line.\nA hard break  \nnext line\n",
+    bad="A line with trailing spaces   \n",
+    fixable=True,
+    br_spaces=2,
+    code_blocks=False,
+)
 def no_trailing_spaces(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     br_spaces = int(params["br_spaces"])
@@ -150,13 +173,27 @@ def no_trailing_spaces(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable
         if trailing == expected or index + 1 in code_lines:
             continue
         start = doc.line_starts[index] + trimmed
-        yield Finding(f"Trailing spaces [Expected: {'0 or ' if expected else ''}{expected}; Actual: {trailing}]",
-                      index + 1, trimmed + 1, end_line=index + 1, end_column=len(line),
-                      fix=(TextEdit(start, start + trailing, ""),))
+        yield Finding(
+            f"Trailing spaces [Expected: {'0 or ' if expected else ''}{expected}; Actual: {trailing}]",
+            index + 1,
+            trimmed + 1,
+            end_line=index + 1,
+            end_column=len(line),
+            fix=(TextEdit(start, start + trailing, ""),),
+        )
 
 
-@rule("MD012", "no-multiple-blanks", "markdown", "warning", "Multiple consecutive blank lines",
-      good="Para one.\n\nPara two.\n", bad="Para one.\n\n\nPara two.\n", fixable=True, maximum=1)
+@rule(
+    "MD012",
+    "no-multiple-blanks",
+    "markdown",
+    "warning",
+    "Multiple consecutive blank lines",
+    good="Para one.\n\nPara two.\n",
+    bad="Para one.\n\n\nPara two.\n",
+    fixable=True,
+    maximum=1,
+)
 def no_multiple_blanks(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     maximum = int(params["maximum"] or 1)
@@ -167,13 +204,23 @@ def no_multiple_blanks(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable
         line = lines[index]
         count = 0 if (line.strip(_JS_WHITESPACE) or index + 1 in code_lines) else count + 1
         if count > maximum:
-            yield Finding(f"Multiple consecutive blank lines [Expected: {maximum}; Actual: {count}]",
-                          index + 1, fix=(_line_edit(doc, index + 1),))
+            yield Finding(
+                f"Multiple consecutive blank lines [Expected: {maximum}; Actual: {count}]",
+                index + 1,
+                fix=(_line_edit(doc, index + 1),),
+            )
 
 
-@rule("MD024", "no-duplicate-heading", "markdown", "warning", "Multiple headings with the same content",
-      good="# Title\n\n## Install\n\n## Use\n", bad="# Title\n\n## Install\n\n## Install\n",
-      siblings_only=False)
+@rule(
+    "MD024",
+    "no-duplicate-heading",
+    "markdown",
+    "warning",
+    "Multiple headings with the same content",
+    good="# Title\n\n## Install\n\n## Use\n",
+    bad="# Title\n\n## Install\n\n## Install\n",
+    siblings_only=False,
+)
 def no_duplicate_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     siblings_only = bool(params["siblings_only"])
@@ -191,15 +238,22 @@ def no_duplicate_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
                 last_level -= 1
             bucket = known[heading.level]
         if text in bucket:
-            yield Finding(f"Multiple headings with the same content [Context: \"{text}\"]", heading.line,
-                          context=text)
+            yield Finding(f'Multiple headings with the same content [Context: "{text}"]', heading.line, context=text)
         else:
             bucket.add(text)
 
 
-@rule("MD025", "single-title", "markdown", "warning", "Multiple top-level headings in the same document",
-      good="# Title\n\n## Part\n", bad="# Title\n\n# Another title\n", level=1,
-      front_matter_title=_DEFAULT_TITLE)
+@rule(
+    "MD025",
+    "single-title",
+    "markdown",
+    "warning",
+    "Multiple top-level headings in the same document",
+    good="# Title\n\n## Part\n",
+    bad="# Title\n\n# Another title\n",
+    level=1,
+    front_matter_title=_DEFAULT_TITLE,
+)
 def single_title(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     level = int(params["level"] or 1)
@@ -211,35 +265,68 @@ def single_title(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findi
         first = doc.first_block
         if first is None or first[1] != matching[0].line:
             return
-    for heading in matching[0 if has_title else 1:]:
+    for heading in matching[0 if has_title else 1 :]:
         text = _heading_source(doc, heading)
-        yield Finding(f"Multiple top-level headings in the same document [Context: \"{text}\"]",
-                      heading.line, context=text)
+        yield Finding(
+            f'Multiple top-level headings in the same document [Context: "{text}"]', heading.line, context=text
+        )
 
 
-@rule("MD034", "no-bare-urls", "markdown", "warning", "Bare URL used",
-      good="See <https://example.com>.\n", bad="See https://example.com.\n", fixable=True)
+@rule(
+    "MD034",
+    "no-bare-urls",
+    "markdown",
+    "warning",
+    "Bare URL used",
+    good="See <https://example.com>.\n",
+    bad="See https://example.com.\n",
+    fixable=True,
+)
 def no_bare_urls(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     for start, end, url in doc.bare_urls:
         line, column = doc.position(start)
-        yield Finding(f"Bare URL used [Context: \"{url}\"]", line, column, end_line=line,
-                      end_column=column + len(url) - 1, context=url, fix=(TextEdit(start, end, f"<{url}>"),))
+        yield Finding(
+            f'Bare URL used [Context: "{url}"]',
+            line,
+            column,
+            end_line=line,
+            end_column=column + len(url) - 1,
+            context=url,
+            fix=(TextEdit(start, end, f"<{url}>"),),
+        )
 
 
-@rule("MD036", "no-emphasis-as-heading", "markdown", "warning", "Emphasis used instead of a heading",
-      good="## Note\n\nText.\n", bad="**Note**\n\nText.\n", punctuation=_ALL_PUNCTUATION)
+@rule(
+    "MD036",
+    "no-emphasis-as-heading",
+    "markdown",
+    "warning",
+    "Emphasis used instead of a heading",
+    good="## Note\n\nText.\n",
+    bad="**Note**\n\nText.\n",
+    punctuation=_ALL_PUNCTUATION,
+)
 def no_emphasis_as_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     punctuation = str(params["punctuation"])
     for line, _column, text in ctx.doc.emphasis_paragraphs:
         if punctuation and text[-1] in punctuation:
             continue
-        yield Finding(f"Emphasis used instead of a heading [Context: \"{text}\"]", line, context=text)
+        yield Finding(f'Emphasis used instead of a heading [Context: "{text}"]', line, context=text)
 
 
-@rule("MD040", "fenced-code-language", "markdown", "warning", "Fenced code blocks should have a language specified",
-      good="```java\nint x = 1;\n```\n", bad="```\nint x = 1;\n```\n", fixable=True,
-      allowed_languages=(), language_only=False)
+@rule(
+    "MD040",
+    "fenced-code-language",
+    "markdown",
+    "warning",
+    "Fenced code blocks should have a language specified",
+    good="```java\nint x = 1;\n```\n",
+    bad="```\nint x = 1;\n```\n",
+    fixable=True,
+    allowed_languages=(),
+    language_only=False,
+)
 def fenced_code_language(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     allowed = list(params["allowed_languages"] or ())
@@ -249,14 +336,20 @@ def fenced_code_language(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
         info = block.info.strip()
         opening = doc.lines[block.start_line - 1].strip()
         if not info:
-            yield Finding("Fenced code blocks should have a language specified", block.start_line,
-                          context=opening, fix=_language_fix(block))
+            yield Finding(
+                "Fenced code blocks should have a language specified",
+                block.start_line,
+                context=opening,
+                fix=_language_fix(block),
+            )
         elif allowed and info.split()[0] not in allowed:
-            yield Finding(f"Fenced code blocks should have a language specified [\"{info}\" is not allowed]",
-                          block.start_line, context=opening)
+            yield Finding(
+                f'Fenced code blocks should have a language specified ["{info}" is not allowed]',
+                block.start_line,
+                context=opening,
+            )
         if params["language_only"] and len(info.split()) > 1:
-            yield Finding(f"Info string contains more than language: \"{opening}\"", block.start_line,
-                          context=opening)
+            yield Finding(f'Info string contains more than language: "{opening}"', block.start_line, context=opening)
 
 
 def _language_fix(block: CodeBlock) -> tuple[TextEdit, ...] | None:
@@ -267,9 +360,18 @@ def _language_fix(block: CodeBlock) -> tuple[TextEdit, ...] | None:
     return (TextEdit(block.label_start, block.label_start, language),)
 
 
-@rule("MD041", "first-line-heading", "markdown", "warning", "First line in a file should be a top-level heading",
-      good="# Title\n\nText.\n", bad="Text before any heading.\n\n# Title\n", level=1,
-      front_matter_title=_DEFAULT_TITLE, allow_preamble=False)
+@rule(
+    "MD041",
+    "first-line-heading",
+    "markdown",
+    "warning",
+    "First line in a file should be a top-level heading",
+    good="# Title\n\nText.\n",
+    bad="Text before any heading.\n\n# Title\n",
+    level=1,
+    front_matter_title=_DEFAULT_TITLE,
+    allow_preamble=False,
+)
 def first_line_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     if _front_matter_has_title(doc, params["front_matter_title"]):
@@ -295,8 +397,15 @@ def _normalise_label(label: str) -> str:
     return " ".join(label.lower().split())
 
 
-@rule("MD042", "no-empty-links", "markdown", "warning", "No empty links",
-      good="[docs](https://docs.example)\n", bad="[docs]()\n")
+@rule(
+    "MD042",
+    "no-empty-links",
+    "markdown",
+    "warning",
+    "No empty links",
+    good="[docs](https://docs.example)\n",
+    bad="[docs]()\n",
+)
 def no_empty_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     definitions = None
@@ -310,16 +419,23 @@ def no_empty_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Fin
                 definitions = _definitions(doc)
             empty = definitions.get(_normalise_label(link.label or link.text)) == "#"
         if empty:
-            source = doc.text[link.start:link.end]
-            yield Finding(f"No empty links [Context: \"{source}\"]", link.line, link.column, context=source)
+            source = doc.text[link.start : link.end]
+            yield Finding(f'No empty links [Context: "{source}"]', link.line, link.column, context=source)
 
 
-@rule("MD045", "no-alt-text", "markdown", "warning", "Images should have alternate text (alt text)",
-      good="![Save dialog](save.png)\n", bad="![](save.png)\n")
+@rule(
+    "MD045",
+    "no-alt-text",
+    "markdown",
+    "warning",
+    "Images should have alternate text (alt text)",
+    good="![Save dialog](save.png)\n",
+    bad="![](save.png)\n",
+)
 def no_alt_text(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     for link in doc.links:
-        if link.is_image and doc.text[link.start + 2:link.start + 3] == "]":
+        if link.is_image and doc.text[link.start + 2 : link.start + 3] == "]":
             yield Finding("Images should have alternate text (alt text)", link.line, link.column)
     if "<img" not in doc.text and "<IMG" not in doc.text:
         return
@@ -339,23 +455,39 @@ def _in_code_span(doc: ParsedDocument, line_index: int, column_index: int) -> bo
     return any(start <= offset < end for start, end in doc.code_spans)
 
 
-@rule("MD051", "link-fragments", "markdown", "warning", "Link fragments should be valid",
-      good="# Install\n\nSee [install](#install).\n", bad="# Install\n\nSee [setup](#setup).\n", fixable=True,
-      ignore_case=False, ignored_pattern="")
+@rule(
+    "MD051",
+    "link-fragments",
+    "markdown",
+    "warning",
+    "Link fragments should be valid",
+    good="# Install\n\nSee [install](#install).\n",
+    bad="# Install\n\nSee [setup](#setup).\n",
+    fixable=True,
+    ignore_case=False,
+    ignored_pattern="",
+)
 def link_fragments(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
-    targets = [link for link in doc.links if not link.is_image and link.kind == "inline"
-               and link.url.startswith("#") and len(link.url) > 1]
-    definition_targets = [definition for definition in doc.reference_definitions
-                          if definition.url.startswith("#") and len(definition.url) > 1]
+    targets = [
+        link
+        for link in doc.links
+        if not link.is_image and link.kind == "inline" and link.url.startswith("#") and len(link.url) > 1
+    ]
+    definition_targets = [
+        definition
+        for definition in doc.reference_definitions
+        if definition.url.startswith("#") and len(definition.url) > 1
+    ]
     if not targets and not definition_targets:
         return
     fragments = _fragments(ctx)
     ignored = re.compile(params["ignored_pattern"] or "^$")
     lowered = {fragment.lower(): fragment for fragment in reversed(list(fragments))}
-    checks = [(link.url, link.line, link.column, link.url_start, doc.text[link.start:link.end]) for link in targets]
-    checks += [(definition.url, definition.line, 1, None, doc.lines[definition.line - 1])
-               for definition in definition_targets]
+    checks = [(link.url, link.line, link.column, link.url_start, doc.text[link.start : link.end]) for link in targets]
+    checks += [
+        (definition.url, definition.line, 1, None, doc.lines[definition.line - 1]) for definition in definition_targets
+    ]
     for url, line, column, url_start, context in sorted(checks, key=lambda check: (check[1], check[2])):
         encoded = "#" + quote(url[1:], safe=_URI_SAFE)
         if encoded in fragments or _LINE_FRAGMENT.match(encoded) or ignored.search(url[1:]):
@@ -364,13 +496,20 @@ def link_fragments(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Fin
         if mixed is not None:
             if params["ignore_case"] or mixed == url:
                 continue
-            fix = (TextEdit(url_start, url_start + len(url), mixed),) if url_start is not None \
-                and doc.text[url_start:url_start + len(url)] == url else None
-            yield Finding(f"Link fragments should be valid [Expected: {mixed}; Actual: {url}]", line, column,
-                          context=context, fix=fix)
+            fix = (
+                (TextEdit(url_start, url_start + len(url), mixed),)
+                if url_start is not None and doc.text[url_start : url_start + len(url)] == url
+                else None
+            )
+            yield Finding(
+                f"Link fragments should be valid [Expected: {mixed}; Actual: {url}]",
+                line,
+                column,
+                context=context,
+                fix=fix,
+            )
         else:
-            yield Finding(f"Link fragments should be valid [Context: \"{context}\"]", line, column,
-                          context=context)
+            yield Finding(f'Link fragments should be valid [Context: "{context}"]', line, column, context=context)
 
 
 def _fragments(ctx: CheckContext) -> dict[str, int]:
@@ -401,10 +540,17 @@ def _fragments(ctx: CheckContext) -> dict[str, int]:
     return fragments
 
 
-@rule("MD052", "reference-links-images", "markdown", "warning",
-      "Reference links and images should use a label that is defined",
-      good="See [the guide][guide].\n\n[guide]: https://docs.example/guide\n",
-      bad="See [the guide][guide].\n", shortcut_syntax=False, ignored_labels=("x",))
+@rule(
+    "MD052",
+    "reference-links-images",
+    "markdown",
+    "warning",
+    "Reference links and images should use a label that is defined",
+    good="See [the guide][guide].\n\n[guide]: https://docs.example/guide\n",
+    bad="See [the guide][guide].\n",
+    shortcut_syntax=False,
+    ignored_labels=("x",),
+)
 def reference_links_images(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     if "][" not in doc.text:
@@ -422,15 +568,28 @@ def reference_links_images(ctx: CheckContext, params: Mapping[str, Any]) -> Iter
             start = match.start()
             if start and line[start - 1] == "!":
                 start -= 1
-            context = line[start:match.end()]
-            yield Finding(f"Missing link or image reference definition: \"{label}\"", index + 1, start + 1,
-                          end_line=index + 1, end_column=match.end(), context=context)
+            context = line[start : match.end()]
+            yield Finding(
+                f'Missing link or image reference definition: "{label}"',
+                index + 1,
+                start + 1,
+                end_line=index + 1,
+                end_column=match.end(),
+                context=context,
+            )
 
 
-@rule("MD053", "link-image-reference-definitions", "markdown", "warning",
-      "Link and image reference definitions should be needed",
-      good="See [the guide][guide].\n\n[guide]: https://docs.example/guide\n",
-      bad="See the guide.\n\n[guide]: https://docs.example/guide\n", fixable=True, ignored_definitions=("//",))
+@rule(
+    "MD053",
+    "link-image-reference-definitions",
+    "markdown",
+    "warning",
+    "Link and image reference definitions should be needed",
+    good="See [the guide][guide].\n\n[guide]: https://docs.example/guide\n",
+    bad="See the guide.\n\n[guide]: https://docs.example/guide\n",
+    fixable=True,
+    ignored_definitions=("//",),
+)
 def link_image_reference_definitions(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     if not doc.reference_definitions:
@@ -444,17 +603,26 @@ def link_image_reference_definitions(ctx: CheckContext, params: Mapping[str, Any
         fix = (_line_edit(doc, definition.line),)
         if label in seen:
             if label not in ignored:
-                yield Finding(f"Duplicate link or image reference definition: \"{label}\"", definition.line,
-                              context=line, fix=fix)
+                yield Finding(
+                    f'Duplicate link or image reference definition: "{label}"', definition.line, context=line, fix=fix
+                )
             continue
         seen.add(label)
         if label not in ignored and label not in used:
-            yield Finding(f"Unused link or image reference definition: \"{label}\"", definition.line,
-                          context=line, fix=fix)
+            yield Finding(
+                f'Unused link or image reference definition: "{label}"', definition.line, context=line, fix=fix
+            )
 
 
-@rule("MD056", "table-column-count", "markdown", "warning", "Table column count",
-      good="| a | b |\n|---|---|\n| 1 | 2 |\n", bad="| a | b |\n|---|---|\n| 1 | 2 | 3 |\n")
+@rule(
+    "MD056",
+    "table-column-count",
+    "markdown",
+    "warning",
+    "Table column count",
+    good="| a | b |\n|---|---|\n| 1 | 2 |\n",
+    bad="| a | b |\n|---|---|\n| 1 | 2 | 3 |\n",
+)
 def table_column_count(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     for table in doc.tables:
@@ -462,14 +630,24 @@ def table_column_count(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable
         for line, actual in table.row_cells:
             if actual == expected or not doc.prose_line_mask[line - 1]:
                 continue
-            detail = "Too few cells, row will be missing data" if actual < expected \
+            detail = (
+                "Too few cells, row will be missing data"
+                if actual < expected
                 else "Too many cells, extra data will be missing"
+            )
             yield Finding(f"Table column count [Expected: {expected}; Actual: {actual}; {detail}]", line)
 
 
-@rule("MDX001", "unclosed-code-fence", "markdown", "error",
-      "Code fences and highlight shortcodes must be closed",
-      good="```java\nint x = 1;\n```\n", bad="```java\nint x = 1;\n", fixable=True)
+@rule(
+    "MDX001",
+    "unclosed-code-fence",
+    "markdown",
+    "error",
+    "Code fences and highlight shortcodes must be closed",
+    good="```java\nint x = 1;\n```\n",
+    bad="```java\nint x = 1;\n",
+    fixable=True,
+)
 def unclosed_code_fence(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     for block in doc.code_blocks:
@@ -483,8 +661,13 @@ def unclosed_code_fence(ctx: CheckContext, params: Mapping[str, Any]) -> Iterabl
             insert = closing + ending if doc.text.endswith("\n") else ending + closing + ending
             fix = (TextEdit(len(doc.text), len(doc.text), insert),)
         what = "highlight shortcode" if block.kind == "highlight" else "code fence"
-        yield Finding(f"Unclosed {what} opened here; add {closing!r}", block.start_line, context=opening,
-                      suggestion=closing, fix=fix)
+        yield Finding(
+            f"Unclosed {what} opened here; add {closing!r}",
+            block.start_line,
+            context=opening,
+            suggestion=closing,
+            fix=fix,
+        )
 
 
 def _closing_fence(opening: str) -> str:

@@ -6,6 +6,7 @@ and yields `Finding`s. The pipeline turns findings into `Issue`s with the rule's
 alias, category and the severity resolved from the profile, so check code never repeats
 its own metadata.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ class CheckContext:
     doc: ParsedDocument
     family: str | None = None
     profile: str = "default"
-    truth: Any = None          # the family's truth table (chalicelib.engine.truth), if any
+    truth: Any = None  # the family's truth table (chalicelib.engine.truth), if any
     memo: dict[str, Any] = field(default_factory=dict)  # shared per-document results
 
 
@@ -43,13 +44,13 @@ RuleCheck = Callable[[CheckContext, Mapping[str, Any]], Iterable[Finding]]
 
 @dataclass(frozen=True, slots=True)
 class RuleMeta:
-    id: str                    # stable id, e.g. FM001, MD009, TR003
-    alias: str                 # stable kebab-case alias
+    id: str  # stable id, e.g. FM001, MD009, TR003
+    alias: str  # stable kebab-case alias
     category: Category
-    severity: Severity         # default severity
+    severity: Severity  # default severity
     description: str
-    good: str                  # example text that passes
-    bad: str                   # example text that fires
+    good: str  # example text that passes
+    bad: str  # example text that fires
     fixable: bool = False
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     source: Source = "rule"
@@ -64,16 +65,30 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(id: str, alias: str, category: Category, severity: Severity, description: str, *,
-         good: str, bad: str, fixable: bool = False, source: Source = "rule",
-         **params: Any) -> Callable[[RuleCheck], RuleCheck]:
+def rule(
+    id: str,
+    alias: str,
+    category: Category,
+    severity: Severity,
+    description: str,
+    *,
+    good: str,
+    bad: str,
+    fixable: bool = False,
+    source: Source = "rule",
+    **params: Any,
+) -> Callable[[RuleCheck], RuleCheck]:
     """Register a check under its metadata; ids and aliases must be unique."""
 
     def register(check: RuleCheck) -> RuleCheck:
         if id in REGISTRY or any(r.meta.alias == alias for r in REGISTRY.values()):
             raise ValueError(f"rule {id}/{alias} is registered twice")
-        REGISTRY[id] = Rule(RuleMeta(id, alias, category, severity, description, good, bad,
-                                     fixable, MappingProxyType(dict(params)), source), check)
+        REGISTRY[id] = Rule(
+            RuleMeta(
+                id, alias, category, severity, description, good, bad, fixable, MappingProxyType(dict(params)), source
+            ),
+            check,
+        )
         return check
 
     return register

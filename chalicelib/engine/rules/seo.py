@@ -6,6 +6,7 @@ Relation to the markdown rules, so no finding is reported twice: hierarchy skips
 those do not say: that the page has a title at all (an H1, or a front matter `title` that the site
 renders as the H1), that a body H1 is the first heading, and the per-level length limits.
 """
+
 from __future__ import annotations
 
 from typing import Iterable, Mapping
@@ -31,8 +32,22 @@ def _has_front_matter_title(ctx: CheckContext) -> bool:
 
 
 # Conventional headings readers recognise at any length: never reported as too short.
-CONVENTIONAL_HEADINGS = ("See Also", "Overview", "Examples", "Example", "Summary", "FAQ", "FAQs", "Usage",
-                         "Remarks", "Notes", "Conclusion", "Introduction", "Prerequisites", "Next Steps")
+CONVENTIONAL_HEADINGS = (
+    "See Also",
+    "Overview",
+    "Examples",
+    "Example",
+    "Summary",
+    "FAQ",
+    "FAQs",
+    "Usage",
+    "Remarks",
+    "Notes",
+    "Conclusion",
+    "Introduction",
+    "Prerequisites",
+    "Next Steps",
+)
 
 
 def _limits(params: Mapping) -> Mapping[int, tuple[int, int, int, int]]:
@@ -40,12 +55,17 @@ def _limits(params: Mapping) -> Mapping[int, tuple[int, int, int, int]]:
     return limits if limits is HEADING_LIMITS else {int(level): tuple(values) for level, values in limits.items()}
 
 
-@rule("SEO001", "seo-h1-missing", "seo", "error",
-      "A page needs a title search engines can read: an H1, or a front matter `title` the site renders as "
-      "the H1 (param `front_matter_title`).",
-      good="---\ntitle: Convert a Document to PDF in Java\n---\n\nText.",
-      bad="## Convert a Document\n\nText.",
-      front_matter_title=True)
+@rule(
+    "SEO001",
+    "seo-h1-missing",
+    "seo",
+    "error",
+    "A page needs a title search engines can read: an H1, or a front matter `title` the site renders as "
+    "the H1 (param `front_matter_title`).",
+    good="---\ntitle: Convert a Document to PDF in Java\n---\n\nText.",
+    bad="## Convert a Document\n\nText.",
+    front_matter_title=True,
+)
 def h1_missing(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     if any(heading.level == 1 for heading in ctx.doc.headings):
         return
@@ -56,17 +76,25 @@ def h1_missing(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     yield Finding("Page has no H1 (and no front matter title)", line)
 
 
-@rule("SEO002", "seo-h1-first", "seo", "warning",
-      "When a page has an H1 in its body, it should be the first heading: headings before it read as "
-      "belonging to no title.",
-      good="# Convert a Document\n\n## Load\n\n## Save",
-      bad="## Before You Start\n\n# Convert a Document")
+@rule(
+    "SEO002",
+    "seo-h1-first",
+    "seo",
+    "warning",
+    "When a page has an H1 in its body, it should be the first heading: headings before it read as "
+    "belonging to no title.",
+    good="# Convert a Document\n\n## Load\n\n## Save",
+    bad="## Before You Start\n\n# Convert a Document",
+)
 def h1_first(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     headings = ctx.doc.headings
     first_h1 = next((heading for heading in headings if heading.level == 1), None)
     if first_h1 is not None and headings[0] is not first_h1:
-        yield Finding(f"First heading is H{headings[0].level}, before the H1 '{heading_label(first_h1)}'",
-                      headings[0].line, headings[0].column)
+        yield Finding(
+            f"First heading is H{headings[0].level}, before the H1 '{heading_label(first_h1)}'",
+            headings[0].line,
+            headings[0].column,
+        )
 
 
 def _length_issue(heading: Heading, limits: Mapping) -> tuple[str, int, int] | None:
@@ -97,50 +125,77 @@ def _length_findings(ctx: CheckContext, params: Mapping, kinds: tuple[str, ...])
         if found[0] in ("short", "below") and heading.text.casefold() in conventional:
             continue
         kind, length, bound = found
-        words = {"short": "shorter than the minimum", "long": "longer than the maximum",
-                 "below": "shorter than the recommended", "above": "longer than the recommended"}[kind]
-        yield Finding(f"H{heading.level} '{heading_label(heading)}' is {length} characters, {words} {bound}",
-                      heading.line, heading.column)
+        words = {
+            "short": "shorter than the minimum",
+            "long": "longer than the maximum",
+            "below": "shorter than the recommended",
+            "above": "longer than the recommended",
+        }[kind]
+        yield Finding(
+            f"H{heading.level} '{heading_label(heading)}' is {length} characters, {words} {bound}",
+            heading.line,
+            heading.column,
+        )
 
 
-@rule("SEO003", "seo-heading-too-short", "seo", "warning",
-      "Headings shorter than their level's minimum (H1 20, H2 10, H3-H4 5, H5-H6 3 characters) say too "
-      "little to readers and search engines. Conventional headings (param `conventional`: See Also, FAQ, "
-      "Overview, ...) are accepted at any length.",
-      good="## Insert a Table of Contents",
-      bad="## TOC",
-      limits=HEADING_LIMITS, conventional=CONVENTIONAL_HEADINGS)
+@rule(
+    "SEO003",
+    "seo-heading-too-short",
+    "seo",
+    "warning",
+    "Headings shorter than their level's minimum (H1 20, H2 10, H3-H4 5, H5-H6 3 characters) say too "
+    "little to readers and search engines. Conventional headings (param `conventional`: See Also, FAQ, "
+    "Overview, ...) are accepted at any length.",
+    good="## Insert a Table of Contents",
+    bad="## TOC",
+    limits=HEADING_LIMITS,
+    conventional=CONVENTIONAL_HEADINGS,
+)
 def heading_tooheading_label(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     return _length_findings(ctx, params, ("short",))
 
 
-@rule("SEO004", "seo-heading-too-long", "seo", "warning",
-      "Headings longer than their level's maximum (H1 70, H2-H3 100, H4 80, H5 70, H6 60 characters) are "
-      "cut in results and tables of contents.",
-      good="## Insert a Table of Contents",
-      bad="## How to Insert a Table of Contents Into a Document That Already Has Several Sections, Headers and "
-          "Footers",
-      limits=HEADING_LIMITS)
+@rule(
+    "SEO004",
+    "seo-heading-too-long",
+    "seo",
+    "warning",
+    "Headings longer than their level's maximum (H1 70, H2-H3 100, H4 80, H5 70, H6 60 characters) are "
+    "cut in results and tables of contents.",
+    good="## Insert a Table of Contents",
+    bad="## How to Insert a Table of Contents Into a Document That Already Has Several Sections, Headers and Footers",
+    limits=HEADING_LIMITS,
+)
 def heading_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     return _length_findings(ctx, params, ("long",))
 
 
-@rule("SEO005", "seo-heading-length-recommended", "seo", "info",
-      "Within the limits, headings read best at their level's recommended length (H1 30-60, H2 20-80, "
-      "H3 15-70, H4 10-60, H5 8-50, H6 8-40 characters). At most one length finding per heading; "
-      "conventional headings (param `conventional`) are not reported as short.",
-      good="## Insert a Table of Contents",
-      bad="## Load Files",
-      limits=HEADING_LIMITS, conventional=CONVENTIONAL_HEADINGS)
+@rule(
+    "SEO005",
+    "seo-heading-length-recommended",
+    "seo",
+    "info",
+    "Within the limits, headings read best at their level's recommended length (H1 30-60, H2 20-80, "
+    "H3 15-70, H4 10-60, H5 8-50, H6 8-40 characters). At most one length finding per heading; "
+    "conventional headings (param `conventional`) are not reported as short.",
+    good="## Insert a Table of Contents",
+    bad="## Load Files",
+    limits=HEADING_LIMITS,
+    conventional=CONVENTIONAL_HEADINGS,
+)
 def heading_length_recommended(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     return _length_findings(ctx, params, ("below", "above"))
 
 
-@rule("SEO006", "seo-heading-empty", "seo", "error",
-      "A heading must have text: an empty heading is an empty entry in the outline and the table of "
-      "contents.",
-      good="## Load a Document",
-      bad="##")
+@rule(
+    "SEO006",
+    "seo-heading-empty",
+    "seo",
+    "error",
+    "A heading must have text: an empty heading is an empty entry in the outline and the table of contents.",
+    good="## Load a Document",
+    bad="##",
+)
 def heading_empty(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     for heading in ctx.doc.headings:
         if not heading.text.strip():

@@ -5,6 +5,7 @@ and not part of a heading (code, shortcodes and tables count: a section holding 
 empty). A heading followed by a deeper heading with nothing between is ST005's finding, a heading
 followed by one of the same or a higher level with nothing between is ST004's, never both.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,40 +45,59 @@ def _heading_lines(doc: ParsedDocument) -> bytearray:
         for number in range(heading.line, min(heading.end_line, len(doc.lines)) + 1):
             marks[number - 1] = 1
         if heading.style == "setext" and heading.end_line < len(doc.lines):
-            marks[heading.end_line] = 1   # the underline
+            marks[heading.end_line] = 1  # the underline
     return marks
 
 
-@rule("ST001", "content-too-short", "structure", "warning",
-      "A page body (front matter excluded) shorter than `min_chars` characters rarely helps a reader.",
-      good="A page with a few paragraphs explaining the task and a code sample.",
-      bad="---\ntitle: Convert a Document\n---\nSee the API.",
-      min_chars=100)
+@rule(
+    "ST001",
+    "content-too-short",
+    "structure",
+    "warning",
+    "A page body (front matter excluded) shorter than `min_chars` characters rarely helps a reader.",
+    good="A page with a few paragraphs explaining the task and a code sample.",
+    bad="---\ntitle: Convert a Document\n---\nSee the API.",
+    min_chars=100,
+)
 def content_tooheading_label(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     length = _body_length(ctx.doc)
     if length < params["min_chars"] and ctx.doc.text.strip():
-        yield Finding(f"Page body is {length} characters long (min {params['min_chars']})",
-                      min(_body_start_line(ctx.doc), len(ctx.doc.lines)))
+        yield Finding(
+            f"Page body is {length} characters long (min {params['min_chars']})",
+            min(_body_start_line(ctx.doc), len(ctx.doc.lines)),
+        )
 
 
-@rule("ST002", "content-too-long", "structure", "info",
-      "A page body longer than `max_chars` characters is hard to navigate; split it into pages.",
-      good="A page of a few thousand characters.",
-      bad="A page of 60,000 characters.",
-      max_chars=50_000)
+@rule(
+    "ST002",
+    "content-too-long",
+    "structure",
+    "info",
+    "A page body longer than `max_chars` characters is hard to navigate; split it into pages.",
+    good="A page of a few thousand characters.",
+    bad="A page of 60,000 characters.",
+    max_chars=50_000,
+)
 def content_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     length = _body_length(ctx.doc)
     if length > params["max_chars"]:
-        yield Finding(f"Page body is {length} characters long (max {params['max_chars']})",
-                      min(_body_start_line(ctx.doc), len(ctx.doc.lines)))
+        yield Finding(
+            f"Page body is {length} characters long (max {params['max_chars']})",
+            min(_body_start_line(ctx.doc), len(ctx.doc.lines)),
+        )
 
 
-@rule("ST003", "no-headings", "structure", "warning",
-      "A page body of `min_chars` characters or more with no heading cannot be skimmed or linked into; "
-      "add section headings (shorter pages, such as section index pages, need none).",
-      good="## Load a Document\n\nText.\n\n## Save a Document\n\nText.",
-      bad="Several screens of text and code with no heading at all.",
-      min_chars=1000)
+@rule(
+    "ST003",
+    "no-headings",
+    "structure",
+    "warning",
+    "A page body of `min_chars` characters or more with no heading cannot be skimmed or linked into; "
+    "add section headings (shorter pages, such as section index pages, need none).",
+    good="## Load a Document\n\nText.\n\n## Save a Document\n\nText.",
+    bad="Several screens of text and code with no heading at all.",
+    min_chars=1000,
+)
 def no_headings(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     doc = ctx.doc
     if doc.headings:
@@ -92,10 +112,15 @@ def no_headings(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
             return
 
 
-@rule("ST004", "empty-section", "structure", "warning",
-      "Every section needs content before the next heading of the same or a higher level.",
-      good="## Load a Document\n\nCall the constructor.\n\n## Save a Document\n\nCall save.",
-      bad="## Load a Document\n\n## Save a Document\n\nCall save.")
+@rule(
+    "ST004",
+    "empty-section",
+    "structure",
+    "warning",
+    "Every section needs content before the next heading of the same or a higher level.",
+    good="## Load a Document\n\nCall the constructor.\n\n## Save a Document\n\nCall save.",
+    bad="## Load a Document\n\n## Save a Document\n\nCall save.",
+)
 def empty_section(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     doc = ctx.doc
     headings = doc.headings
@@ -105,32 +130,44 @@ def empty_section(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     for index, heading in enumerate(headings):
         following = headings[index + 1] if index + 1 < len(headings) else None
         if following is not None and following.level > heading.level:
-            continue   # a parent section: ST005 covers "no intro before the subsection"
+            continue  # a parent section: ST005 covers "no intro before the subsection"
         last = following.line - 1 if following is not None else len(doc.lines)
         if not _content_after(doc, marks, heading.end_line + 1, last):
             yield Finding(f"Section '{heading_label(heading)}' has no content", heading.line, heading.column)
 
 
-@rule("ST005", "consecutive-headings", "structure", "warning",
-      "A heading followed directly by a deeper heading leaves its section without an introduction.",
-      good="## Working with Tables\n\nTables hold rows of cells.\n\n### Insert a Table",
-      bad="## Working with Tables\n\n### Insert a Table")
+@rule(
+    "ST005",
+    "consecutive-headings",
+    "structure",
+    "warning",
+    "A heading followed directly by a deeper heading leaves its section without an introduction.",
+    good="## Working with Tables\n\nTables hold rows of cells.\n\n### Insert a Table",
+    bad="## Working with Tables\n\n### Insert a Table",
+)
 def consecutive_headings(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     doc = ctx.doc
     headings = doc.headings
     marks = _heading_lines(doc) if len(headings) > 1 else None
     for heading, following in zip(headings, headings[1:]):
-        if following.level > heading.level and not _content_after(doc, marks, heading.end_line + 1,
-                                                                  following.line - 1):
-            yield Finding(f"Heading '{heading_label(following)}' follows heading '{heading_label(heading)}' with no text "
-                          f"between", following.line, following.column)
+        if following.level > heading.level and not _content_after(doc, marks, heading.end_line + 1, following.line - 1):
+            yield Finding(
+                f"Heading '{heading_label(following)}' follows heading '{heading_label(heading)}' with no text between",
+                following.line,
+                following.column,
+            )
 
 
-@rule("ST006", "long-preamble", "structure", "info",
-      "Text before the first heading longer than `max_chars` characters buries the page's structure.",
-      good="One or two sentences, then the first heading.",
-      bad="Several paragraphs before the first heading.",
-      max_chars=500)
+@rule(
+    "ST006",
+    "long-preamble",
+    "structure",
+    "info",
+    "Text before the first heading longer than `max_chars` characters buries the page's structure.",
+    good="One or two sentences, then the first heading.",
+    bad="Several paragraphs before the first heading.",
+    max_chars=500,
+)
 def long_preamble(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     doc = ctx.doc
     if not doc.headings:
@@ -144,11 +181,16 @@ def long_preamble(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
         yield Finding(f"{length} characters before the first heading (max {params['max_chars']})", first)
 
 
-@rule("ST007", "heading-depth", "structure", "info",
-      "Headings deeper than `max_depth` levels make a page hard to follow; restructure or split it.",
-      good="## Tables\n\n### Insert a Table\n\n#### Merge Cells",
-      bad="##### Merge Cells Vertically",
-      max_depth=4)
+@rule(
+    "ST007",
+    "heading-depth",
+    "structure",
+    "info",
+    "Headings deeper than `max_depth` levels make a page hard to follow; restructure or split it.",
+    good="## Tables\n\n### Insert a Table\n\n#### Merge Cells",
+    bad="##### Merge Cells Vertically",
+    max_depth=4,
+)
 def heading_depth(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     limit = params["max_depth"]
     for heading in ctx.doc.headings:
@@ -156,16 +198,21 @@ def heading_depth(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
             yield Finding(f"Heading level {heading.level} is deeper than {limit}", heading.line, heading.column)
 
 
-@rule("ST008", "list-depth", "structure", "warning",
-      "Lists nested more than `max_depth` levels are hard to read; flatten them.",
-      good="- Load\n  - From a file\n  - From a stream",
-      bad="- a\n  - b\n    - c\n      - d\n        - e",
-      max_depth=4)
+@rule(
+    "ST008",
+    "list-depth",
+    "structure",
+    "warning",
+    "Lists nested more than `max_depth` levels are hard to read; flatten them.",
+    good="- Load\n  - From a file\n  - From a stream",
+    bad="- a\n  - b\n    - c\n      - d\n        - e",
+    max_depth=4,
+)
 def list_depth(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     limit = params["max_depth"]
     doc = ctx.doc
     mask = doc.prose_line_mask
-    indents: list[int] = []      # indentation of the open list levels
+    indents: list[int] = []  # indentation of the open list levels
     for index, line in enumerate(doc.lines):
         if not mask[index]:
             continue
@@ -174,7 +221,7 @@ def list_depth(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
         match = _LIST_ITEM.match(line)
         if match is None:
             if not line[:1].isspace():
-                indents.clear()   # a paragraph at the margin ends every list
+                indents.clear()  # a paragraph at the margin ends every list
             continue
         indent = len(match.group(1).expandtabs(4))
         while indents and indents[-1] > indent:

@@ -11,6 +11,7 @@ The platform of a block comes from its content (imports of a platform's namespac
 language idioms), then the page (path, front matter), then the label, because real
 pages label Java code `csharp`.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,25 +22,57 @@ from rapidfuzz import fuzz, process
 from chalicelib.engine.document import CodeBlock, ParsedDocument
 from chalicelib.engine.truth.table import PlatformApi, TruthTable
 
-NON_CODE_LABELS = frozenset({
-    "xml", "json", "text", "txt", "html", "htm", "csv", "yaml", "yml", "bash", "sh", "shell", "console",
-    "powershell", "ps1", "sql", "ini", "properties", "css", "markdown", "md", "toml", "diff", "plaintext",
-    "http", "dockerfile", "makefile", "bat", "cmd",
-})
-MAX_BLOCK_CHARS = 200_000      # longer blocks are analysed up to this point (bounded time)
-MAX_CHAIN_SKIP = 4_000         # an argument list longer than this ends the chain
-NEAREST_CUTOFF = 70            # rapidfuzz ratio for "did you mean"
-TYPE_SUGGEST_CUTOFF = 88       # an unknown type this close to a product type is a typo of it
+NON_CODE_LABELS = frozenset(
+    {
+        "xml",
+        "json",
+        "text",
+        "txt",
+        "html",
+        "htm",
+        "csv",
+        "yaml",
+        "yml",
+        "bash",
+        "sh",
+        "shell",
+        "console",
+        "powershell",
+        "ps1",
+        "sql",
+        "ini",
+        "properties",
+        "css",
+        "markdown",
+        "md",
+        "toml",
+        "diff",
+        "plaintext",
+        "http",
+        "dockerfile",
+        "makefile",
+        "bat",
+        "cmd",
+    }
+)
+MAX_BLOCK_CHARS = 200_000  # longer blocks are analysed up to this point (bounded time)
+MAX_CHAIN_SKIP = 4_000  # an argument list longer than this ends the chain
+NEAREST_CUTOFF = 70  # rapidfuzz ratio for "did you mean"
+TYPE_SUGGEST_CUTOFF = 88  # an unknown type this close to a product type is a typo of it
 
-_MASK = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?\*/|^[^\S\n]*#[^\n]*',
-                   re.S | re.M)
-_IMPORT = re.compile(r"^[^\S\n]*(?:import\s+(?:static\s+)?([\w.]+(?:\.\*)?)\s*;?|from\s+([\w.\-]+)\s+import\s+"
-                     r"([\w, \t]+))", re.M)
-_TYPE_NAME = re.compile(r"[A-Z]\w*+")        # every type-like name; the rest is read around it
+_MASK = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?\*/|^[^\S\n]*#[^\n]*', re.S | re.M)
+_IMPORT = re.compile(
+    r"^[^\S\n]*(?:import\s+(?:static\s+)?([\w.]+(?:\.\*)?)\s*;?|from\s+([\w.\-]+)\s+import\s+"
+    r"([\w, \t]+))",
+    re.M,
+)
+_TYPE_NAME = re.compile(r"[A-Z]\w*+")  # every type-like name; the rest is read around it
 _TYPE_KEYWORD_BEFORE = re.compile(r"(?:class|interface|enum|record|struct)\s+$")
 _NEW_BEFORE = re.compile(r"(?<![\w.])new\s+$")
 _ASSIGNED_BEFORE = re.compile(r"(?<![\w.])([a-z_]\w*)\s*=\s*(?:new\s+)?$")
-_DECLARED_AFTER = re.compile(r"(\s*<[^<>;=()]*(?:<[^<>;=()]*>[^<>;=()]*)*>)?(?:\s*\[\s*\])*\s+([A-Za-z_]\w*)\s*(?=[=;,):])")
+_DECLARED_AFTER = re.compile(
+    r"(\s*<[^<>;=()]*(?:<[^<>;=()]*>[^<>;=()]*)*>)?(?:\s*\[\s*\])*\s+([A-Za-z_]\w*)\s*(?=[=;,):])"
+)
 _CALLED_AFTER = re.compile(r"\s*(?:<[^<>()]*>)?\s*\(")
 _LOOK_BACK = 64
 _MEMBER = re.compile(r"\s*\.\s*([A-Za-z_]\w*)")
@@ -53,13 +86,23 @@ _PYTHON_DEF = re.compile(r"^\s*def\s+\w+\(.*\):", re.M)
 
 
 def _looks_like_java(head: str) -> bool:
-    return ("System.out.print" in head or "throws " in head or "public static void main" in head
-            or "import java." in head or bool(_JAVA_GETTER_CALL.search(head)))
+    return (
+        "System.out.print" in head
+        or "throws " in head
+        or "public static void main" in head
+        or "import java." in head
+        or bool(_JAVA_GETTER_CALL.search(head))
+    )
 
 
 def _looks_like_dotnet(head: str) -> bool:
-    return ("using System" in head or "Console.Write" in head or "foreach (var" in head
-            or ("var " in head and bool(_NET_VAR_NEW.search(head))) or bool(_NET_PROPERTY_SET.search(head)))
+    return (
+        "using System" in head
+        or "Console.Write" in head
+        or "foreach (var" in head
+        or ("var " in head and bool(_NET_VAR_NEW.search(head)))
+        or bool(_NET_PROPERTY_SET.search(head))
+    )
 
 
 def _looks_like_python(head: str) -> bool:
@@ -81,11 +124,11 @@ _PAGE_PLATFORM_MARKERS = (
 class ApiRef:
     """One use of product API in code: a type, a member of a type, or an enum value."""
 
-    kind: str                 # "type" | "member" | "enum"
-    name: str                 # the name as written
-    owner: str | None         # the class/enum the member belongs to
-    line: int                 # 1-based document line
-    column: int               # 1-based column
+    kind: str  # "type" | "member" | "enum"
+    name: str  # the name as written
+    owner: str | None  # the class/enum the member belongs to
+    line: int  # 1-based document line
+    column: int  # 1-based column
     resolved: bool
     nearest: str | None = None
     plugin: str | None = None
@@ -111,9 +154,14 @@ def page_platform(doc: ParsedDocument, table: TruthTable) -> str | None:
 def _namespace_imports(table: TruthTable) -> list[tuple[str, str, re.Pattern[str]]]:
     """(platform, namespace, import statement pattern) in declaration order: Java's
     `com.aspose.words` is tried before Python's `aspose.words`, which it contains."""
-    return table.cached("namespace-imports", lambda: [
-        (platform, namespace, re.compile(rf"(?:import|from|using|require)\W[^\n]*{re.escape(namespace)}"))
-        for platform, spec in table.spec.platforms.items() for namespace in spec.namespaces])
+    return table.cached(
+        "namespace-imports",
+        lambda: [
+            (platform, namespace, re.compile(rf"(?:import|from|using|require)\W[^\n]*{re.escape(namespace)}"))
+            for platform, spec in table.spec.platforms.items()
+            for namespace in spec.namespaces
+        ],
+    )
 
 
 def _sniff_platform(code: str, table: TruthTable) -> str | None:
@@ -187,7 +235,7 @@ class _BlockReader:
         self.hidden: set[str] = set(api.stdlib)
         self.variables: dict[str, str] = {}
         self.names: list[re.Match[str]] = []
-        self.inferred: set[str] = set()     # variables typed from a chain's declared return type
+        self.inferred: set[str] = set()  # variables typed from a chain's declared return type
 
     def position(self, offset: int) -> tuple[int, int]:
         low, high = 0, len(self.line_starts) - 1
@@ -216,14 +264,17 @@ class _BlockReader:
                 elif from_module:
                     names = [name.strip() for name in from_names.split(",") if name.strip()]
                     (self.product_imports if from_module in namespaces else self.hidden).update(names)
-        self.names = [match for match in _TYPE_NAME.finditer(text)
-                      if not match.start() or not (text[match.start() - 1].isalnum() or text[match.start() - 1] in "_$@")]
+        self.names = [
+            match
+            for match in _TYPE_NAME.finditer(text)
+            if not match.start() or not (text[match.start() - 1].isalnum() or text[match.start() - 1] in "_$@")
+        ]
         for match in self.names:
             if _TYPE_KEYWORD_BEFORE.search(text, max(0, match.start() - _LOOK_BACK), match.start()):
                 self.hidden.add(match.group())
         self.hidden -= self.product_imports
         if not self.product_imports and any(match.group() in api.third_party for match in self.names):
-            self.names = []     # another library's code (docx4j, Apache POI ...): nothing to check
+            self.names = []  # another library's code (docx4j, Apache POI ...): nothing to check
             return
         for match in self.names:
             type_name = match.group()
@@ -237,8 +288,9 @@ class _BlockReader:
                 if assigned:
                     self.variables.setdefault(assigned.group(1), type_name)
 
-    def add(self, kind: str, name: str, owner: str | None, offset: int, resolved: bool,
-            nearest: str | None = None) -> None:
+    def add(
+        self, kind: str, name: str, owner: str | None, offset: int, resolved: bool, nearest: str | None = None
+    ) -> None:
         line, column = self.position(offset)
         plugin = self.api.plugin_of(owner or name) if resolved else None
         self.refs.append(ApiRef(kind, name, owner, line, column, resolved, nearest, plugin))
@@ -272,8 +324,9 @@ class _BlockReader:
             while start >= 0:
                 end = start + len(variable)
                 before = text[start - 1] if start else " "
-                if not (before.isalnum() or before in "_$@.") and (end == len(text) or not (
-                        text[end].isalnum() or text[end] == "_")):
+                if not (before.isalnum() or before in "_$@.") and (
+                    end == len(text) or not (text[end].isalnum() or text[end] == "_")
+                ):
                     roots.append((start, variable, False))
                 start = text.find(variable, end)
         return roots

@@ -14,6 +14,7 @@ Combination rules add a detection (confidence = the boost) for each member plugi
 trigger matches and the members are detected, so the noisy-OR aggregate rises.
 Only the first occurrence of each distinct matched text per plugin is kept.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,14 +39,16 @@ FUZZY_CUTOFF = 85
 FUZZY_MEMO_LIMIT = 20_000
 MIN_FUZZY_LENGTH = 4
 MIN_EVIDENCE_FOR_OTHER_FAMILY = 2
-COMMON_WORDS = frozenset("""
+COMMON_WORDS = frozenset(
+    """
 document documents table tables row rows cell cells field fields font fonts style styles list lists section
 sections comment comments paragraph paragraphs run runs node nodes range ranges shape shapes image images chart
 charts page pages text format formats formatting save load convert conversion builder license
 bookmark bookmarks header footer headers footers revision revisions math word words pdf html markdown
 rendering layout options option settings report reports merge compare protection signature encryption
-""".split())
-_CAMEL = re.compile(r"[A-Z][a-z0-9]++[A-Z]\w*+")      # CamelCase: two humps at least
+""".split()
+)
+_CAMEL = re.compile(r"[A-Z][a-z0-9]++[A-Z]\w*+")  # CamelCase: two humps at least
 
 
 @dataclass(slots=True)
@@ -56,7 +59,7 @@ class FamilyTruth:
     refs: list[tuple[CodeBlock, ApiRef]] = field(default_factory=list)
     detections: list[Detection] = field(default_factory=list)
     confidences: dict[str, float] = field(default_factory=dict)
-    misspelled: list[Misspelling] = field(default_factory=list)   # near misses of plugin names
+    misspelled: list[Misspelling] = field(default_factory=list)  # near misses of plugin names
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +68,7 @@ class Misspelling:
 
     line: int
     column: int
-    offset: int           # document offset of the word
+    offset: int  # document offset of the word
     written: str
     canonical: str
 
@@ -74,7 +77,7 @@ class Misspelling:
 class PageTruth:
     primary: str | None
     families: dict[str, FamilyTruth]
-    prose: ProseText                   # the page's prose, joined once for every prose scan
+    prose: ProseText  # the page's prose, joined once for every prose scan
 
     @property
     def detections(self) -> list[Detection]:
@@ -91,11 +94,11 @@ def aggregate(detections: list[Detection]) -> dict[str, float]:
 
 @dataclass(slots=True)
 class _Matchers:
-    phrase_plugins: dict[str, tuple[str, str]]      # lower-cased phrase -> (plugin, method)
+    phrase_plugins: dict[str, tuple[str, str]]  # lower-cased phrase -> (plugin, method)
     phrase_order: tuple[Phrase, ...]
     camel_choices: list[str]
     camel_plugins: dict[str, str]
-    class_plugins: dict[str, str]                   # CamelCase API type name -> plugin
+    class_plugins: dict[str, str]  # CamelCase API type name -> plugin
     combinations: list[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...], float, bool]]
     fuzzy_seen: dict[str, tuple[str, float] | None] = field(default_factory=dict)  # word -> (alias, score)
 
@@ -121,18 +124,26 @@ def _build_matchers(table: TruthTable) -> _Matchers:
             phrase_plugins.setdefault(key, (plugin.id, method))
             if len(written) >= MIN_FUZZY_LENGTH and _CAMEL.fullmatch(written):
                 camel_plugins.setdefault(written, plugin.id)
-    combinations = [(re.compile("|".join(f"(?:{trigger})" for trigger in combination.triggers)),
-                     tuple(leading_literal(trigger) for trigger in combination.triggers),
-                     tuple(combination.plugins), combination.confidence_boost, combination.required_all)
-                    for combination in table.spec.combinations if combination.triggers]
+    combinations = [
+        (
+            re.compile("|".join(f"(?:{trigger})" for trigger in combination.triggers)),
+            tuple(leading_literal(trigger) for trigger in combination.triggers),
+            tuple(combination.plugins),
+            combination.confidence_boost,
+            combination.required_all,
+        )
+        for combination in table.spec.combinations
+        if combination.triggers
+    ]
     class_plugins: dict[str, str] = {}
     for plugin in table.spec.plugins:
         for api in plugin.api.values():
             for name in (*api.classes, *api.enums):
                 if _CAMEL.fullmatch(name):
                     class_plugins.setdefault(name, plugin.id)
-    return _Matchers(phrase_plugins, phrases(phrase_plugins), sorted(camel_plugins), camel_plugins, class_plugins,
-                     combinations)
+    return _Matchers(
+        phrase_plugins, phrases(phrase_plugins), sorted(camel_plugins), camel_plugins, class_plugins, combinations
+    )
 
 
 def _matchers(table: TruthTable) -> _Matchers:
@@ -151,8 +162,17 @@ class _Collector:
         key = (plugin, matched)
         if key not in self.seen:
             self.seen.add(key)
-            self.detections.append(Detection(plugin, self.family, matched, line, column, method,  # type: ignore[arg-type]
-                                             round(confidence, 4)))
+            self.detections.append(
+                Detection(
+                    plugin,
+                    self.family,
+                    matched,
+                    line,
+                    column,
+                    method,  # type: ignore[arg-type]
+                    round(confidence, 4),
+                )
+            )
 
 
 def _is_typo(word: str, canonical: str) -> bool:
@@ -165,8 +185,14 @@ def _detect_prose(prose: ProseText, table: TruthTable, collect: _Collector, trut
     for offset, phrase in find_phrases(prose, matchers.phrase_order):
         plugin, method = matchers.phrase_plugins[phrase]
         line, column, _ = prose.locate(offset)
-        collect.add(plugin, prose.text[offset:offset + len(phrase)], line, column, method,
-                    EXACT if method == "exact" else ALIAS)
+        collect.add(
+            plugin,
+            prose.text[offset : offset + len(phrase)],
+            line,
+            column,
+            method,
+            EXACT if method == "exact" else ALIAS,
+        )
     text = prose.text
     for match in _CAMEL.finditer(text):
         word, start = match.group(), match.start()
@@ -189,8 +215,9 @@ def _detect_api(truth: FamilyTruth, collect: _Collector) -> None:
     for _, ref in truth.refs:
         if ref.resolved and ref.plugin:
             matched = f"{ref.owner}.{ref.name}" if ref.owner else ref.name
-            collect.add(ref.plugin, matched, ref.line, ref.column, "api",
-                        API_TYPE if ref.kind == "type" else API_MEMBER)
+            collect.add(
+                ref.plugin, matched, ref.line, ref.column, "api", API_TYPE if ref.kind == "type" else API_MEMBER
+            )
 
 
 def _apply_combinations(ctx: CheckContext, table: TruthTable, collect: _Collector) -> None:
@@ -201,7 +228,7 @@ def _apply_combinations(ctx: CheckContext, table: TruthTable, collect: _Collecto
             continue
         for block in ctx.doc.code_blocks:
             if not any(literal in block.content for literal in literals):
-                continue    # every match starts with one of the literals ("" is in any text)
+                continue  # every match starts with one of the literals ("" is in any text)
             match = pattern.search(block.content)
             if match:
                 line = block.content_start_line + block.content.count("\n", 0, match.start())
@@ -221,8 +248,12 @@ def _block_family(block: CodeBlock, families: dict[str, FamilyTruth], primary: s
 
 
 def _namespaces(table: TruthTable) -> tuple[str, ...]:
-    return table.cached("namespaces", lambda: tuple(sorted({
-        namespace for platform in table.spec.platforms.values() for namespace in platform.namespaces})))
+    return table.cached(
+        "namespaces",
+        lambda: tuple(
+            sorted({namespace for platform in table.spec.platforms.values() for namespace in platform.namespaces})
+        ),
+    )
 
 
 def page_truth(ctx: CheckContext) -> PageTruth:

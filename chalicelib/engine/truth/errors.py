@@ -1,4 +1,5 @@
 """Errors raised while loading truth tables or choosing a family."""
+
 from __future__ import annotations
 
 

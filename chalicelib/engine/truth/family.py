@@ -4,6 +4,7 @@ Evidence comes from the tables themselves (product names, namespaces), so adding
 family needs no code here. `family_evidence` also tells which other families a page
 mentions, so truth checks can run for each of them.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,14 +27,17 @@ _FRONT_MATTER_KEYS = ("second_title", "title", "product", "products", "categorie
 
 def _markers(table: TruthTable) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
     """(path markers, product name, namespaces), lower-cased."""
+
     def build() -> tuple[tuple[str, ...], str, tuple[str, ...]]:
         product = table.spec.product_name.lower()
         slug = re.sub(r"[^a-z0-9]+", "-", product).strip("-")
         path_markers = (f"/{table.family}/", slug)
-        namespaces = {namespace.lower() for platform in table.spec.platforms.values()
-                      for namespace in platform.namespaces}
+        namespaces = {
+            namespace.lower() for platform in table.spec.platforms.values() for namespace in platform.namespaces
+        }
         namespaces.discard(product)
         return path_markers, product, tuple(sorted(namespaces))
+
     return table.cached("family-markers", build)
 
 
@@ -46,7 +50,7 @@ def family_evidence(doc: ParsedDocument, registry: TruthRegistry) -> dict[str, i
     """Score per family with any evidence on the page (path, front matter, code, prose)."""
     path = (doc.path or "").replace("\\", "/").lower()
     front = _front_matter_text(doc)
-    body = doc.text[doc.front_matter.end_offset:].lower()
+    body = doc.text[doc.front_matter.end_offset :].lower()
     scores: dict[str, int] = {}
     for family in registry.families:
         path_markers, product, namespaces = _markers(registry.tables[family])

@@ -4,6 +4,7 @@ Files whose name starts with `_` hold shared data (the standard-library allow-li
 are not families. Any problem in any file raises `TruthTableError` naming the file, the
 field path (e.g. `plugins[3].api.java.classes`) and the reason.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,7 +21,7 @@ from chalicelib.engine.truth.schema import StdlibSpec, TruthTableSpec, cross_ref
 from chalicelib.engine.truth.table import TruthTable
 
 STDLIB_FILE = "_stdlib.yaml"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # the C loader when libyaml is present
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is present
 T = TypeVar("T")
 
 

@@ -4,6 +4,7 @@ Each rule reads the shared analysis from `page_truth(ctx)` (computed once per pa
 scans prose lines once with regexes compiled at import. Rules that concern several
 families (product names, API, formats) run for every family the page concerns.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,18 +17,31 @@ from chalicelib.engine.model import TextEdit
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule
 from chalicelib.engine.truth.detect import page_truth
 from chalicelib.engine.truth.table import TruthTable
-from chalicelib.engine.truth.textscan import (Phrase, ProseText, dotted_names, find_phrases, leading_literal,
-                                              lower_same_length, phrases)
+from chalicelib.engine.truth.textscan import (
+    Phrase,
+    ProseText,
+    dotted_names,
+    find_phrases,
+    leading_literal,
+    lower_same_length,
+    phrases,
+)
 
 PRODUCT_CUTOFF = 85
 # Matched against the lower-cased line (no leading \b or re.I, so `re` can search for the
 # verb quickly); the word boundary before the verb is checked in `_format_claims`.
-_CONVERT = re.compile(r"convert(?:s|ed|ing)?\b(?P<between>[^.;:!?\n]{0,60}?)\b(?:to|into)\s+(?:an?\s+|the\s+)?"
-                      r"(?P<dst>[a-z0-9][\w+]*)")
-_SAVE = re.compile(r"(?:sav(?:e[sd]?|ing)|export(?:s|ed|ing)?|render(?:s|ed|ing)?)\b(?P<between>[^.;:!?\n]{0,50}?)"
-                   r"\b(?:as|to|into)\s+(?:an?\s+|the\s+)?(?P<dst>[a-z0-9][\w+]*)")
-_LOAD = re.compile(r"(?:load(?:s|ed|ing)?|open(?:s|ed|ing)?|import(?:s|ed|ing)?)\s+(?:an?\s+|the\s+|existing\s+)?"
-                   r"(?P<src>[a-z0-9][\w+]*)\s+(?:files?|documents?)\b")
+_CONVERT = re.compile(
+    r"convert(?:s|ed|ing)?\b(?P<between>[^.;:!?\n]{0,60}?)\b(?:to|into)\s+(?:an?\s+|the\s+)?"
+    r"(?P<dst>[a-z0-9][\w+]*)"
+)
+_SAVE = re.compile(
+    r"(?:sav(?:e[sd]?|ing)|export(?:s|ed|ing)?|render(?:s|ed|ing)?)\b(?P<between>[^.;:!?\n]{0,50}?)"
+    r"\b(?:as|to|into)\s+(?:an?\s+|the\s+)?(?P<dst>[a-z0-9][\w+]*)"
+)
+_LOAD = re.compile(
+    r"(?:load(?:s|ed|ing)?|open(?:s|ed|ing)?|import(?:s|ed|ing)?)\s+(?:an?\s+|the\s+|existing\s+)?"
+    r"(?P<src>[a-z0-9][\w+]*)\s+(?:files?|documents?)\b"
+)
 _WORD = re.compile(r"[A-Za-z0-9][\w+]*")
 _CLAIM_VERBS = ("conver", "sav", "export", "render", "load", "open", "import")
 
@@ -73,10 +87,17 @@ def _product_names(ctx: CheckContext) -> tuple[list[str], list[str], frozenset[s
     return registry.cached("product-names", build)
 
 
-@rule("TR001", "truth-product-name", "truth", "warning",
-      "Product names are spelled as the truth tables spell them (Aspose.Words, not Apose.Words).",
-      good="Convert documents with Aspose.Words for Java.", bad="Convert documents with Apose.Words for Java.",
-      fixable=True, source="truth")
+@rule(
+    "TR001",
+    "truth-product-name",
+    "truth",
+    "warning",
+    "Product names are spelled as the truth tables spell them (Aspose.Words, not Apose.Words).",
+    good="Convert documents with Aspose.Words for Java.",
+    bad="Convert documents with Apose.Words for Java.",
+    fixable=True,
+    source="truth",
+)
 def check_product_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     if ctx.truth is None or not ctx.truth.families:
         return
@@ -86,7 +107,7 @@ def check_product_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterabl
     hits: dict[int, tuple[str, str, int, int]] = {}
     for start, wrong in find_phrases(prose, _misspelling_phrases(ctx, wrong_by_lower)):
         line, column, offset = prose.locate(start)
-        hits[offset] = (prose.text[start:start + len(wrong)], wrong_by_lower[wrong], line, column)
+        hits[offset] = (prose.text[start : start + len(wrong)], wrong_by_lower[wrong], line, column)
     for start, left, right in dotted_names(prose.text):
         written = f"{left}.{right}"
         if written in correct or written.islower() or fuzz.ratio(left.lower(), vendor) < PRODUCT_CUTOFF:
@@ -104,18 +125,31 @@ def check_product_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterabl
     for offset, (written, right, line, column) in sorted(hits.items()):
         if _inside(offset, spans):
             continue
-        yield Finding(f"'{written}' is misspelled; the name is {right}", line, column,
-                      end_line=line, end_column=column + len(written) - 1, context=doc.lines[line - 1].strip()[:200],
-                      suggestion=right, fix=(TextEdit(offset, offset + len(written), right),))
+        yield Finding(
+            f"'{written}' is misspelled; the name is {right}",
+            line,
+            column,
+            end_line=line,
+            end_column=column + len(written) - 1,
+            context=doc.lines[line - 1].strip()[:200],
+            suggestion=right,
+            fix=(TextEdit(offset, offset + len(written), right),),
+        )
 
 
 # --- TR002 API in code ---------------------------------------------------------------
 
 
-@rule("TR002", "truth-unknown-api", "truth", "warning",
-      "Classes, members and enum values used in code exist in the family's API for the code's platform.",
-      good="Document doc = new Document();\ndoc.getFirstSection();",
-      bad="Document doc = new Document();\ndoc.getFirstSectionMagically();", source="truth")
+@rule(
+    "TR002",
+    "truth-unknown-api",
+    "truth",
+    "warning",
+    "Classes, members and enum values used in code exist in the family's API for the code's platform.",
+    good="Document doc = new Document();\ndoc.getFirstSection();",
+    bad="Document doc = new Document();\ndoc.getFirstSectionMagically();",
+    source="truth",
+)
 def check_api(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     truth = page_truth(ctx)
     for family in truth.families.values():
@@ -130,8 +164,15 @@ def check_api(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]
                 message = f"'{ref.owner}.{ref.name}' is not a value of the {product} enum {ref.owner}{hint}"
             else:
                 message = f"'{ref.name}' is not a member of {product} '{ref.owner}'{hint}"
-            yield Finding(message, ref.line, ref.column, end_line=ref.line, end_column=ref.column + len(ref.name) - 1,
-                          suggestion=ref.nearest, confidence=0.9 if ref.kind != "type" else 0.7)
+            yield Finding(
+                message,
+                ref.line,
+                ref.column,
+                end_line=ref.line,
+                end_column=ref.column + len(ref.name) - 1,
+                suggestion=ref.nearest,
+                confidence=0.9 if ref.kind != "type" else 0.7,
+            )
 
 
 # --- TR003 format claims --------------------------------------------------------------
@@ -143,12 +184,18 @@ def _format_vocabulary(table: TruthTable) -> tuple[dict[str, str], dict[str, str
     The family's own formats and every alias match in any case ("pdf", "Excel"); formats
     of the wider world only as written in capitals ("DWG", "MP4"), so "one" or "key" in a
     sentence is never a format."""
+
     def build() -> tuple[dict[str, str], dict[str, str]]:
         any_case = {alias.lower(): fmt for alias, fmt in table.stdlib.format_aliases.items()}
-        any_case.update({fmt.lower(): fmt for fmt in (*table.spec.formats.load, *table.spec.formats.save,
-                                                      *table.spec.formats.embed)})
+        any_case.update(
+            {
+                fmt.lower(): fmt
+                for fmt in (*table.spec.formats.load, *table.spec.formats.save, *table.spec.formats.embed)
+            }
+        )
         any_case.update({alias.lower(): fmt for alias, fmt in table.spec.formats.aliases.items()})
         return any_case, {fmt: fmt for fmt in table.stdlib.formats}
+
     return table.cached("format-vocabulary", build)
 
 
@@ -179,18 +226,35 @@ def _format_claims(line: str) -> Iterable[tuple[str, int, str, bool]]:
             offset = match.start("between")
             for source in _WORD.finditer(line, offset, match.end("between")):
                 yield "load", source.start(), source.group(), False
-            yield "save", match.start("dst"), line[match.start("dst"):match.end("dst")], "image" in match.group("between")
+            yield (
+                "save",
+                match.start("dst"),
+                line[match.start("dst") : match.end("dst")],
+                "image" in match.group("between"),
+            )
     if "sav" in lowered or "export" in lowered or "render" in lowered:
         for match in _claims(_SAVE, lowered):
-            yield "save", match.start("dst"), line[match.start("dst"):match.end("dst")], "image" in match.group("between")
+            yield (
+                "save",
+                match.start("dst"),
+                line[match.start("dst") : match.end("dst")],
+                "image" in match.group("between"),
+            )
     if "load" in lowered or "open" in lowered or "import" in lowered:
         for match in _claims(_LOAD, lowered):
-            yield "load", match.start("src"), line[match.start("src"):match.end("src")], False
+            yield "load", match.start("src"), line[match.start("src") : match.end("src")], False
 
 
-@rule("TR003", "truth-unsupported-format", "truth", "error",
-      "Prose claims only file formats the family can load or save.",
-      good="Aspose.Words can convert DOCX to PDF.", bad="Aspose.Words can convert DOCX to DWG.", source="truth")
+@rule(
+    "TR003",
+    "truth-unsupported-format",
+    "truth",
+    "error",
+    "Prose claims only file formats the family can load or save.",
+    good="Aspose.Words can convert DOCX to PDF.",
+    bad="Aspose.Words can convert DOCX to DWG.",
+    source="truth",
+)
 def check_format_claims(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     truth = page_truth(ctx)
     if truth.primary is None:
@@ -215,8 +279,14 @@ def check_format_claims(ctx: CheckContext, params: Mapping[str, Any]) -> Iterabl
                 continue
             reported.add(column)
             verb = "load" if direction == "load" else "save to"
-            yield Finding(f"{table.spec.product_name} cannot {verb} {written}", number, column + 1,
-                          end_line=number, end_column=column + len(written), context=line.strip()[:200])
+            yield Finding(
+                f"{table.spec.product_name} cannot {verb} {written}",
+                number,
+                column + 1,
+                end_line=number,
+                end_column=column + len(written),
+                context=line.strip()[:200],
+            )
 
 
 # --- TR004-TR006 declared plugins ------------------------------------------------------
@@ -242,6 +312,7 @@ def _plugin_keys(table: TruthTable) -> dict[str, str]:
             for written in (plugin.id, plugin.slug, plugin.name, *plugin.aliases):
                 keys.setdefault(written.lower(), plugin.id)
         return keys
+
     return table.cached("plugin-keys", build)
 
 
@@ -269,9 +340,10 @@ def declare_plugin_edit(doc: ParsedDocument, plugin: str) -> TextEdit | None:
     if not fm.present or fm.data is None:
         return None
     line = fm.key_lines.get("plugins")
-    if line is None:   # no field: add it just before the closing fence
-        return TextEdit(doc.line_starts[fm.end_line - 1], doc.line_starts[fm.end_line - 1],
-                        f"plugins: [{plugin}]{_newline(doc)}")
+    if line is None:  # no field: add it just before the closing fence
+        return TextEdit(
+            doc.line_starts[fm.end_line - 1], doc.line_starts[fm.end_line - 1], f"plugins: [{plugin}]{_newline(doc)}"
+        )
     text = doc.lines[line - 1]
     flow = _FLOW_LIST.match(text)
     if flow:
@@ -296,19 +368,27 @@ def declare_plugin_edit(doc: ParsedDocument, plugin: str) -> TextEdit | None:
 
 
 def _newline(doc: ParsedDocument) -> str:
-    return "\r\n" if "\r\n" in doc.text[:doc.front_matter.end_offset or len(doc.text)] else "\n"
+    return "\r\n" if "\r\n" in doc.text[: doc.front_matter.end_offset or len(doc.text)] else "\n"
 
 
 def _plugins_line(ctx: CheckContext) -> int:
     return ctx.doc.front_matter.key_lines.get("plugins", max(ctx.doc.front_matter.start_line, 1))
 
 
-@rule("TR004", "truth-undeclared-plugin", "truth", "warning",
-      "Plugins the page uses are declared in front matter `plugins:` (pages without the field are "
-      "checked only when require_plugins_field is on).",
-      good="---\nplugins: [mail_merge]\n---\nUse Mail Merge to fill templates.",
-      bad="---\nplugins: [document]\n---\nUse Mail Merge to fill templates.",
-      fixable=True, source="truth", require_plugins_field=False, min_confidence=0.75)
+@rule(
+    "TR004",
+    "truth-undeclared-plugin",
+    "truth",
+    "warning",
+    "Plugins the page uses are declared in front matter `plugins:` (pages without the field are "
+    "checked only when require_plugins_field is on).",
+    good="---\nplugins: [mail_merge]\n---\nUse Mail Merge to fill templates.",
+    bad="---\nplugins: [document]\n---\nUse Mail Merge to fill templates.",
+    fixable=True,
+    source="truth",
+    require_plugins_field=False,
+    min_confidence=0.75,
+)
 def check_undeclared_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     truth = page_truth(ctx)
     declared = _declared(ctx)
@@ -319,26 +399,39 @@ def check_undeclared_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> It
     threshold = float(params.get("min_confidence", 0.75))
     first: dict[str, Any] = {}
     for detection in family.detections:
-        if detection.plugin not in first or (detection.line, detection.column) < (first[detection.plugin].line,
-                                                                                  first[detection.plugin].column):
+        if detection.plugin not in first or (detection.line, detection.column) < (
+            first[detection.plugin].line,
+            first[detection.plugin].column,
+        ):
             first[detection.plugin] = detection
     for plugin, confidence in sorted(family.confidences.items()):
         if confidence >= threshold and plugin not in known:
             where = first[plugin]
             name = family.table.plugins[plugin].name
             edit = declare_plugin_edit(ctx.doc, plugin)
-            yield Finding(f"the page uses {name} ('{plugin}', confidence {confidence:.2f}) but front matter "
-                          f"`plugins` does not declare it; see {family.table.plugin_link(plugin)}",
-                          where.line, where.column,
-                          context=where.matched, suggestion=plugin, confidence=confidence,
-                          fix=(edit,) if edit else None)
+            yield Finding(
+                f"the page uses {name} ('{plugin}', confidence {confidence:.2f}) but front matter "
+                f"`plugins` does not declare it; see {family.table.plugin_link(plugin)}",
+                where.line,
+                where.column,
+                context=where.matched,
+                suggestion=plugin,
+                confidence=confidence,
+                fix=(edit,) if edit else None,
+            )
 
 
-@rule("TR005", "truth-unused-plugin", "truth", "info",
-      "Every plugin declared in front matter `plugins:` exists and is used by the page.",
-      good="---\nplugins: [mail_merge]\n---\nUse Mail Merge to fill templates.",
-      bad="---\nplugins: [mail_merge, watermark]\n---\nUse Mail Merge to fill templates.",
-      source="truth", min_confidence=0.5)
+@rule(
+    "TR005",
+    "truth-unused-plugin",
+    "truth",
+    "info",
+    "Every plugin declared in front matter `plugins:` exists and is used by the page.",
+    good="---\nplugins: [mail_merge]\n---\nUse Mail Merge to fill templates.",
+    bad="---\nplugins: [mail_merge, watermark]\n---\nUse Mail Merge to fill templates.",
+    source="truth",
+    min_confidence=0.5,
+)
 def check_unused_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     truth = page_truth(ctx)
     declared = _declared(ctx)
@@ -349,19 +442,30 @@ def check_unused_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
     line = _plugins_line(ctx)
     threshold = float(params.get("min_confidence", 0.5))
     for written in unknown:
-        nearest = process.extractOne(written.lower(), sorted(_plugin_keys(family.table)), scorer=fuzz.ratio,
-                                     score_cutoff=70)
+        nearest = process.extractOne(
+            written.lower(), sorted(_plugin_keys(family.table)), scorer=fuzz.ratio, score_cutoff=70
+        )
         hint = f"; did you mean '{_plugin_keys(family.table)[nearest[0]]}'?" if nearest else ""
-        yield Finding(f"'{written}' is not a {family.table.spec.product_name} plugin{hint}", line,
-                      suggestion=_plugin_keys(family.table)[nearest[0]] if nearest else None)
+        yield Finding(
+            f"'{written}' is not a {family.table.spec.product_name} plugin{hint}",
+            line,
+            suggestion=_plugin_keys(family.table)[nearest[0]] if nearest else None,
+        )
     for plugin in sorted(known):
         if family.confidences.get(plugin, 0.0) < threshold:
             yield Finding(f"front matter declares '{plugin}' but the page does not use it", line)
 
 
-@rule("TR006", "truth-plugin-dependency", "truth", "warning",
-      "Declared plugins have their dependencies declared too.",
-      good="---\nplugins: [document, mail_merge]\n---\n", bad="---\nplugins: [mail_merge]\n---\n", source="truth")
+@rule(
+    "TR006",
+    "truth-plugin-dependency",
+    "truth",
+    "warning",
+    "Declared plugins have their dependencies declared too.",
+    good="---\nplugins: [document, mail_merge]\n---\n",
+    bad="---\nplugins: [mail_merge]\n---\n",
+    source="truth",
+)
 def check_plugin_dependencies(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     truth = page_truth(ctx)
     declared = _declared(ctx)
@@ -372,8 +476,11 @@ def check_plugin_dependencies(ctx: CheckContext, params: Mapping[str, Any]) -> I
     for plugin in sorted(known):
         for dependency in table.plugins[plugin].dependencies:
             if dependency not in known:
-                yield Finding(f"'{plugin}' needs '{dependency}', which front matter `plugins` does not declare",
-                              _plugins_line(ctx), suggestion=dependency)
+                yield Finding(
+                    f"'{plugin}' needs '{dependency}', which front matter `plugins` does not declare",
+                    _plugins_line(ctx),
+                    suggestion=dependency,
+                )
 
 
 # --- TR007 forbidden patterns ------------------------------------------------------------
@@ -381,16 +488,30 @@ def check_plugin_dependencies(ctx: CheckContext, params: Mapping[str, Any]) -> I
 
 def _forbidden(table: TruthTable) -> list[tuple[re.Pattern[str], str, Any]]:
     """(compiled pattern, literal every match starts with, spec) per forbidden pattern."""
-    return table.cached("forbidden", lambda: [
-        (re.compile(pattern.pattern, re.I if pattern.ignore_case else 0),
-         "" if pattern.ignore_case else leading_literal(pattern.pattern), pattern)
-        for pattern in table.spec.forbidden_patterns])
+    return table.cached(
+        "forbidden",
+        lambda: [
+            (
+                re.compile(pattern.pattern, re.I if pattern.ignore_case else 0),
+                "" if pattern.ignore_case else leading_literal(pattern.pattern),
+                pattern,
+            )
+            for pattern in table.spec.forbidden_patterns
+        ],
+    )
 
 
-@rule("TR007", "truth-forbidden-pattern", "truth", "warning",
-      "Deprecated or forbidden API and wording from the truth table are replaced.",
-      good="options.setCleanupOptions(MailMergeCleanupOptions.REMOVE_UNUSED_REGIONS);",
-      bad="doc.getMailMerge().setRemoveEmptyRegions(true);", fixable=True, source="truth")
+@rule(
+    "TR007",
+    "truth-forbidden-pattern",
+    "truth",
+    "warning",
+    "Deprecated or forbidden API and wording from the truth table are replaced.",
+    good="options.setCleanupOptions(MailMergeCleanupOptions.REMOVE_UNUSED_REGIONS);",
+    bad="doc.getMailMerge().setRemoveEmptyRegions(true);",
+    fixable=True,
+    source="truth",
+)
 def check_forbidden_patterns(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     truth = page_truth(ctx)
     doc = ctx.doc
@@ -400,25 +521,43 @@ def check_forbidden_patterns(ctx: CheckContext, params: Mapping[str, Any]) -> It
             if spec.scope in ("code", "all"):
                 for block in doc.code_blocks:
                     if literal in block.content:
-                        found.extend((block.content_start + match.start(), match.group())
-                                     for match in pattern.finditer(block.content))
+                        found.extend(
+                            (block.content_start + match.start(), match.group())
+                            for match in pattern.finditer(block.content)
+                        )
             if spec.scope in ("prose", "all"):
                 prose = truth.prose
                 found.extend((prose.locate(match.start())[2], match.group()) for match in pattern.finditer(prose.text))
             for offset, text in sorted(found):
                 line, column = doc.position(offset)
-                fix = (TextEdit(offset, offset + len(text), spec.replacement),) if spec.replacement is not None else None
-                yield Finding(spec.message, line, column, end_line=line, end_column=column + len(text) - 1,
-                              context=text[:200], suggestion=spec.replacement, fix=fix)
+                fix = (
+                    (TextEdit(offset, offset + len(text), spec.replacement),) if spec.replacement is not None else None
+                )
+                yield Finding(
+                    spec.message,
+                    line,
+                    column,
+                    end_line=line,
+                    end_column=column + len(text) - 1,
+                    context=text[:200],
+                    suggestion=spec.replacement,
+                    fix=fix,
+                )
 
 
 # --- TR008 required front matter ----------------------------------------------------------
 
 
-@rule("TR008", "truth-required-fields", "truth", "warning",
-      "Front matter has every field the family's truth table requires.",
-      good="---\ntitle: Convert DOCX to PDF\ndescription: How to convert.\n---\n",
-      bad="---\ntitle: Convert DOCX to PDF\n---\n", source="truth")
+@rule(
+    "TR008",
+    "truth-required-fields",
+    "truth",
+    "warning",
+    "Front matter has every field the family's truth table requires.",
+    good="---\ntitle: Convert DOCX to PDF\ndescription: How to convert.\n---\n",
+    bad="---\ntitle: Convert DOCX to PDF\n---\n",
+    source="truth",
+)
 def check_required_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     truth = page_truth(ctx)
     if truth.primary is None:
@@ -431,19 +570,28 @@ def check_required_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Itera
         value = data.get(name)
         if value is None or (isinstance(value, (str, list, dict)) and not value):
             state = "is empty" if name in data else "is missing"
-            yield Finding(f"front matter field '{name}' {state} ({truth.primary} pages require it)",
-                          matter.key_lines.get(name, max(matter.start_line, 1)))
+            yield Finding(
+                f"front matter field '{name}' {state} ({truth.primary} pages require it)",
+                matter.key_lines.get(name, max(matter.start_line, 1)),
+            )
 
 
 # --- TR009 plugin links ---------------------------------------------------------------
 
 
-@rule("TR009", "truth-plugin-link", "truth", "info",
-      "A page that clearly uses a plugin links to the plugin's page (from the family's "
-      "link_template) once; the fix appends the link to the prose line of its first mention.",
-      good="Use [Mail Merge](https://docs.aspose.com/words/java/mail-merge-and-reporting/) to fill templates.",
-      bad="Use Mail Merge to fill templates.",
-      fixable=True, source="truth", min_confidence=0.7)
+@rule(
+    "TR009",
+    "truth-plugin-link",
+    "truth",
+    "info",
+    "A page that clearly uses a plugin links to the plugin's page (from the family's "
+    "link_template) once; the fix appends the link to the prose line of its first mention.",
+    good="Use [Mail Merge](https://docs.aspose.com/words/java/mail-merge-and-reporting/) to fill templates.",
+    bad="Use Mail Merge to fill templates.",
+    fixable=True,
+    source="truth",
+    min_confidence=0.7,
+)
 def check_plugin_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     truth = page_truth(ctx)
     if truth.primary is None:
@@ -455,13 +603,25 @@ def check_plugin_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable
         url = family.table.plugin_link(plugin)
         if confidence < threshold or url.rstrip("/") in linked:
             continue
-        mentions = sorted((d for d in family.detections if d.plugin == plugin and d.method != "api"
-                           and ctx.doc.is_prose_line(d.line)), key=lambda d: (d.line, d.column))
+        mentions = sorted(
+            (
+                d
+                for d in family.detections
+                if d.plugin == plugin and d.method != "api" and ctx.doc.is_prose_line(d.line)
+            ),
+            key=lambda d: (d.line, d.column),
+        )
         if not mentions:
             continue
         first = mentions[0]
         name = family.table.plugins[plugin].name
         end = ctx.doc.line_starts[first.line - 1] + len(ctx.doc.lines[first.line - 1].rstrip())
-        yield Finding(f"the page uses {name} but does not link its page {url}", first.line, first.column,
-                      context=first.matched, suggestion=url, confidence=confidence,
-                      fix=(TextEdit(end, end, f" See [{name}]({url})."),))
+        yield Finding(
+            f"the page uses {name} but does not link its page {url}",
+            first.line,
+            first.column,
+            context=first.matched,
+            suggestion=url,
+            confidence=confidence,
+            fix=(TextEdit(end, end, f" See [{name}]({url})."),),
+        )

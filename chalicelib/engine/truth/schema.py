@@ -4,6 +4,7 @@ Every model forbids unknown keys so a typo in a table fails at load instead of b
 silently ignored. Cross-references (dependencies, combinations, api_from) are checked by
 `cross_reference_errors`, which returns (field path, reason) pairs for the loader.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,10 +41,10 @@ def _check_formats(values: list[str]) -> list[str]:
 class PlatformSpec(_Model):
     """How a product ships on one platform."""
 
-    product: str                                   # canonical product name, e.g. "Aspose.Words for Java"
-    languages: list[str] = Field(min_length=1)     # code labels written for this platform
+    product: str  # canonical product name, e.g. "Aspose.Words for Java"
+    languages: list[str] = Field(min_length=1)  # code labels written for this platform
     namespaces: list[str] = Field(default_factory=list)
-    api_from: PlatformId | None = None             # API data borrowed from another platform
+    api_from: PlatformId | None = None  # API data borrowed from another platform
     naming: Literal["same", "dotnet", "python", "cpp"] = "same"  # how borrowed member names change
 
 
@@ -96,7 +97,7 @@ class ForbiddenPattern(_Model):
     id: str = Field(pattern=_ID)
     pattern: str
     message: str
-    replacement: str | None = None                 # literal replacement text (the fix)
+    replacement: str | None = None  # literal replacement text (the fix)
     scope: Literal["prose", "code", "all"] = "all"
     ignore_case: bool = False
 
@@ -106,7 +107,7 @@ class ForbiddenPattern(_Model):
 class FormatsSpec(_Model):
     load: list[str] = Field(min_length=1)
     save: list[str] = Field(min_length=1)
-    embed: list[str] = Field(default_factory=list)          # content formats taken in (images)
+    embed: list[str] = Field(default_factory=list)  # content formats taken in (images)
     aliases: dict[str, str] = Field(default_factory=dict)  # spelling in prose -> format id
 
     _formats = field_validator("load", "save", "embed")(_check_formats)
@@ -115,7 +116,7 @@ class FormatsSpec(_Model):
 class TruthTableSpec(_Model):
     family: str = Field(pattern=_ID)
     version: str
-    product_name: str                              # e.g. "Aspose.Words"
+    product_name: str  # e.g. "Aspose.Words"
     misspellings: list[str] = Field(default_factory=list)
     platforms: dict[PlatformId, PlatformSpec] = Field(min_length=1)
     formats: FormatsSpec
@@ -161,23 +162,26 @@ def cross_reference_errors(spec: TruthTableSpec) -> list[tuple[str, str]]:
     for index, plugin in enumerate(spec.plugins):
         for dep_index, dependency in enumerate(plugin.dependencies):
             if dependency not in seen:
-                errors.append((f"plugins[{index}].dependencies[{dep_index}]",
-                               f"unknown plugin id {dependency!r}"))
+                errors.append((f"plugins[{index}].dependencies[{dep_index}]", f"unknown plugin id {dependency!r}"))
         for platform in plugin.api:
             if platform not in spec.platforms:
-                errors.append((f"plugins[{index}].api.{platform}",
-                               f"platform {platform!r} is not declared in platforms"))
+                errors.append(
+                    (f"plugins[{index}].api.{platform}", f"platform {platform!r} is not declared in platforms")
+                )
     for index, combination in enumerate(spec.combinations):
         for member_index, member in enumerate(combination.plugins):
             if member not in seen:
-                errors.append((f"combinations[{index}].plugins[{member_index}]",
-                               f"unknown plugin id {member!r}"))
+                errors.append((f"combinations[{index}].plugins[{member_index}]", f"unknown plugin id {member!r}"))
     for name, platform in spec.platforms.items():
         if platform.api_from is not None:
             source = spec.platforms.get(platform.api_from)
             if source is None or source.api_from is not None:
-                errors.append((f"platforms.{name}.api_from",
-                               f"{platform.api_from!r} must be a declared platform with its own API"))
+                errors.append(
+                    (
+                        f"platforms.{name}.api_from",
+                        f"{platform.api_from!r} must be a declared platform with its own API",
+                    )
+                )
     for fmt_alias, target in spec.formats.aliases.items():
         if target not in {*spec.formats.load, *spec.formats.save, *spec.formats.embed}:
             errors.append((f"formats.aliases.{fmt_alias}", f"{target!r} is not a load, save or embed format"))

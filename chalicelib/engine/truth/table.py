@@ -5,6 +5,7 @@ the API of each platform (classes with inherited members, enums), formats and pr
 names. Other modules keep their own compiled artefacts (regexes, matchers) on the table
 through `cached`, so each is built once per table, never per page.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,9 +56,9 @@ class PlatformApi:
     classes: dict[str, ClassInfo]
     enums: dict[str, set[str]]
     enum_plugins: dict[str, str]
-    stdlib: frozenset[str]           # standard-library names that are not product types
-    ambiguous: frozenset[str]        # names both in the standard library and the product
-    third_party: frozenset[str]      # classes of other libraries (their blocks are not product code)
+    stdlib: frozenset[str]  # standard-library names that are not product types
+    ambiguous: frozenset[str]  # names both in the standard library and the product
+    third_party: frozenset[str]  # classes of other libraries (their blocks are not product code)
     _keys_cache: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     def _key(self, member: str) -> str:
@@ -200,6 +201,14 @@ class TruthTable:
         stdlib_names = self.stdlib.classes.get(platform) or self.stdlib.classes.get(source) or []
         product_types = set(classes) | set(enums)
         third_party = self.stdlib.third_party.get(platform) or self.stdlib.third_party.get(source) or []
-        return PlatformApi(platform, exact, tuple(dict.fromkeys(namespaces)), classes, enums, enum_plugins,
-                           frozenset(stdlib_names) - product_types, frozenset(stdlib_names) & product_types,
-                           frozenset(third_party) - product_types)
+        return PlatformApi(
+            platform,
+            exact,
+            tuple(dict.fromkeys(namespaces)),
+            classes,
+            enums,
+            enum_plugins,
+            frozenset(stdlib_names) - product_types,
+            frozenset(stdlib_names) & product_types,
+            frozenset(third_party) - product_types,
+        )

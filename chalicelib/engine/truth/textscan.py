@@ -9,6 +9,7 @@ checks' whole budget, so prose is scanned differently:
   occur on the page (`word_set`, a C-speed bytes translate/split);
 - dotted product names (`Aspose.Words`) start from a search for `.`.
 """
+
 from __future__ import annotations
 
 import re
@@ -116,8 +117,11 @@ def find_phrases(prose: ProseText, wanted: Iterable[Phrase]) -> Iterator[tuple[i
             end = start + len(word)
             before = lowered[start - 1] if start else " "
             after = lowered[end] if end < len(lowered) else " "
-            if start not in taken and not (before.isalnum() or before in "._") \
-                    and not (after.isalnum() or after in "_-"):
+            if (
+                start not in taken
+                and not (before.isalnum() or before in "._")
+                and not (after.isalnum() or after in "_-")
+            ):
                 taken.add(start)
                 yield start, word
             start = lowered.find(word, end)

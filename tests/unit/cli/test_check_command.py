@@ -1,4 +1,5 @@
 """`tbcv check`: files and folders, exit codes, unreadable files, project config, output, jobs."""
+
 import json
 from pathlib import Path
 
@@ -222,7 +223,8 @@ def test_relative_links_are_resolved_against_the_files_checked(docs, capsys):
     _, out, _ = run(capsys, "check", "docs", "--format", "json")
     issues = json.loads(out)["files"][0]["issues"]
     assert [i["message"] for i in issues if i["rule"] == "LK007"] == [
-        "Relative link target 'guide/old.md' is not in the docs set"]
+        "Relative link target 'guide/old.md' is not in the docs set"
+    ]
 
 
 def test_an_empty_file_and_a_front_matter_only_file_get_normal_reports(docs, capsys):
@@ -235,6 +237,7 @@ def test_an_empty_file_and_a_front_matter_only_file_get_normal_reports(docs, cap
 
 def test_sarif_output_of_a_folder_validates_against_the_vendored_schema(docs, capsys):
     import jsonschema
+
     schema = json.loads((Path(__file__).resolve().parents[3] / "schemas" / "sarif-schema-2.1.0.json").read_text())
     (docs / "fix.md").write_text(FIXABLE_PAGE, encoding="utf-8")
     _, out, _ = run(capsys, "check", "docs", "--format", "sarif")
@@ -243,6 +246,7 @@ def test_sarif_output_of_a_folder_validates_against_the_vendored_schema(docs, ca
 
 def test_junit_output_has_a_suite_per_file(docs, capsys):
     from xml.etree import ElementTree
+
     _, out, _ = run(capsys, "check", "docs", "--format", "junit")
     assert [s.get("name") for s in ElementTree.fromstring(out).findall("testsuite")] == ["docs/b.md", "docs/guide/a.md"]
 
@@ -256,6 +260,7 @@ def test_a_utf16_file_is_reported_as_such(docs, capsys):
 def test_the_cli_offers_exactly_the_engine_report_formats():
     from chalicelib.engine.report import FORMATS
     from tbcv_cli.check import FORMATS as CLI_FORMATS
+
     assert CLI_FORMATS == FORMATS
 
 

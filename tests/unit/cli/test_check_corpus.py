@@ -1,5 +1,6 @@
 """`tbcv check` over the real corpus: schema-valid JSON, no rule failing on any page, and the
 same output whatever the job count."""
+
 import json
 import subprocess
 import sys
@@ -14,8 +15,13 @@ CORPUS_ARG = "../shared/corpus/aspose-words-java"
 
 
 def check_corpus(jobs: int) -> tuple[int, str]:
-    result = subprocess.run([sys.executable, "-m", "tbcv_cli.main", "check", CORPUS_ARG, "--format", "json",
-                             "--jobs", str(jobs)], cwd=REPO, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "tbcv_cli.main", "check", CORPUS_ARG, "--format", "json", "--jobs", str(jobs)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, result.stdout
 
@@ -39,8 +45,13 @@ def test_every_corpus_page_is_reported_with_its_path_as_given(one_job):
 
 def test_no_rule_fails_on_any_corpus_page(one_job):
     from chalicelib.engine.validate import RULE_FAILED
-    failures = [(f["path"], i["rule"]) for f in json.loads(one_job[1])["files"] for i in f["issues"]
-                if i["message"].startswith(RULE_FAILED)]
+
+    failures = [
+        (f["path"], i["rule"])
+        for f in json.loads(one_job[1])["files"]
+        for i in f["issues"]
+        if i["message"].startswith(RULE_FAILED)
+    ]
     assert failures == []
 
 

@@ -1,4 +1,5 @@
 """Run one registered rule on a page, the way the pipeline does, for the rule tests."""
+
 from chalicelib.engine import rules as _rules  # noqa: F401 - registers every rule
 from chalicelib.engine.edits import apply_edits
 from chalicelib.engine.parse import parse_document

@@ -1,5 +1,6 @@
 """Hostile or broken pages give a normal report or one clear issue: never an exception, never
 a hang. Hangs are guarded by a generous thread timeout, not by speed assertions."""
+
 import random
 import threading
 
@@ -8,9 +9,13 @@ from chalicelib.engine.validate import RULE_FAILED, validate_document
 
 GENEROUS_SECONDS = 300
 
-YAML_BOMB = "---\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]\n"
-    for previous, name in zip("abcdefgh", "bcdefghi")) + "---\n# Title\n"
+YAML_BOMB = (
+    "---\na: &a [x, x, x, x, x, x, x, x, x]\n"
+    + "".join(
+        f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]\n" for previous, name in zip("abcdefgh", "bcdefghi")
+    )
+    + "---\n# Title\n"
+)
 
 
 def validate_within_limit(text: str) -> Report:

@@ -1,4 +1,5 @@
 """Code rules CD001-CD009 on fenced and Hugo highlight blocks."""
+
 from chalicelib.engine.rules.code import SECRET_MASK, detect_language, mask_secrets
 from rule_findings import findings, fixed
 
@@ -38,7 +39,9 @@ def test_cd002_fires_on_an_unknown_label():
 
 
 def test_cd002_is_quiet_on_known_labels():
-    assert findings("CD002", highlight("java", JAVA) + highlight("actionscript3", "sudo apt-get install tomcat8\n")) == []
+    assert (
+        findings("CD002", highlight("java", JAVA) + highlight("actionscript3", "sudo apt-get install tomcat8\n")) == []
+    )
 
 
 def test_cd003_fires_on_java_labelled_csharp_as_on_the_real_pages():
@@ -87,7 +90,9 @@ def test_cd004_is_quiet_on_a_block_with_code():
 
 def test_cd005_fires_over_the_line_limit_set_for_a_family():
     code = "doc.save(out);\n" * 51
-    assert findings("CD005", "```java\n" + code + "```\n", max_lines=50)[0].message == "Code block has 51 lines (max 50)"
+    assert (
+        findings("CD005", "```java\n" + code + "```\n", max_lines=50)[0].message == "Code block has 51 lines (max 50)"
+    )
 
 
 def test_cd005_is_quiet_at_the_limit():
@@ -141,8 +146,10 @@ def test_cd007_accepts_obvious_stand_ins():
 
 
 def test_mask_secrets_masks_every_value_found():
-    assert mask_secrets('pwd = "hunter2hunter2"; key = AKIAABCDEFGHIJKLMNOP') == \
-        f'pwd = "{SECRET_MASK}"; key = {SECRET_MASK}'
+    assert (
+        mask_secrets('pwd = "hunter2hunter2"; key = AKIAABCDEFGHIJKLMNOP')
+        == f'pwd = "{SECRET_MASK}"; key = {SECRET_MASK}'
+    )
 
 
 def test_cd008_fires_on_a_todo_comment():
@@ -160,11 +167,11 @@ def test_cd009_fires_on_long_inline_code():
 
 
 def test_cd009_is_quiet_on_short_inline_code():
-    assert findings("CD009", "Call `doc.save(\"Out.pdf\")` to save.\n") == []
+    assert findings("CD009", 'Call `doc.save("Out.pdf")` to save.\n') == []
 
 
 def test_gists_are_never_checked_as_code():
-    text = "Text.\n\n{{< gist \"aspose-words-gists\" \"abc\" \"Examples-TODO.java\" >}}\n"
+    text = 'Text.\n\n{{< gist "aspose-words-gists" "abc" "Examples-TODO.java" >}}\n'
     assert all(findings(rule, text) == [] for rule in ("CD001", "CD004", "CD006", "CD007", "CD008"))
 
 
@@ -179,8 +186,11 @@ def test_cd007_names_the_kind_of_secret():
 
 
 def test_applying_the_code_fixes_removes_their_issues():
-    cases = [("CD001", "Intro.\n\n{{< highlight >}}\n" + JAVA + "{{< /highlight >}}\n"),
-             ("CD003", highlight("csharp", JAVA)), ("CD003", "```cs\n" + JAVA + "```\n")]
+    cases = [
+        ("CD001", "Intro.\n\n{{< highlight >}}\n" + JAVA + "{{< /highlight >}}\n"),
+        ("CD003", highlight("csharp", JAVA)),
+        ("CD003", "```cs\n" + JAVA + "```\n"),
+    ]
     for rule_id, text in cases:
         assert findings(rule_id, text) and findings(rule_id, fixed(rule_id, text)) == [], rule_id
 
@@ -192,6 +202,7 @@ def test_cd006_accepts_an_underscore_wrapped_user_name_placeholder():
 def _within(seconds, function):
     """Run `function` in a thread; a hang fails the test after a generous timeout."""
     import threading
+
     outcome = {}
     worker = threading.Thread(target=lambda: outcome.setdefault("value", function()), daemon=True)
     worker.start()
@@ -208,5 +219,7 @@ def test_code_rules_stay_linear_on_a_huge_one_line_block():
 
 
 def test_cd008_honours_custom_markers():
-    assert findings("CD008", highlight("java", "// TBD: explain\n"), markers=("TBD",))[0].message == \
-        "Placeholder comment 'TBD' in code"
+    assert (
+        findings("CD008", highlight("java", "// TBD: explain\n"), markers=("TBD",))[0].message
+        == "Placeholder comment 'TBD' in code"
+    )

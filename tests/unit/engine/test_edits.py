@@ -1,4 +1,5 @@
 """apply_edits: exact code-point edits applied from the end, conflicts and bad ranges refused."""
+
 import pytest
 from hypothesis import given, strategies as st
 

@@ -1,5 +1,6 @@
 """Properties of the whole engine on generated pages: it never raises, every issue points
 inside the document, and applying an issue's fix removes that issue without breaking the page."""
+
 from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
@@ -11,22 +12,74 @@ from chalicelib.engine.ruleset import load_ruleset
 from chalicelib.engine.validate import RULE_FAILED, validate_document
 
 FRAGMENTS = [
-    "---", "title: A page title long enough", "description: short", "tags: [a, b]", "bad: [unclosed",
-    "# Title", "## Section", "### Detail", "#### Deep", "Setext", "------", "=====",
-    "Plain text.", "Trailing spaces.   ", "Tab at end\t", "", "", "", "   ",
-    "**Bold heading**", "*Emphasis*", "See https://example.com/a_b.", "mail me@example.org",
-    "[link](https://example.com)", "[empty]()", "[hash](#)", "[frag](#section)", "[frag](#Section)",
-    "![](image.png)", "![alt](image.png)", "<img src=\"a.png\">", "[ref][label]", "[ref][missing]",
-    "[label]: https://example.com/l", "[unused]: https://example.com/u", "[label]: https://dup.example",
-    "```", "```java", "~~~", "    indented code", "int x = 1;", "String apiKey = \"9f8e7d6c5b4a39281706\";",
-    "{{< highlight java >}}", "{{< highlight csharp >}}", "{{< /highlight >}}", "{{< gist user id File.java >}}",
-    "{{% alert color=\"primary\" %}}", "{{% /alert %}}", "Done {{< emoticons/tick >}} now.",
-    "| a | b |", "|---|---|", "| 1 | 2 | 3 |", "| 1 |", "- item", "  - nested", "1. first", "> quote",
-    "<!-- tbcv-disable MD009 -->", "<!-- tbcv-enable -->", "<!-- markdownlint-disable-next-line -->",
-    "Ünïcödé “quotes” — dash", "\ufeff# BOM title", "C:\\Users\\me\\file.docx", "TODO: fix",
+    "---",
+    "title: A page title long enough",
+    "description: short",
+    "tags: [a, b]",
+    "bad: [unclosed",
+    "# Title",
+    "## Section",
+    "### Detail",
+    "#### Deep",
+    "Setext",
+    "------",
+    "=====",
+    "Plain text.",
+    "Trailing spaces.   ",
+    "Tab at end\t",
+    "",
+    "",
+    "",
+    "   ",
+    "**Bold heading**",
+    "*Emphasis*",
+    "See https://example.com/a_b.",
+    "mail me@example.org",
+    "[link](https://example.com)",
+    "[empty]()",
+    "[hash](#)",
+    "[frag](#section)",
+    "[frag](#Section)",
+    "![](image.png)",
+    "![alt](image.png)",
+    '<img src="a.png">',
+    "[ref][label]",
+    "[ref][missing]",
+    "[label]: https://example.com/l",
+    "[unused]: https://example.com/u",
+    "[label]: https://dup.example",
+    "```",
+    "```java",
+    "~~~",
+    "    indented code",
+    "int x = 1;",
+    'String apiKey = "9f8e7d6c5b4a39281706";',
+    "{{< highlight java >}}",
+    "{{< highlight csharp >}}",
+    "{{< /highlight >}}",
+    "{{< gist user id File.java >}}",
+    '{{% alert color="primary" %}}',
+    "{{% /alert %}}",
+    "Done {{< emoticons/tick >}} now.",
+    "| a | b |",
+    "|---|---|",
+    "| 1 | 2 | 3 |",
+    "| 1 |",
+    "- item",
+    "  - nested",
+    "1. first",
+    "> quote",
+    "<!-- tbcv-disable MD009 -->",
+    "<!-- tbcv-enable -->",
+    "<!-- markdownlint-disable-next-line -->",
+    "Ünïcödé “quotes” — dash",
+    "\ufeff# BOM title",
+    "C:\\Users\\me\\file.docx",
+    "TODO: fix",
 ]
 pages = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=30)), max_size=40).flatmap(
-    lambda parts: st.sampled_from(["\n", "\r\n"]).map(lambda ending: ending.join(parts)))
+    lambda parts: st.sampled_from(["\n", "\r\n"]).map(lambda ending: ending.join(parts))
+)
 RULESET = load_ruleset()
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -1,5 +1,6 @@
 """The pure half of enhancements: drafted edits match the text they replace, the result is
 exactly the edits applied, and the safety gate names what a result would lose."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -12,10 +13,27 @@ from chalicelib.engine.model import TextEdit
 from chalicelib.engine.recommend import draft_recommendations
 from chalicelib.engine.report.json_report import issue_to_dict
 
-PAGE = ("---\ntitle: A page\nweight: 1\n---\n\n# Title\n\nText [link](https://example.org/a).   \n\n"
-        "## Part\n\n```java\nint x = 1;\n```\n")
-LINES = st.sampled_from(["# Head", "## Sub", "Text.   ", "", "", "```", "code", "- item", "Apose.Words here",
-                         "[a](b)", "***", "| a | b |", "|---|---|"])
+PAGE = (
+    "---\ntitle: A page\nweight: 1\n---\n\n# Title\n\nText [link](https://example.org/a).   \n\n"
+    "## Part\n\n```java\nint x = 1;\n```\n"
+)
+LINES = st.sampled_from(
+    [
+        "# Head",
+        "## Sub",
+        "Text.   ",
+        "",
+        "",
+        "```",
+        "code",
+        "- item",
+        "Apose.Words here",
+        "[a](b)",
+        "***",
+        "| a | b |",
+        "|---|---|",
+    ]
+)
 
 
 def drafts_of(text):
@@ -27,7 +45,7 @@ def drafts_of(text):
 def test_every_drafted_edit_records_the_exact_text_it_replaces(text):
     for draft in drafts_of(text):
         for edit in draft.edits:
-            assert text[edit.start:edit.end] == edit.original
+            assert text[edit.start : edit.end] == edit.original
 
 
 @settings(max_examples=60, deadline=None)
@@ -47,8 +65,16 @@ def test_the_enhanced_text_is_the_edits_applied_and_the_diff_describes_it(text):
 
 
 def test_identical_drafts_are_deduplicated():
-    issue = {"rule": "MD009", "alias": "no-trailing-spaces", "category": "markdown", "severity": "warning",
-             "message": "Trailing spaces", "line": 1, "column": 2, "fix": [{"start": 1, "end": 3, "replacement": ""}]}
+    issue = {
+        "rule": "MD009",
+        "alias": "no-trailing-spaces",
+        "category": "markdown",
+        "severity": "warning",
+        "message": "Trailing spaces",
+        "line": 1,
+        "column": 2,
+        "fix": [{"start": 1, "end": 3, "replacement": ""}],
+    }
     drafts = draft_recommendations("a  \n", [issue, dict(issue)])
     assert len(drafts) == 1 and drafts[0].issue_indexes == [0, 1]
 

@@ -1,4 +1,5 @@
 """Front matter rules FM001-FM010: each fires on realistic pages and stays quiet on a near miss."""
+
 from rule_findings import findings, fixed
 
 PAGE = """---
@@ -111,8 +112,10 @@ def test_fm006_accepts_iso_dates_and_datetimes_written_as_strings():
 
 
 def test_fm007_fires_on_a_short_title():
-    assert findings("FM007", "---\ntitle: Jython\n---\n\nText.\n")[0].message == \
-        "Front matter 'title' is 6 characters long (min 10)"
+    assert (
+        findings("FM007", "---\ntitle: Jython\n---\n\nText.\n")[0].message
+        == "Front matter 'title' is 6 characters long (min 10)"
+    )
 
 
 def test_fm007_fires_on_a_title_over_the_strict_limit_when_configured():
@@ -139,8 +142,10 @@ def test_fm009_is_quiet_with_no_forbidden_fields_configured():
 
 
 def test_fm010_fires_on_a_misspelt_field():
-    assert findings("FM010", "---\ntitle: Page title here\ndescripton: Text\n---\n")[0].message == \
-        "Unknown front matter field 'descripton'"
+    assert (
+        findings("FM010", "---\ntitle: Page title here\ndescripton: Text\n---\n")[0].message
+        == "Unknown front matter field 'descripton'"
+    )
 
 
 def test_fm010_is_quiet_on_hugo_and_site_fields():
@@ -149,13 +154,17 @@ def test_fm010_is_quiet_on_hugo_and_site_fields():
 
 
 def test_applying_the_front_matter_fixes_removes_their_issues():
-    cases = [("FM002", "---\nweight: 10\n---\n\n# Convert to PDF\n\nText.\n"),
-             ("FM003", "---\ntitle: Convert a Document to PDF\n---\n\nText.\n"),
-             ("FM004", "---\ndescription: 2024\n---\n\nText.\n")]
+    cases = [
+        ("FM002", "---\nweight: 10\n---\n\n# Convert to PDF\n\nText.\n"),
+        ("FM003", "---\ntitle: Convert a Document to PDF\n---\n\nText.\n"),
+        ("FM004", "---\ndescription: 2024\n---\n\nText.\n"),
+    ]
     for rule_id, text in cases:
         assert findings(rule_id, text) and findings(rule_id, fixed(rule_id, text)) == [], rule_id
 
 
 def test_fm004_fix_keeps_a_trailing_comment():
-    assert fixed("FM004", "---\ndescription: 2024  # the year\n---\n\nText.\n") == \
-        '---\ndescription: "2024"  # the year\n---\n\nText.\n'
+    assert (
+        fixed("FM004", "---\ndescription: 2024  # the year\n---\n\nText.\n")
+        == '---\ndescription: "2024"  # the year\n---\n\nText.\n'
+    )

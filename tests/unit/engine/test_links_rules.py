@@ -1,4 +1,5 @@
 """Link rules LK001-LK007: destinations of links, images, bare URLs and reference definitions."""
+
 from chalicelib.engine.rules.links import DOCS_MEMO
 from rule_findings import findings, fixed
 
@@ -78,7 +79,7 @@ def test_lk007_fires_on_a_relative_link_missing_from_the_docs_set():
 
 
 def test_lk007_resolves_files_folders_and_fragments_against_the_set():
-    text = ("[a](guide/install.md#linux) [b](./guide/) [c](images/a.png) [d](../docs/page.md)\n")
+    text = "[a](guide/install.md#linux) [b](./guide/) [c](images/a.png) [d](../docs/page.md)\n"
     assert findings("LK007", text, path="docs/page.md", memo={DOCS_MEMO: DOCS}) == []
 
 

@@ -1,4 +1,5 @@
 """Each Markdown rule fires on realistic text and stays quiet on the near miss; fixes are exact."""
+
 from chalicelib.engine.edits import apply_edits
 from chalicelib.engine.validate import validate_document
 
@@ -110,8 +111,10 @@ def test_md040_quiet_for_a_labelled_fence_and_highlight_shortcodes():
 
 
 def test_md040_fix_inserts_the_language_the_code_reads_as():
-    text = ("# T\n\n```\npublic class Main {\n    public static void main(String[] args) throws Exception {\n"
-            "        Document doc = new Document();\n        System.out.println(doc);\n    }\n}\n```\n")
+    text = (
+        "# T\n\n```\npublic class Main {\n    public static void main(String[] args) throws Exception {\n"
+        "        Document doc = new Document();\n        System.out.println(doc);\n    }\n}\n```\n"
+    )
     assert fixed(text, "MD040").startswith("# T\n\n```java\npublic class Main")
 
 
@@ -138,8 +141,10 @@ def test_md045_fires_on_images_without_alt_text():
 
 
 def test_md045_quiet_with_alt_text_or_aria_hidden():
-    assert lines('# T\n\n![Diagram](d.png)\n\n<img src="a.png" alt="A">\n<img src="b.png" aria-hidden="true">\n',
-                 "MD045") == []
+    assert (
+        lines('# T\n\n![Diagram](d.png)\n\n<img src="a.png" alt="A">\n<img src="b.png" aria-hidden="true">\n', "MD045")
+        == []
+    )
 
 
 def test_md051_fires_on_a_fragment_with_no_heading():
@@ -147,8 +152,10 @@ def test_md051_fires_on_a_fragment_with_no_heading():
 
 
 def test_md051_quiet_for_heading_custom_and_duplicate_anchors():
-    text = ("# Guide\n\n## Use it!\n\n## Use it!\n\n## Options {#opts}\n\n"
-            "[a](#use-it) [b](#use-it-1) [c](#opts) [d](#top)\n")
+    text = (
+        "# Guide\n\n## Use it!\n\n## Use it!\n\n## Options {#opts}\n\n"
+        "[a](#use-it) [b](#use-it-1) [c](#opts) [d](#top)\n"
+    )
     assert lines(text, "MD051") == []
 
 

@@ -7,6 +7,7 @@ shortcodes masked (`markdown_view`: what our parser sees), copied to a temporary
 Only the MD rules we implement are compared. Node is required (it is in CI): without it, or if
 the install fails, these tests fail with the reason.
 """
+
 from __future__ import annotations
 
 import importlib.util

@@ -1,4 +1,5 @@
 """parse_document: one pass from page text to the structures rules read, with exact positions."""
+
 from chalicelib.engine.parse import anchor_of, count_table_cells, markdown_view, parse_document
 
 PAGE = """---
@@ -31,13 +32,15 @@ def test_front_matter_is_loaded_with_key_lines_and_end_offset():
     assert doc.front_matter.data == {"title": "Working with “tables”", "weight": 10}
     assert doc.front_matter.key_lines == {"title": 2, "weight": 3}
     assert doc.front_matter.end_line == 4
-    assert PAGE[doc.front_matter.end_offset:].startswith("\n# Tables")
+    assert PAGE[doc.front_matter.end_offset :].startswith("\n# Tables")
 
 
 def test_headings_have_level_line_text_and_custom_anchor():
     doc = parse_document(PAGE)
     assert [(h.level, h.line, h.text, h.anchor) for h in doc.headings] == [
-        (1, 6, "Tables", "tables-id"), (2, 20, "Next", "next")]
+        (1, 6, "Tables", "tables-id"),
+        (2, 20, "Next", "next"),
+    ]
 
 
 def test_highlight_shortcode_is_a_code_block_with_its_language_and_label_offsets():
@@ -45,8 +48,8 @@ def test_highlight_shortcode_is_a_code_block_with_its_language_and_label_offsets
     [block] = doc.code_blocks
     assert (block.kind, block.language, block.start_line, block.end_line) == ("highlight", "csharp", 10, 12)
     assert block.content == "Document doc = new Document();\n"
-    assert PAGE[block.label_start:block.label_end] == "csharp"
-    assert PAGE[block.content_start:].startswith("Document doc")
+    assert PAGE[block.label_start : block.label_end] == "csharp"
+    assert PAGE[block.content_start :].startswith("Document doc")
 
 
 def test_gist_shortcode_is_an_external_code_reference():
@@ -82,7 +85,7 @@ def test_links_and_images_keep_their_positions_and_url_start():
     doc = parse_document(PAGE)
     link, image = doc.links
     assert (link.text, link.url, link.line, link.column, link.kind) == ("text", "https://a.com/x", 22, 1, "inline")
-    assert PAGE[link.url_start:].startswith("https://a.com/x")
+    assert PAGE[link.url_start :].startswith("https://a.com/x")
     assert image.is_image and image.text == "logo" and image.column == 33
 
 
@@ -97,7 +100,7 @@ def test_positions_are_code_points_after_non_ascii_text():
     doc = parse_document(text)
     [link] = doc.links
     assert (link.line, link.column) == (3, 5)
-    assert text[link.start:link.end] == "[ä](https://ü.example)"
+    assert text[link.start : link.end] == "[ä](https://ü.example)"
 
 
 def test_fenced_code_without_language_offers_an_insertion_point():
@@ -116,7 +119,7 @@ def test_crlf_lines_have_no_carriage_returns_and_exact_offsets():
     text = "# Title\r\n\r\nText [a](b)\r\n"
     doc = parse_document(text)
     assert doc.lines == ["# Title", "", "Text [a](b)", ""]
-    assert doc.links[0].line == 3 and text[doc.links[0].start:doc.links[0].end] == "[a](b)"
+    assert doc.links[0].line == 3 and text[doc.links[0].start : doc.links[0].end] == "[a](b)"
 
 
 def test_bom_before_front_matter_is_accepted():
@@ -131,7 +134,8 @@ def test_front_matter_yaml_error_names_the_document_line():
 
 def test_yaml_bomb_is_refused_not_expanded():
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join(f"*{chr(97 + i)}" for _ in range(9)) + "]\n" for i in range(8))
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join(f"*{chr(97 + i)}" for _ in range(9)) + "]\n" for i in range(8)
+    )
     doc = parse_document("---\n" + bomb + "---\n")
     assert doc.front_matter.data is None and "values" in doc.front_matter.error
 

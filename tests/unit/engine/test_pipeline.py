@@ -1,4 +1,5 @@
 """validate_document: one parse, every enabled rule, suppressions, sorted issues, full report."""
+
 import hashlib
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def test_memo_seeds_the_rules_shared_data():
 
 def test_secret_values_are_masked_in_every_issue_text():
     secret = "9f8e7d6c5b4a39281706"
-    text = f"# Title\n\n```java\nString apiKey = \"{secret}\";\n```\n"
+    text = f'# Title\n\n```java\nString apiKey = "{secret}";\n```\n'
     report = validate_document(text)
     assert any(issue.rule == "CD007" for issue in report.issues)
     assert all(secret not in f"{issue.message} {issue.context} {issue.suggestion}" for issue in report.issues)
@@ -93,11 +94,13 @@ def test_a_failing_rule_becomes_one_issue_and_the_others_still_run(monkeypatch):
 
 
 def test_shortcodes_cause_no_markdown_findings():
-    text = ("# Title\n\n{{% alert color=\"primary\" %}}\nNote the *container* text.\n{{% /alert %}}\n\n"
-            "{{< gist aspose-words-gists 8a4d Convert.java >}}\n\nDone {{< emoticons/tick >}} here.\n\n"
-            "{{< highlight java >}}\nString url = \"https://x.example/a\";   \n\n\n\n{{< /highlight >}}\n\n"
-            "| Method | Example |\n|---|---|\n| `all()` | {{< highlight java >}}\npersons.all(p -> p.getAge() < 50)\n"
-            "{{< /highlight >}} |\n")
+    text = (
+        '# Title\n\n{{% alert color="primary" %}}\nNote the *container* text.\n{{% /alert %}}\n\n'
+        "{{< gist aspose-words-gists 8a4d Convert.java >}}\n\nDone {{< emoticons/tick >}} here.\n\n"
+        '{{< highlight java >}}\nString url = "https://x.example/a";   \n\n\n\n{{< /highlight >}}\n\n'
+        "| Method | Example |\n|---|---|\n| `all()` | {{< highlight java >}}\npersons.all(p -> p.getAge() < 50)\n"
+        "{{< /highlight >}} |\n"
+    )
     issues = [issue for issue in validate_document(text).issues if issue.category == "markdown"]
     assert issues == []
 
@@ -112,8 +115,9 @@ def test_every_corpus_page_validates_without_a_rule_failure():
 
 
 def test_detections_left_in_the_memo_by_checks_reach_the_report(monkeypatch):
-    detection = Detection(plugin="document", family="words", matched="Document", line=11, column=1,
-                          method="api", confidence=0.9)
+    detection = Detection(
+        plugin="document", family="words", matched="Document", line=11, column=1, method="api", confidence=0.9
+    )
 
     def detect(context, params):
         context.memo["detections"] = [detection]

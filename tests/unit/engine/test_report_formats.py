@@ -1,5 +1,6 @@
 """Report writers: tbcv.report/1 JSON (validated against the published schema), SARIF 2.1.0
 (validated against the vendored official schema), JUnit XML and text."""
+
 import json
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -14,22 +15,50 @@ SCHEMAS = Path(__file__).resolve().parents[3] / "schemas"
 
 
 def _issue(rule="MD009", alias="no-trailing-spaces", severity="warning", line=3, column=5, **extra):
-    return Issue(rule=rule, alias=alias, category="markdown", severity=severity, message="Trailing spaces",
-                 line=line, column=column, **extra)
+    return Issue(
+        rule=rule,
+        alias=alias,
+        category="markdown",
+        severity=severity,
+        message="Trailing spaces",
+        line=line,
+        column=column,
+        **extra,
+    )
 
 
 def _report(path="docs/a.md", issues=None, detections=None):
-    return Report(path=path, family="words", profile="default", ruleset_version="abc123",
-                  content_sha256="0" * 64, issues=issues if issues is not None else [], detections=detections or [],
-                  timings_ms={"parse": 0.4})
+    return Report(
+        path=path,
+        family="words",
+        profile="default",
+        ruleset_version="abc123",
+        content_sha256="0" * 64,
+        issues=issues if issues is not None else [],
+        detections=detections or [],
+        timings_ms={"parse": 0.4},
+    )
 
 
 def _sample_reports():
     fixed = _issue(end_line=3, end_column=7, fix=(TextEdit(20, 23, ""),), suggestion="Remove the trailing spaces")
-    error = Issue(rule="FM001", alias="frontmatter-title-required", category="frontmatter", severity="error",
-                  message="Front matter has no title", line=1)
-    detection = Detection(plugin="aspose.words.document", family="words", matched="Document", line=9, column=1,
-                          method="exact", confidence=0.9)
+    error = Issue(
+        rule="FM001",
+        alias="frontmatter-title-required",
+        category="frontmatter",
+        severity="error",
+        message="Front matter has no title",
+        line=1,
+    )
+    detection = Detection(
+        plugin="aspose.words.document",
+        family="words",
+        matched="Document",
+        line=9,
+        column=1,
+        method="exact",
+        confidence=0.9,
+    )
     return [_report("docs/a b.md", [error, fixed], [detection]), _report("docs/clean.md", [])]
 
 
@@ -40,8 +69,14 @@ def test_json_output_validates_against_the_published_schema():
 
 def test_json_summary_counts_issues_by_severity_and_files():
     summary = json.loads(render_json(_sample_reports()))["summary"]
-    assert summary == {"files": 2, "errors": 1, "warnings": 1, "infos": 0,
-                       "outcomes": {"pass": 1, "warning": 0, "fail": 1}, "families": {"words": 2}}
+    assert summary == {
+        "files": 2,
+        "errors": 1,
+        "warnings": 1,
+        "infos": 0,
+        "outcomes": {"pass": 1, "warning": 0, "fail": 1},
+        "families": {"words": 2},
+    }
 
 
 def test_json_issue_carries_the_design_keys_and_its_fix_edits():
@@ -78,8 +113,10 @@ def test_sarif_describes_each_reported_rule_once_and_results_point_at_it():
 def test_sarif_fingerprints_do_not_depend_on_the_line_number():
     moved = json.loads(render_sarif([_report("a.md", [_issue(line=3, context="x  ")])]))
     original = json.loads(render_sarif([_report("a.md", [_issue(line=9, context="x  ")])]))
-    assert (moved["runs"][0]["results"][0]["partialFingerprints"]
-            == original["runs"][0]["results"][0]["partialFingerprints"])
+    assert (
+        moved["runs"][0]["results"][0]["partialFingerprints"]
+        == original["runs"][0]["results"][0]["partialFingerprints"]
+    )
 
 
 def test_sarif_fingerprints_differ_for_repeated_identical_findings():
@@ -107,8 +144,14 @@ def test_junit_fail_on_warning_turns_warnings_into_failures():
 
 
 def test_junit_replaces_characters_xml_cannot_hold():
-    bad = Issue(rule="IO001", alias="unreadable-file", category="structure", severity="error",
-                message="bad byte \x00 here", line=1)
+    bad = Issue(
+        rule="IO001",
+        alias="unreadable-file",
+        category="structure",
+        severity="error",
+        message="bad byte \x00 here",
+        line=1,
+    )
     root = ET.fromstring(render_junit([_report("a.md", [bad])]))
     assert "\ufffd" in root.find("testsuite/testcase/failure").get("message")
 

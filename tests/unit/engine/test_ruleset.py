@@ -1,5 +1,6 @@
 """Profiles, family overrides and project overrides resolve to per-rule settings; the version
 hash follows every input."""
+
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ def setting(ruleset, rule_id, profile=None, family=None):
 
 def copy_config(tmp_path: Path) -> Path:
     import shutil
+
     target = tmp_path / "config"
     shutil.copytree(CONFIG, target)
     return target
@@ -50,8 +52,9 @@ def test_family_overrides_params_of_its_rules():
 
 
 def test_project_overrides_level_and_params_by_alias():
-    ruleset = load_ruleset(overrides={"rules": {"no-trailing-spaces": {"level": "error", "br_spaces": 0},
-                                                "MD012": "off"}})
+    ruleset = load_ruleset(
+        overrides={"rules": {"no-trailing-spaces": {"level": "error", "br_spaces": 0}, "MD012": "off"}}
+    )
     md009 = setting(ruleset, "MD009")
     assert (md009.severity, md009.params["br_spaces"]) == ("error", 0)
     assert setting(ruleset, "MD012") is None
@@ -85,7 +88,9 @@ def test_bare_yaml_off_switches_a_rule_off(tmp_path):
 
 
 def test_version_is_stable_for_the_same_inputs():
-    assert load_ruleset(overrides={"profile": "strict"}).version == load_ruleset(overrides={"profile": "strict"}).version
+    assert (
+        load_ruleset(overrides={"profile": "strict"}).version == load_ruleset(overrides={"profile": "strict"}).version
+    )
 
 
 def test_version_changes_with_a_profile_file(tmp_path):

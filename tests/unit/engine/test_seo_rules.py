@@ -1,11 +1,14 @@
 """SEO rules SEO001-SEO006: the title/H1 and heading lengths per level."""
+
 from rule_findings import findings
 
 BODY = "Text of the section, long enough to read as content.\n"
 
 
 def test_seo001_fires_without_h1_or_front_matter_title():
-    assert findings("SEO001", "## Load a Document\n\n" + BODY)[0].message == "Page has no H1 (and no front matter title)"
+    assert (
+        findings("SEO001", "## Load a Document\n\n" + BODY)[0].message == "Page has no H1 (and no front matter title)"
+    )
 
 
 def test_seo001_accepts_a_front_matter_title_as_the_h1():
@@ -49,7 +52,7 @@ def test_seo004_is_quiet_on_a_long_h2_within_its_limit():
 
 def test_seo005_fires_below_the_recommended_length_only_within_the_limits():
     assert len(findings("SEO005", "## Load Files\n\n" + BODY)) == 1
-    assert findings("SEO005", "## Tables\n\n" + BODY) == []   # too short is SEO003's
+    assert findings("SEO005", "## Tables\n\n" + BODY) == []  # too short is SEO003's
 
 
 def test_seo005_is_quiet_in_the_recommended_range():

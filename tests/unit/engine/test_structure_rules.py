@@ -1,4 +1,5 @@
 """Structure rules ST001-ST008 on page bodies (front matter excluded)."""
+
 from rule_findings import findings
 
 FRONT = "---\ntitle: Working with Tables in Java\n---\n"
@@ -50,7 +51,7 @@ def test_st004_fires_on_a_last_heading_with_nothing_after_it():
 
 
 def test_st004_counts_code_and_gists_as_content():
-    text = FRONT + "\n## Insert a Table\n\n{{< gist \"aspose\" \"abc\" \"Table.java\" >}}\n\n## Merge Cells\n\n" + PARAGRAPH
+    text = FRONT + '\n## Insert a Table\n\n{{< gist "aspose" "abc" "Table.java" >}}\n\n## Merge Cells\n\n' + PARAGRAPH
     assert findings("ST004", text) == []
 
 
@@ -76,8 +77,10 @@ def test_st006_is_quiet_on_a_short_introduction():
 
 
 def test_st007_fires_on_an_h5():
-    assert findings("ST007", FRONT + "\n##### Merge Cells Vertically\n\n" + PARAGRAPH)[0].message == \
-        "Heading level 5 is deeper than 4"
+    assert (
+        findings("ST007", FRONT + "\n##### Merge Cells Vertically\n\n" + PARAGRAPH)[0].message
+        == "Heading level 5 is deeper than 4"
+    )
 
 
 def test_st007_is_quiet_at_h4():

@@ -1,4 +1,5 @@
 """Inline suppression comments switch rules off for a line, a range or the whole file."""
+
 from chalicelib.engine.validate import validate_document
 
 TRAILING = "Trailing spaces.   \n"
@@ -60,6 +61,10 @@ def test_markdownlint_comments_do_not_suppress_other_categories():
 
 
 def test_markdownlint_capture_and_restore_return_to_the_captured_state():
-    text = ("# T\n\n<!-- markdownlint-capture -->\n<!-- markdownlint-disable -->\n" + TRAILING
-            + "<!-- markdownlint-restore -->\n" + TRAILING)
+    text = (
+        "# T\n\n<!-- markdownlint-capture -->\n<!-- markdownlint-disable -->\n"
+        + TRAILING
+        + "<!-- markdownlint-restore -->\n"
+        + TRAILING
+    )
     assert rule_lines(text, "MD009") == [7]

@@ -1,4 +1,5 @@
 """Shared helpers for truth tests: the real registry, parsed pages and rule runs."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,8 +25,14 @@ def context(registry: TruthRegistry, text: str, path: str | None = JAVA_PAGE, fa
     return CheckContext(doc=parse_document(text, path), family=family, truth=registry)
 
 
-def run_rule(registry: TruthRegistry, rule_id: str, text: str, path: str | None = JAVA_PAGE,
-             family: str | None = "words", **params) -> list[Finding]:
+def run_rule(
+    registry: TruthRegistry,
+    rule_id: str,
+    text: str,
+    path: str | None = JAVA_PAGE,
+    family: str | None = "words",
+    **params,
+) -> list[Finding]:
     """The findings of one registered rule on a page, with its default params overridden."""
     rule = REGISTRY[rule_id]
     return list(rule.check(context(registry, text, path, family), {**rule.meta.params, **params}))

@@ -1,4 +1,5 @@
 """Plugin detection: methods, confidences, aggregation, families, and bounded work on bad input."""
+
 from __future__ import annotations
 
 import signal
@@ -15,8 +16,10 @@ GENEROUS_SECONDS = 30
 @contextmanager
 def hang_guard(seconds: int = GENEROUS_SECONDS):
     """Fail instead of hanging forever (a guard, not a timing assertion)."""
+
     def expire(signum, frame):
         raise TimeoutError(f"still running after {seconds}s")
+
     previous = signal.signal(signal.SIGALRM, expire)
     signal.alarm(seconds)
     try:
@@ -40,7 +43,8 @@ def _by_plugin(detections: list[Detection]) -> dict[str, list[Detection]]:
 def test_plugin_name_in_prose_is_an_exact_detection_with_its_position(registry):
     found = _by_plugin(_detections(registry, FRONT + "\nFill letters with Mail Merge.\n"))["mail_merge"]
     assert [(d.method, d.confidence, d.matched, d.line, d.column, d.family) for d in found] == [
-        ("exact", 1.0, "Mail Merge", 6, 19, "words")]
+        ("exact", 1.0, "Mail Merge", 6, 19, "words")
+    ]
 
 
 def test_alias_in_prose_is_an_alias_detection(registry):
@@ -67,13 +71,16 @@ def test_api_use_in_code_is_an_api_detection(registry):
 
 
 def test_noisy_or_combines_confidences_per_plugin():
-    detections = [Detection("p", "words", "a", 1, 1, "alias", 0.5), Detection("p", "words", "b", 2, 1, "api", 0.5),
-                  Detection("q", "words", "c", 3, 1, "fuzzy", 0.7)]
+    detections = [
+        Detection("p", "words", "a", 1, 1, "alias", 0.5),
+        Detection("p", "words", "b", 2, 1, "api", 0.5),
+        Detection("q", "words", "c", 3, 1, "fuzzy", 0.7),
+    ]
     assert aggregate(detections) == {"p": 0.75, "q": 0.7}
 
 
 def test_combination_trigger_raises_the_members_confidence(registry):
-    code = 'Document doc = new Document();\ndoc.save(stream, new PdfSaveOptions());'
+    code = "Document doc = new Document();\ndoc.save(stream, new PdfSaveOptions());"
     found = _by_plugin(_detections(registry, java_block(code)))
     boosts = [d for d in found["pdf_conversion"] if d.confidence == 0.15]
     assert boosts and boosts[0].matched == "new PdfSaveOptions"
@@ -81,8 +88,9 @@ def test_combination_trigger_raises_the_members_confidence(registry):
 
 
 def test_each_mentioned_family_gets_its_own_detections(registry):
-    text = FRONT + ("\nAspose.Cells and Aspose.Cells again: build a Pivot Table, then use Mail Merge "
-                    "in Aspose.Words.\n")
+    text = FRONT + (
+        "\nAspose.Cells and Aspose.Cells again: build a Pivot Table, then use Mail Merge in Aspose.Words.\n"
+    )
     families = {(d.family, d.plugin) for d in _detections(registry, text)}
     assert ("words", "mail_merge") in families and ("cells", "pivot_tables") in families
 
@@ -98,18 +106,20 @@ def test_page_without_family_has_no_detections(registry):
 
 
 def test_huge_code_fence_is_handled(registry):
-    code = "\n".join(f"doc.getFirstSection().getBody().appendParagraph(\"line {n}\");" for n in range(50_000))
+    code = "\n".join(f'doc.getFirstSection().getBody().appendParagraph("line {n}");' for n in range(50_000))
     with hang_guard():
-        report = validate_document(java_block("Document doc = new Document();\n" + code), path="x.md",
-                                   family="words")
+        report = validate_document(java_block("Document doc = new Document();\n" + code), path="x.md", family="words")
     assert report.family == "words"
 
 
 def test_one_megabyte_line_is_handled(registry):
     line = "Aspose.Words converts " + "DOCX to PDF and (" * 60_000
     with hang_guard():
-        report = validate_document(FRONT + "\n" + line + "\n\n```java\nDocument d = new Document(" + "(" * 500_000
-                                   + "\n```\n", path="x.md", family="words")
+        report = validate_document(
+            FRONT + "\n" + line + "\n\n```java\nDocument d = new Document(" + "(" * 500_000 + "\n```\n",
+            path="x.md",
+            family="words",
+        )
     assert report.family == "words"
 
 

@@ -1,4 +1,5 @@
 """Family selection: explicit parameter, front matter `family:`, then page evidence."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Truth fixes used by the review lifecycle: declaring a used plugin in front matter (TR004)
 and linking a used plugin's page from the family's link template (TR009)."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,17 +10,22 @@ from chalicelib.engine.parse import parse_document
 from chalicelib.engine.truth.rules import declare_plugin_edit
 from chalicelib.engine import validate_document
 
-MAIL_MERGE_BODY = ("\n# Fill templates\n\nUse Mail Merge to fill templates with data from a database "
-                   "and execute mail merge with regions.\n")
+MAIL_MERGE_BODY = (
+    "\n# Fill templates\n\nUse Mail Merge to fill templates with data from a database "
+    "and execute mail merge with regions.\n"
+)
 
 
-@pytest.mark.parametrize("front_matter,expected", [
-    ("plugins: [document]\n", "plugins: [document, mail_merge]\n"),
-    ("plugins: []\n", "plugins: [mail_merge]\n"),
-    ("plugins:\n  - document\n", "plugins:\n  - document\n  - mail_merge\n"),
-    ("plugins: document\n", "plugins: document, mail_merge\n"),
-    ("title: x\n", "title: x\nplugins: [mail_merge]\n"),
-])
+@pytest.mark.parametrize(
+    "front_matter,expected",
+    [
+        ("plugins: [document]\n", "plugins: [document, mail_merge]\n"),
+        ("plugins: []\n", "plugins: [mail_merge]\n"),
+        ("plugins:\n  - document\n", "plugins:\n  - document\n  - mail_merge\n"),
+        ("plugins: document\n", "plugins: document, mail_merge\n"),
+        ("title: x\n", "title: x\nplugins: [mail_merge]\n"),
+    ],
+)
 def test_declaring_a_plugin_keeps_the_field_style(front_matter, expected):
     text = f"---\n{front_matter}---\n"
     edit = declare_plugin_edit(parse_document(text), "mail_merge")

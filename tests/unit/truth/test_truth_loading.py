@@ -1,4 +1,5 @@
 """Loading truth tables: every shipped table validates; a broken one says file, field, reason."""
+
 from __future__ import annotations
 
 import shutil
@@ -90,8 +91,10 @@ def test_family_must_match_file_name(tmp_path):
 
 def test_bad_forbidden_pattern_regex_is_rejected(tmp_path):
     truth_dir = _copy_config(tmp_path)
-    _edit_words(truth_dir, lambda data: data.update(forbidden_patterns=[
-        {"id": "broken", "pattern": "([a-z", "message": "broken"}]))
+    _edit_words(
+        truth_dir,
+        lambda data: data.update(forbidden_patterns=[{"id": "broken", "pattern": "([a-z", "message": "broken"}]),
+    )
     with pytest.raises(TruthTableError) as raised:
         load_truth_registry(tmp_path / "config")
     assert raised.value.field == "forbidden_patterns[0].pattern"

@@ -1,4 +1,5 @@
 """Every truth rule fires on realistic text and stays quiet on a near miss."""
+
 from __future__ import annotations
 
 from chalicelib.engine.edits import apply_edits
@@ -35,8 +36,10 @@ def test_correct_product_names_of_every_family_are_quiet(registry):
 
 
 def test_product_name_in_inline_code_link_or_namespace_is_quiet(registry):
-    text = FRONT + ("\nUse `Apose.Words` [docs](https://example.org/Apose.Words) and the Aspose.Words.Document "
-                    "class.\n\n```java\n// Apose.Words\n```\n")
+    text = FRONT + (
+        "\nUse `Apose.Words` [docs](https://example.org/Apose.Words) and the Aspose.Words.Document "
+        "class.\n\n```java\n// Apose.Words\n```\n"
+    )
     assert run_rule(registry, "TR001", text) == []
 
 
@@ -51,15 +54,17 @@ def test_invented_method_on_a_real_class_names_the_nearest_member(registry):
 
 
 def test_chained_calls_follow_return_types(registry):
-    text = java_block('Document doc = new Document();\ndoc.getFirstSection().getBody().getParagraphz();')
+    text = java_block("Document doc = new Document();\ndoc.getFirstSection().getBody().getParagraphz();")
     findings = run_rule(registry, "TR002", text)
     assert [(f.line, f.suggestion) for f in findings] == [(10, "getParagraphs")]
 
 
 def test_real_api_including_inherited_members_and_enum_values_is_quiet(registry):
-    text = java_block('Document doc = new Document();\nDocumentBuilder builder = new DocumentBuilder(doc);\n'
-                      'builder.writeln("Hi");\ndoc.getFirstSection().getBody().getFirstParagraph().getText();\n'
-                      'doc.save("out.pdf", SaveFormat.PDF);')
+    text = java_block(
+        "Document doc = new Document();\nDocumentBuilder builder = new DocumentBuilder(doc);\n"
+        'builder.writeln("Hi");\ndoc.getFirstSection().getBody().getFirstParagraph().getText();\n'
+        'doc.save("out.pdf", SaveFormat.PDF);'
+    )
     assert run_rule(registry, "TR002", text) == []
 
 
@@ -74,13 +79,15 @@ def test_misspelled_class_is_reported_with_the_nearest_class(registry):
 
 
 def test_standard_library_and_local_classes_are_quiet(registry):
-    text = java_block('List<String> names = new ArrayList<>();\nnames.add("a");\nFile f = new File("x");\n'
-                      'class Helper { }\nHelper.run();\nSystem.out.println(names.size());')
+    text = java_block(
+        'List<String> names = new ArrayList<>();\nnames.add("a");\nFile f = new File("x");\n'
+        "class Helper { }\nHelper.run();\nSystem.out.println(names.size());"
+    )
     assert run_rule(registry, "TR002", text) == []
 
 
 def test_code_labelled_csharp_on_a_java_page_is_checked_as_java(registry):
-    text = java_block('Document doc = new Document();\ndoc.getFirstSectionn();', label="csharp")
+    text = java_block("Document doc = new Document();\ndoc.getFirstSectionn();", label="csharp")
     assert [f.suggestion for f in run_rule(registry, "TR002", text)] == ["getFirstSection"]
 
 
@@ -92,12 +99,12 @@ def test_dotnet_code_is_checked_with_dotnet_naming(registry):
 
 def test_strings_comments_and_non_code_blocks_are_not_read(registry):
     text = java_block('Document doc = new Document();\n// doc.noSuchThing();\nString s = "doc.noSuchThing()";')
-    text += '\n```xml\n<doc.noSuchThing/>\n```\n'
+    text += "\n```xml\n<doc.noSuchThing/>\n```\n"
     assert run_rule(registry, "TR002", text) == []
 
 
 def test_code_of_another_family_is_checked_against_that_family(registry):
-    code = 'import com.aspose.cells.Workbook;\nWorkbook wb = new Workbook();\nwb.getWorksheetz();'
+    code = "import com.aspose.cells.Workbook;\nWorkbook wb = new Workbook();\nwb.getWorksheetz();"
     findings = run_rule(registry, "TR002", java_block(code))
     assert [f.suggestion for f in findings] == ["getWorksheets"]
     assert "Aspose.Cells" in findings[0].message
@@ -122,8 +129,10 @@ def test_loading_an_unsupported_format_is_reported(registry):
 
 
 def test_supported_formats_aliases_and_ordinary_words_are_quiet(registry):
-    text = FRONT + ("\nConvert DOCX to PDF, save as HTML, export to Markdown, convert Word to Excel, "
-                    "convert JPEG images to PDF, save it to one file and load existing documents.\n")
+    text = FRONT + (
+        "\nConvert DOCX to PDF, save as HTML, export to Markdown, convert Word to Excel, "
+        "convert JPEG images to PDF, save it to one file and load existing documents.\n"
+    )
     assert run_rule(registry, "TR003", text) == []
 
 
@@ -155,14 +164,18 @@ def test_strict_setting_requires_the_plugins_field(registry):
 
 
 def test_plugin_used_in_code_counts_as_used(registry):
-    text = PLUGINS.format("document") + "\n```java\nDocument doc = new Document();\ndoc.getMailMerge().execute(a, b);\n```\n"
+    text = (
+        PLUGINS.format("document")
+        + "\n```java\nDocument doc = new Document();\ndoc.getMailMerge().execute(a, b);\n```\n"
+    )
     assert "mail_merge" in [f.suggestion for f in run_rule(registry, "TR004", text)]
 
 
 def test_declared_plugin_not_used_is_reported_on_the_plugins_line(registry):
     findings = run_rule(registry, "TR005", PLUGINS.format("mail_merge, watermark") + "\nUse Mail Merge.\n")
     assert [(f.line, f.message) for f in findings] == [
-        (4, "front matter declares 'watermark' but the page does not use it")]
+        (4, "front matter declares 'watermark' but the page does not use it")
+    ]
 
 
 def test_unknown_declared_plugin_suggests_the_nearest(registry):
@@ -190,8 +203,9 @@ def test_removed_api_is_reported_with_its_replacement_as_a_fix(registry):
     text = java_block("doc.getMailMerge().setRemoveEmptyRegions(true);")
     findings = run_rule(registry, "TR007", text)
     assert [(f.line, f.column) for f in findings] == [(9, 20)]
-    assert "doc.getMailMerge().setCleanupOptions(MailMergeCleanupOptions.REMOVE_UNUSED_REGIONS);" in \
-        _fixed(text, findings)
+    assert "doc.getMailMerge().setCleanupOptions(MailMergeCleanupOptions.REMOVE_UNUSED_REGIONS);" in _fixed(
+        text, findings
+    )
 
 
 def test_current_api_is_quiet(registry):
@@ -209,13 +223,15 @@ def test_code_scoped_pattern_in_prose_is_quiet(registry):
 def test_missing_required_field_is_reported(registry):
     findings = run_rule(registry, "TR008", "---\ntitle: Convert a document\n---\n\nText.\n")
     assert [(f.line, f.message) for f in findings] == [
-        (1, "front matter field 'description' is missing (words pages require it)")]
+        (1, "front matter field 'description' is missing (words pages require it)")
+    ]
 
 
 def test_empty_required_field_is_reported_on_its_line(registry):
     findings = run_rule(registry, "TR008", "---\ntitle: Convert\ndescription: ''\n---\n\nText.\n")
     assert [(f.line, f.message) for f in findings] == [
-        (3, "front matter field 'description' is empty (words pages require it)")]
+        (3, "front matter field 'description' is empty (words pages require it)")
+    ]
 
 
 def test_complete_front_matter_is_quiet(registry):
@@ -227,14 +243,17 @@ def test_pages_without_a_family_are_not_checked(registry):
 
 
 def test_block_of_another_library_is_not_checked_as_product_code(registry):
-    code = ("WordprocessingMLPackage pkg = WordprocessingMLPackage.createPackage();\n"
-            "Body body = pkg.getMainDocumentPart().getBody();\nbody.getContent();")
+    code = (
+        "WordprocessingMLPackage pkg = WordprocessingMLPackage.createPackage();\n"
+        "Body body = pkg.getMainDocumentPart().getBody();\nbody.getContent();"
+    )
     assert run_rule(registry, "TR002", java_block(code)) == []
 
 
 def test_same_code_without_the_other_library_is_checked(registry):
-    assert [f.suggestion for f in run_rule(registry, "TR002", java_block("Body body = x;\nbody.getContent();"))] \
-        == ["getCount"]
+    assert [f.suggestion for f in run_rule(registry, "TR002", java_block("Body body = x;\nbody.getContent();"))] == [
+        "getCount"
+    ]
 
 
 def test_plugins_field_that_is_not_a_list_of_plugins_declares_none(registry):
@@ -257,8 +276,10 @@ def test_plurals_compounds_and_real_class_names_are_not_plugin_misspellings(regi
 
 
 def test_cells_table_checks_cells_code(registry):
-    code = ('Workbook wb = new Workbook();\nwb.getWorksheets().get(0).getCells().get("A1").putValue(1);\n'
-            'wb.saveMagically("out.xlsx");')
+    code = (
+        'Workbook wb = new Workbook();\nwb.getWorksheets().get(0).getCells().get("A1").putValue(1);\n'
+        'wb.saveMagically("out.xlsx");'
+    )
     findings = run_rule(registry, "TR002", java_block(code), path="content/cells/java/page.md", family="cells")
     assert [(f.line, f.suggestion) for f in findings] == [(11, None)]
     assert "Aspose.Cells 'Workbook'" in findings[0].message
