@@ -11,8 +11,9 @@ directions). Operations call these plain functions and never import Powertools.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 

@@ -10,8 +10,8 @@ from chalicelib.aws.workflows import ExecutionStarter
 from chalicelib.ops.context import OperationContext
 from chalicelib.settings import get_settings
 from chalicelib.store.repositories import AuditLog, ValidationRepository
-from chalicelib.store.system import SystemStore
 from chalicelib.store.review import ReviewRepository
+from chalicelib.store.system import SystemStore
 from chalicelib.store.workflows import UploadLedger, WorkflowRepository
 
 

@@ -12,7 +12,6 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as UnparsableValue
 
-
 _PREFIX = r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*/$"  # an S3 key prefix: relative, ends with "/"
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import boto3
 

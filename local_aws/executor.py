@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import json
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from chalice.local import LambdaContext
 from moto.awslambda.models import LambdaFunction

@@ -10,7 +10,8 @@ Enabled flag: maintenance mode turns it off and messages stay queued."""
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import boto3
 from chalice.local import LambdaContext
@@ -38,7 +39,7 @@ class SqsPoller:
         self._sqs = boto3.client("sqs", endpoint_url=endpoint_url, region_name="us-east-1")
         self._thread = threading.Thread(target=self._run, name=f"sqs-poller-{name}", daemon=True)
 
-    def start(self) -> "SqsPoller":
+    def start(self) -> SqsPoller:
         self._thread.start()
         return self
 

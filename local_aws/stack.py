@@ -88,7 +88,7 @@ class LocalStack:
     def api_url(self) -> str:
         return f"http://{self.host}:{self.api_port}"
 
-    def start(self) -> "LocalStack":
+    def start(self) -> LocalStack:
         from moto.server import ThreadedMotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per AWS call otherwise
@@ -119,7 +119,7 @@ class LocalStack:
             register_local_switch(lambda enabled, p=poller: p.enabled.set() if enabled else p.enabled.clear())
         return self
 
-    def serve_api(self) -> "LocalStack":
+    def serve_api(self) -> LocalStack:
         """Serve the Chalice app over HTTP (a thread); /health answers from now on."""
         from chalice.config import Config
         from chalice.local import create_local_server

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -44,7 +44,7 @@ class Target:
 
 @dataclass(slots=True)
 class Checked:
-    report: "Report"
+    report: Report
     fixed: int = 0  # issues whose fix was applied (with --fix)
 
 
@@ -90,7 +90,7 @@ def docs_set(paths: list[Path], targets: list[Target]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _unreadable_report(target: Target, data: bytes | None, message: str, engine: "Engine"):
+def _unreadable_report(target: Target, data: bytes | None, message: str, engine: Engine):
     from chalicelib.engine.model import Issue, Report
 
     rule, alias = UNREADABLE_RULE
@@ -217,7 +217,7 @@ def run_checks(targets: list[Target], engine: Engine, *, jobs: int, fix: bool) -
         _RUN = None
 
 
-def _project_config(config_file: Optional[Path]) -> ProjectConfig:
+def _project_config(config_file: Path | None) -> ProjectConfig:
     if config_file is not None:
         if not config_file.is_file():
             raise UsageError(f"config file does not exist: {config_file}")
@@ -227,15 +227,15 @@ def _project_config(config_file: Optional[Path]) -> ProjectConfig:
 
 
 def check(
-    paths: List[Path] = typer.Argument(..., help="Markdown files or folders (searched recursively for *.md)."),
-    family: Optional[str] = typer.Option(None, "--family", help="Product family, e.g. words."),
-    profile: Optional[str] = typer.Option(None, "--profile", help="Rule profile: default, strict or relaxed."),
+    paths: list[Path] = typer.Argument(..., help="Markdown files or folders (searched recursively for *.md)."),
+    family: str | None = typer.Option(None, "--family", help="Product family, e.g. words."),
+    profile: str | None = typer.Option(None, "--profile", help="Rule profile: default, strict or relaxed."),
     fmt: str = typer.Option("text", "--format", help="Output format: text, json, sarif or junit."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", help="Processes to use (default: all cores; 1: no pool)."),
-    config_file: Optional[Path] = typer.Option(None, "--config", help="Project config (default: nearest .tbcv.yaml)."),
-    exclude: List[str] = typer.Option([], "--exclude", help="Glob of paths to skip; repeatable."),
+    jobs: int | None = typer.Option(None, "--jobs", help="Processes to use (default: all cores; 1: no pool)."),
+    config_file: Path | None = typer.Option(None, "--config", help="Project config (default: nearest .tbcv.yaml)."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Glob of paths to skip; repeatable."),
     fail_on: str = typer.Option("error", "--fail-on", help="Lowest severity that fails the run: error or warning."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Write the report here instead of stdout."),
+    output: Path | None = typer.Option(None, "--output", help="Write the report here instead of stdout."),
     fix: bool = typer.Option(False, "--fix", help="Apply fixable edits in place, then report what is left."),
 ) -> None:
     """Validate Markdown files offline; exit 0 when clean, 1 when an issue fails the run, 2 on usage errors."""

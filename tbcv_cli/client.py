@@ -49,7 +49,7 @@ class McpClient:
     timeout: float = 120.0
 
     @classmethod
-    def from_environment(cls) -> "McpClient":
+    def from_environment(cls) -> McpClient:
         return cls(os.environ.get("TBCV_API_URL", DEFAULT_URL).rstrip("/"), find_token())
 
     def __post_init__(self):

@@ -3,12 +3,12 @@ first use too: it is ~80 ms of cold start that health checks and engine-only pat
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from chalicelib.settings import get_settings
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str):
     import boto3
     from botocore.config import Config

@@ -6,7 +6,7 @@ stack has no mappings: it registers its poller's switch here instead."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from chalicelib.aws.clients import client
 

@@ -10,7 +10,7 @@ Identical edits are the same change and are applied once.
 from __future__ import annotations
 
 from bisect import bisect_right, insort
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from chalicelib.engine.model import TextEdit
 

@@ -5,8 +5,8 @@ same function serves preview (no writes) and apply."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from chalicelib.engine.document import ParsedDocument
 from chalicelib.engine.edits import apply_edits
@@ -48,7 +48,7 @@ def check_safety(
     for what, count in had.items():
         if has[what] < count:
             reasons.append(f"{count - has[what]} of {count} {what} would be lost")
-    lost_keys = set((before.front_matter.data or {})) - set((after.front_matter.data or {}))
+    lost_keys = set(before.front_matter.data or {}) - set(after.front_matter.data or {})
     if lost_keys:
         reasons.append(f"front matter keys would be lost: {', '.join(sorted(map(str, lost_keys)))}")
     changed = sum(max(e.end - e.start, len(e.replacement)) for e in edits)

@@ -532,7 +532,7 @@ class _Walker:
                 continue
             self.bare_urls.append((start + match.start(), start + match.start() + len(url), url))
 
-    def _finish_paragraph(self, paragraph: "_Paragraph") -> None:
+    def _finish_paragraph(self, paragraph: _Paragraph) -> None:
         """Record a paragraph that is one emphasised phrase of plain text (MD036 candidate)."""
         if paragraph.children != 1 or paragraph.emphasis is None or not paragraph.plain:
             return

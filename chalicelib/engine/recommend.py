@@ -5,8 +5,9 @@ by rule + range + replacement. Pure: the caller stores them."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from chalicelib.engine.parse import parse_document
 

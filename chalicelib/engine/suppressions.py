@@ -13,6 +13,7 @@ file-wide comments apply first; `-line`/`-next-line` add to the range state):
 from __future__ import annotations
 
 import re
+
 from chalicelib.engine.document import ParsedDocument
 from chalicelib.engine.model import Issue
 from chalicelib.engine.rules.registry import REGISTRY

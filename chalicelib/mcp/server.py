@@ -16,8 +16,9 @@ input gets an HTTP status and a JSON body (or 202 for notifications).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from mcp_types import (

@@ -1,9 +1,15 @@
 """The operations of SPEC §7, one module per category; importing this package registers
 them all in `chalicelib.ops.catalogue.CATALOGUE`."""
 
-from chalicelib.ops import approval, enhancement, recommendation, validation  # noqa: F401  (registers the operations)
-from chalicelib.ops import admin, query  # noqa: F401  (admin and query categories)
-from chalicelib.ops import workflow  # noqa: F401  (workflow category, validate_folder, revalidate)
+from chalicelib.ops import (  # noqa: F401  (registers the operations)  # noqa: F401  (admin and query categories)
+    admin,
+    approval,
+    enhancement,
+    query,
+    recommendation,
+    validation,
+    workflow,  # noqa: F401  (workflow category, validate_folder, revalidate)
+)
 from chalicelib.ops.catalogue import CATALOGUE, invoke
 
 __all__ = ["CATALOGUE", "invoke"]

@@ -11,10 +11,10 @@ from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib.engine import ruleset as engine_ruleset
 from chalicelib.engine.model import Issue, Report, TextEdit
 from chalicelib.engine.report.sarif_report import sarif_document
 from chalicelib.engine.rules.registry import REGISTRY
-from chalicelib.engine import ruleset as engine_ruleset
 from chalicelib.engine.ruleset import load_ruleset
 from chalicelib.ops.catalogue import CATALOGUE, invoke, operation
 from chalicelib.ops.context import OperationContext

@@ -8,9 +8,10 @@ tools, CLI commands and Step Functions steps are generated from, or dispatch int
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter
-from typing import Any, Callable, get_type_hints
+from typing import Any, get_type_hints
 
 from pydantic import BaseModel, ValidationError
 

@@ -28,8 +28,8 @@ from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, OperationError
 from chalicelib.ops.fields import Cursor, EnhancementId, Limit, Reason, RecommendationIds, ValidationId
-from chalicelib.ops.result_cache import result_cache
 from chalicelib.ops.recommendation import RecommendationOut, change_statuses, to_out
+from chalicelib.ops.result_cache import result_cache
 from chalicelib.ops.validation import build_validation_record, issues_of, run_engine, undo_writes
 from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord, utc_now
 from chalicelib.store.review import EnhancementRecord, RecommendationRecord

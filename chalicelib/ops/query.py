@@ -3,7 +3,7 @@ validation history of one document."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -15,7 +15,7 @@ from chalicelib.ops.fields import Cursor, DocumentPath, Limit
 
 def _utc_time(value: str) -> datetime:
     """`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS[.ffffff][Z]`, as UTC."""
-    return datetime.fromisoformat(value.removesuffix("Z")).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(value.removesuffix("Z")).replace(tzinfo=UTC)
 
 
 def _valid_time(value: str) -> str:
@@ -57,7 +57,7 @@ class StatsOut(BaseModel):
 
 
 def _since_time(since: str | None, default_days: int) -> datetime:
-    return _utc_time(since) if since else datetime.now(timezone.utc) - timedelta(days=default_days)
+    return _utc_time(since) if since else datetime.now(UTC) - timedelta(days=default_days)
 
 
 @operation(
@@ -195,7 +195,7 @@ def get_performance_report(context: OperationContext, params: PerformanceIn) -> 
     """Per operation: calls, errors, mean and p50/p95/p99/max latency over the last `hours`,
     from the timings every call records (log-scale buckets, about 19 % wide)."""
     names = [params.operation] if params.operation else sorted(CATALOGUE)
-    summaries = context.system.timings.summaries(names, datetime.now(timezone.utc) - timedelta(hours=params.hours))
+    summaries = context.system.timings.summaries(names, datetime.now(UTC) - timedelta(hours=params.hours))
     rows = [
         OperationTiming(
             operation=s.operation,
@@ -249,9 +249,7 @@ def get_health_report(context: OperationContext, params: HealthIn) -> HealthOut:
     from chalicelib.ops.admin import service_statuses
 
     services = service_statuses(context)
-    summaries = context.system.timings.summaries(
-        sorted(CATALOGUE), datetime.now(timezone.utc) - timedelta(hours=params.hours)
-    )
+    summaries = context.system.timings.summaries(sorted(CATALOGUE), datetime.now(UTC) - timedelta(hours=params.hours))
     calls = sum(s.count for s in summaries)
     errors = sum(s.errors for s in summaries)
     failing = {s.operation: round(s.errors / s.count, 4) for s in summaries if s.errors}

@@ -11,15 +11,15 @@ from uuid import uuid4
 from pydantic import BaseModel, ConfigDict, Field
 
 from chalicelib import metrics
+from chalicelib.aws.documents import DocumentMissing, StoredObject
 from chalicelib.engine import Report
 from chalicelib.engine.report.json_report import detection_to_dict, issue_to_dict
 from chalicelib.engine.truth import UnknownFamilyError
 from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
-from chalicelib.aws.documents import DocumentMissing, StoredObject
 from chalicelib.ops.errors import InvalidInput, NotFound, PayloadTooLarge
-from chalicelib.ops.result_cache import result_cache, validate_cached
 from chalicelib.ops.fields import Cursor, DocumentPath, Family, Limit, Notes, Profile, ReviewStatus, ValidationId
+from chalicelib.ops.result_cache import result_cache, validate_cached
 from chalicelib.store.errors import VersionConflict
 from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord, utc_now
 

@@ -9,7 +9,7 @@ take effect between items."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import uuid4
 
@@ -19,9 +19,8 @@ from chalicelib.ops.catalogue import field_of, operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, Unavailable
 from chalicelib.ops.fields import Cursor, DocumentPath, Family, Limit, Profile, ValidationId
-from chalicelib.ops.validation import validate_stored
 from chalicelib.ops.transitions import check_transition
-from chalicelib.ops.validation import ValidationIdIn, ValidationOut, get_validation
+from chalicelib.ops.validation import ValidationIdIn, ValidationOut, get_validation, validate_stored
 from chalicelib.store.errors import ItemNotFound
 from chalicelib.store.records import AuditEvent, utc_now
 from chalicelib.store.workflows import StateChanged, WorkflowRecord
@@ -138,8 +137,8 @@ class ListWorkflowsIn(_Input):
         except ValueError:
             raise ValueError("must be an ISO-8601 time, e.g. 2026-11-25T10:00:00Z") from None
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=timezone.utc)
-        return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class ControlWorkflowIn(_Input):
@@ -243,7 +242,7 @@ class BulkDeleteOut(BaseModel):
 
 def _seconds(start: str, end: str | None = None) -> float:
     parse = lambda value: datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ")  # noqa: E731
-    return ((parse(end) if end else datetime.now(timezone.utc).replace(tzinfo=None)) - parse(start)).total_seconds()
+    return ((parse(end) if end else datetime.now(UTC).replace(tzinfo=None)) - parse(start)).total_seconds()
 
 
 def _progress(record: WorkflowRecord) -> tuple[int, float, float | None]:

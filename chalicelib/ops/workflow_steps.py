@@ -11,7 +11,8 @@ machine's Retry and Catch handle it."""
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from chalicelib import metrics
 from chalicelib.aws.workflows import list_keys

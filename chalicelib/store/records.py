@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 from uuid import uuid4
 
@@ -13,7 +13,7 @@ T = TypeVar("T")
 
 def utc_now() -> str:
     """ISO-8601 UTC with microseconds: fixed width, so strings sort by time."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class Page(BaseModel, Generic[T]):
@@ -72,7 +72,7 @@ class AuditEvent(BaseModel):
         target_id: str,
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
-    ) -> "AuditEvent":
+    ) -> AuditEvent:
         now = utc_now()
         return cls(
             event_id=f"{now}#{uuid4().hex}",

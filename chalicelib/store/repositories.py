@@ -3,9 +3,10 @@ transaction as the change it records."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from functools import lru_cache
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -19,7 +20,7 @@ from chalicelib.store.records import AuditEvent, DocumentRef, Page, ValidationRe
 
 
 def expiry(days: int) -> datetime:
-    return datetime.now(timezone.utc) + timedelta(days=days)
+    return datetime.now(UTC) + timedelta(days=days)
 
 
 def is_condition_failure(error: Exception) -> bool:
@@ -139,7 +140,7 @@ def validation_model(record: ValidationRecord, retention_days: int) -> Validatio
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _connection(region: str) -> Connection:
     """One connection (one botocore client) per process: a new client loads the service's
     JSON models again, ~0.2 s, which dominated every write before."""

@@ -21,15 +21,15 @@ from pynamodb.models import Model
 
 from chalicelib.settings import get_settings
 from chalicelib.store.cursor import decode_cursor, encode_cursor
+from chalicelib.store.errors import ItemNotFound, VersionConflict
 from chalicelib.store.models import ValidationModel
 from chalicelib.store.records import AuditEvent, Page, ValidationRecord, utc_now
-from chalicelib.store.errors import ItemNotFound, VersionConflict
 from chalicelib.store.repositories import (
     AuditLog,
     expiry,
     is_condition_failure,
-    take,
     raise_conflict_or_missing,
+    take,
     transaction,
     validation_model,
     write_in_chunks,

@@ -8,7 +8,7 @@ counts always equal the stored items."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -348,7 +348,7 @@ class UploadLedger:
     def claim(self, upload_id: str, bucket: str, key: str, version_id: str) -> UploadRecord | None:
         """Claim the upload; returns None when claimed, else the existing record."""
         now = utc_now()
-        stale = (datetime.now(timezone.utc) - timedelta(seconds=self._claim_timeout)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        stale = (datetime.now(UTC) - timedelta(seconds=self._claim_timeout)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         model = UploadModel(
             upload_id=upload_id,
             bucket=bucket,
@@ -357,7 +357,7 @@ class UploadLedger:
             status="processing",
             claimed_at=now,
             updated_at=now,
-            expires_at=datetime.now(timezone.utc) + timedelta(days=self._retention_days),
+            expires_at=datetime.now(UTC) + timedelta(days=self._retention_days),
         )
         try:
             model.save(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import typer
 
-
 _registered: set[int] = set()
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from tbcv_cli.commands._common import JSON_OPTION, call, emit, pages, record, table
@@ -48,12 +46,12 @@ REASON_OPTION = typer.Option(None, "--reason", help="Why; kept in the audit even
 
 
 @cache.command("clear")
-def cache_clear(reason: Optional[str] = REASON_OPTION, as_json: bool = JSON_OPTION) -> None:
+def cache_clear(reason: str | None = REASON_OPTION, as_json: bool = JSON_OPTION) -> None:
     emit(call("clear_cache", reason=reason), as_json, record)
 
 
 @cache.command("cleanup")
-def cache_cleanup(reason: Optional[str] = REASON_OPTION, as_json: bool = JSON_OPTION) -> None:
+def cache_cleanup(reason: str | None = REASON_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Drop entries of older ruleset versions."""
     emit(call("cleanup_cache", reason=reason), as_json, record)
 
@@ -71,7 +69,7 @@ def maintenance_on(
 
 
 @maintenance.command("off")
-def maintenance_off(reason: Optional[str] = REASON_OPTION, as_json: bool = JSON_OPTION) -> None:
+def maintenance_off(reason: str | None = REASON_OPTION, as_json: bool = JSON_OPTION) -> None:
     emit(call("disable_maintenance_mode", reason=reason), as_json, record)
 
 
@@ -88,12 +86,12 @@ def checkpoint_restore(
 
 
 @app.command("reload-rules")
-def reload_rules(reason: Optional[str] = REASON_OPTION, as_json: bool = JSON_OPTION) -> None:
+def reload_rules(reason: str | None = REASON_OPTION, as_json: bool = JSON_OPTION) -> None:
     emit(call("reload_rules", reason=reason), as_json, record)
 
 
 @app.command("validators")
-def validators(category: Optional[str] = typer.Option(None, "--category"), as_json: bool = JSON_OPTION) -> None:
+def validators(category: str | None = typer.Option(None, "--category"), as_json: bool = JSON_OPTION) -> None:
     """Every rule the engine runs."""
     data = {"items": pages("list_validators", category=category, limit=100), "next_cursor": None}
     emit(data, as_json, lambda d: table(d["items"], ["id", "alias", "category", "severity", "fixable"]))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 import typer
 
 from tbcv_cli.commands._common import JSON_OPTION, call, emit, record, table
@@ -14,7 +12,7 @@ IDS = typer.Option(None, "--recommendation", "-r", help="Only these recommendati
 
 
 @app.command("preview")
-def preview(validation_id: str, recommendation_ids: Optional[List[str]] = IDS, as_json: bool = JSON_OPTION) -> None:
+def preview(validation_id: str, recommendation_ids: list[str] | None = IDS, as_json: bool = JSON_OPTION) -> None:
     """Show what applying would change, without writing anything."""
     data = call("preview_enhancement", validation_id=validation_id, recommendation_ids=recommendation_ids or None)
 
@@ -27,7 +25,7 @@ def preview(validation_id: str, recommendation_ids: Optional[List[str]] = IDS, a
 
 
 @app.command("apply")
-def apply(validation_id: str, recommendation_ids: Optional[List[str]] = IDS, as_json: bool = JSON_OPTION) -> None:
+def apply(validation_id: str, recommendation_ids: list[str] | None = IDS, as_json: bool = JSON_OPTION) -> None:
     """Apply the approved recommendations as a new version of the document."""
     data = call("apply_enhancement", validation_id=validation_id, recommendation_ids=recommendation_ids or None)
     emit(data, as_json, record)
@@ -41,7 +39,7 @@ def rollback(enhancement_id: str, reason: str = typer.Option(..., "--reason"), a
 
 @app.command("history")
 def history(
-    validation_id: Optional[str] = typer.Argument(None, help="Only enhancements of this validation"),
+    validation_id: str | None = typer.Argument(None, help="Only enhancements of this validation"),
     limit: int = typer.Option(20, "--limit", min=1, max=100),
     as_json: bool = JSON_OPTION,
 ) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -16,7 +15,7 @@ app = typer.Typer(help="Exports (JSON with a schema version, CSV, SARIF).", no_a
 OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout")
 
 
-def _write(export: dict, output: Optional[Path]) -> None:
+def _write(export: dict, output: Path | None) -> None:
     if export["content"] is not None:
         text = export["content"]
     else:
@@ -38,20 +37,20 @@ def _write(export: dict, output: Optional[Path]) -> None:
 def validation(
     validation_id: str,
     fmt: str = typer.Option("json", "--format", help="json, csv or sarif"),
-    output: Optional[Path] = OUTPUT,
+    output: Path | None = OUTPUT,
 ) -> None:
     _write(call("export_validation", validation_id=validation_id, format=fmt), output)
 
 
 @app.command("recommendations")
 def recommendations(
-    validation_id: str, fmt: str = typer.Option("json", "--format", help="json or csv"), output: Optional[Path] = OUTPUT
+    validation_id: str, fmt: str = typer.Option("json", "--format", help="json or csv"), output: Path | None = OUTPUT
 ) -> None:
     _write(call("export_recommendations", validation_id=validation_id, format=fmt), output)
 
 
 @app.command("workflow")
 def workflow(
-    workflow_id: str, fmt: str = typer.Option("json", "--format", help="json or csv"), output: Optional[Path] = OUTPUT
+    workflow_id: str, fmt: str = typer.Option("json", "--format", help="json or csv"), output: Path | None = OUTPUT
 ) -> None:
     _write(call("export_workflow", workflow_id=workflow_id, format=fmt), output)

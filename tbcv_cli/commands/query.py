@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from tbcv_cli.commands._common import JSON_OPTION, call, counts, emit, record, table
 
 
-def stats(since: Optional[str] = typer.Option(None, "--since", help="YYYY-MM-DD"), as_json: bool = JSON_OPTION) -> None:
+def stats(since: str | None = typer.Option(None, "--since", help="YYYY-MM-DD"), as_json: bool = JSON_OPTION) -> None:
     """Validations by outcome, review status and family; issues; calls per operation."""
     data = call("get_stats", since=since)
 
@@ -21,10 +19,10 @@ def stats(since: Optional[str] = typer.Option(None, "--since", help="YYYY-MM-DD"
 
 
 def audit(
-    actor: Optional[str] = typer.Option(None, "--actor"),
-    target: Optional[str] = typer.Option(None, "--target"),
-    operation: Optional[str] = typer.Option(None, "--operation"),
-    since: Optional[str] = typer.Option(None, "--since"),
+    actor: str | None = typer.Option(None, "--actor"),
+    target: str | None = typer.Option(None, "--target"),
+    operation: str | None = typer.Option(None, "--operation"),
+    since: str | None = typer.Option(None, "--since"),
     limit: int = typer.Option(50, "--limit", min=1, max=100),
     as_json: bool = JSON_OPTION,
 ) -> None:

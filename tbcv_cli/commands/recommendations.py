@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 import typer
 
 from tbcv_cli.commands._common import JSON_OPTION, call, emit, record, table
@@ -36,7 +34,7 @@ def rebuild(validation_id: str, as_json: bool = JSON_OPTION) -> None:
 @app.command("list")
 def list_(
     validation_id: str,
-    status: Optional[str] = typer.Option(None, "--status"),
+    status: str | None = typer.Option(None, "--status"),
     limit: int = typer.Option(50, "--limit", min=1, max=100),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -50,9 +48,9 @@ def show(recommendation_id: str, as_json: bool = JSON_OPTION) -> None:
 
 @app.command("review")
 def review(
-    recommendation_ids: List[str] = typer.Argument(...),
+    recommendation_ids: list[str] = typer.Argument(...),
     action: str = typer.Option(..., "--action", help="approve, reject or reset"),
-    notes: Optional[str] = typer.Option(None, "--notes"),
+    notes: str | None = typer.Option(None, "--notes"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Approve, reject or reset one recommendation, or several at once."""
@@ -67,7 +65,7 @@ def review(
 @app.command("apply")
 def apply(
     validation_id: str,
-    recommendation_ids: List[str] = typer.Argument(..., help="Accepted recommendation ids"),
+    recommendation_ids: list[str] = typer.Argument(..., help="Accepted recommendation ids"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Apply accepted recommendations to the document (a new document version)."""
@@ -80,8 +78,8 @@ def apply(
 
 @app.command("mark-applied")
 def mark_applied(
-    recommendation_ids: List[str] = typer.Argument(...),
-    notes: Optional[str] = typer.Option(None, "--notes"),
+    recommendation_ids: list[str] = typer.Argument(...),
+    notes: str | None = typer.Option(None, "--notes"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Record recommendations as applied outside TBCV."""

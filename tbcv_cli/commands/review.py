@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 import typer
 
 from tbcv_cli.commands._common import JSON_OPTION, call, emit, fail
@@ -16,9 +14,9 @@ def _summary(data: dict) -> None:
 
 
 def approve(
-    validation_ids: List[str] = typer.Argument(..., help="Validation id(s)"),
+    validation_ids: list[str] = typer.Argument(..., help="Validation id(s)"),
     bulk: bool = typer.Option(False, "--bulk", help="Approve every id given in one operation"),
-    notes: Optional[str] = typer.Option(None, "--notes"),
+    notes: str | None = typer.Option(None, "--notes"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Approve a validation (or many with --bulk)."""
@@ -32,7 +30,7 @@ def approve(
 
 
 def reject(
-    validation_ids: List[str] = typer.Argument(..., help="Validation id(s)"),
+    validation_ids: list[str] = typer.Argument(..., help="Validation id(s)"),
     reason: str = typer.Option(..., "--reason", help="Why; kept in the audit log"),
     bulk: bool = typer.Option(False, "--bulk", help="Reject every id given in one operation"),
     as_json: bool = JSON_OPTION,

@@ -4,7 +4,6 @@ prefixes (a validate_folder workflow followed to completion)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -38,9 +37,9 @@ def _exit_for(outcomes: list[str]) -> None:
 @app.command("file")
 def file(
     key: str = typer.Argument(..., help="S3 key under the watched prefix, e.g. docs/en/index.md"),
-    version_id: Optional[str] = typer.Option(None, "--version-id"),
-    family: Optional[str] = FAMILY,
-    profile: Optional[str] = PROFILE,
+    version_id: str | None = typer.Option(None, "--version-id"),
+    family: str | None = FAMILY,
+    profile: str | None = PROFILE,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Validate a page stored in the documents bucket. Exit code 1 when it fails."""
@@ -54,9 +53,9 @@ def content(
     path: Path = typer.Argument(
         ..., exists=True, dir_okay=False, readable=True, help="Local Markdown file whose text is sent"
     ),
-    as_path: Optional[str] = typer.Option(None, "--path", help="Document path to report (default: PATH)"),
-    family: Optional[str] = FAMILY,
-    profile: Optional[str] = PROFILE,
+    as_path: str | None = typer.Option(None, "--path", help="Document path to report (default: PATH)"),
+    family: str | None = FAMILY,
+    profile: str | None = PROFILE,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Send a local file's content for validation. Exit code 1 when it fails."""
@@ -75,8 +74,8 @@ def folder(
     prefix: bool = typer.Option(
         False, "--prefix", help="TARGET is an S3 prefix: run a validate_folder workflow and follow it until it is done"
     ),
-    family: Optional[str] = FAMILY,
-    profile: Optional[str] = PROFILE,
+    family: str | None = FAMILY,
+    profile: str | None = PROFILE,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Validate every page of a folder, with a progress bar. Exit code 1 when any page fails."""

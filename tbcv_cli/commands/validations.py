@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from tbcv_cli.commands._common import JSON_OPTION, call, counts, emit, fail, pages, record, table
@@ -19,8 +17,8 @@ def _rows(items):
 
 @app.command("list")
 def list_(
-    status: Optional[str] = typer.Option(None, "--status", help="pending, approved or rejected"),
-    key: Optional[str] = typer.Option(None, "--key", help="Only this document key"),
+    status: str | None = typer.Option(None, "--status", help="pending, approved or rejected"),
+    key: str | None = typer.Option(None, "--key", help="Only this document key"),
     limit: int = typer.Option(20, "--limit", min=1, max=100),
     all_pages: bool = typer.Option(False, "--all"),
     as_json: bool = JSON_OPTION,

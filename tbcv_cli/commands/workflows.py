@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from typing import List, Optional
 
 import typer
 
@@ -72,7 +71,7 @@ def _params(pairs: list[str]) -> dict:
 @app.command("create")
 def create(
     workflow_type: str = typer.Argument(..., help="e.g. validate_prefix, validate_batch"),
-    param: List[str] = typer.Option([], "--param", "-p", help="NAME=VALUE (repeat keys=... for lists)"),
+    param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE (repeat keys=... for lists)"),
     wait: bool = typer.Option(False, "--wait", help="Follow the workflow until it is done"),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -85,8 +84,8 @@ def create(
 
 @app.command("list")
 def list_(
-    state: Optional[str] = typer.Option(None, "--state"),
-    workflow_type: Optional[str] = typer.Option(None, "--type"),
+    state: str | None = typer.Option(None, "--state"),
+    workflow_type: str | None = typer.Option(None, "--type"),
     limit: int = typer.Option(20, "--limit", min=1, max=100),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -118,7 +117,7 @@ def show(
 def control(
     workflow_id: str,
     action: str = typer.Argument(..., help="pause, resume or cancel"),
-    reason: Optional[str] = typer.Option(None, "--reason"),
+    reason: str | None = typer.Option(None, "--reason"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     data = call("control_workflow", workflow_id=workflow_id, action=action, reason=reason)
@@ -128,7 +127,7 @@ def control(
 @app.command("report")
 def report(
     workflow_id: str,
-    status: Optional[str] = typer.Option(None, "--status", help="succeeded or failed"),
+    status: str | None = typer.Option(None, "--status", help="succeeded or failed"),
     limit: int = typer.Option(100, "--limit", min=1, max=100),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -144,7 +143,7 @@ def report(
 
 @app.command("delete")
 def delete(
-    workflow_ids: List[str] = typer.Argument(...),
+    workflow_ids: list[str] = typer.Argument(...),
     force: bool = typer.Option(False, "--force"),
     as_json: bool = JSON_OPTION,
 ) -> None:

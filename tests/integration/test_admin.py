@@ -9,6 +9,7 @@ import json
 import urllib.parse
 
 import boto3
+
 from chalicelib.ops import invoke
 from chalicelib.runtime import context_for
 from tests.conftest import AUTH

@@ -125,8 +125,9 @@ def test_an_mcp_tool_call_prints_the_tool_and_a_failed_one_its_error_type(quiet,
 
 
 def test_a_step_functions_task_prints_the_operation_it_ran(quiet, capsys):
-    import app as chalice_app
     from chalice.test import Client
+
+    import app as chalice_app
 
     with Client(chalice_app.app) as client:
         validation_id = _validate(quiet)["validation_id"]

@@ -133,7 +133,7 @@ def test_health_report_is_degraded_by_maintenance_and_failing_operations(api):
     assert report["status"] == "degraded"
     assert report["maintenance"] is True
     assert report["failing_operations"]["get_validation"] == 1.0
-    assert any("maintenance mode is on: upgrade" == p for p in report["problems"])
+    assert any(p == "maintenance mode is on: upgrade" for p in report["problems"])
 
 
 def test_validation_history_of_a_key_is_newest_first_with_a_trend(api):

@@ -7,7 +7,6 @@ import hashlib
 import json
 
 import boto3
-import pytest
 
 from tests.conftest import AUTH
 
@@ -219,12 +218,13 @@ def test_a_document_changed_since_validation_is_409_naming_both_versions(api):
 
 def _add_recommendation(validation, rule, start, end, replacement):
     """A recommendation with a hand-made edit (the engine never proposes these)."""
+    from dataclasses import asdict
+    from uuid import uuid4
+
     from chalicelib.engine.recommend import EditSpec
     from chalicelib.runtime import context_for
     from chalicelib.store.records import AuditEvent, utc_now
     from chalicelib.store.review import RecommendationRecord
-    from uuid import uuid4
-    from dataclasses import asdict
 
     text = PAGE
     edit = EditSpec(start, end, text[start:end] if end <= len(text) else "", replacement, 1, 1, 1, 1)

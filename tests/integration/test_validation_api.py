@@ -142,7 +142,7 @@ def test_list_pages_with_an_opaque_cursor_newest_first(api):
     ids = [create(api, content=f"# Page {n}\n")["validation_id"] for n in range(5)]
     seen, cursor = [], None
     while True:
-        query = f"?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        query = "?limit=2" + (f"&cursor={cursor}" if cursor else "")
         page = api.http.get("/v1/validations" + query, headers=AUTH).json_body
         assert len(page["items"]) <= 2
         seen += [item["validation_id"] for item in page["items"]]

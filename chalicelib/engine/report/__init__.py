@@ -5,7 +5,7 @@ by path) and returns the whole output as one string, so the output never depends
 reports were produced (one process or many).
 """
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from chalicelib.engine.model import Report
 from chalicelib.engine.report.json_report import SCHEMA_ID, issue_to_dict, render_json, report_document, report_to_dict

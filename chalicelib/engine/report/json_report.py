@@ -7,7 +7,8 @@ they differ from run to run, and the CLI's output must be identical whatever the
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from chalicelib.engine.model import SEVERITIES, Detection, Issue, Report
 

@@ -5,7 +5,7 @@ others pass and carry their message in <system-out>, so CI shows them without go
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 from xml.etree import ElementTree as ET
 
 from chalicelib.engine.model import Report

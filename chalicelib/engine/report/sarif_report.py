@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import PurePath
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import quote
 
 from chalicelib.engine.model import Issue, Report

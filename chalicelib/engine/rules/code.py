@@ -9,8 +9,8 @@ values found are left in `memo["secret_values"]` so the pipeline can mask them a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Iterable, Mapping
 
 from chalicelib.engine.document import CodeBlock
 from chalicelib.engine.model import TextEdit

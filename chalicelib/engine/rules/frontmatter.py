@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from chalicelib.engine.document import ParsedDocument
 from chalicelib.engine.model import TextEdit

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from urllib.parse import unquote
 
 from chalicelib.engine.document import Link

@@ -7,7 +7,8 @@ links, code blocks, tables, lines) and never re-parse.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import quote
 
 from chalicelib.engine.document import CodeBlock, Heading, ParsedDocument

@@ -9,9 +9,10 @@ its own metadata.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from chalicelib.engine.document import ParsedDocument
 from chalicelib.engine.model import Category, Severity, Source, TextEdit

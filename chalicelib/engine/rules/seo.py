@@ -9,7 +9,7 @@ renders as the H1), that a body H1 is the first heading, and the per-level lengt
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from chalicelib.engine.document import Heading
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule

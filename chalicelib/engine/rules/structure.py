@@ -9,7 +9,7 @@ followed by one of the same or a higher level with nothing between is ST004's, n
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from chalicelib.engine.document import Heading, ParsedDocument
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule

@@ -8,7 +8,8 @@ families (product names, API, formats) run for every family the page concerns.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from rapidfuzz import fuzz, process
 

@@ -9,9 +9,10 @@ through `cached`, so each is built once per table, never per page.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from chalicelib.engine.truth.schema import PluginSpec, StdlibSpec, TruthTableSpec
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 import string
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate, compress
-from typing import Iterable, Iterator
 
 from chalicelib.engine.document import ParsedDocument
 

@@ -1,7 +1,8 @@
 """Code rules CD001-CD009 on fenced and Hugo highlight blocks."""
 
-from chalicelib.engine.rules.code import SECRET_MASK, detect_language, mask_secrets
 from rule_findings import findings, fixed
+
+from chalicelib.engine.rules.code import SECRET_MASK, detect_language, mask_secrets
 
 JAVA = """Document doc = new Document(dataDir + "Input.docx");
 DocumentBuilder builder = new DocumentBuilder(doc);

@@ -1,7 +1,8 @@
 """apply_edits: exact code-point edits applied from the end, conflicts and bad ranges refused."""
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chalicelib.engine.edits import EditConflict, EditOutOfRange, apply_edits, select_non_conflicting
 from chalicelib.engine.model import TextEdit

@@ -1,7 +1,8 @@
 """Link rules LK001-LK007: destinations of links, images, bare URLs and reference definitions."""
 
-from chalicelib.engine.rules.links import DOCS_MEMO
 from rule_findings import findings, fixed
+
+from chalicelib.engine.rules.links import DOCS_MEMO
 
 
 def test_lk001_fires_on_an_image_without_url():

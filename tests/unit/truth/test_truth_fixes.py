@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.engine import validate_document
 from chalicelib.engine.edits import apply_edits
 from chalicelib.engine.parse import parse_document
 from chalicelib.engine.truth.rules import declare_plugin_edit
-from chalicelib.engine import validate_document
 
 MAIL_MERGE_BODY = (
     "\n# Fill templates\n\nUse Mail Merge to fill templates with data from a database "
