@@ -99,6 +99,13 @@ def _create_functions(endpoint_url: str | None, resolver: Resolver, handler_name
         )
 
 
+def stored_resource_names(template: dict, resolver: Resolver) -> tuple[list[str], list[str]]:
+    """The names of the tables and buckets `bootstrap` creates: what holds the stack's data."""
+    tables = [resolver.resolve(props["TableName"]) for _, props in _resources(template, "AWS::DynamoDB::Table")]
+    buckets = [resolver.resolve(props["BucketName"]) for _, props in _resources(template, "AWS::S3::Bucket")]
+    return tables, buckets
+
+
 def bootstrap(template: dict, stage: str, handler_names: Iterable[str], endpoint_url: str | None = None) -> Resolver:
     """Create every bootstrapped resource of `template` for `stage`; returns the resolver
     whose `environment()` the functions run with."""

@@ -8,12 +8,12 @@ import threading
 
 from moto.dynamodb.responses import DynamoHandler
 
-_LOCK = threading.RLock()
+DYNAMODB_LOCK = threading.RLock()
 _original = DynamoHandler.call_action
 
 
 def _serialised(self):
-    with _LOCK:
+    with DYNAMODB_LOCK:
         return _original(self)
 
 

@@ -44,26 +44,54 @@ def _validate_examples() -> list[str]:
     return lines
 
 
+def state_dir() -> Path | None:
+    """Where the stack keeps its data: `TBCV_STATE_DIR` (default `.tbcv/state`), or
+    nowhere when `TBCV_STATE=memory` (throwaway runs and tests)."""
+    mode = os.environ.get("TBCV_STATE", "disk")
+    if mode not in ("disk", "memory"):
+        raise SystemExit(f"TBCV_STATE must be 'disk' or 'memory', not {mode!r}")
+    if mode == "memory":
+        return None
+    return Path(os.environ.get("TBCV_STATE_DIR") or ROOT / ".tbcv" / "state").resolve()
+
+
 def main() -> int:
     from local_aws.stack import LocalStack
+    from local_aws.state import StateError
 
     api_port = int(os.environ.get("TBCV_PORT", "8000"))
     aws_port = int(os.environ.get("TBCV_AWS_PORT", "4566"))
     token = _token()
-    stack = LocalStack(api_port=api_port, aws_port=aws_port).start()
+    stack = LocalStack(api_port=api_port, aws_port=aws_port, state_dir=state_dir())
+    try:
+        stack.start()
+    except StateError as error:
+        stack.stop()
+        print(f"cannot start: the local state is unusable: {error}", file=sys.stderr)
+        print("  move that directory away (or set TBCV_STATE=memory) and start again", file=sys.stderr)
+        return 2
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
     try:
-        examples = _validate_examples()  # before serving: a healthy API has its samples
+        restored = stack.restored
+        fresh = restored is None or restored.empty
+        examples = _validate_examples() if fresh else []  # a restored stack has its samples already
         stack.serve_api()
         print("TBCV local stack is up", flush=True)
         print(f"  API:        {stack.api_url}  (health: {stack.api_url}/health)")
         print(f"  MCP:        {stack.api_url}/mcp")
         print(f"  Local AWS:  {stack.endpoint_url}")
         print(f"  Token:      {token}  (also in {TOKEN_FILE.relative_to(ROOT)})")
-        print("  Sample pages validated:")
-        print("\n".join(examples), flush=True)
+        if stack.state_dir is None:
+            print("  Data:       in memory only (TBCV_STATE=memory)")
+        else:
+            print(f"  Data:       {stack.state_dir}")
+        if fresh:
+            print("  Sample pages validated:")
+            print("\n".join(examples), flush=True)
+        else:
+            print(f"  Restored:   {restored.items} items, {restored.objects} object versions ({restored.snapshot})")
         print("Press Ctrl+C to stop.", flush=True)
         stopped.wait()
     finally:

@@ -10,6 +10,7 @@ import os
 import threading
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from local_aws.template import ACCOUNT, REGION, Resolver, load_template
@@ -79,6 +80,9 @@ class LocalStack:
     _api_thread: threading.Thread | None = None
     pollers: list = field(default_factory=list)
     app: Any = None
+    state_dir: Path | None = None  # None: data lives in memory only (TBCV_STATE=memory)
+    state: Any = None
+    restored: Any = None
 
     @property
     def endpoint_url(self) -> str:
@@ -104,20 +108,35 @@ class LocalStack:
         os.environ["MOTO_PORT"] = str(self.aws_port)  # moto's Step Functions Lambda tasks call this server
 
         import app as chalice_app  # after the environment: models read table names at import
-        from local_aws.bootstrap import bootstrap
+        from local_aws.bootstrap import bootstrap, stored_resource_names
         from local_aws.dynamodb_lock import install_dynamodb_lock
         from local_aws.executor import install_lambda_executor
+        from local_aws.moto_patches import install_moto_patches
 
         self.app = chalice_app.app
+        install_moto_patches()
         install_dynamodb_lock()
         install_lambda_executor(self.app.handler_map, app_name=self.app.app_name, stage=STAGE)
-        resolver = bootstrap(load_template(), STAGE, lambda_handler_names(self.app), self.endpoint_url)
+        template = load_template()
+        resolver = bootstrap(template, STAGE, lambda_handler_names(self.app), self.endpoint_url)
+        if self.state_dir is not None:
+            self._restore_state(*stored_resource_names(template, resolver))
         self.pollers = [p.start() for p in event_source_pollers(self.app, resolver, self.endpoint_url)]
         from chalicelib.aws.queue import register_local_switch
 
         for poller in self.pollers:  # maintenance mode switches these instead of event source mappings
             register_local_switch(lambda enabled, p=poller: p.enabled.set() if enabled else p.enabled.clear())
         return self
+
+    def _restore_state(self, tables: list[str], buckets: list[str]) -> None:
+        """Load the last snapshot of `state_dir` (raises StateError naming a bad file), then
+        keep taking snapshots while the stack runs."""
+        from local_aws.state import LocalState, install_change_tracking
+
+        self.state = LocalState(self.state_dir, tables=tables, buckets=buckets, region=REGION)
+        self.restored = self.state.restore()
+        install_change_tracking()
+        self.state.start()
 
     def serve_api(self) -> LocalStack:
         """Serve the Chalice app over HTTP (a thread); /health answers from now on."""
@@ -140,5 +159,7 @@ class LocalStack:
         if self._api:
             self._api.shutdown()
             self._api.server.server_close()
+        if self.state is not None:
+            self.state.stop()  # after the API and pollers: nothing writes any more
         if self._moto:
             self._moto.stop()

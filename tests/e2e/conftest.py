@@ -54,12 +54,17 @@ class Stack:
             return error.code, json.loads(error.read() or b"null"), dict(error.headers)
 
 
-def start_stack() -> Stack:
+def start_stack(state_dir: Path | None = None) -> Stack:
+    """A stack on free ports; its data in memory, or kept in `state_dir` across restarts."""
     api_port, aws_port = free_port(), free_port()
     env = {**os.environ, "TBCV_PORT": str(api_port), "TBCV_AWS_PORT": str(aws_port), "TBCV_API_TOKEN": TOKEN}
     for name in list(env):
         if name.startswith("TBCV_") and name not in ("TBCV_PORT", "TBCV_AWS_PORT", "TBCV_API_TOKEN"):
             del env[name]  # the stack sets its own resource names
+    if state_dir is None:
+        env["TBCV_STATE"] = "memory"
+    else:
+        env["TBCV_STATE_DIR"] = str(state_dir)
     # a file, not a pipe: nobody reads a pipe while the stack runs, and a full one blocks
     # every thread of the stack that logs
     output = tempfile.TemporaryFile(mode="w+")
