@@ -25,7 +25,11 @@ def _adapters() -> dict:
         "validations": ValidationRepository(audit, settings.validation_retention_days, settings.region),
         "documents": DocumentStore(settings.documents_bucket),
         "system": SystemStore(
-            audit, audit_retention_days=settings.audit_retention_days, result_cache_days=settings.result_cache_days
+            audit,
+            audit_retention_days=settings.audit_retention_days,
+            result_cache_days=settings.result_cache_days,
+            timings_flush_seconds=settings.timings_flush_seconds,
+            maintenance_cache_seconds=settings.maintenance_cache_seconds,
         ),
         "infra": _infrastructure(settings),
         "review": ReviewRepository(audit, settings.validation_retention_days, settings.region),

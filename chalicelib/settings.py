@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     validate_batch_state_machine: str = ""  # ARN; probed by get_system_status
     allowed_origins: tuple[str, ...] = ()  # browser origins allowed on /mcp besides localhost
     result_cache_days: int = Field(default=30, gt=0)
+    timings_flush_seconds: float = Field(default=10.0, ge=0, le=3600)  # latency histograms are written in batches
+    maintenance_cache_seconds: float = Field(default=2.0, ge=0, le=60)  # how long a container trusts its flag
     max_document_bytes: int = Field(default=1024 * 1024, gt=0)
     issues_inline_limit_bytes: int = Field(default=300 * 1024, gt=0)
     api_token: str | None = None  # the single local token (DESIGN §6)

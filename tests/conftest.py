@@ -27,6 +27,11 @@ def aws():
     from local_aws.stack import STAGE, lambda_handler_names
     from local_aws.template import load_template
 
+    from chalicelib.runtime import _adapters
+    from local_aws.moto_patches import install_moto_patches
+
+    _adapters.cache_clear()  # adapters cache per process (maintenance flag, timings): fresh per AWS
+    install_moto_patches()
     # Lambda stays in moto's default (Docker) mode: its invoke hook is what the executor
     # replaces; the "simple" backend would only echo payloads.
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):

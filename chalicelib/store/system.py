@@ -5,17 +5,20 @@ One table, keyed `pk`/`sk`:
 - `maintenance` / `state`: the maintenance flag (changed together with its audit event);
 - `cache` / `<key>`: a cached engine report (TTL `result_cache_days`);
 - `counter` / `cache`: cache hits and misses (atomic ADD);
-- `timing#<operation>` / `<YYYY-MM-DDTHH>`: an hourly latency histogram per operation
-  (atomic ADD into log-scale buckets, so p50/p95/p99 need no raw samples; TTL 30 days);
+- `timing` / `<YYYY-MM-DDTHH>#<operation>`: an hourly latency histogram per operation
+  (batched atomic ADDs into log-scale buckets, so p50/p95/p99 need no raw samples; TTL 30 days);
 - `checkpoint` / `<checkpoint_id>`: a checkpoint's manifest.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from time import monotonic
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
@@ -31,12 +34,14 @@ from chalicelib.store.models import AuditEventModel, ValidationModel
 from chalicelib.store.records import AuditEvent, Page
 
 _settings = get_settings()
+_log = logging.getLogger(__name__)
 
 # Latency histogram: bucket i holds samples up to FIRST_BOUND_MS * GROWTH**i (~19 % wide).
 FIRST_BOUND_MS = 0.05
 GROWTH = 2**0.25
 BUCKETS = 96  # up to ~0.05 ms * 2**24 = 14 minutes
 TIMING_RETENTION_DAYS = 30
+TIMING_PARTITION = "timing"
 MAX_CACHED_BYTES = 350 * 1024  # DynamoDB items stop at 400 KB
 
 
@@ -105,23 +110,33 @@ class MaintenanceState:
 
 
 class MaintenanceFlag:
-    """Read on every write operation (one consistent GetItem)."""
+    """Read by every write operation, so it is cached per container for `ttl_seconds`
+    (`TBCV_MAINTENANCE_CACHE_SECONDS`, default 2): a switch made through this container
+    holds at once, one made elsewhere within that delay (docs/configuration.md)."""
 
-    def __init__(self, audit: Any):
+    def __init__(self, audit: Any, ttl_seconds: float = 2.0):
         self._audit = audit
+        self._ttl = ttl_seconds
+        self._cached: tuple[float, MaintenanceState] | None = None
 
     def get(self) -> MaintenanceState:
+        cached = self._cached
+        if cached is not None and monotonic() - cached[0] < self._ttl:
+            return cached[1]
         try:
             item = SystemEntryModel.get("maintenance", "state", consistent_read=True)
+            state = MaintenanceState(**(item.data or {"enabled": False}))
         except DoesNotExist:
-            return MaintenanceState(enabled=False)
-        return MaintenanceState(**(item.data or {"enabled": False}))
+            state = MaintenanceState(enabled=False)
+        self._cached = (monotonic(), state)
+        return state
 
     def set(self, state: MaintenanceState, event: AuditEvent) -> MaintenanceState:
         data = {"enabled": state.enabled, "reason": state.reason, "since": state.since, "by": state.by}
         with _transaction() as tx:
             tx.save(SystemEntryModel(pk="maintenance", sk="state", data=data, updated_at=_iso(_now())))
             tx.save(self._audit.to_model(event))
+        self._cached = (monotonic(), state)
         return state
 
 
@@ -222,37 +237,77 @@ class TimingSummary:
         return self.max_ms
 
 
-class TimingStore:
-    """One atomic ADD per call; the hour's maximum is a second, conditional write, skipped
-    when this process already saw a larger sample that hour (so usually one write)."""
+@dataclass(slots=True)
+class _PendingTiming:
+    """Samples of one operation and hour not yet written."""
 
-    def __init__(self):
-        self._known_max: dict[tuple[str, str], float] = {}
+    count: int = 0
+    errors: int = 0
+    total_ms: float = 0.0
+    max_ms: float = 0.0
+    buckets: dict[int, int] = field(default_factory=dict)
+
+    def add(self, latency_ms: float, ok: bool) -> None:
+        self.count += 1
+        self.errors += 0 if ok else 1
+        self.total_ms += latency_ms
+        self.max_ms = max(self.max_ms, latency_ms)
+        index = bucket_of(latency_ms)
+        self.buckets[index] = self.buckets.get(index, 0) + 1
+
+
+class TimingStore:
+    """Latency histograms per operation and hour, aggregated in memory and written in
+    batches: no DynamoDB call on a request's path, one atomic ADD per operation and hour
+    every `flush_seconds` (`TBCV_TIMINGS_FLUSH_SECONDS`, default 10). A container that is
+    recycled loses at most its last interval (CloudWatch has every sample as EMF).
+
+    All histograms live under one partition, sorted `<hour>#<operation>`, so a report
+    over any span is one Query, not one per operation."""
+
+    def __init__(self, flush_seconds: float = 10.0):
+        self._flush_seconds = flush_seconds
+        self._lock = threading.Lock()
+        self._pending: dict[tuple[str, str], _PendingTiming] = {}
+        self._last_flush = monotonic()
 
     def record(self, operation: str, latency_ms: float, ok: bool) -> None:
-        now = _now()
-        hour = now.strftime("%Y-%m-%dT%H")
-        item = TimingModel(pk=f"timing#{operation}", sk=hour)
-        bucket = getattr(TimingModel, f"b{bucket_of(latency_ms)}")
+        hour = _now().strftime("%Y-%m-%dT%H")
+        with self._lock:
+            self._pending.setdefault((operation, hour), _PendingTiming()).add(latency_ms, ok)
+            if monotonic() - self._last_flush < self._flush_seconds:
+                return
+        self.flush()
+
+    def flush(self) -> None:
+        """Write every pending sample (readers call this first, so they see their own)."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+            self._last_flush = monotonic()
+        expires = _now() + timedelta(days=TIMING_RETENTION_DAYS)
+        for (operation, hour), samples in pending.items():
+            try:
+                self._write(operation, hour, samples, expires)
+            except Exception:  # bookkeeping never fails an operation; EMF has every sample
+                _log.warning("latency histogram of %s (%s) not written", operation, hour, exc_info=True)
+
+    @staticmethod
+    def _write(operation: str, hour: str, samples: _PendingTiming, expires: datetime) -> None:
+        item = TimingModel(pk=TIMING_PARTITION, sk=f"{hour}#{operation}")
         actions = [
-            TimingModel.count.add(1),
-            TimingModel.total_ms.add(round(latency_ms, 3)),
-            bucket.add(1),
+            TimingModel.count.add(samples.count),
+            TimingModel.total_ms.add(round(samples.total_ms, 3)),
             TimingModel.operation.set(operation),
-            TimingModel.expires_at.set(now + timedelta(days=TIMING_RETENTION_DAYS)),
+            TimingModel.expires_at.set(expires),
+            *(getattr(TimingModel, f"b{index}").add(number) for index, number in samples.buckets.items()),
         ]
-        if not ok:
-            actions.append(TimingModel.errors.add(1))
+        if samples.errors:
+            actions.append(TimingModel.errors.add(samples.errors))
         item.update(actions=actions)
-        if latency_ms <= self._known_max.get((operation, hour), -1.0):
-            return
-        if len(self._known_max) > 4096:
-            self._known_max.clear()
-        self._known_max[(operation, hour)] = latency_ms  # the stored max is at least this, either way
         try:
             item.update(
-                actions=[TimingModel.max_ms.set(round(latency_ms, 3))],
-                condition=TimingModel.max_ms.does_not_exist() | (TimingModel.max_ms < latency_ms),
+                actions=[TimingModel.max_ms.set(round(samples.max_ms, 3))],
+                condition=TimingModel.max_ms.does_not_exist() | (TimingModel.max_ms < samples.max_ms),
             )
         except Exception as error:
             if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
@@ -260,22 +315,20 @@ class TimingStore:
 
     def summaries(self, operations: list[str], since: datetime) -> list[TimingSummary]:
         """Hourly histograms merged per operation, for the hours since `since`."""
-        first_hour = since.strftime("%Y-%m-%dT%H")
-        result = []
-        for operation in operations:
-            summary = TimingSummary(operation)
-            for item in TimingModel.query(f"timing#{operation}", TimingModel.sk >= first_hour):
-                summary.count += int(item.count or 0)
-                summary.errors += int(item.errors or 0)
-                summary.total_ms += float(item.total_ms or 0)
-                summary.max_ms = max(summary.max_ms, float(item.max_ms or 0))
-                for index in range(BUCKETS):
-                    summary.buckets[index] += int(getattr(item, f"b{index}") or 0)
-            if summary.count:
-                if not summary.max_ms:  # the max write was skipped elsewhere: the highest bucket bounds it
-                    summary.max_ms = bucket_upper_ms(max(i for i, n in enumerate(summary.buckets) if n))
-                result.append(summary)
-        return result
+        self.flush()
+        wanted = set(operations)
+        merged: dict[str, TimingSummary] = {}
+        for item in TimingModel.query(TIMING_PARTITION, TimingModel.sk >= since.strftime("%Y-%m-%dT%H")):
+            if item.operation not in wanted:
+                continue
+            summary = merged.setdefault(item.operation, TimingSummary(item.operation))
+            summary.count += int(item.count or 0)
+            summary.errors += int(item.errors or 0)
+            summary.total_ms += float(item.total_ms or 0)
+            summary.max_ms = max(summary.max_ms, float(item.max_ms or 0))
+            for index in range(BUCKETS):
+                summary.buckets[index] += int(getattr(item, f"b{index}") or 0)
+        return [merged[name] for name in operations if name in merged and merged[name].count]
 
 
 # --- checkpoints ---------------------------------------------------------------------------
@@ -436,11 +489,19 @@ def _figures(model: ValidationModel) -> dict[str, Any]:
 class SystemStore:
     """Everything the system table holds, as the operation context's `system` port."""
 
-    def __init__(self, audit: Any, *, audit_retention_days: int, result_cache_days: int):
+    def __init__(
+        self,
+        audit: Any,
+        *,
+        audit_retention_days: int,
+        result_cache_days: int,
+        timings_flush_seconds: float = 10.0,
+        maintenance_cache_seconds: float = 2.0,
+    ):
         self.audit = audit
-        self.maintenance = MaintenanceFlag(audit)
+        self.maintenance = MaintenanceFlag(audit, maintenance_cache_seconds)
         self.result_cache = ResultCacheStore(result_cache_days)
-        self.timings = TimingStore()
+        self.timings = TimingStore(timings_flush_seconds)
         self.checkpoints = CheckpointIndex()
         self.audit_search = AuditSearch(audit_retention_days)
         self.figures = ValidationFigures()
