@@ -21,14 +21,13 @@ def aws():
     from moto import mock_aws
 
     import app as chalice_app
+    from chalicelib.runtime import _adapters
     from local_aws.bootstrap import bootstrap
     from local_aws.dynamodb_lock import install_dynamodb_lock
     from local_aws.executor import install_lambda_executor
+    from local_aws.moto_patches import install_moto_patches
     from local_aws.stack import STAGE, lambda_handler_names
     from local_aws.template import load_template
-
-    from chalicelib.runtime import _adapters
-    from local_aws.moto_patches import install_moto_patches
 
     _adapters.cache_clear()  # adapters cache per process (maintenance flag, timings): fresh per AWS
     install_moto_patches()
