@@ -71,7 +71,15 @@ def _since_time(since: str | None, default_days: int) -> datetime:
 )
 def get_stats(context: OperationContext, params: StatsIn) -> StatsOut:
     """Counts of validations by outcome, review status and family, issues by severity,
-    distinct documents, and calls per operation; everything since `since` when given."""
+    distinct documents, and calls per operation; everything since `since` when given.
+
+    Without `since` the counts come from running counters kept with every write (one
+    read, whatever the number of validations); with it, from the validations created in
+    the window."""
+    timings = context.system.timings.summaries(sorted(CATALOGUE), _since_time(params.since, 30))
+    operations = {t.operation: t.count for t in timings}
+    if params.since is None:
+        return _stats_from_counters(context.validations.counters.read(), operations)
     outcomes = {"pass": 0, "warning": 0, "fail": 0}
     reviews = {"pending": 0, "approved": 0, "rejected": 0}
     families: dict[str, int] = {}
@@ -86,7 +94,6 @@ def get_stats(context: OperationContext, params: StatsIn) -> StatsOut:
         for severity, number in item["counts"].items():
             issues[severity] = issues.get(severity, 0) + int(number)
         documents.add(item["key"])
-    timings = context.system.timings.summaries(sorted(CATALOGUE), _since_time(params.since, 30))
     return StatsOut(
         since=params.since,
         validations=total,
@@ -95,7 +102,27 @@ def get_stats(context: OperationContext, params: StatsIn) -> StatsOut:
         by_family=families,
         issues=issues,
         documents=len(documents),
-        operations={t.operation: t.count for t in timings},
+        operations=operations,
+    )
+
+
+def _stats_from_counters(counters: dict[str, int], operations: dict[str, int]) -> StatsOut:
+    def dimension(prefix: str, known: tuple[str, ...]) -> dict[str, int]:
+        values = dict.fromkeys(known, 0)
+        for name, number in counters.items():
+            if name.startswith(prefix) and number:
+                values[name[len(prefix) :]] = number
+        return values
+
+    return StatsOut(
+        since=None,
+        validations=counters.get("validations", 0),
+        by_outcome=dimension("outcome_", ("pass", "warning", "fail")),
+        by_review_status=dimension("review_", ("pending", "approved", "rejected")),
+        by_family=dimension("family_", ()),
+        issues=dimension("issues_", ("error", "warning", "info")),
+        documents=counters.get("documents", 0),
+        operations=operations,
     )
 
 

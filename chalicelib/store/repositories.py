@@ -15,6 +15,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.cursor import decode_cursor, encode_cursor
 from chalicelib.store.errors import ItemNotFound, VersionConflict
+from chalicelib.store.figures import ValidationCounters
 from chalicelib.store.models import AuditEventModel, ValidationModel
 from chalicelib.store.records import AuditEvent, DocumentRef, Page, ValidationRecord, utc_now
 
@@ -159,6 +160,15 @@ def raise_conflict_or_missing(error: TransactWriteError, kind: str, item_id: str
     raise VersionConflict(kind, item_id) from None
 
 
+def _review_moves(changes: Iterable[tuple[dict[str, Any], AuditEvent]]) -> list[tuple[str, str]]:
+    """(old, new) review status of each change that sets one (the old one is in its event)."""
+    return [
+        (event.before["review_status"], fields["review_status"])
+        for fields, event in changes
+        if "review_status" in fields and "review_status" in (event.before or {})
+    ]
+
+
 def write_in_chunks(
     region: str, items: list, stage: Callable[[TransactWrite, Any], None], item_id: Callable[[Any], str]
 ) -> tuple[list[str], list[str]]:
@@ -196,6 +206,7 @@ class ValidationRepository:
         self._audit = audit
         self._retention_days = retention_days
         self._region = region
+        self.counters = ValidationCounters()
 
     def _transaction(self) -> TransactWrite:
         return transaction(self._region)
@@ -210,7 +221,9 @@ class ValidationRepository:
             if is_condition_failure(error):
                 raise VersionConflict("validation", record.validation_id) from None
             raise
-        return _validation_record(model)
+        created = _validation_record(model)
+        self.counters.created(created)
+        return created
 
     def reachable(self) -> bool:
         try:
@@ -258,6 +271,7 @@ class ValidationRepository:
                 self._stage_update(tx, validation_id, expected_version, changes, event)
         except TransactWriteError as error:
             raise_conflict_or_missing(error, "validation", validation_id, self.get)
+        self.counters.reviewed(_review_moves([(changes, event)]))
         return self.get(validation_id)
 
     def get_many(self, validation_ids: list[str]) -> dict[str, ValidationRecord]:
@@ -269,7 +283,12 @@ class ValidationRepository:
 
     def update_many(self, changes: list[tuple[str, int, dict[str, Any], AuditEvent]]) -> tuple[list[str], list[str]]:
         """Apply many (id, expected_version, changes, event); see `write_in_chunks`."""
-        return write_in_chunks(self._region, changes, lambda tx, c: self._stage_update(tx, *c), lambda c: c[0])
+        written, conflicted = write_in_chunks(
+            self._region, changes, lambda tx, c: self._stage_update(tx, *c), lambda c: c[0]
+        )
+        done = set(written)
+        self.counters.reviewed(_review_moves((fields, event) for vid, _, fields, event in changes if vid in done))
+        return written, conflicted
 
     def _stage_update(
         self, tx: TransactWrite, validation_id: str, version: int, fields: dict[str, Any], event: AuditEvent
@@ -284,6 +303,7 @@ class ValidationRepository:
         tx.save(self._audit.to_model(event))
 
     def delete(self, validation_id: str, expected_version: int, event: AuditEvent) -> None:
+        record = self.get(validation_id)  # what the counters take back
         model = ValidationModel(validation_id=validation_id, version=expected_version)
         try:
             with self._transaction() as tx:
@@ -291,3 +311,4 @@ class ValidationRepository:
                 tx.save(self._audit.to_model(event))
         except TransactWriteError as error:
             raise_conflict_or_missing(error, "validation", validation_id, self.get)
+        self.counters.deleted(record)
