@@ -666,13 +666,13 @@ class ExportWorkflowIn(_Input):
     idempotent=True,
 )
 def export_workflow(context: OperationContext, params: ExportWorkflowIn) -> ExportOut:
-    """A workflow with its report as JSON, or its report's items as CSV."""
+    """A workflow with its whole report (every page of items) as JSON, or the items as CSV."""
     workflow = _required("get_workflow", context, {"workflow_id": params.workflow_id})
-    report = _required("get_workflow_report", context, {"workflow_id": params.workflow_id})
+    rows = _all_pages(context, "get_workflow_report", {"workflow_id": params.workflow_id})
     if params.format == "json":
+        report = {"workflow": workflow, "items": rows, "next_cursor": None}
         text = json.dumps({"schema_version": EXPORT_SCHEMA, "workflow": workflow, "report": report}, indent=2)
     else:
-        rows = report.get("items") or []
         columns = sorted({key for row in rows for key in row}) or ["key"]
         text = _csv(rows, columns)
     return _deliver(context, f"workflow-{params.workflow_id}", params.format, text)
