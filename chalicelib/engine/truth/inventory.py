@@ -144,6 +144,15 @@ class ApiTable:
 
     # --- members -------------------------------------------------------------------------
 
+    def nested_type(self, outer: str, inner: str) -> str | None:
+        """The name of a type nested in another (`Artifact.ArtifactType`, C++
+        `Artifact::ArtifactType`), or None."""
+        for separator in (".", "::"):
+            name = f"{outer}{separator}{inner}"
+            if name in self._packed:
+                return name
+        return None
+
     def members(self, type_name: str) -> dict[str, str]:
         """The members the reference lists on a type (member -> kind); empty if unknown."""
         members = self._members.get(type_name)

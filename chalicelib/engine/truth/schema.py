@@ -133,14 +133,16 @@ class StdlibSpec(_Model):
     """Shared names that belong to no family (config/truth/_stdlib.yaml): standard-library
     classes per platform (never product API), third-party classes (a block using them is
     that library's code), file formats of the wider
-    world (so a claim about one the family lacks is recognised as a format claim), and the
-    correctly spelled names of other products (never "misspellings")."""
+    world (so a claim about one the family lacks is recognised as a format claim), the
+    correctly spelled names of other products (never "misspellings"), and the members every
+    object has from the language (`getClass`, `GetType`), which API tables do not list."""
 
     classes: dict[PlatformId, list[str]] = Field(default_factory=dict)
     third_party: dict[PlatformId, list[str]] = Field(default_factory=dict)
     formats: list[str] = Field(default_factory=list)
     format_aliases: dict[str, str] = Field(default_factory=dict)
     products: list[str] = Field(default_factory=list)
+    object_members: dict[PlatformId, list[str]] = Field(default_factory=dict)  # toString, GetType, `.class`...
 
     _formats = field_validator("formats")(_check_formats)
 

@@ -92,6 +92,7 @@ class PlatformApi:
         returns: Mapping[tuple[str, str], str],
         stdlib: Iterable[str],
         third_party: Iterable[str],
+        object_members: Iterable[str] = (),
     ) -> None:
         self.platform = platform
         self.inventory = inventory
@@ -105,6 +106,7 @@ class PlatformApi:
         self.stdlib = frozenset(stdlib_names - product_types)  # standard-library names that are not product types
         self.ambiguous = frozenset(stdlib_names & product_types)  # in both the standard library and the product
         self.third_party = frozenset(set(third_party) - product_types)  # other libraries (their blocks are skipped)
+        self.object_members = frozenset(object_members)  # every object's (`getClass`, `.class`)
         self.enums: Mapping[str, frozenset[str]] = _EnumView(self)
         self._keys: dict[str, frozenset[str]] = {}
 
@@ -132,17 +134,25 @@ class PlatformApi:
         return {member: self.member_type(name, member) for member in self.inventory.members(name)}
 
     def member_type(self, class_name: str, member: str) -> str | None:
-        """The type a member returns, when the family table says so (for following chains)."""
+        """The type a member returns, when the family table says so (for following chains),
+        or the nested type a member names (`ExcelSaveOptions.ExcelFormat`)."""
+        if self.inventory is not None and member[:1].isupper():
+            nested = self.inventory.nested_type(class_name, member)
+            if nested:
+                return nested
         key = normalise_member(member)
         return self._returns.get((class_name, key)) or self._returns.get(("", key))
 
     def has_member(self, class_name: str, member: str) -> bool:
         """The member exists on the type, or on any type of the platform (it may be
-        inherited), or the platform's table cannot contradict it (incomplete)."""
+        inherited), or is a nested type, or every object has it (`getClass`), or the
+        platform's table is incomplete (it cannot contradict the name)."""
         inventory = self.inventory
         if inventory is None:
             return False
-        if not self.complete and inventory.has_type(class_name):
+        if (not self.complete and inventory.has_type(class_name)) or member in self.object_members:
+            return True
+        if inventory.nested_type(class_name, member):
             return True
         if inventory.is_enum(class_name):  # enum values are never inherited: only the enum's own
             return inventory.has_member(class_name, member) or member in ENUM_HELPERS
@@ -287,6 +297,7 @@ class TruthTable:
             self._returns,
             self.stdlib.classes.get(platform, ()),
             self.stdlib.third_party.get(platform, ()),
+            self.stdlib.object_members.get(platform, ()),
         )
 
     @cached_property
