@@ -302,8 +302,8 @@ class TruthTable:
 
     @cached_property
     def type_names(self) -> frozenset[str]:
-        """Every type name of the family on any platform (from the generated name list):
-        a real name is never reported as a misspelling of another."""
+        """Every type name of the family on any platform (the generated `_types.txt`): a real
+        name is never reported as a misspelling of another."""
         if self.api_dir is None:
             return frozenset()
         return load_family_names(self.api_dir, self.family)

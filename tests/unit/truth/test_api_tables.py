@@ -206,3 +206,10 @@ def test_a_real_type_in_prose_is_not_a_misspelling_of_a_plugin_name(registry):
     text = "---\ntitle: Save\ndescription: Save as ODS.\n---\n\nUse OdsSaveOptions or PdfSaveOption here.\n"
     findings = run_rule(registry, "TR001", text, path="content/cells/java/page.md", family="cells")
     assert "OdsSaveOptions" not in " ".join(f.message for f in findings)
+
+
+def test_a_real_type_of_another_family_is_not_a_misspelling_either(registry):
+    # RtfSaveOptions is a Words type, within the fuzzy cut-off of the Cells plugin alias PdfSaveOptions
+    text = "---\ntitle: Save\ndescription: Save.\n---\n\nAspose.Words has RtfSaveOptions; use PdfSaveOptionz.\n"
+    findings = run_rule(registry, "TR001", text, path="content/cells/java/page.md", family="cells")
+    assert [f.message.split("'")[1] for f in findings] == ["PdfSaveOptionz"]
