@@ -213,3 +213,15 @@ def test_a_real_type_of_another_family_is_not_a_misspelling_either(registry):
     text = "---\ntitle: Save\ndescription: Save.\n---\n\nAspose.Words has RtfSaveOptions; use PdfSaveOptionz.\n"
     findings = run_rule(registry, "TR001", text, path="content/cells/java/page.md", family="cells")
     assert [f.message.split("'")[1] for f in findings] == ["PdfSaveOptionz"]
+
+
+def test_every_declared_platform_reads_a_table_of_its_own_names(registry):
+    assert registry.get("cells").api("go").inventory.has_member("Workbook", "Save_String")  # Go names overloads apart
+    assert registry.get("words").api("php").inventory.table == "java"  # PHP via Java calls the Java API
+    assert registry.get("pdf").api("nodejs").inventory.functions()  # function-style API
+    for family in registry.families:
+        table = registry.get(family)
+        for platform, declared in table.spec.platforms.items():
+            api = table.api(platform)
+            assert api.inventory is not None and api.inventory.table == declared.api
+            assert api.complete == table.platform_complete(platform)
