@@ -225,3 +225,16 @@ def test_every_declared_platform_reads_a_table_of_its_own_names(registry):
             api = table.api(platform)
             assert api.inventory is not None and api.inventory.table == declared.api
             assert api.complete == table.platform_complete(platform)
+
+
+def test_hand_written_hints_name_real_api(registry):
+    """Plugin types and `returns` entries are checked against the generated tables, so a
+    hand-written hint can never invent API."""
+    for family in registry.families:
+        table = registry.get(family)
+        java = table.api("java").inventory
+        unknown = [name for plugin in table.spec.plugins for name in plugin.types if name not in table.type_names]
+        assert unknown == [], f"{family}: plugin types that no platform has"
+        for written, returned in table.spec.returns.items():
+            owner, _, member = written.partition(".")
+            assert java.has_member(owner, member) and returned in table.type_names, f"{family}: returns.{written}"
