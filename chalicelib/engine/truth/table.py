@@ -145,13 +145,16 @@ class PlatformApi:
 
     def has_member(self, class_name: str, member: str) -> bool:
         """The member exists on the type, or on any type of the platform (it may be
-        inherited), or is a nested type, or every object has it (`getClass`), or the
-        platform's table is incomplete (it cannot contradict the name)."""
+        inherited), or is a nested type, or every object has it (`getClass`), or the table
+        cannot contradict it: the platform's table is incomplete, or it names the type without
+        listing any member."""
         inventory = self.inventory
         if inventory is None:
             return False
         if (not self.complete and inventory.has_type(class_name)) or member in self.object_members:
             return True
+        if inventory.has_type(class_name) and not inventory.members(class_name):
+            return True  # a type the reference names without listing its members
         if inventory.nested_type(class_name, member):
             return True
         if inventory.is_enum(class_name):  # enum values are never inherited: only the enum's own
