@@ -238,3 +238,11 @@ def test_hand_written_hints_name_real_api(registry):
         for written, returned in table.spec.returns.items():
             owner, _, member = written.partition(".")
             assert java.has_member(owner, member) and returned in table.type_names, f"{family}: returns.{written}"
+
+
+def test_a_type_named_without_members_never_contradicts_a_member(registry):
+    # the PDF Java reference lacks com.aspose.pdf.plugins: its types come by name from .NET
+    code = "OptimizeOptions opt = new OptimizeOptions();\nopt.addInput(new FileDataSource(path));\nopt.noSuchThing();"
+    text = _block("java", code)
+    assert run_rule(registry, "TR002", text, path="content/pdf/java/page.md", family="pdf") == []
+    assert registry.get("pdf").api("java").inventory.namespace_of("OptimizeOptions") == "com.aspose.pdf.plugins"
