@@ -88,15 +88,23 @@ def _rewrite_table(truth_dir: Path, family: str, table: str, edit) -> None:
     index_path.write_text(json.dumps(index), "utf-8")
 
 
-def test_a_malformed_table_line_fails_the_load_naming_file_line_and_field(tmp_path):
+@pytest.mark.parametrize(
+    ("old", "new", "field", "reason"),
+    [
+        ('"class"', '"klass"', "types.Document[1]", "klass"),
+        ('[0,"class"', '[99,"class"', "types.Document[0]", "out of range"),
+        ('"accept,', '"accept,,', "types.Document[2].m", "empty member name"),
+        ('"accept,', '" accept,', "types.Document[2].m", "empty member name"),
+        ('{"c":', '{"z":', "types.Document[2].z", "unknown member kind code"),
+    ],
+)
+def test_a_malformed_table_line_fails_the_load_naming_file_line_and_field(tmp_path, old, new, field, reason):
     truth_dir = _copy_config(tmp_path)
     lines: list[str] = []
 
     def break_document(text: str) -> str:
         lines.extend(text.split("\n"))
-        return "\n".join(
-            line.replace('"class"', '"klass"', 1) if line.startswith('"Document":') else line for line in lines
-        )
+        return "\n".join(line.replace(old, new, 1) if line.startswith('"Document":') else line for line in lines)
 
     _rewrite_table(truth_dir, "words", "java", break_document)
     line = next(number for number, text in enumerate(lines, start=1) if text.startswith('"Document":'))
@@ -104,8 +112,8 @@ def test_a_malformed_table_line_fails_the_load_naming_file_line_and_field(tmp_pa
     with pytest.raises(TruthTableError) as raised:
         table.api("java")
     assert raised.value.file.endswith("api/words/java.json")
-    assert raised.value.field == f"line {line}: types.Document[1]"
-    assert "klass" in raised.value.reason
+    assert raised.value.field == f"line {line}: {field}"
+    assert reason in raised.value.reason
     with pytest.raises(TruthTableError):  # never half-loaded: the next use fails the same way
         table.api("java")
 
