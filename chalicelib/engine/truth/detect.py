@@ -32,6 +32,7 @@ from chalicelib.engine.truth.textscan import Phrase, ProseText, find_phrases, le
 
 if TYPE_CHECKING:
     from chalicelib.engine.rules.registry import CheckContext
+    from chalicelib.engine.truth.loader import TruthRegistry
 
 MEMO_KEY = "truth"
 EXACT, ALIAS, FUZZY_SCALE, API_TYPE, API_MEMBER, API_IN_PROSE = 1.0, 0.9, 0.8, 0.9, 0.8, 0.8
@@ -204,10 +205,9 @@ def _build_matchers(table: TruthTable) -> _Matchers:
     ]
     class_plugins: dict[str, str] = {}
     for plugin in table.spec.plugins:
-        for api in plugin.api.values():
-            for name in (*api.classes, *api.enums):
-                if _CAMEL.fullmatch(name):
-                    class_plugins.setdefault(name, plugin.id)
+        for name in plugin.types:
+            if _CAMEL.fullmatch(name):
+                class_plugins.setdefault(name, plugin.id)
     return _Matchers(
         phrase_plugins, phrases(phrase_plugins), sorted(camel_plugins), camel_plugins, class_plugins, combinations
     )
@@ -323,6 +323,13 @@ def _namespaces(table: TruthTable) -> tuple[str, ...]:
     )
 
 
+def _api_type_names(registry: TruthRegistry) -> frozenset[str]:
+    """Every type name of every family on any platform (from the generated tables)."""
+    return registry.cached(
+        "api-type-names", lambda: frozenset().union(*(table.type_names for table in registry.tables.values()))
+    )
+
+
 def page_truth(ctx: CheckContext) -> PageTruth:
     """The shared truth analysis of the page (computed once, kept in ctx.memo)."""
     cached: Any = ctx.memo.get(MEMO_KEY)
@@ -343,12 +350,17 @@ def page_truth(ctx: CheckContext) -> PageTruth:
             truth = families[name]
             api = truth.table.api(block_platform(block, truth.table, platforms[name]))
             if api is not None:
-                truth.refs.extend((block, ref) for ref in block_api_refs(block, api, truth.table))
+                refs = block_api_refs(block, api, truth.table)
+                # only a complete table can contradict a name: elsewhere unresolved names are kept out
+                truth.refs.extend((block, ref) for ref in refs if ref.resolved or api.complete)
         for name, truth in families.items():
             collect = _Collector(name)
             _detect_prose(prose, truth.table, collect, truth)
             _detect_api(truth, collect)
             _apply_combinations(ctx, truth.table, collect)
+            if truth.misspelled:  # a real API name of any family is no typo (OdsSaveOptions ~ PdfSaveOptions)
+                real = _api_type_names(registry)
+                truth.misspelled = [typo for typo in truth.misspelled if typo.written not in real]
             truth.detections = collect.detections
             truth.confidences = aggregate(collect.detections)
     result = PageTruth(primary, families, prose)
