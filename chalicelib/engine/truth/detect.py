@@ -25,8 +25,9 @@ from rapidfuzz import fuzz, process
 
 from chalicelib.engine.document import CodeBlock
 from chalicelib.engine.model import Detection
-from chalicelib.engine.truth.code import ApiRef, block_api_refs, block_platform, page_platform
+from chalicelib.engine.truth.code import ApiRef, analyse_block, page_platform
 from chalicelib.engine.truth.family import family_evidence
+from chalicelib.engine.truth.foreign import legacy_blocks
 from chalicelib.engine.truth.table import TruthTable
 from chalicelib.engine.truth.textscan import Phrase, ProseText, find_phrases, leading_literal, phrases
 
@@ -338,12 +339,12 @@ def page_truth(ctx: CheckContext) -> PageTruth:
             if name != primary and score >= MIN_EVIDENCE_FOR_OTHER_FAMILY:
                 families[name] = FamilyTruth(registry.get(name))
         platforms = {name: page_platform(ctx.doc, truth.table) for name, truth in families.items()}
+        legacy = legacy_blocks(ctx.doc) if ctx.doc.code_blocks else set()
         for block in ctx.doc.code_blocks:
             name = _block_family(block, families, primary)
             truth = families[name]
-            api = truth.table.api(block_platform(block, truth.table, platforms[name]))
-            if api is not None:
-                truth.refs.extend((block, ref) for ref in block_api_refs(block, api, truth.table))
+            refs = analyse_block(block, truth.table, platforms[name], block.start_line in legacy)
+            truth.refs.extend((block, ref) for ref in refs)
         for name, truth in families.items():
             collect = _Collector(name)
             _detect_prose(prose, truth.table, collect, truth)
