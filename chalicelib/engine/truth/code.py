@@ -72,7 +72,6 @@ NON_CODE_LABELS = frozenset(
     }
 )
 MAX_BLOCK_CHARS = 200_000  # longer blocks are analysed up to this point (bounded time)
-MAX_CHAIN_SKIP = 4_000  # an argument list longer than this ends the chain
 MAX_QUALIFIER_SEGMENTS = 8
 NEAREST_CUTOFF = 70  # rapidfuzz ratio for "did you mean"
 TYPE_SUGGEST_CUTOFF = 88  # an unknown type this close to a product type is a typo of it
@@ -135,6 +134,7 @@ _WITH_AS_AFTER = re.compile(r"\s+as\s+([A-Za-z_]\w*)\s*:")
 _MEMBER = re.compile(r"\s*(?:\?\.|!\.|\.|->|::)\s*([A-Za-z_]\w*)")
 _GENERIC = re.compile(r"\s*<[^<>()]*(?:<[^<>()]*>[^<>()]*)*>")
 _WS = re.compile(r"\s*")
+_PAREN = re.compile(r"[()]")
 _LOOK_BACK = 64
 
 # Page markers: path segments, URLs and product names of a page, most specific first.
@@ -150,6 +150,19 @@ _PAGE_MARKERS = (
     ("java", re.compile(r"(?:^|[/\-_ ])java(?:[/\-_ ]|$)", re.I)),
     ("net", re.compile(r"(?:^|[/\-_ ])(?:net|\.net|dotnet|csharp)(?:[/\-_ ]|$)", re.I)),
 )
+# The language a page's undecided code is in (a C-like label on a Python page is a mislabel).
+_PAGE_SYNTAX = {
+    "python": "python",
+    "python-java": "python",
+    "nodejs": "js",
+    "nodejs-java": "js",
+    "php": "php",
+    "go": "go",
+    "cpp": "cpp",
+    "java": "java",
+    "android": "java",
+    "net": "csharp",
+}
 # Table platforms that can hold the API of code written in a syntax, by page, best first.
 _SYNTAX_PLATFORMS = {
     "java": ("java", "android"),
@@ -204,17 +217,14 @@ def page_platform(doc: ParsedDocument, table: TruthTable) -> str | None:
 def block_syntax(block: CodeBlock, page: str | None) -> str | None:
     """The language of a block: its text first, then its label; Java and C# code that no
     idiom decides follows a Java or .NET page, else how its members are cased."""
-    label = label_syntax(block.language)
     sniffed = sniff_syntax(block.content)
     if sniffed is not None:
         return sniffed
-    if label in ("java", "csharp") or label is None:
-        if page in ("java", "android"):
-            return "java"
-        if page == "net":
-            return "csharp"
-        if label is not None:
-            return c_like_guess(block.content)
+    label = label_syntax(block.language)
+    if page in _PAGE_SYNTAX and (label is None or label in ("java", "csharp") or page in ("net", "java", "android")):
+        return _PAGE_SYNTAX[page]
+    if label in ("java", "csharp"):
+        return c_like_guess(block.content)
     return label
 
 
@@ -256,19 +266,17 @@ def mask_code(code: str, syntax: str | None) -> str:
     return _MASK_LINE_HASH.sub(_blank, masked) if syntax not in ("python", "php", "vb") else masked
 
 
-def _skip_parens(text: str, start: int) -> int:
-    """Index after the balanced (...) group starting at text[start] == '(' (-1 if too long)."""
-    depth = 0
-    limit = min(len(text), start + MAX_CHAIN_SKIP)
-    for index in range(start, limit):
-        char = text[index]
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index + 1
-    return -1
+def _matching_parens(text: str) -> dict[int, int]:
+    """Offset of every '(' -> offset just after its ')' (unbalanced ones are absent); one
+    pass over the brackets, so following chains never rescans an argument list."""
+    closing: dict[int, int] = {}
+    opened: list[int] = []
+    for match in _PAREN.finditer(text):
+        if match.group() == "(":
+            opened.append(match.start())
+        elif opened:
+            closing[opened.pop()] = match.end()
+    return closing
 
 
 def _nearest(name: str, choices: list[str], cutoff: int = NEAREST_CUTOFF) -> str | None:
@@ -343,6 +351,7 @@ class _BlockReader:
         while newline >= 0:
             self.line_starts.append(newline + 1)
             newline = self.text.find("\n", newline + 1)
+        self.parens: dict[int, int] | None = None
         self.refs: list[ApiRef] = []
         self.product_imports: set[str] = set()
         self.aliases: set[str] = set()  # module aliases of the product (aw, slides, AsposeCells)
@@ -354,6 +363,12 @@ class _BlockReader:
             f"namespace-keys:{api.platform}", lambda: _namespace_keys(api)
         )
         self.anywhere = _member_keys(api, table)
+
+    def skip_parens(self, start: int) -> int:
+        """Offset after the balanced (...) group opening at `start` (-1 if never closed)."""
+        if self.parens is None:
+            self.parens = _matching_parens(self.text)
+        return self.parens.get(start, -1)
 
     def position(self, offset: int) -> tuple[int, int]:
         low, high = 0, len(self.line_starts) - 1
@@ -464,7 +479,7 @@ class _BlockReader:
                 cursor -= 1
             else:
                 break
-            while cursor > 0 and text[cursor - 1] in " \t":
+            while cursor > 0 and text[cursor - 1] in " \t" and separator != "\\":
                 cursor -= 1
             end = cursor
             while cursor > 0 and (text[cursor - 1].isalnum() or text[cursor - 1] in "_$"):
@@ -525,7 +540,7 @@ class _BlockReader:
         if not wrapped and after < len(text) and text[after] == "(":
             constructed, chain_start = True, after
         if constructed and chain_start < len(text) and text[chain_start] == "(":
-            chain_start = _skip_parens(text, chain_start)
+            chain_start = self.skip_parens(chain_start)
             if chain_start < 0:
                 chain_start = len(text)
         self._declare(type_name, construct_start, end, constructed, wrapped, chain_start)
@@ -675,7 +690,7 @@ class _BlockReader:
             current, static = api.member_type(current, member), False
             after = _WS.match(text, position).end()
             if after < len(text) and text[after] == "(":
-                position = _skip_parens(text, after)
+                position = self.skip_parens(after)
                 if position < 0:
                     return None
         return None
