@@ -31,8 +31,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from chalicelib.engine.document import CodeBlock, ParsedDocument
 from chalicelib.engine.truth.foreign import is_foreign_code
 from chalicelib.engine.truth.syntax import c_like_guess, label_syntax, sniff_syntax
@@ -73,17 +71,16 @@ NON_CODE_LABELS = frozenset(
 )
 MAX_BLOCK_CHARS = 200_000  # longer blocks are analysed up to this point (bounded time)
 MAX_QUALIFIER_SEGMENTS = 8
-NEAREST_CUTOFF = 70  # rapidfuzz ratio for "did you mean"
+NEAREST_CUTOFF = 70  # rapidfuzz ratio for "did you mean" a member
 TYPE_SUGGEST_CUTOFF = 88  # an unknown type this close to a product type is a typo of it
-# Members every object has in some language; never reported as invented.
-_UNIVERSAL = """
-toString equals hashCode getClass clone close dispose wait notify notifyAll finalize compareTo
-ToString Equals GetHashCode GetType Dispose Close MemberwiseClone GetEnumerator Cast OfType ToList
-ToArray ToDictionary Where Select SelectMany First FirstOrDefault Last LastOrDefault Any All Count Sum
-Max Min OrderBy OrderByDescending Skip Take Distinct Contains Length length size isEmpty forEach
-iterator stream hasNext next remove delete reset release get_Item set_Item then catch finally
+# Members the languages add to collections and iterables (LINQ, streams, iterators), which
+# API references do not list on the product's collection types; never reported as invented.
+_COLLECTION = """
+GetEnumerator Cast OfType ToList ToArray ToDictionary Where Select SelectMany First FirstOrDefault Last
+LastOrDefault Any All Count Sum Max Min OrderBy OrderByDescending Skip Take Distinct Contains AsEnumerable
+forEach iterator stream spliterator hasNext next length size isEmpty __iter__ __len__ __getitem__ then catch
 """
-UNIVERSAL_MEMBERS = frozenset(normalise_member(name) for name in _UNIVERSAL.split())
+COLLECTION_MEMBERS = frozenset(normalise_member(name) for name in _COLLECTION.split())
 
 _MASK_C = re.compile(r'@"(?:""|[^"])*"|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?(?:\*/|\Z)', re.S)
 _MASK_HASH = re.compile(
@@ -279,35 +276,6 @@ def _matching_parens(text: str) -> dict[int, int]:
     return closing
 
 
-def _nearest(name: str, choices: list[str], cutoff: int = NEAREST_CUTOFF) -> str | None:
-    if not choices:
-        return None
-    found = process.extractOne(name, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-    return found[0] if found else None
-
-
-def _lookup_key(api: PlatformApi, name: str) -> str:
-    """The key the platform's tables file a member under."""
-    return name if api.exact else normalise_member(name)
-
-
-def _member_keys(api: PlatformApi, table: TruthTable) -> frozenset[str]:
-    """Every member and enum value of the platform under its lookup key, plus the members
-    every object has: a name outside this set is an invented one."""
-
-    def build() -> frozenset[str]:
-        keys = set(UNIVERSAL_MEMBERS)
-        for info in api.classes.values():
-            keys.update(_lookup_key(api, member) for member in info.members)
-            keys.update(normalise_member(member) for member in info.members)
-        for values in api.enums.values():
-            keys.update(_lookup_key(api, value) for value in values)
-            keys.update(normalise_member(value) for value in values)
-        return frozenset(keys)
-
-    return table.cached(f"member-keys:{api.platform}", build)
-
-
 def _namespace_keys(api: PlatformApi) -> tuple[frozenset[str], frozenset[str]]:
     """(lower-cased dotted namespaces and their prefixes, lower-cased first components)."""
     prefixes: set[str] = set()
@@ -354,6 +322,7 @@ class _BlockReader:
         self.parens: dict[int, int] | None = None
         self.refs: list[ApiRef] = []
         self.product_imports: set[str] = set()
+        self.namespace_imports: set[str] = set()  # imported from one of the platform's namespaces
         self.aliases: set[str] = set()  # module aliases of the product (aw, slides, AsposeCells)
         self.hidden: set[str] = set(api.stdlib)
         self.variables: dict[str, str] = {}
@@ -362,7 +331,6 @@ class _BlockReader:
         self.prefixes, self.namespace_roots = table.cached(
             f"namespace-keys:{api.platform}", lambda: _namespace_keys(api)
         )
-        self.anywhere = _member_keys(api, table)
 
     def skip_parens(self, start: int) -> int:
         """Offset after the balanced (...) group opening at `start` (-1 if never closed)."""
@@ -397,10 +365,9 @@ class _BlockReader:
             for match in _JAVA_IMPORT.finditer(text):
                 package, _, name = match.group(1).rpartition(".")
                 if name != "*":
-                    (self.product_imports if self.is_product_module(package) else self.hidden).add(name)
+                    self._imported(package, [name])
             for match in _PY_FROM_IMPORT.finditer(text):
-                names = [name.strip() for name in match.group(2).split(",") if name.strip()]
-                (self.product_imports if self.is_product_module(match.group(1)) else self.hidden).update(names)
+                self._imported(match.group(1), [name.strip() for name in match.group(2).split(",") if name.strip()])
             for match in _PY_IMPORT_AS.finditer(text):
                 if self.is_product_module(match.group(1)):
                     self.aliases.add(match.group(2))
@@ -427,6 +394,14 @@ class _BlockReader:
             self.aliases.update({"asposecells", "asposepdf", "asposewords", "asposeslides"})
         self.hidden -= self.product_imports
         self.text = _DIRECTIVE.sub(_blank, text)
+
+    def _imported(self, module: str, names: list[str]) -> None:
+        if not self.is_product_module(module):
+            self.hidden.update(names)
+            return
+        self.product_imports.update(names)
+        if module.lower() in self.prefixes:
+            self.namespace_imports.update(names)
 
     def _module_at(self, raw: str, offset: int) -> bool:
         """Whether the string right after a require(/from names a product module."""
@@ -642,18 +617,17 @@ class _BlockReader:
         self._learn(learned, root.construct_start, result)
 
     def unknown_type(self, root: _Root) -> None:
-        """A type-like name that is not product API: a finding only when it is evidently
-        meant to be one (imported from the product, or written with the product's namespace
-        and close to a real type name)."""
-        name = root.name
-        if name in self.hidden or name in self.variables or name.isupper():
+        """A type-like name that is not product API: a finding only on a complete table and
+        when it is evidently meant to be product API (imported from the product's namespace,
+        or written with it or constructed, and close to a real type name)."""
+        name, inventory = root.name, self.api.inventory
+        if not self.api.complete or inventory is None or name in self.hidden or name in self.variables:
             return
-        if name in self.product_imports:
-            self.add("type", name, None, root.start, False, _nearest(name, self.api.class_names(), TYPE_SUGGEST_CUTOFF))
-        elif root.qualified or root.constructed:
-            nearest = _nearest(name, self.api.class_names(), TYPE_SUGGEST_CUTOFF)
-            if nearest:
-                self.add("type", name, None, root.start, False, nearest)
+        if name.isupper():
+            return
+        nearest = inventory.nearest_type(name, TYPE_SUGGEST_CUTOFF)
+        if name in self.namespace_imports or ((root.qualified or root.constructed) and nearest):
+            self.add("type", name, None, root.start, False, nearest)
 
     def _learn(self, learned: dict[str, tuple[str, int]], start: int, result: str | None) -> None:
         if result is None:
@@ -677,14 +651,12 @@ class _BlockReader:
             if current in api.enums and static:
                 if api.has_member(current, member):
                     self.add("enum", member, current, offset, True)
-                elif not self.known_anywhere(member):
-                    values = sorted(api.enums[current])
-                    self.add("enum", member, current, offset, False, _nearest(member, values))
+                elif api.complete:
+                    self.add("enum", member, current, offset, False, self.nearest_value(current, member))
                 return None
             if not api.has_member(current, member):
-                if not self.known_anywhere(member) and (certain or current in api.classes):
-                    members = sorted(api.members_of(current))
-                    self.add("member", member, current, offset, False, _nearest(member, members))
+                if certain or api.has_type(current):
+                    self.report_member(current, member, offset)
                 return None
             self.add("member", member, current, offset, True)
             current, static = api.member_type(current, member), False
@@ -695,16 +667,18 @@ class _BlockReader:
                     return None
         return None
 
-    def known_anywhere(self, member: str) -> bool:
-        """Whether any type of the platform has the member, under any platform's naming
-        (`GetText`, `getText`, `get_text`, `text`): only a name known nowhere is invented."""
-        anywhere = self.anywhere
-        return (
-            _lookup_key(self.api, member) in anywhere
-            or normalise_member(member) in anywhere
-            or normalise_member(member[:1].lower() + member[1:]) in anywhere
-            or member.startswith("__")
-        )
+    def report_member(self, owner: str, member: str, offset: int) -> None:
+        """Report a member only a complete table contradicts (a borrowed or partial table
+        cannot tell an invented name from one it lacks)."""
+        if not self.api.complete or normalise_member(member) in COLLECTION_MEMBERS:
+            return
+        inventory = self.api.inventory
+        nearest = inventory.nearest_member(owner, member, NEAREST_CUTOFF) if inventory is not None else None
+        self.add("member", member, owner, offset, False, nearest)
+
+    def nearest_value(self, enum: str, value: str) -> str | None:
+        inventory = self.api.inventory
+        return inventory.nearest_enum_value(enum, value, NEAREST_CUTOFF) if inventory is not None else None
 
 
 def block_api_refs(

@@ -205,10 +205,9 @@ def _build_matchers(table: TruthTable) -> _Matchers:
     ]
     class_plugins: dict[str, str] = {}
     for plugin in table.spec.plugins:
-        for api in plugin.api.values():
-            for name in (*api.classes, *api.enums):
-                if _CAMEL.fullmatch(name):
-                    class_plugins.setdefault(name, plugin.id)
+        for name in plugin.types:
+            if _CAMEL.fullmatch(name):
+                class_plugins.setdefault(name, plugin.id)
     return _Matchers(
         phrase_plugins, phrases(phrase_plugins), sorted(camel_plugins), camel_plugins, class_plugins, combinations
     )
@@ -275,7 +274,7 @@ def _detect_prose(prose: ProseText, table: TruthTable, collect: _Collector, trut
         if found:
             line, column, offset = prose.locate(start)
             collect.add(matchers.camel_plugins[found[0]], word, line, column, "fuzzy", found[1] / 100 * FUZZY_SCALE)
-            if _is_typo(word, found[0]):
+            if _is_typo(word, found[0]) and word not in table.type_names:  # a real name is no typo
                 truth.misspelled.append(Misspelling(line, column, offset, word, found[0]))
 
 
