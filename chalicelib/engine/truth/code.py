@@ -92,6 +92,14 @@ _MASK_VB = re.compile(r'"(?:""|[^"\n])*"|\'[^\n]*|(?im:^\s*REM\b[^\n]*)')
 _MASK_JS = re.compile(
     r'`(?:\\.|[^`\\])*(?:`|\Z)|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?(?:\*/|\Z)', re.S
 )
+# Lines that are not code although code blocks hold them: stack traces, command lines,
+# program output (`WebExtension.Id: 95D7...`). Blanked before reading.
+_NOT_CODE_LINE = re.compile(
+    r"^[^\S\n]*(?:at\s+[\w.$<>]+\([^\n]*|Caused by:[^\n]*|Exception in thread[^\n]*|"
+    r"(?:javac|java|mvn|gradle|pip3?|npm|yarn|npx|dotnet|nuget|composer|go\s+(?:get|run|build|mod)|node|python3?)\s+-?[^\n]*)$",
+    re.M,
+)
+_OUTPUT_LINE = re.compile(r"^[^\S\n]*[A-Za-z_][\w.]*[^\S\n]*:[^\S\n]+[^\n]*$", re.M)  # `Name.Member: value`
 _MASK_LINE_HASH = re.compile(r"^[^\S\n]*#[^\n]*", re.M)  # preprocessor lines, shell prompts in C-like code
 _MASKS = {"python": _MASK_HASH, "php": _MASK_HASH, "vb": _MASK_VB, "js": _MASK_JS, "go": _MASK_JS}
 
@@ -136,7 +144,7 @@ _LOOK_BACK = 64
 
 # Page markers: path segments, URLs and product names of a page, most specific first.
 _PAGE_MARKERS = (
-    ("python-java", re.compile(r"python[-_ ]?java|python via java|jpype", re.I)),
+    ("python-java", re.compile(r"python[-_ ]?java|java[-_ ]for[-_ ]python|python via java|jpype|jython", re.I)),
     ("python", re.compile(r"(?:^|[/\-_ ])python(?:[-_ ]?net)?(?:[/\-_ ]|$)|python via \.net", re.I)),
     ("nodejs-java", re.compile(r"node(?:js|\.js)?[-_ ]java|node\.js via java", re.I)),
     ("nodejs", re.compile(r"(?:^|[/\-_ ])(?:node(?:js|\.js)?|javascript)(?:[-_ ](?:net|cpp))?(?:[/\-_ ]|$)", re.I)),
@@ -258,9 +266,13 @@ def _blank(match: re.Match[str]) -> str:
 
 
 def mask_code(code: str, syntax: str | None) -> str:
-    """Strings and comments blanked with spaces (newlines kept), so offsets still hold."""
-    masked = _MASKS.get(syntax or "", _MASK_C).sub(_blank, code)
-    return _MASK_LINE_HASH.sub(_blank, masked) if syntax not in ("python", "php", "vb") else masked
+    """Strings, comments and lines that are not code blanked with spaces (newlines kept),
+    so offsets still hold."""
+    masked = _NOT_CODE_LINE.sub(_blank, _MASKS.get(syntax or "", _MASK_C).sub(_blank, code))
+    if syntax == "python":
+        return masked
+    masked = _OUTPUT_LINE.sub(_blank, masked)
+    return _MASK_LINE_HASH.sub(_blank, masked) if syntax not in ("php", "vb") else masked
 
 
 def _matching_parens(text: str) -> dict[int, int]:
@@ -320,6 +332,7 @@ class _BlockReader:
             self.line_starts.append(newline + 1)
             newline = self.text.find("\n", newline + 1)
         self.parens: dict[int, int] | None = None
+        self.normalised: dict[str, frozenset[str]] = {}  # type -> its members' normalised names
         self.refs: list[ApiRef] = []
         self.product_imports: set[str] = set()
         self.namespace_imports: set[str] = set()  # imported from one of the platform's namespaces
@@ -499,6 +512,8 @@ class _BlockReader:
             if name in self.hidden or not (name in self.product_imports or is_qualified or new):
                 return None
             return _Root(name, start, construct_start, end, bool(new), is_qualified)
+        elif name in self.api.ambiguous and not (is_qualified or name in self.product_imports):
+            return None  # `Path.of`, `Color.RED`: the standard library's class unless imported from the product
         made = _MAKE_BEFORE.search(text, before_from, construct_start)
         wrapped = _WRAPPER_BEFORE.search(text, before_from, construct_start)
         chain_start = end
@@ -654,7 +669,7 @@ class _BlockReader:
                 elif api.complete:
                     self.add("enum", member, current, offset, False, self.nearest_value(current, member))
                 return None
-            if not api.has_member(current, member):
+            if not api.has_member(current, member) and not self.known_by_another_name(current, member):
                 if certain or api.has_type(current):
                     self.report_member(current, member, offset)
                 return None
@@ -666,6 +681,20 @@ class _BlockReader:
                 if position < 0:
                     return None
         return None
+
+    def known_by_another_name(self, owner: str, member: str) -> bool:
+        """The receiver's type has the member under another spelling of the same name: a
+        property read as a field (`options.PartsEmbeddingMode` for `getPartsEmbeddingMode`),
+        the getter of an `is` property (`getCenterWindow` for `isCenterWindow`), a Java name
+        called from Python (`doc.pageCount`). Plausible, so never reported."""
+        inventory = self.api.inventory
+        if inventory is None:
+            return False
+        key = normalise_member(member)
+        keys = self.normalised.get(owner)
+        if keys is None:
+            keys = self.normalised[owner] = frozenset(map(normalise_member, inventory.members(owner)))
+        return key in keys
 
     def report_member(self, owner: str, member: str, offset: int) -> None:
         """Report a member only a complete table contradicts (a borrowed or partial table
@@ -681,23 +710,43 @@ class _BlockReader:
         return inventory.nearest_enum_value(enum, value, NEAREST_CUTOFF) if inventory is not None else None
 
 
+_DECLARED_CLASS = re.compile(r"\b(?:class|interface|enum|struct|record|Class|Structure)\s+([A-Z]\w*)")
+
+
+def page_classes(doc: ParsedDocument) -> frozenset[str]:
+    """Classes the page's code declares (in any block): the page's own, never product API."""
+    return frozenset(name for block in doc.code_blocks for name in _DECLARED_CLASS.findall(block.content))
+
+
 def block_api_refs(
-    block: CodeBlock, api: PlatformApi, table: TruthTable, syntax: str | None = None, legacy: bool = False
+    block: CodeBlock,
+    api: PlatformApi,
+    table: TruthTable,
+    syntax: str | None = None,
+    legacy: bool = False,
+    own_classes: frozenset[str] = frozenset(),
 ) -> list[ApiRef]:
     """Every product API use in one block, in order (none for another library's code)."""
     if is_foreign_code(block.content) and "aspose" not in block.content.lower():
         return []
     reader = _BlockReader(api, table, block.content, block.content_start_line, syntax, legacy)
+    reader.hidden.update(own_classes)
     reader.read_imports()
     reader.read_names()
     reader.read_chains()
     return reader.refs
 
 
-def analyse_block(block: CodeBlock, table: TruthTable, page: str | None, legacy: bool = False) -> list[ApiRef]:
+def analyse_block(
+    block: CodeBlock,
+    table: TruthTable,
+    page: str | None,
+    legacy: bool = False,
+    own_classes: frozenset[str] = frozenset(),
+) -> list[ApiRef]:
     """The product API a block uses, read in its language against its platform's API."""
     platform, syntax = _platform_for(block, table, page)
     api = table.api(platform)
     if api is None:
         return []
-    return block_api_refs(block, api, table, syntax, legacy)
+    return block_api_refs(block, api, table, syntax, legacy, own_classes)

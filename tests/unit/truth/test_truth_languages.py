@@ -12,7 +12,7 @@ import pytest
 from chalicelib.engine.parse import parse_document
 from chalicelib.engine.ruleset import load_ruleset
 from chalicelib.engine.truth.code import analyse_block, block_syntax, page_platform
-from chalicelib.engine.truth.foreign import legacy_blocks
+from chalicelib.engine.truth.foreign import LEGACY, block_roles
 from chalicelib.engine.validate import validate_document
 from tests.unit.truth.conftest import FRONT, run_rule
 
@@ -142,7 +142,7 @@ def test_legacy_api_sections_get_advice_only():
         '## Legacy API\n\nThe old way:\n\n```java\nDocument doc = new Document();\ndoc.saveLegacyWay("a");\n```\n'
     )
     doc = parse_document(text, "words/java/p.md")
-    assert legacy_blocks(doc) == {doc.code_blocks[1].start_line}
+    assert block_roles(doc) == {doc.code_blocks[1].start_line: LEGACY}
     report = validate_document(text, path="words/java/p.md", family="words", ruleset=load_ruleset())
     severities = {issue.message.split("'")[1]: issue.severity for issue in report.issues if issue.rule == "TR002"}
     assert severities == {"saveMagically": "warning", "saveLegacyWay": "info"}
