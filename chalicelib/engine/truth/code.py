@@ -144,7 +144,12 @@ _LOOK_BACK = 64
 
 # Page markers: path segments, URLs and product names of a page, most specific first.
 _PAGE_MARKERS = (
-    ("python-java", re.compile(r"python[-_ ]?java|java[-_ ]for[-_ ]python|python via java|jpype|jython", re.I)),
+    (
+        "python-java",
+        re.compile(
+            r"python[-_ ]?java|java[-_ ]for[-_ ]python|python[-\w]*[-_]for[-_]java|python via java|jpype|jython", re.I
+        ),
+    ),
     ("python", re.compile(r"(?:^|[/\-_ ])python(?:[-_ ]?net)?(?:[/\-_ ]|$)|python via \.net", re.I)),
     ("nodejs-java", re.compile(r"node(?:js|\.js)?[-_ ]java|node\.js via java", re.I)),
     ("nodejs", re.compile(r"(?:^|[/\-_ ])(?:node(?:js|\.js)?|javascript)(?:[-_ ](?:net|cpp))?(?:[/\-_ ]|$)", re.I)),
@@ -179,10 +184,14 @@ _SYNTAX_PLATFORMS = {
     "php": ("php", "java"),
     "go": ("go",),
 }
+# Code in another language on a Java page calls the Java API through a bridge (Jython,
+# JPype, Node.js via Java, PHP via Java).
 _PAGE_SYNTAX_PLATFORMS = {
     ("java", "android"): ("android", "java"),
     ("python", "python-java"): ("python-java", "java"),
+    ("python", "java"): ("java",),
     ("js", "nodejs-java"): ("nodejs-java", "nodejs", "java"),
+    ("js", "java"): ("java",),
 }
 
 
@@ -519,6 +528,8 @@ class _BlockReader:
         chain_start = end
         constructed = type_name != name
         if new:
+            if _MEMBER.match(text, end):
+                return None  # `new Row.Builder()`: a nested class of something else
             construct_start, constructed = new.start(), True
         elif made and _MADE_AFTER.match(text, end):
             construct_start, constructed = made.start(), True
@@ -641,6 +652,8 @@ class _BlockReader:
         if name.isupper():
             return
         nearest = inventory.nearest_type(name, TYPE_SUGGEST_CUTOFF)
+        if nearest and (nearest in name or name in nearest):
+            nearest = None  # `FilePathProvider` implements `IFilePathProvider`: a class of the page's own
         if name in self.namespace_imports or ((root.qualified or root.constructed) and nearest):
             self.add("type", name, None, root.start, False, nearest)
 

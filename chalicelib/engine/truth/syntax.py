@@ -56,7 +56,7 @@ LABEL_SYNTAX = {
 _PHP = re.compile(r"<\?php|\$[A-Za-z_]\w*\s*(?:->|=\s*new\b)|\bnew\s+\\[A-Z]")
 _CPP = re.compile(
     r"^\s*#include\b|\bMakeObject\s*<|\bSharedPtr\s*<|\bintrusive_ptr\s*<|\busing\s+namespace\s+\w+\s*::|"
-    r"\bSystem::|\bu\"|\bauto\s+\w+\s*=|\w\)?->[A-Za-z_]|\bstd::",
+    r"\bSystem::|(?<=[(\s,+=])u\"|\bauto\s+\w+\s*=|\w\)?->[A-Za-z_]|\bstd::",
     re.M,
 )
 _GO = re.compile(r"^\s*package\s+\w+\s*$|^\s*func\s+\w*\s*\(|\w+(?:\s*,\s*\w+)?\s*:=|\bif\s+err\s*!=\s*nil\b", re.M)
