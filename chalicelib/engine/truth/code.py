@@ -120,6 +120,7 @@ _DIRECTIVE = re.compile(
     r"use\s+\\?[\w\\]+|package\s|require_once\b|require\b)[^\n]*",
     re.M,
 )
+_SYSTEM_USING = re.compile(r"^[^\S\n]*(?:using|Imports)\s+System\.", re.M)
 _GO_IMPORT = re.compile(r'^[^\S\n]*(?:import\s+)?(\w+\s+)?"([^"\n]*aspose[^"\n]*)"', re.M | re.I)
 
 _TYPE_NAME = re.compile(r"[A-Z]\w*+")  # every type-like name; the rest is read around it
@@ -133,6 +134,7 @@ _HINT_BEFORE = re.compile(r"(?<![\w.$])([A-Za-z_]\w*)\s*\??:\s*$")  # Python / T
 _DECLARED_AFTER = re.compile(
     r"(\s*<[^<>;=()]*(?:<[^<>;=()]*>[^<>;=()]*)*>)?(?:\s*\[\s*\])*\s*[&*]?\s+(\$?[A-Za-z_]\w*)\s*(?=[=;,):]|\bin\b)"
 )
+_INITIALISER = re.compile(r"\s*=\s*(?:new|New)\s+(?:[\w.]+\.)?([A-Za-z_]\w*)")
 _WRAPPED_AFTER = re.compile(r"\s*>\s*[&*]?\s*([A-Za-z_]\w*)\s*(?=[=;,)({:])")
 _MADE_AFTER = re.compile(r"\s*>\s*\(")
 _WITH_AS_AFTER = re.compile(r"\s+as\s+([A-Za-z_]\w*)\s*:")
@@ -345,6 +347,7 @@ class _BlockReader:
         self.refs: list[ApiRef] = []
         self.product_imports: set[str] = set()
         self.namespace_imports: set[str] = set()  # imported from one of the platform's namespaces
+        self.stdlib_wildcard = False  # `import java.awt.*;`, `using System.Drawing;`: shared names are theirs
         self.aliases: set[str] = set()  # module aliases of the product (aw, slides, AsposeCells)
         self.hidden: set[str] = set(api.stdlib)
         self.variables: dict[str, str] = {}
@@ -388,6 +391,8 @@ class _BlockReader:
                 package, _, name = match.group(1).rpartition(".")
                 if name != "*":
                     self._imported(package, [name])
+                elif not self.is_product_module(package):
+                    self.stdlib_wildcard = True
             for match in _PY_FROM_IMPORT.finditer(text):
                 self._imported(match.group(1), [name.strip() for name in match.group(2).split(",") if name.strip()])
             for match in _PY_IMPORT_AS.finditer(text):
@@ -405,6 +410,8 @@ class _BlockReader:
             for match in _JS_NS_ASSIGN.finditer(text):
                 if self._module_at(raw, match.end()):
                     self.aliases.add(match.group(1))
+        if _SYSTEM_USING.search(text):
+            self.stdlib_wildcard = True
         if self.syntax == "php" and "use" in text.lower():
             for match in _PHP_USE.finditer(text):
                 path, alias = match.group(1), match.group(2)
@@ -521,8 +528,12 @@ class _BlockReader:
             if name in self.hidden or not (name in self.product_imports or is_qualified or new):
                 return None
             return _Root(name, start, construct_start, end, bool(new), is_qualified)
-        elif name in self.api.ambiguous and not (is_qualified or name in self.product_imports):
-            return None  # `Path.of`, `Color.RED`: the standard library's class unless imported from the product
+        elif name in self.api.ambiguous and not (
+            is_qualified
+            or name in self.product_imports
+            or (not self.stdlib_wildcard and (new or self._constructed_declaration(name, end)))
+        ):
+            return None  # `Path.of`, `Path p = Paths.get(...)`: the standard library's class
         made = _MAKE_BEFORE.search(text, before_from, construct_start)
         wrapped = _WRAPPER_BEFORE.search(text, before_from, construct_start)
         chain_start = end
@@ -547,6 +558,14 @@ class _BlockReader:
         self._declare(type_name, construct_start, end, constructed, wrapped, chain_start)
         return _Root(type_name, start, construct_start, chain_start, constructed, is_qualified)
 
+    def _constructed_declaration(self, name: str, end: int) -> bool:
+        """`Shape shape = new Shape(...)`: a declaration initialised by constructing the type."""
+        declared = _DECLARED_AFTER.match(self.text, end)
+        if declared is None:
+            return False
+        initialiser = _INITIALISER.match(self.text, declared.end())
+        return initialiser is not None and initialiser.group(1) == name
+
     def _declare(
         self,
         type_name: str,
@@ -557,7 +576,7 @@ class _BlockReader:
         chain_start: int,
     ) -> None:
         """Variables this use of a product type declares or assigns."""
-        text, api = self.text, self.api
+        text = self.text
         before_from = max(0, construct_start - _LOOK_BACK)
         if wrapped:
             declared = _WRAPPED_AFTER.match(text, end)
@@ -576,8 +595,6 @@ class _BlockReader:
                 with_as = _WITH_AS_AFTER.match(text, chain_start)
                 if with_as:
                     self.variables[with_as.group(1)] = type_name
-            return
-        if type_name in api.ambiguous:
             return
         declared = _DECLARED_AFTER.match(text, end)
         if declared and declared.group(2) not in ("in", "as", "is", "instanceof"):
