@@ -72,6 +72,7 @@ NON_CODE_LABELS = frozenset(
 MAX_BLOCK_CHARS = 200_000  # longer blocks are analysed up to this point (bounded time)
 MAX_QUALIFIER_SEGMENTS = 8
 NEAREST_CUTOFF = 70  # rapidfuzz ratio for "did you mean" a member
+MIN_ENUM_VALUES = 2  # an enum listed with fewer values was not extracted whole: it contradicts nothing
 TYPE_SUGGEST_CUTOFF = 88  # an unknown type this close to a product type is a typo of it
 # Members the languages add to collections and iterables (LINQ, streams, iterators), which
 # API references do not list on the product's collection types; never reported as invented.
@@ -696,7 +697,7 @@ class _BlockReader:
             if current in api.enums and static:
                 if api.has_member(current, member):
                     self.add("enum", member, current, offset, True)
-                elif api.complete:
+                elif api.complete and len(api.enums[current]) >= MIN_ENUM_VALUES:
                     self.add("enum", member, current, offset, False, self.nearest_value(current, member))
                 return None
             if not api.has_member(current, member) and not self.known_by_another_name(current, member):

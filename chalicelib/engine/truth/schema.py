@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-PlatformId = Literal["net", "java", "cpp", "python", "nodejs", "android"]
-PLATFORMS: tuple[str, ...] = ("net", "java", "cpp", "python", "nodejs", "android")
+PlatformId = Literal["net", "java", "cpp", "python", "nodejs", "android", "go"]
+PLATFORMS: tuple[str, ...] = ("net", "java", "cpp", "python", "nodejs", "android", "go")
 
 _ID = r"^[a-z][a-z0-9_]*$"
 _FORMAT = re.compile(r"^[A-Z0-9][A-Z0-9_]*$")
