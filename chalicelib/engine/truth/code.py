@@ -28,11 +28,13 @@ matter) and the label together, because real pages mislabel code.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
 from chalicelib.engine.document import CodeBlock, ParsedDocument
 from chalicelib.engine.truth.foreign import is_foreign_code
+from chalicelib.engine.truth.inventory import FUNCTIONS
 from chalicelib.engine.truth.syntax import c_like_guess, label_syntax, sniff_syntax
 from chalicelib.engine.truth.table import PlatformApi, TruthTable, normalise_member
 
@@ -72,6 +74,8 @@ NON_CODE_LABELS = frozenset(
 MAX_BLOCK_CHARS = 200_000  # longer blocks are analysed up to this point (bounded time)
 MAX_QUALIFIER_SEGMENTS = 8
 NEAREST_CUTOFF = 70  # rapidfuzz ratio for "did you mean" a member
+MIN_FUNCTIONS = 5  # a function-style API (free functions with a shared prefix) ...
+MIN_FUNCTION_PREFIX = 6  # ... whose prefix is this long: a call with the prefix is an API call
 MIN_ENUM_VALUES = 2  # an enum listed with fewer values was not extracted whole: it contradicts nothing
 TYPE_SUGGEST_CUTOFF = 88  # an unknown type this close to a product type is a typo of it
 # Members the languages add to collections and iterables (LINQ, streams, iterators), which
@@ -202,7 +206,7 @@ _PAGE_SYNTAX_PLATFORMS = {
 class ApiRef:
     """One use of product API in code: a type, a member of a type, or an enum value."""
 
-    kind: str  # "type" | "member" | "enum"
+    kind: str  # "type" | "member" | "enum" | "function"
     name: str  # the name as written
     owner: str | None  # the class/enum the member belongs to
     line: int  # 1-based document line
@@ -298,6 +302,23 @@ def _matching_parens(text: str) -> dict[int, int]:
         elif opened:
             closing[opened.pop()] = match.end()
     return closing
+
+
+def _function_calls(api: PlatformApi, table: TruthTable) -> tuple[frozenset[str], re.Pattern[str]] | None:
+    """(function names, pattern of calls written with their shared prefix) for a platform
+    whose API is free functions with one naming prefix (PDF for Node.js via C++:
+    `AsposePdfOptimize`, `AsposePdfExtractText`); None for other platforms."""
+
+    def build() -> tuple[frozenset[str], re.Pattern[str]] | None:
+        functions = api.inventory.functions() if api.inventory is not None else {}
+        if len(functions) < MIN_FUNCTIONS:
+            return None
+        prefix = os.path.commonprefix(sorted(functions))
+        if len(prefix) < MIN_FUNCTION_PREFIX:
+            return None
+        return frozenset(functions), re.compile(rf"(?<![\w$]){re.escape(prefix)}\w+(?=\s*\()")
+
+    return table.cached(f"function-calls:{api.platform}", build)
 
 
 def _namespace_keys(api: PlatformApi) -> tuple[frozenset[str], frozenset[str]]:
@@ -727,6 +748,23 @@ class _BlockReader:
             keys = self.normalised[owner] = frozenset(map(normalise_member, inventory.members(owner)))
         return key in keys
 
+    def read_function_calls(self) -> None:
+        """Calls of a function-style API, whatever object they are called on."""
+        calls = _function_calls(self.api, self.table)
+        if calls is None:
+            return
+        functions, pattern = calls
+        for match in pattern.finditer(self.text):
+            name = match.group()
+            if name in functions:
+                self.add("function", name, None, match.start(), True)
+            elif self.api.complete:
+                self.add("function", name, None, match.start(), False, self.nearest_function(name))
+
+    def nearest_function(self, name: str) -> str | None:
+        inventory = self.api.inventory
+        return inventory.nearest_member(FUNCTIONS, name, NEAREST_CUTOFF) if inventory is not None else None
+
     def report_member(self, owner: str, member: str, offset: int) -> None:
         """Report a member only a complete table contradicts (a borrowed or partial table
         cannot tell an invented name from one it lacks)."""
@@ -765,7 +803,8 @@ def block_api_refs(
     reader.read_imports()
     reader.read_names()
     reader.read_chains()
-    return reader.refs
+    reader.read_function_calls()
+    return sorted(reader.refs, key=lambda ref: (ref.line, ref.column))
 
 
 def analyse_block(

@@ -161,6 +161,8 @@ def check_api(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]
             hint = f"; did you mean '{ref.nearest}'?" if ref.nearest else ""
             if ref.kind == "type":
                 message = f"'{ref.name}' is not a {product} class{hint}"
+            elif ref.kind == "function":
+                message = f"'{ref.name}' is not a {product} function{hint}"
             elif ref.kind == "enum":
                 message = f"'{ref.owner}.{ref.name}' is not a value of the {product} enum {ref.owner}{hint}"
             else:
