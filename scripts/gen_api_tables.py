@@ -57,15 +57,39 @@ _SLIDES_PARTIAL = "aspose-slides/Aspose.Slides-API-References@308376bb82c7ba275f
 
 
 @dataclass(frozen=True)
+class JavaFromNet:
+    """Types of a .NET namespace that a Java reference lacks, added by name only: for a package
+    the Java product ships but its reference does not document (PDF `com.aspose.pdf.plugins`).
+    Their Java member names cannot be derived exactly (`getResultCollectionInternal`), so the
+    types are added without members, which the checks read as "members unknown". Never
+    replaces a Java type."""
+
+    file: Path
+    namespace: str  # .NET namespace to take, e.g. Aspose.Pdf.Plugins
+    java_namespace: str  # where the types live in Java, e.g. com.aspose.pdf.plugins
+
+    def add_to(self, namespaces: list[str], types: dict[str, TypeInfo]) -> None:
+        net_namespaces: list[str] = []
+        net_types: dict[str, TypeInfo] = {}
+        read_inventory(self.file, net_namespaces, net_types)
+        for name, info in net_types.items():
+            if info.namespace == self.namespace and name not in types:
+                types[name] = TypeInfo(self.java_namespace, info.kind, {})
+        if self.java_namespace not in namespaces:
+            namespaces.append(self.java_namespace)
+
+
+@dataclass(frozen=True)
 class Source:
-    """One generated table: its inventory files (merged in order) and whether it is complete,
-    i.e. whether a name it lacks is evidence that the name does not exist."""
+    """One generated table: its inventory files (merged in order), any derived additions, and
+    whether it is complete, i.e. whether a name it lacks is evidence that it does not exist."""
 
     family: str
     table: str
     files: tuple[Path, ...]
     complete: bool
     origin: str
+    derived: tuple[JavaFromNet, ...] = ()
 
 
 def _shared(family: str, platform: str, origin: str, complete: bool = True) -> Source:
@@ -86,7 +110,15 @@ SOURCES: tuple[Source, ...] = (
     _shared("cells", "python-net", _CELLS_PY),
     *(
         _shared("pdf", platform, _PDF)
-        for platform in ("cpp", "go-cpp", "java", "javascript-cpp", "net", "nodejs-cpp", "python-cpp", "python-net")
+        for platform in ("cpp", "go-cpp", "javascript-cpp", "net", "nodejs-cpp", "python-cpp", "python-net")
+    ),
+    Source(
+        "pdf",
+        "java",
+        (SHARED / "pdf" / "java.tsv",),
+        True,
+        f"{_PDF} + the type names of Aspose.Pdf.Plugins from the .NET reference (the Java reference lacks them)",
+        (JavaFromNet(SHARED / "pdf" / "net.tsv", "Aspose.Pdf.Plugins", "com.aspose.pdf.plugins"),),
     ),
     _shared("pdf", "rust-cpp", _PDF),
     Source(
@@ -161,6 +193,8 @@ def build() -> dict[Path, str]:
         types: dict[str, TypeInfo] = {}
         for path in source.files:
             read_inventory(path, namespaces, types)
+        for derivation in source.derived:
+            derivation.add_to(namespaces, types)
         namespaces.sort()
         text = encode_table(source.family, source.table, namespaces, types)
         outputs[table_path(API_DIR, source.family, source.table)] = text

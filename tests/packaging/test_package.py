@@ -67,6 +67,7 @@ def test_the_zip_holds_the_config_folder_at_its_root(package):
     names = zipfile.ZipFile(archive).namelist()
     assert "config/profiles/default.yaml" in names
     assert "config/truth/words.yaml" in names
+    assert "config/truth/api/index.json" in names and "config/truth/api/words/java.json" in names
     assert "app.py" in names and "chalicelib/engine/validate.py" in names
 
 
@@ -77,8 +78,9 @@ def test_the_deployed_code_finds_its_config_and_validates(package, tmp_path):
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "import chalicelib, chalicelib.engine as e;"
         "assert chalicelib.__file__.startswith(sys.argv[1]), chalicelib.__file__;"
-        "r = e.validate_document('---\\ntitle: x\\n---\\n\\nApose.Words is here.\\n', family='words');"
-        "print(r.ruleset_version, len(r.issues))"
+        "code = '```java\\nDocument doc = new Document();\\ndoc.getFirstSectionMagically();\\n```\\n';"
+        "r = e.validate_document('---\\ntitle: x\\n---\\n\\nApose.Words is here.\\n\\n' + code, family='words');"
+        "print(r.ruleset_version, len(r.issues), ' '.join(sorted({i.rule for i in r.issues})))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe, str(tmp_path)],
@@ -88,6 +90,7 @@ def test_the_deployed_code_finds_its_config_and_validates(package, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.split()[1]) > 0
+    assert "TR002" in result.stdout.split()[2:]  # the generated API tables are shipped and read
 
 
 def test_the_zip_is_under_25_mib(package):

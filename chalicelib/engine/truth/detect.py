@@ -33,6 +33,7 @@ from chalicelib.engine.truth.textscan import Phrase, ProseText, find_phrases, le
 
 if TYPE_CHECKING:
     from chalicelib.engine.rules.registry import CheckContext
+    from chalicelib.engine.truth.loader import TruthRegistry
 
 MEMO_KEY = "truth"
 EXACT, ALIAS, FUZZY_SCALE, API_TYPE, API_MEMBER, API_IN_PROSE = 1.0, 0.9, 0.8, 0.9, 0.8, 0.8
@@ -274,7 +275,7 @@ def _detect_prose(prose: ProseText, table: TruthTable, collect: _Collector, trut
         if found:
             line, column, offset = prose.locate(start)
             collect.add(matchers.camel_plugins[found[0]], word, line, column, "fuzzy", found[1] / 100 * FUZZY_SCALE)
-            if _is_typo(word, found[0]) and word not in table.type_names:  # a real name is no typo
+            if _is_typo(word, found[0]):
                 truth.misspelled.append(Misspelling(line, column, offset, word, found[0]))
 
 
@@ -323,6 +324,13 @@ def _namespaces(table: TruthTable) -> tuple[str, ...]:
     )
 
 
+def _api_type_names(registry: TruthRegistry) -> frozenset[str]:
+    """Every type name of every family on any platform (from the generated tables)."""
+    return registry.cached(
+        "api-type-names", lambda: frozenset().union(*(table.type_names for table in registry.tables.values()))
+    )
+
+
 def page_truth(ctx: CheckContext) -> PageTruth:
     """The shared truth analysis of the page (computed once, kept in ctx.memo)."""
     cached: Any = ctx.memo.get(MEMO_KEY)
@@ -354,6 +362,9 @@ def page_truth(ctx: CheckContext) -> PageTruth:
             _detect_prose(prose, truth.table, collect, truth)
             _detect_api(truth, collect)
             _apply_combinations(ctx, truth.table, collect)
+            if truth.misspelled:  # a real API name of any family is no typo (OdsSaveOptions ~ PdfSaveOptions)
+                real = _api_type_names(registry)
+                truth.misspelled = [typo for typo in truth.misspelled if typo.written not in real]
             truth.detections = collect.detections
             truth.confidences = aggregate(collect.detections)
     result = PageTruth(primary, families, prose)

@@ -311,11 +311,61 @@ def load_api_table(path: Path, info: TableInfo) -> ApiTable:
     entries = data.get("types")
     if not isinstance(entries, dict):
         raise _fail(path, 1, "types", "must be a mapping of type name to entry")
-    packed = {
-        name: _type_entry(path, line, name, entry, namespaces)
-        for line, (name, entry) in enumerate(entries.items(), start=_HEADER_LINES + 1)
-    }
+    packed = _packed_entries(entries, namespaces)
+    if packed is None:  # something is wrong: find the first bad entry and name it
+        for line, (name, entry) in enumerate(entries.items(), start=_HEADER_LINES + 1):
+            _type_entry(path, line, name, entry, namespaces)
+        raise _fail(path, None, "types", "malformed")  # not reached: _type_entry raised
     return ApiTable(info.family, info.table, info.complete, tuple(ns for ns in namespaces if ns), packed)
+
+
+def _packed_entries(entries: dict[str, object], namespaces: list[str]) -> dict[str, _Packed] | None:
+    """The entries packed, or None when any is malformed (the same checks as `_type_entry`,
+    made on all names at once with C-speed substring tests: a table loads in a few ms)."""
+    count = len(namespaces)
+    packed: dict[str, _Packed] = {}
+    strings: list[str] = []
+    for name, entry in entries.items():
+        if type(entry) is not list or len(entry) != 3:
+            return None
+        namespace, kind, grouped = entry
+        if type(namespace) is not int or not 0 <= namespace < count or kind not in TYPE_KINDS:
+            return None
+        if type(grouped) is not dict or not all(code in CODE_KINDS for code in grouped):
+            return None
+        values = list(grouped.values())
+        if not all(type(names) is str for names in values):
+            return None
+        strings.extend(values)
+        packed[name] = (namespaces[namespace], kind, grouped)
+    if _bad_joined(SEPARATOR.join(entries), forbidden=",") or (strings and _bad_joined(SEPARATOR.join(strings))):
+        return None
+    return packed
+
+
+SEPARATOR = "\x00"
+_BAD_IN_JOINED = (
+    "\t",
+    "\n",
+    "\r",
+    ",,",
+    " ,",
+    ", ",
+    f"{SEPARATOR},",
+    f",{SEPARATOR}",
+    f"{SEPARATOR} ",
+    f" {SEPARATOR}",
+)
+
+
+def _bad_joined(joined: str, forbidden: str = "") -> bool:
+    """Whether names joined by SEPARATOR (comma-separated lists, or single names when commas
+    are `forbidden`) hold an empty, padded or tab/newline-holding name."""
+    if not joined or joined[0] in ", " + SEPARATOR or joined[-1] in ", " + SEPARATOR:
+        return True
+    if SEPARATOR * 2 in joined or (forbidden and forbidden in joined):
+        return True
+    return any(bad in joined for bad in _BAD_IN_JOINED)
 
 
 def _type_entry(path: Path, line: int, name: str, entry: object, namespaces: list[str]) -> _Packed:

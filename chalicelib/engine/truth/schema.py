@@ -12,8 +12,22 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-PlatformId = Literal["net", "java", "cpp", "python", "nodejs", "android", "go"]
-PLATFORMS: tuple[str, ...] = ("net", "java", "cpp", "python", "nodejs", "android", "go")
+# "python" and "nodejs" are the products' main Python and Node.js flavours (via .NET or C++,
+# see each family's product names); "python-java" and "nodejs-java" are the "via Java" ones,
+# which call the Java API by its Java names.
+PlatformId = Literal["net", "java", "cpp", "python", "nodejs", "android", "php", "go", "python-java", "nodejs-java"]
+PLATFORMS: tuple[str, ...] = (
+    "net",
+    "java",
+    "cpp",
+    "python",
+    "nodejs",
+    "android",
+    "php",
+    "go",
+    "python-java",
+    "nodejs-java",
+)
 
 _ID = r"^[a-z][a-z0-9_]*$"
 _FORMAT = re.compile(r"^[A-Z0-9][A-Z0-9_]*$")

@@ -78,7 +78,8 @@ class PlatformApi:
     member the table lacks is a finding. On an incomplete platform nothing is contradicted:
     every member of a known type resolves. `exact` is False for a platform that borrows
     another platform's table under another naming convention (Slides .NET reads the Python
-    via .NET table): names then compare normalised, and the platform is never complete.
+    via .NET table): it is never complete, so its known types resolve with any member, and
+    enum values are listed normalised (`BENT_CONNECTOR2` as `bentconnector2`).
     A member counts as present when any type of the platform lists it, because the tables
     record no inheritance: an invented method is one that exists nowhere.
     """
@@ -108,13 +109,9 @@ class PlatformApi:
         self.third_party = frozenset(set(third_party) - product_types)  # other libraries (their blocks are skipped)
         self.object_members = frozenset(object_members)  # every object's (`getClass`, `.class`)
         self.enums: Mapping[str, frozenset[str]] = _EnumView(self)
-        self._keys: dict[str, frozenset[str]] = {}
 
     def __repr__(self) -> str:
         return f"PlatformApi({self.platform!r}, {self.inventory!r}, exact={self.exact})"
-
-    def _key(self, member: str) -> str:
-        return member if self.exact else normalise_member(member)
 
     def class_names(self) -> list[str]:
         """Every product type name of the platform, sorted."""
@@ -144,34 +141,20 @@ class PlatformApi:
         return self._returns.get((class_name, key)) or self._returns.get(("", key))
 
     def has_member(self, class_name: str, member: str) -> bool:
-        """The member exists on the type, or on any type of the platform (it may be
-        inherited), or is a nested type, or every object has it (`getClass`), or the
-        platform's table is incomplete (it cannot contradict the name)."""
+        """The member exists on the (known) type, or on any type of the platform (it may be
+        inherited), or is a nested type, or every object has it (`getClass`), or the table
+        cannot contradict it: the platform's table is incomplete, or it names the type without
+        listing any member. Enum values are never inherited: only the enum's own count."""
         inventory = self.inventory
-        if inventory is None:
+        if inventory is None or not inventory.has_type(class_name):
             return False
-        if (not self.complete and inventory.has_type(class_name)) or member in self.object_members:
+        if not self.complete or member in self.object_members or not inventory.members(class_name):
             return True
         if inventory.nested_type(class_name, member):
             return True
-        if inventory.is_enum(class_name):  # enum values are never inherited: only the enum's own
+        if inventory.is_enum(class_name):
             return inventory.has_member(class_name, member) or member in ENUM_HELPERS
-        if self.exact:
-            return inventory.has_member(class_name, member) or inventory.member_anywhere(member)
-        key = normalise_member(member)
-        return key in self._member_keys(class_name) or key in self._member_keys("")
-
-    def _member_keys(self, class_name: str) -> frozenset[str]:
-        """Normalised member names of a type ("" for the whole platform), for borrowed tables."""
-        keys = self._keys.get(class_name)
-        if keys is None:
-            inventory = self.inventory
-            names = inventory.member_names if not class_name else inventory.members(class_name)  # type: ignore[union-attr]
-            keys = self._keys[class_name] = frozenset(map(normalise_member, names))
-            if class_name and inventory.is_enum(class_name):  # type: ignore[union-attr]
-                keys |= frozenset(map(normalise_enum_value, names))
-                self._keys[class_name] = keys
-        return keys
+        return inventory.has_member(class_name, member) or inventory.member_anywhere(member)
 
 
 class TruthTable:
@@ -302,8 +285,8 @@ class TruthTable:
 
     @cached_property
     def type_names(self) -> frozenset[str]:
-        """Every type name of the family on any platform (from the generated name list):
-        a real name is never reported as a misspelling of another."""
+        """Every type name of the family on any platform (the generated `_types.txt`): a real
+        name is never reported as a misspelling of another."""
         if self.api_dir is None:
             return frozenset()
         return load_family_names(self.api_dir, self.family)

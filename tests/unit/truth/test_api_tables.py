@@ -88,15 +88,23 @@ def _rewrite_table(truth_dir: Path, family: str, table: str, edit) -> None:
     index_path.write_text(json.dumps(index), "utf-8")
 
 
-def test_a_malformed_table_line_fails_the_load_naming_file_line_and_field(tmp_path):
+@pytest.mark.parametrize(
+    ("old", "new", "field", "reason"),
+    [
+        ('"class"', '"klass"', "types.Document[1]", "klass"),
+        ('[0,"class"', '[99,"class"', "types.Document[0]", "out of range"),
+        ('"accept,', '"accept,,', "types.Document[2].m", "empty member name"),
+        ('"accept,', '" accept,', "types.Document[2].m", "empty member name"),
+        ('{"c":', '{"z":', "types.Document[2].z", "unknown member kind code"),
+    ],
+)
+def test_a_malformed_table_line_fails_the_load_naming_file_line_and_field(tmp_path, old, new, field, reason):
     truth_dir = _copy_config(tmp_path)
     lines: list[str] = []
 
     def break_document(text: str) -> str:
         lines.extend(text.split("\n"))
-        return "\n".join(
-            line.replace('"class"', '"klass"', 1) if line.startswith('"Document":') else line for line in lines
-        )
+        return "\n".join(line.replace(old, new, 1) if line.startswith('"Document":') else line for line in lines)
 
     _rewrite_table(truth_dir, "words", "java", break_document)
     line = next(number for number, text in enumerate(lines, start=1) if text.startswith('"Document":'))
@@ -104,8 +112,8 @@ def test_a_malformed_table_line_fails_the_load_naming_file_line_and_field(tmp_pa
     with pytest.raises(TruthTableError) as raised:
         table.api("java")
     assert raised.value.file.endswith("api/words/java.json")
-    assert raised.value.field == f"line {line}: types.Document[1]"
-    assert "klass" in raised.value.reason
+    assert raised.value.field == f"line {line}: {field}"
+    assert reason in raised.value.reason
     with pytest.raises(TruthTableError):  # never half-loaded: the next use fails the same way
         table.api("java")
 
@@ -206,3 +214,43 @@ def test_a_real_type_in_prose_is_not_a_misspelling_of_a_plugin_name(registry):
     text = "---\ntitle: Save\ndescription: Save as ODS.\n---\n\nUse OdsSaveOptions or PdfSaveOption here.\n"
     findings = run_rule(registry, "TR001", text, path="content/cells/java/page.md", family="cells")
     assert "OdsSaveOptions" not in " ".join(f.message for f in findings)
+
+
+def test_a_real_type_of_another_family_is_not_a_misspelling_either(registry):
+    # RtfSaveOptions is a Words type, within the fuzzy cut-off of the Cells plugin alias PdfSaveOptions
+    text = "---\ntitle: Save\ndescription: Save.\n---\n\nAspose.Words has RtfSaveOptions; use PdfSaveOptionz.\n"
+    findings = run_rule(registry, "TR001", text, path="content/cells/java/page.md", family="cells")
+    assert [f.message.split("'")[1] for f in findings] == ["PdfSaveOptionz"]
+
+
+def test_every_declared_platform_reads_a_table_of_its_own_names(registry):
+    assert registry.get("cells").api("go").inventory.has_member("Workbook", "Save_String")  # Go names overloads apart
+    assert registry.get("words").api("php").inventory.table == "java"  # PHP via Java calls the Java API
+    assert registry.get("pdf").api("nodejs").inventory.functions()  # function-style API
+    for family in registry.families:
+        table = registry.get(family)
+        for platform, declared in table.spec.platforms.items():
+            api = table.api(platform)
+            assert api.inventory is not None and api.inventory.table == declared.api
+            assert api.complete == table.platform_complete(platform)
+
+
+def test_hand_written_hints_name_real_api(registry):
+    """Plugin types and `returns` entries are checked against the generated tables, so a
+    hand-written hint can never invent API."""
+    for family in registry.families:
+        table = registry.get(family)
+        java = table.api("java").inventory
+        unknown = [name for plugin in table.spec.plugins for name in plugin.types if name not in table.type_names]
+        assert unknown == [], f"{family}: plugin types that no platform has"
+        for written, returned in table.spec.returns.items():
+            owner, _, member = written.partition(".")
+            assert java.has_member(owner, member) and returned in table.type_names, f"{family}: returns.{written}"
+
+
+def test_a_type_named_without_members_never_contradicts_a_member(registry):
+    # the PDF Java reference lacks com.aspose.pdf.plugins: its types come by name from .NET
+    code = "OptimizeOptions opt = new OptimizeOptions();\nopt.addInput(new FileDataSource(path));\nopt.noSuchThing();"
+    text = _block("java", code)
+    assert run_rule(registry, "TR002", text, path="content/pdf/java/page.md", family="pdf") == []
+    assert registry.get("pdf").api("java").inventory.namespace_of("OptimizeOptions") == "com.aspose.pdf.plugins"
