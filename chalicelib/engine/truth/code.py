@@ -543,9 +543,9 @@ class _BlockReader:
         before_from = max(0, construct_start - _LOOK_BACK)
         new = _NEW_BEFORE.search(text, before_from, construct_start)
         type_name = name
-        go_type = name[3:].split("_")[0] if self.syntax == "go" and name.startswith("New") else ""
-        if go_type and not self.is_product_type(name) and self.is_product_type(go_type):
-            type_name = go_type  # Go: asposecells.NewWorkbook() constructs a Workbook
+        go_type = self._go_constructed(name) if self.syntax == "go" and not self.is_product_type(name) else None
+        if go_type:
+            type_name = go_type
         elif not self.is_product_type(name):
             if name in self.hidden or not (name in self.product_imports or is_qualified or new):
                 return None
@@ -579,6 +579,18 @@ class _BlockReader:
                 chain_start = len(text)
         self._declare(type_name, construct_start, end, constructed, wrapped, chain_start)
         return _Root(type_name, start, construct_start, chain_start, constructed, is_qualified)
+
+    def _go_constructed(self, name: str) -> str | None:
+        """The type a Go constructor function returns: `NewWorkbook_String` makes a Workbook;
+        a package function of an API with a single type (`asposepdf.Open`) makes that type."""
+        made = name[3:].split("_")[0] if name.startswith("New") else ""
+        if made and self.is_product_type(made):
+            return made
+        inventory = self.api.inventory
+        if inventory is None or name not in inventory.functions():
+            return None
+        types = [type_name for type_name in inventory.type_names if type_name != FUNCTIONS]
+        return types[0] if len(types) == 1 else None
 
     def _constructed_declaration(self, name: str, end: int) -> bool:
         """`Shape shape = new Shape(...)`: a declaration initialised by constructing the type."""
