@@ -8,13 +8,16 @@ from __future__ import annotations
 import threading
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chalicelib.engine.parse import parse_document
+from chalicelib.engine.rules.registry import REGISTRY
 from chalicelib.engine.ruleset import load_ruleset
 from chalicelib.engine.truth.code import analyse_block, block_syntax, page_platform
 from chalicelib.engine.truth.foreign import LEGACY, block_roles
 from chalicelib.engine.validate import validate_document
-from tests.unit.truth.conftest import FRONT, run_rule
+from tests.unit.truth.conftest import FRONT, context, run_rule
 
 HANG_TIMEOUT = 120  # seconds: only a hang (quadratic blow-up) gets near it
 
@@ -178,3 +181,52 @@ def test_huge_blocks_in_unknown_or_mixed_languages_stay_bounded(registry, line):
 
         assert _finishes(validate), (line, lines)
         assert outcome and not [issue for issue in outcome[0].issues if "failed" in issue.message], outcome
+
+
+MIXED_PIECES = st.sampled_from(
+    [
+        "```cpp\n",
+        "```python\n",
+        "```php\n",
+        "```go\n",
+        "```vb\n",
+        "```js\n",
+        "```\n",
+        "auto doc = MakeObject<Document>(",
+        "System::SharedPtr<Aspose::Words::",
+        "->get_FirstSection()->",
+        "SaveFormat::",
+        "import aspose.words as aw\n",
+        "with aw.Document() as d:\n",
+        "    d.save_magic(",
+        "const aw = require('@aspose/words');\n",
+        "new aw.Document(",
+        "<?php $doc = new \\Aspose\\Words\\Document(",
+        "$doc->",
+        "use aspose\\words\\Document;\n",
+        "Dim doc As New Document(",
+        "' comment\n",
+        "wb, _ := asposecells.NewWorkbook()\n",
+        "wb.Save_String(",
+        "AsposePdfModule.AsposePdfMagic(",
+        "Microsoft.Office.Interop.Word",
+        "## Legacy API\n",
+        "## Apache POI\n",
+        '"""',
+        "`",
+        "/*",
+        "))",
+        "<<",
+        ".",
+        "\n",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(MIXED_PIECES, max_size=40).map("".join), st.sampled_from(["words", "cells", "pdf", "slides"]))
+def test_blocks_mixing_languages_never_raise(registry, text, family):
+    for path in ("content/net/p.md", "content/cpp/p.md", "content/python-net/p.md", "content/php-java/p.md"):
+        ctx = context(registry, text, path=path, family=family)
+        for finding in REGISTRY["TR002"].check(ctx, REGISTRY["TR002"].meta.params):
+            assert 1 <= finding.line <= len(ctx.doc.lines), finding
