@@ -407,20 +407,21 @@ class _BlockReader:
     def read_imports(self) -> None:
         """Product names imported one by one, module aliases, and names imported from
         other libraries (hidden)."""
-        text, raw = self.text, self.raw
-        if "import" in text:
+        text, raw, syntax = self.text, self.raw, self.syntax
+        if "import" in text and syntax in (None, "java", "python"):
             for match in _JAVA_IMPORT.finditer(text):
                 package, _, name = match.group(1).rpartition(".")
                 if name != "*":
                     self._imported(package, [name])
                 elif not self.is_product_module(package):
                     self.stdlib_wildcard = True
+        if "import" in text and syntax in (None, "python"):
             for match in _PY_FROM_IMPORT.finditer(text):
                 self._imported(match.group(1), [name.strip() for name in match.group(2).split(",") if name.strip()])
             for match in _PY_IMPORT_AS.finditer(text):
                 if self.is_product_module(match.group(1)):
                     self.aliases.add(match.group(2))
-        if "require" in text or "import" in text:
+        if ("require" in text or "import" in text) and syntax in (None, "js"):
             for match in _JS_ALIAS.finditer(text):
                 alias = match.group(1) or match.group(2) or match.group(3)
                 if self._module_at(raw, match.end()) or "aspose" in alias.lower():
@@ -434,12 +435,12 @@ class _BlockReader:
                     self.aliases.add(match.group(1))
         if _SYSTEM_USING.search(text):
             self.stdlib_wildcard = True
-        if self.syntax == "php" and "use" in text.lower():
+        if syntax == "php" and "use" in text.lower():
             for match in _PHP_USE.finditer(text):
                 path, alias = match.group(1), match.group(2)
                 name = alias or path.rpartition("\\")[2]
                 (self.product_imports if self.is_product_module(path) else self.hidden).add(name)
-        if self.syntax == "go":
+        if syntax == "go":
             for match in _GO_IMPORT.finditer(raw):
                 self.aliases.add((match.group(1) or "").strip() or match.group(2).rstrip("/").split("/")[-1])
             self.aliases.update({"asposecells", "asposepdf", "asposewords", "asposeslides"})

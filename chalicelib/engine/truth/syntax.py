@@ -5,8 +5,8 @@ The syntax of a block decides how it is read (comment markers, `->`/`::` member 
 API the block is checked against. Labels are only a fallback: real pages label Java code
 `csharp` and C# code `java`.
 
-Every test here is a substring search or a regex without nested repetition over the first
-`SNIFF_CHARS` characters, so sniffing is linear and bounded.
+Every test here is a substring search, then a regex that begins with that literal and has no
+nested repetition, over the first `SNIFF_CHARS` characters, so sniffing is linear and bounded.
 """
 
 from __future__ import annotations
@@ -53,35 +53,79 @@ LABEL_SYNTAX = {
     "golang": "go",
 }
 
-_PHP = re.compile(r"<\?php|\$[A-Za-z_]\w*\s*(?:->|=\s*new\b)|\bnew\s+\\[A-Z]")
-_CPP = re.compile(
-    r"^\s*#include\b|\bMakeObject\s*<|\bSharedPtr\s*<|\bintrusive_ptr\s*<|\busing\s+namespace\s+\w+\s*::|"
-    r"\bSystem::|(?<=[(\s,+=])u\"|\bauto\s+\w+\s*=|\w\)?->[A-Za-z_]|\bstd::",
-    re.M,
+# Signs of each language: (substring, pattern that confirms it or None). The substring is
+# searched first (fast); each pattern begins with a literal, so the regex engine skips ahead
+# to it instead of trying every position.
+Sign = tuple[str, "re.Pattern[str] | None"]
+_M = re.M
+
+
+def _signs(*pairs: tuple[str, str | None]) -> tuple[Sign, ...]:
+    return tuple((literal, re.compile(pattern, _M) if pattern else None) for literal, pattern in pairs)
+
+
+_PHP = _signs(("<?php", None), ("$", r"\$[A-Za-z_]\w*\s*(?:->|=\s*new\b)"), ("new \\", None))
+_VB = _signs(
+    ("Dim ", r"Dim\s+\w+\s+As\b"),
+    ("As New ", None),
+    ("End Sub", None),
+    ("End Using", None),
+    ("End Function", None),
+    ("For Each ", None),
+    ("Imports ", r"^[ \t]*Imports\s+[A-Z]"),
 )
-_GO = re.compile(r"^\s*package\s+\w+\s*$|^\s*func\s+\w*\s*\(|\w+(?:\s*,\s*\w+)?\s*:=|\bif\s+err\s*!=\s*nil\b", re.M)
-_PYTHON = re.compile(
-    r"^\s*import\s+[\w.]+(?:\s+as\s+\w+)?\s*$|^\s*from\s+[\w.]+\s+import\s|^\s*def\s+\w+\s*\(.*\)\s*(?:->[^\n:]*)?:\s*$|"
-    r"^\s*(?:with|for|if|elif|while)\s[^\n;{]*:\s*$|^\s*print\s*\(",
-    re.M,
+_CPP = _signs(
+    ("#include", None),
+    ("MakeObject", r"MakeObject\s*<"),
+    ("SharedPtr", r"SharedPtr\s*<"),
+    ("intrusive_ptr", r"intrusive_ptr\s*<"),
+    ("System::", None),
+    ("std::", None),
+    ("using namespace", r"using\s+namespace\s+\w+\s*::"),
+    ('u"', r'[(\s,+=]u"'),
+    ("auto ", r"auto\s+\w+\s*="),
+    ("->", r"[\w)]->[A-Za-z_]"),
 )
-_JS = re.compile(
-    r"\brequire\s*\(|\bconsole\.log\b|^\s*(?:const|let)\s+\w+\s*(?::\s*[\w.<>\[\]]+\s*)?=|^\s*import\s+(?:\*\s+as\s+)?\w+\s+from\s|"
-    r"^\s*import\s*\{[^}\n]*\}\s*from\s|\bfunction\s+\w*\s*\(",
-    re.M,
+_GO = _signs(
+    ("package ", r"^[ \t]*package\s+\w+[ \t]*$"),
+    ("func", r"func\s+\w*\s*\("),
+    (":=", r"[\w\]]\s*:="),
+    ("err != nil", None),
 )
-_VB = re.compile(
-    r"^\s*(?:Dim|Imports|End\s+(?:Sub|Function|Using|If)|Sub\s+\w+|For\s+Each)\b|\bAs\s+New\b", re.M | re.I
+_PYTHON = _signs(
+    ("import", r"import\s+[\w.]+(?:\s+as\s+\w+)?[ \t]*$"),
+    ("from", r"from\s+[\w.]+\s+import\s"),
+    ("def", r"def\s+\w+\s*\(.*\)\s*(?:->[^\n:]*)?:[ \t]*$"),
+    (":", r":[ \t]*\n[ \t]+\S"),  # a block opened by a colon and indented
+    ("print", r"^[ \t]*print\s*\("),
 )
-_CSHARP = re.compile(
-    r"^\s*using\s+[A-Z][\w.]*\s*;|\bvar\s+\w+\s*=|\bConsole\.Write|\bforeach\s*\(|\bnamespace\s+[A-Z]|"
-    r"\.[A-Z]\w*\s*=[^=]|\bstring\[\]|\bnew\s+[A-Z]\w*\s*\{",
-    re.M,
+_JS = _signs(
+    ("require", r"require\s*\("),
+    ("console.log", None),
+    ("const ", r"const\s+\w+\s*(?::\s*[\w.<>\[\]]+\s*)?="),
+    ("let ", r"let\s+\w+\s*(?::\s*[\w.<>\[\]]+\s*)?="),
+    ("import", r"import\s+(?:\*\s+as\s+)?\w+\s+from\s"),
+    ("import", r"import\s*\{[^}\n]*\}\s*from\s"),
+    ("function", r"function\s+\w*\s*\("),
 )
-_JAVA = re.compile(
-    r"\bSystem\.out\.print|\bthrows\s+[A-Z]|^\s*import\s+(?:static\s+)?[a-z][\w.]*(?:\.\*)?\s*;|\bpublic\s+static\s+void\s+main\b|"
-    r"\bString\[\]|\.get[A-Z]\w*\(\)|\.set[A-Z]\w*\(",
-    re.M,
+_CSHARP = _signs(
+    ("using", r"using\s+[A-Z][\w.]*\s*;"),
+    ("var ", r"var\s+\w+\s*="),
+    ("Console.Write", None),
+    ("foreach", r"foreach\s*\("),
+    ("namespace", r"namespace\s+[A-Z]"),
+    (".", r"\.[A-Z]\w*\s*=[^=]"),
+    ("string[]", None),
+    ("new ", r"new\s+[A-Z]\w*\s*\{"),
+)
+_JAVA = _signs(
+    ("System.out.print", None),
+    ("throws", r"throws\s+[A-Z]"),
+    ("import", r"import\s+(?:static\s+)?[a-z][\w.]*(?:\.\*)?\s*;"),
+    ("public static void main", None),
+    ("String[]", None),
+    (".get", r"\.get[A-Z]\w*\(\)"),
+    (".set", r"\.set[A-Z]\w*\("),
 )
 _STATEMENT_END = re.compile(r";[ \t]*$", re.M)  # C-like statements; Python lines do not end so
 _CALL_PASCAL = re.compile(r"\.[A-Z]\w*\s*\(")
@@ -95,19 +139,19 @@ def label_syntax(label: str | None) -> str | None:
 def sniff_syntax(code: str) -> str | None:
     """The language the text is evidently written in, or None when nothing decides."""
     head = code[:SNIFF_CHARS]
-    if _PHP.search(head):
+    if _shows(head, _PHP):
         return "php"
-    if _VB.search(head):
+    if _shows(head, _VB):
         return "vb"
-    if _CPP.search(head) and "$" not in head:
+    if "$" not in head and _shows(head, _CPP):
         return "cpp"
-    if _GO.search(head):
+    if _shows(head, _GO):
         return "go"
-    if _PYTHON.search(head) and len(_STATEMENT_END.findall(head)) < 2:
+    if _shows(head, _PYTHON) and len(_STATEMENT_END.findall(head)) < 2:
         return "python"
-    if _JS.search(head):
+    if _shows(head, _JS):
         return "js"
-    java, csharp = _JAVA.search(head), _CSHARP.search(head)
+    java, csharp = _shows(head, _JAVA), _shows(head, _CSHARP)
     if java and not csharp:
         return "java"
     if csharp and not java:
@@ -115,6 +159,10 @@ def sniff_syntax(code: str) -> str | None:
     if java and csharp:
         return _by_member_case(head)
     return None
+
+
+def _shows(head: str, signs: tuple[Sign, ...]) -> bool:
+    return any(literal in head and (pattern is None or pattern.search(head)) for literal, pattern in signs)
 
 
 def _by_member_case(head: str) -> str:
