@@ -525,6 +525,7 @@ class _BlockReader:
             first in self.aliases
             or first.lower() in self.namespace_roots
             or (self.syntax in ("python", "js") and first[:1].islower() and first not in self.variables)
+            or (self.syntax == "python" and segments == ["self"])  # bridged classes kept on self (JPype)
         ):
             return None
         path = ""
