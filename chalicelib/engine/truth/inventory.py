@@ -9,7 +9,7 @@ File format (one type per line, so a regenerated table diffs line by line and a 
 can name the line):
 
     {"format": 1, "family": "words", "table": "java", "namespaces": ["com.aspose.words"], "types": {
-    "Document": [0, "class", {"m": "accept,save", "p": "", "c": "Document"}],
+    "Document": [0, "class", {"c": "Document", "m": "accept,save", "p": "text"}],
     ...
     }}
 
@@ -53,9 +53,6 @@ NEAREST_CUTOFF = 80  # rapidfuzz ratio for "did you mean"
 _TABLE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 _FORBIDDEN_IN_NAME = frozenset(",\t\n\r")
 _HEADER_LINES = 1  # the first type entry is on line 2
-_BAD_PACKED = re.compile(r"[\t\n\r]|^ | $| ,|, ")
-
-
 NAMES_FILE = "_types.txt"  # per family: every type name on any platform, one a line
 
 
@@ -384,7 +381,7 @@ def _type_entry(path: Path, line: int, name: str, entry: object, namespaces: lis
     for code, names in grouped.items():
         if code not in CODE_KINDS or not isinstance(names, str):
             raise _fail(path, line, f"types.{name}[2].{code}", "unknown member kind code or names not a string")
-        if not names or names[0] == "," or names[-1] == "," or ",," in names or _BAD_PACKED.search(names):
+        if _bad_joined(names):
             raise _fail(path, line, f"types.{name}[2].{code}", "an empty member name or a tab/newline in one")
     return namespaces[namespace], kind, grouped
 

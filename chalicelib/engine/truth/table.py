@@ -27,11 +27,12 @@ from chalicelib.engine.truth.schema import PluginSpec, StdlibSpec, TruthTableSpe
 
 T = TypeVar("T")
 
-_GETTER = re.compile(r"^(?:get|set|is)(?=[A-Z_])|^(?:get_|set_|is_)")
+_GETTER = re.compile(r"^(?:[gG]et|[sS]et|[iI]s)(?=[A-Z_])|^(?:get_|set_|is_)")
 
 
 def normalise_member(name: str) -> str:
-    """A naming-neutral key: `getText`, `Text`, `text`, `get_text` all become `text`."""
+    """A naming-neutral key: `getText`, `Text`, `text`, `get_text` all become `text`, and
+    `getChildNodes`, `GetChildNodes`, `get_child_nodes` become `childnodes`."""
     return _GETTER.sub("", name).replace("_", "").lower()
 
 

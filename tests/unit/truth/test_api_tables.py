@@ -254,3 +254,12 @@ def test_a_type_named_without_members_never_contradicts_a_member(registry):
     text = _block("java", code)
     assert run_rule(registry, "TR002", text, path="content/pdf/java/page.md", family="pdf") == []
     assert registry.get("pdf").api("java").inventory.namespace_of("OptimizeOptions") == "com.aspose.pdf.plugins"
+
+
+def test_platform_extension_methods_on_product_collections_are_quiet(registry):
+    code = (
+        "Document doc = new Document();\nvar paragraphs = doc.GetChildNodes(NodeType.Paragraph, true)"
+        ".Cast<Paragraph>().ToList();\ndoc.Sections.ToArray();"
+    )
+    text = _block("csharp", code)
+    assert run_rule(registry, "TR002", text, path="content/words/net/page.md", family="words") == []
