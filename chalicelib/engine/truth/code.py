@@ -78,14 +78,6 @@ MIN_FUNCTIONS = 5  # a function-style API (free functions with a shared prefix) 
 MIN_FUNCTION_PREFIX = 6  # ... whose prefix is this long: a call with the prefix is an API call
 MIN_ENUM_VALUES = 2  # an enum listed with fewer values was not extracted whole: it contradicts nothing
 TYPE_SUGGEST_CUTOFF = 88  # an unknown type this close to a product type is a typo of it
-# Members the languages add to collections and iterables (LINQ, streams, iterators), which
-# API references do not list on the product's collection types; never reported as invented.
-_COLLECTION = """
-GetEnumerator Cast OfType ToList ToArray ToDictionary Where Select SelectMany First FirstOrDefault Last
-LastOrDefault Any All Count Sum Max Min OrderBy OrderByDescending Skip Take Distinct Contains AsEnumerable
-forEach iterator stream spliterator hasNext next length size isEmpty __iter__ __len__ __getitem__ then catch
-"""
-COLLECTION_MEMBERS = frozenset(normalise_member(name) for name in _COLLECTION.split())
 
 _MASK_C = re.compile(r'@"(?:""|[^"])*"|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?(?:\*/|\Z)', re.S)
 _MASK_HASH = re.compile(
@@ -782,7 +774,7 @@ class _BlockReader:
     def report_member(self, owner: str, member: str, offset: int) -> None:
         """Report a member only a complete table contradicts (a borrowed or partial table
         cannot tell an invented name from one it lacks)."""
-        if not self.api.complete or normalise_member(member) in COLLECTION_MEMBERS:
+        if not self.api.complete:
             return
         inventory = self.api.inventory
         nearest = inventory.nearest_member(owner, member, NEAREST_CUTOFF) if inventory is not None else None
