@@ -146,7 +146,9 @@ def check_product_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterabl
     "truth-unknown-api",
     "truth",
     "warning",
-    "Classes, members and enum values used in code exist in the family's API for the code's platform.",
+    "Classes, members and enum values used in code exist in the family's API for the code's platform "
+    "(read in the code's language; reported only where the platform's API table is complete; advice "
+    "only in sections that present legacy API; other libraries' code is not checked).",
     good="Document doc = new Document();\ndoc.getFirstSection();",
     bad="Document doc = new Document();\ndoc.getFirstSectionMagically();",
     source="truth",
