@@ -123,7 +123,15 @@ _GO_IMPORT = re.compile(r'^[^\S\n]*(?:import\s+)?(\w+\s+)?"([^"\n]*aspose[^"\n]*
 _TYPE_NAME = re.compile(r"[A-Z]\w*+")  # every type-like name; the rest is read around it
 _TYPE_KEYWORD_BEFORE = re.compile(r"(?:class|interface|enum|record|struct|Class|Structure|Module)\s+$")
 _NEW_BEFORE = re.compile(r"(?<![\w.$])(?:new|New|NEW)\s+$")
-_MAKE_BEFORE = re.compile(r"(?:\bSystem\s*::\s*)?\bMakeObject\s*<\s*$")
+# `MakeObject<X>(...)` constructs an X; `ExplicitCast<X>(...)` and its kin yield one.
+_MAKE_BEFORE = re.compile(
+    r"(?:\bSystem\s*::\s*)?\b(?:MakeObject|ExplicitCast|DynamicCast|StaticCast|AsCast|static_cast|dynamic_cast)\s*<\s*$"
+)
+_CAST_BEFORE = re.compile(r"=\s*\(\s*$")  # `x = (Table)node`, `Table t = (Table) node`
+_CAST_AFTER = re.compile(r"\s*\)\s*[\w$(]")
+_AS_CAST_BEFORE = re.compile(r"(?<![\w.$])(\$?[A-Za-z_]\w*)\s*=\s*[\w.$\[\]]+\s+as\s+$")  # `var t = node as Table`
+_OF_TYPE_LOOP = re.compile(r"foreach\s*\(\s*var\s+(\w+)\s+in\b[^;{]*?\.(?:OfType|Cast)\s*<\s*(?:[\w.]+\.)?(\w+)\s*>")
+_CONVERSION = re.compile(r"^[aA]s_?([A-Za-z]\w*)$")  # `as_table()`, `asTable()`: the node as a Table
 _WRAPPER_BEFORE = re.compile(r"(?:\bSystem\s*::\s*)?\b(?:SharedPtr|intrusive_ptr|shared_ptr|unique_ptr)\s*<\s*$")
 _ASSIGNED_BEFORE = re.compile(r"(?<![\w.$>])(\$?[A-Za-z_]\w*)(?:\s*,\s*[A-Za-z_]\w*)?\s*(?::=|=)\s*$")
 _AS_BEFORE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s+[Aa]s\s+$")  # VB: Dim x As [New] T, ByVal x As T
@@ -234,7 +242,7 @@ def block_syntax(block: CodeBlock, page: str | None) -> str | None:
     if sniffed is not None:
         return sniffed
     label = label_syntax(block.language)
-    if page in _PAGE_SYNTAX and (label is None or label in ("java", "csharp") or page in ("net", "java", "android")):
+    if page in _PAGE_SYNTAX and (label is None or label in ("java", "csharp")):
         return _PAGE_SYNTAX[page]
     if label in ("java", "csharp"):
         return c_like_guess(block.content)
@@ -313,17 +321,20 @@ def _function_calls(api: PlatformApi, table: TruthTable) -> tuple[frozenset[str]
     return table.cached(f"function-calls:{api.platform}", build)
 
 
-def _namespace_keys(api: PlatformApi) -> tuple[frozenset[str], frozenset[str]]:
-    """(lower-cased dotted namespaces and their prefixes, lower-cased first components)."""
+def _namespace_keys(api: PlatformApi) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(lower-cased dotted namespaces and their prefixes, lower-cased first components,
+    lower-cased inner components such as `tables` and `saving`)."""
     prefixes: set[str] = set()
     roots: set[str] = {"aspose", "com"}
+    parts_seen: set[str] = set()
     for namespace in api.namespaces:
         parts = [part for part in re.split(r"\.|::|\\", namespace.lower()) if part]
         if parts:
             roots.add(parts[0])
+            parts_seen.update(parts[1:])
         for end in range(1, len(parts) + 1):
             prefixes.add(".".join(parts[:end]))
-    return frozenset(prefixes), frozenset(roots)
+    return frozenset(prefixes), frozenset(roots), frozenset(parts_seen - roots)
 
 
 @dataclass(slots=True)
@@ -367,7 +378,7 @@ class _BlockReader:
         self.variables: dict[str, str] = {}
         self.roots: list[_Root] = []
         self.inferred: set[str] = set()  # variables typed from a chain's declared return type
-        self.prefixes, self.namespace_roots = table.cached(
+        self.prefixes, self.namespace_roots, self.namespace_parts = table.cached(
             f"namespace-keys:{api.platform}", lambda: _namespace_keys(api)
         )
 
@@ -475,6 +486,10 @@ class _BlockReader:
             root = self._root(match.group(), match.start())
             if root is not None:
                 self.roots.append(root)
+        if "foreach" in text:
+            for loop in _OF_TYPE_LOOP.finditer(text):
+                if self.is_product_type(loop.group(2)):
+                    self.variables.setdefault(loop.group(1), loop.group(2))
 
     def _qualifier(self, start: int) -> tuple[int, bool] | None:
         """(offset where the name's qualifier starts, qualified) when the name at `start`
@@ -514,7 +529,8 @@ class _BlockReader:
             return start, False
         first = segments[0]
         if not (
-            first in self.aliases
+            all(segment.lower() in self.namespace_parts for segment in segments)  # `Tables::Table`, `Saving.X`
+            or first in self.aliases
             or first.lower() in self.namespace_roots
             or (self.syntax in ("python", "js") and first[:1].islower() and first not in self.variables)
             or (self.syntax == "python" and segments == ["self"])  # bridged classes kept on self (JPype)
@@ -567,12 +583,26 @@ class _BlockReader:
         after = _WS.match(text, chain_start).end()
         if not wrapped and after < len(text) and text[after] == "(":
             constructed, chain_start = True, after
+        if not constructed and _CAST_BEFORE.search(text, before_from, construct_start) and _CAST_AFTER.match(text, end):
+            self._assign(construct_start - 1, type_name)  # `(Table)node` assigned: the variable is a Table
+        elif not constructed:
+            as_cast = _AS_CAST_BEFORE.search(text, before_from, construct_start)
+            if as_cast:
+                self.variables.setdefault(as_cast.group(1), type_name)
         if constructed and chain_start < len(text) and text[chain_start] == "(":
             chain_start = self.skip_parens(chain_start)
             if chain_start < 0:
                 chain_start = len(text)
         self._declare(type_name, construct_start, end, constructed, wrapped, chain_start)
         return _Root(type_name, start, construct_start, chain_start, constructed, is_qualified)
+
+    def _assign(self, before: int, type_name: str) -> None:
+        """Type the variable an expression starting at `before` is assigned to."""
+        text = self.text
+        cast_start = text.rfind("(", 0, before + 1)
+        assigned = _ASSIGNED_BEFORE.search(text, max(0, cast_start - _LOOK_BACK), cast_start)
+        if assigned:
+            self.variables.setdefault(assigned.group(1), type_name)
 
     def _go_constructed(self, name: str) -> str | None:
         """The type a Go constructor function returns: `NewWorkbook_String` makes a Workbook;
@@ -732,13 +762,40 @@ class _BlockReader:
                     self.report_member(current, member, offset)
                 return None
             self.add("member", member, current, offset, True)
-            current, static = api.member_type(current, member), False
-            after = _WS.match(text, position).end()
-            if after < len(text) and text[after] == "(":
-                position = self.skip_parens(after)
-                if position < 0:
-                    return None
+            current, static = api.member_type(current, member) or self.converted(member), False
+            position = self.after_call(position)
+            if current is None:
+                current, position = self.conversion_after(position)
         return None
+
+    def after_call(self, position: int) -> int:
+        """Past the argument list that may follow a member (the end of text if unbalanced)."""
+        after = _WS.match(self.text, position).end()
+        if after < len(self.text) and self.text[after] == "(":
+            end = self.skip_parens(after)
+            return end if end >= 0 else len(self.text)
+        return position
+
+    def conversion_after(self, position: int) -> tuple[str | None, int]:
+        """A chain whose type is lost regains it at a conversion (`.get_child(...).as_table()`)."""
+        step = _MEMBER.match(self.text, position)
+        converted = self.converted(step.group(1)) if step else None
+        return (converted, self.after_call(step.end())) if converted else (None, position)
+
+    def converted(self, member: str) -> str | None:
+        """The type a conversion method names (`as_table()` / `asTable()` return a Table)."""
+        conversion = _CONVERSION.match(member)
+        if conversion is None:
+            return None
+        name = conversion.group(1).replace("_", "")
+        for candidate in (name, name[:1].upper() + name[1:]):
+            if self.is_product_type(candidate):
+                return candidate
+        inventory = self.api.inventory
+        if inventory is None:
+            return None
+        lowered = name.lower()
+        return next((type_name for type_name in inventory.type_names if type_name.lower() == lowered), None)
 
     def known_by_another_name(self, owner: str, member: str) -> bool:
         """The receiver's type has the member under another spelling of the same name: a

@@ -230,3 +230,41 @@ def test_blocks_mixing_languages_never_raise(registry, text, family):
         ctx = context(registry, text, path=path, family=family)
         for finding in REGISTRY["TR002"].check(ctx, REGISTRY["TR002"].meta.params):
             assert 1 <= finding.line <= len(ctx.doc.lines), finding
+
+
+@pytest.mark.parametrize(
+    ("label", "path", "code", "line"),
+    [
+        (
+            "csharp",
+            "content/words/net/p.md",
+            "var table = (Table)doc.GetChild(NodeType.Table, 0, true);\ntable.AutoFitMagically();",
+            2,
+        ),
+        ("csharp", "content/words/net/p.md", "var run = node as Run;\nrun.RunMagically();", 2),
+        (
+            "csharp",
+            "content/words/net/p.md",
+            "foreach (var p in doc.GetChildNodes(NodeType.Paragraph, true)"
+            ".OfType<Paragraph>())\n    p.ParaMagically();",
+            2,
+        ),
+        (
+            "python",
+            "content/words/python-net/p.md",
+            "doc = aw.Document()\n"
+            "table = doc.get_child(aw.NodeType.TABLE, 0, True).as_table()\ntable.auto_fit_magically()",
+            3,
+        ),
+        (
+            "cpp",
+            "content/words/cpp/p.md",
+            "using namespace Aspose::Words;\n"
+            "auto t = System::ExplicitCast<Tables::Table>(doc->GetChild(NodeType::Table, 0, true));\n"
+            "t->AutoFitMagically();",
+            3,
+        ),
+    ],
+)
+def test_casts_and_conversions_type_their_variable(registry, label, path, code, line):
+    assert [found[0] for found in unknown_members(registry, code, label, path)] == [line]
