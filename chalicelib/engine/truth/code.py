@@ -147,6 +147,7 @@ _MEMBER = re.compile(r"\s*(?:\?\.|!\.|\.|->|::)\s*([A-Za-z_]\w*)")
 _GENERIC = re.compile(r"\s*<[^<>()]*(?:<[^<>()]*>[^<>()]*)*>")
 _WS = re.compile(r"\s*")
 _PAREN = re.compile(r"[()]")
+_IDENTIFIER = re.compile(r"\w+")
 _LOOK_BACK = 64
 
 # Page markers: path segments, URLs and product names of a page, most specific first.
@@ -304,6 +305,11 @@ def _matching_parens(text: str) -> dict[int, int]:
     return closing
 
 
+def _name_length(text: str, start: int) -> int:
+    match = _IDENTIFIER.match(text, start)
+    return match.end() - start if match else 0
+
+
 def _function_calls(api: PlatformApi, table: TruthTable) -> tuple[frozenset[str], re.Pattern[str]] | None:
     """(function names, pattern of calls written with their shared prefix) for a platform
     whose API is free functions with one naming prefix (PDF for Node.js via C++:
@@ -372,6 +378,7 @@ class _BlockReader:
         self.refs: list[ApiRef] = []
         self.product_imports: set[str] = set()
         self.namespace_imports: set[str] = set()  # imported from one of the platform's namespaces
+        self.namesakes: set[str] = set()  # product type names that here mean another namespace's type
         self.stdlib_wildcard = False  # `import java.awt.*;`, `using System.Drawing;`: shared names are theirs
         self.aliases: set[str] = set()  # module aliases of the product (aw, slides, AsposeCells)
         self.hidden: set[str] = set(api.stdlib)
@@ -457,6 +464,17 @@ class _BlockReader:
         self.product_imports.update(names)
         if module.lower() in self.prefixes:
             self.namespace_imports.update(names)
+        for name in names:
+            self._note_namespace(name, module)
+
+    def _note_namespace(self, name: str, namespace: str) -> None:
+        """A type written with (or imported from) another namespace than the one the table
+        files it under is a namesake (`com.aspose.pdf.facades.Form` is not
+        `com.aspose.pdf.Form`): its API still resolves, but it is no plugin's."""
+        filed = self.api.inventory.namespace_of(name) if self.api.inventory is not None else None
+        written = re.sub(r"::|\\", ".", namespace).strip(".").lower()
+        if filed is not None and written and re.sub(r"::|\\", ".", filed).lower() != written:
+            self.namesakes.add(name)
 
     def _module_at(self, raw: str, offset: int) -> bool:
         """Whether the string right after a require(/from names a product module."""
@@ -541,6 +559,8 @@ class _BlockReader:
             path = f"{path}.{segment.lower()}" if path else segment.lower()
             if segment[:1].isupper() and self.api.has_type(segment) and path not in self.prefixes:
                 return None  # `aw.Document.Foo`: a member of a type
+        if first not in self.aliases and first != "self":
+            self._note_namespace(text[start : start + _name_length(text, start)], text[qualifier_start:start])
         return qualifier_start, True
 
     def _root(self, name: str, start: int) -> _Root | None:
@@ -670,7 +690,8 @@ class _BlockReader:
         self, kind: str, name: str, owner: str | None, offset: int, resolved: bool, nearest: str | None = None
     ) -> None:
         line, column = self.position(offset)
-        plugin = self.api.plugin_of(owner or name) if resolved else None
+        subject = owner or name
+        plugin = self.api.plugin_of(subject) if resolved and subject not in self.namesakes else None
         self.refs.append(ApiRef(kind, name, owner, line, column, resolved, nearest, plugin, self.legacy))
 
     def _variable_roots(self, variables: dict[str, int]) -> list[tuple[int, str]]:

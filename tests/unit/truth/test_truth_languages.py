@@ -268,3 +268,17 @@ def test_blocks_mixing_languages_never_raise(registry, text, family):
 )
 def test_casts_and_conversions_type_their_variable(registry, label, path, code, line):
     assert [found[0] for found in unknown_members(registry, code, label, path)] == [line]
+
+
+def test_a_namesake_from_another_namespace_resolves_but_is_no_plugins(registry):
+    """`com.aspose.pdf.facades.Form` is not `com.aspose.pdf.Form`: its calls are API, but
+    they say nothing about the plugin that owns `Form`."""
+    table = registry.get("pdf")
+    facades = 'import com.aspose.pdf.facades.Form;\nForm form = new Form("a.pdf");\nform.fillField("a", "b");'
+    plain = "Form form = new Form();\nform.getFields();"
+    refs = {}
+    for name, code in (("facades", facades), ("plain", plain)):
+        doc = parse_document(page(code, "java"), "pdf/java/p.md")
+        refs[name] = analyse_block(doc.code_blocks[0], table, "java")
+    assert all(ref.resolved and ref.plugin is None for ref in refs["facades"])
+    assert all(ref.resolved for ref in refs["plain"]) and refs["plain"][0].plugin is not None
