@@ -141,6 +141,7 @@ _DECLARED_AFTER = re.compile(
 )
 _INITIALISER = re.compile(r"\s*=\s*(?:new|New)\s+(?:[\w.]+\.)?([A-Za-z_]\w*)")
 _WRAPPED_AFTER = re.compile(r"\s*>\s*[&*]?\s*([A-Za-z_]\w*)\s*(?=[=;,)({:])")
+_RUBY_NEW = re.compile(r"\s*(?:\.|::)\s*new\b\s*")
 _MADE_AFTER = re.compile(r"\s*>\s*\(")
 _WITH_AS_AFTER = re.compile(r"\s+as\s+([A-Za-z_]\w*)\s*:")
 _MEMBER = re.compile(r"\s*(?:\?\.|!\.|\.|->|::)\s*([A-Za-z_]\w*)")
@@ -603,6 +604,8 @@ class _BlockReader:
         after = _WS.match(text, chain_start).end()
         if not wrapped and after < len(text) and text[after] == "(":
             constructed, chain_start = True, after
+        elif not constructed and (ruby_new := _RUBY_NEW.match(text, chain_start)):
+            constructed, chain_start = True, ruby_new.end()  # Ruby `Document.new(...)`, Java `Document::new`
         if not constructed and _CAST_BEFORE.search(text, before_from, construct_start) and _CAST_AFTER.match(text, end):
             self._assign(construct_start - 1, type_name)  # `(Table)node` assigned: the variable is a Table
         elif not constructed:

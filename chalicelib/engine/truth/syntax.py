@@ -40,6 +40,8 @@ LABEL_SYNTAX = {
     "py": "python",
     "python3": "python",
     "jython": "python",
+    "ruby": "python",  # read like Python (`#` comments, no `;`): Ruby via Rjb calls the Java API
+    "rb": "python",
     "javascript": "js",
     "js": "js",
     "typescript": "js",

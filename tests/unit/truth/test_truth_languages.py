@@ -282,3 +282,13 @@ def test_a_namesake_from_another_namespace_resolves_but_is_no_plugins(registry):
         refs[name] = analyse_block(doc.code_blocks[0], table, "java")
     assert all(ref.resolved and ref.plugin is None for ref in refs["facades"])
     assert all(ref.resolved for ref in refs["plain"]) and refs["plain"][0].plugin is not None
+
+
+def test_ruby_via_rjb_constructs_with_new(registry):
+    code = (
+        "Document = Rjb::import('com.aspose.words.Document')\n"
+        "doc = Document.new(data_dir + 'in.doc')\n"
+        "doc.save(data_dir + 'out.doc')\n"
+        "doc.saveMagically(data_dir + 'out.pdf')"
+    )
+    assert unknown_members(registry, code, "ruby", "content/words/java/p.md") == [(4, "saveMagically")]
