@@ -130,7 +130,7 @@ _MAKE_BEFORE = re.compile(
 _CAST_BEFORE = re.compile(r"=\s*\(\s*$")  # `x = (Table)node`, `Table t = (Table) node`
 _CAST_AFTER = re.compile(r"\s*\)\s*[\w$(]")
 _AS_CAST_BEFORE = re.compile(r"(?<![\w.$])(\$?[A-Za-z_]\w*)\s*=\s*[\w.$\[\]]+\s+as\s+$")  # `var t = node as Table`
-_OF_TYPE_LOOP = re.compile(r"foreach\s*\(\s*var\s+(\w+)\s+in\b[^;{]*?\.(?:OfType|Cast)\s*<\s*(?:[\w.]+\.)?(\w+)\s*>")
+_OF_TYPE_LOOP = re.compile(r"foreach\s*\(\s*var\s+(\w+)\s+in\b[^;{\n]*?\.(?:OfType|Cast)\s*<\s*(?:[\w.]+\.)?(\w+)\s*>")
 _CONVERSION = re.compile(r"^[aA]s_?([A-Za-z]\w*)$")  # `as_table()`, `asTable()`: the node as a Table
 _WRAPPER_BEFORE = re.compile(r"(?:\bSystem\s*::\s*)?\b(?:SharedPtr|intrusive_ptr|shared_ptr|unique_ptr)\s*<\s*$")
 _ASSIGNED_BEFORE = re.compile(r"(?<![\w.$>])(\$?[A-Za-z_]\w*)(?:\s*,\s*[A-Za-z_]\w*)?\s*(?::=|=)\s*$")

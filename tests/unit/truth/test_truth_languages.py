@@ -166,6 +166,7 @@ def _finishes(function) -> bool:
         "$x->y->z = new \\A\\B\\C\\D\\Document(MakeObject<SharedPtr<Document>>(\n",
         "Dim x As New Document( ' using System;\n",
         'import aspose.words as aw  """ doc = aw.Document(  `template ${x}\n',
+        'foreach (var p in doc.Paragraphs.Where(q => q @" (Table) node as Run\n',
     ],
 )
 def test_huge_blocks_in_unknown_or_mixed_languages_stay_bounded(registry, line):
