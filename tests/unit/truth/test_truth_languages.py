@@ -174,7 +174,7 @@ def test_huge_blocks_in_unknown_or_mixed_languages_stay_bounded(registry, line):
     languages) are read without an error and without a hang."""
     ruleset = load_ruleset()
     for lines in (5_000, 10_000):
-        text = f"{FRONT}\n```unknownlang\n{line * lines}```\n\n```\n{line * lines}```\n"
+        text = f"{FRONT}\n```unknownlang\n{line * lines}```\n"
         outcome: list[object] = []
 
         def validate(text: str = text, outcome: list[object] = outcome) -> None:
