@@ -238,12 +238,13 @@ def page_platform(doc: ParsedDocument, table: TruthTable) -> str | None:
 
 
 def block_syntax(block: CodeBlock, page: str | None) -> str | None:
-    """The language of a block: its text first, then its label; Java and C# code that no
-    idiom decides follows a Java or .NET page, else how its members are cased."""
+    """The language of a block: its text first (except weak Java/C# idioms against a label of
+    another language), then its label; Java and C# code that no idiom decides follows a Java
+    or .NET page, else how its members are cased."""
     sniffed = sniff_syntax(block.content)
-    if sniffed is not None:
-        return sniffed
     label = label_syntax(block.language)
+    if sniffed is not None and not (sniffed in ("java", "csharp") and label not in (None, "java", "csharp")):
+        return sniffed  # Java and C# idioms (getters, `;`) do not outvote a label of another language
     if page in _PAGE_SYNTAX and (label is None or label in ("java", "csharp")):
         return _PAGE_SYNTAX[page]
     if label in ("java", "csharp"):

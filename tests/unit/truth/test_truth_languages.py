@@ -293,3 +293,13 @@ def test_ruby_via_rjb_constructs_with_new(registry):
         "doc.saveMagically(data_dir + 'out.pdf')"
     )
     assert unknown_members(registry, code, "ruby", "content/words/java/p.md") == [(4, "saveMagically")]
+
+
+def test_python_for_java_pages_read_jpype_classes_kept_on_self(registry):
+    """Python pages of the Java products call the Java API on classes kept on `self`; Java
+    idioms in them (getters, `;`) do not make the block Java."""
+    code = (
+        "doc = self.Document()\ni = 0;\nj = 1;\npage = doc.getPages().add()\ndoc.saveMagically(self.dataDir + 'x.pdf')"
+    )
+    found = unknown_members(registry, code, "python", "pdf/plugins/aspose-pdf-java-for-python/p.md", family="pdf")
+    assert found == [(5, "saveMagically")]
