@@ -146,7 +146,9 @@ def check_product_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterabl
     "truth-unknown-api",
     "truth",
     "warning",
-    "Classes, members and enum values used in code exist in the family's API for the code's platform.",
+    "Classes, members and enum values used in code exist in the family's API for the code's platform "
+    "(read in the code's language; reported only where the platform's API table is complete; advice "
+    "only in sections that present legacy API; other libraries' code is not checked).",
     good="Document doc = new Document();\ndoc.getFirstSection();",
     bad="Document doc = new Document();\ndoc.getFirstSectionMagically();",
     source="truth",
@@ -161,10 +163,14 @@ def check_api(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]
             hint = f"; did you mean '{ref.nearest}'?" if ref.nearest else ""
             if ref.kind == "type":
                 message = f"'{ref.name}' is not a {product} class{hint}"
+            elif ref.kind == "function":
+                message = f"'{ref.name}' is not a {product} function{hint}"
             elif ref.kind == "enum":
                 message = f"'{ref.owner}.{ref.name}' is not a value of the {product} enum {ref.owner}{hint}"
             else:
                 message = f"'{ref.name}' is not a member of {product} '{ref.owner}'{hint}"
+            if ref.legacy:
+                message += " (in a section that presents legacy API: advice only)"
             yield Finding(
                 message,
                 ref.line,
@@ -173,6 +179,7 @@ def check_api(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]
                 end_column=ref.column + len(ref.name) - 1,
                 suggestion=ref.nearest,
                 confidence=0.9 if ref.kind != "type" else 0.7,
+                at_most="info" if ref.legacy else None,
             )
 
 
