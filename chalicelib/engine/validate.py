@@ -8,7 +8,7 @@ import hashlib
 from time import perf_counter
 from typing import Any
 
-from chalicelib.engine.model import Issue, Report
+from chalicelib.engine.model import SEVERITIES, Issue, Report, Severity
 from chalicelib.engine.parse import parse_document
 from chalicelib.engine.rules.code import SECRETS_MEMO, mask_secrets
 from chalicelib.engine.rules.registry import CheckContext
@@ -58,7 +58,7 @@ def validate_document(
                         rule=meta.id,
                         alias=meta.alias,
                         category=meta.category,
-                        severity=setting.severity,
+                        severity=_capped(setting.severity, finding.at_most),
                         message=finding.message,
                         line=finding.line,
                         column=finding.column,
@@ -110,6 +110,13 @@ def _mask_secrets(issues: list[Issue], secrets: set[str]) -> None:
         issue.context = mask_secrets(issue.context, secrets)
         if issue.suggestion:
             issue.suggestion = mask_secrets(issue.suggestion, secrets)
+
+
+def _capped(severity: Severity, at_most: Severity | None) -> Severity:
+    """The lower of the rule's severity and the finding's cap (SEVERITIES runs high to low)."""
+    if at_most is None:
+        return severity
+    return max(severity, at_most, key=SEVERITIES.index)
 
 
 def _issue_order(issue: Issue) -> tuple[int, int, str]:
