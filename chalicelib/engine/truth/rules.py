@@ -16,6 +16,7 @@ from rapidfuzz.distance import OSA
 
 from chalicelib.engine.document import ParsedDocument
 from chalicelib.engine.model import TextEdit
+from chalicelib.engine.rules.frontmatter import MISSING_FIELDS_MEMO
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule
 from chalicelib.engine.truth.claims import CLAIM_VERBS, FormatClaim, FormatVocabulary, claims_in_line
 from chalicelib.engine.truth.code import page_platform
@@ -386,9 +387,10 @@ def check_undeclared_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> It
             where = first[plugin]
             name = family.table.plugins[plugin].name
             edit = declare_plugin_edit(ctx.doc, plugin)
+            link = family.table.plugin_link(plugin, page_platform(ctx.doc, family.table))
             yield Finding(
                 f"the page uses {name} ('{plugin}', confidence {confidence:.2f}) but front matter "
-                f"`plugins` does not declare it; see {family.table.plugin_link(plugin)}",
+                f"`plugins` does not declare it" + (f"; see {link}" if link else ""),
                 where.line,
                 where.column,
                 context=where.matched,
@@ -530,7 +532,8 @@ def check_forbidden_patterns(ctx: CheckContext, params: Mapping[str, Any]) -> It
     "truth-required-fields",
     "truth",
     "warning",
-    "Front matter has every field the family's truth table requires.",
+    "Front matter has every field the family's truth table requires (a field the front matter "
+    "rules FM002/FM003 already report missing is not reported twice).",
     good="---\ntitle: Convert DOCX to PDF\ndescription: How to convert.\n---\n",
     bad="---\ntitle: Convert DOCX to PDF\n---\n",
     source="truth",
@@ -543,7 +546,10 @@ def check_required_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Itera
     if matter.present and matter.data is None:
         return  # unparseable front matter is the front matter rules' finding
     data = matter.data or {}
+    reported = ctx.memo.get(MISSING_FIELDS_MEMO, ())
     for name in truth.families[truth.primary].table.spec.required_fields:
+        if name in reported:
+            continue  # one finding per fact: FM002/FM003 already reported this field
         value = data.get(name)
         if value is None or (isinstance(value, (str, list, dict)) and not value):
             state = "is empty" if name in data else "is missing"
@@ -562,7 +568,8 @@ def check_required_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Itera
     "truth",
     "info",
     "A page that clearly uses a plugin links to the plugin's page (from the family's "
-    "link_template) once; the fix appends the link to the prose line of its first mention.",
+    "link_template, in the documentation of the page's platform, known from its path or front "
+    "matter) once; the fix appends the link to the prose line of its first mention.",
     good="Use [Mail Merge](https://docs.aspose.com/words/java/mail-merge-and-reporting/) to fill templates.",
     bad="Use Mail Merge to fill templates.",
     fixable=True,
@@ -576,9 +583,10 @@ def check_plugin_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable
     family = truth.families[truth.primary]
     linked = {link.url.rstrip("/") for link in ctx.doc.links}
     threshold = float(params.get("min_confidence", 0.7))
+    platform = page_platform(ctx.doc, family.table)
     for plugin, confidence in sorted(family.confidences.items()):
-        url = family.table.plugin_link(plugin)
-        if confidence < threshold or url.rstrip("/") in linked:
+        url = family.table.plugin_link(plugin, platform)
+        if url is None or confidence < threshold or url.rstrip("/") in linked:
             continue
         mentions = sorted(
             (

@@ -134,7 +134,9 @@ class TruthTableSpec(_Model):
     combinations: list[CombinationSpec] = Field(default_factory=list)
     required_fields: list[str] = Field(default_factory=list)
     forbidden_patterns: list[ForbiddenPattern] = Field(default_factory=list)
-    link_template: str
+    # The documentation site folder of each platform ("python-net"), for `{platform}` in link_template.
+    docs_platforms: dict[PlatformId, str] = Field(default_factory=dict)
+    link_template: str  # a plugin page: {slug}, {id} and optionally {platform}
 
     @field_validator("link_template")
     @classmethod
@@ -204,6 +206,11 @@ def cross_reference_errors(spec: TruthTableSpec) -> list[tuple[str, str]]:
                     errors.append(
                         (f"formats.platforms.{platform}.{field_name}[{index}]", f"{fmt!r} is not a family format")
                     )
+    for platform in spec.docs_platforms:
+        if platform not in spec.platforms:
+            errors.append((f"docs_platforms.{platform}", f"platform {platform!r} is not declared in platforms"))
+    if "{platform}" in spec.link_template and not spec.docs_platforms:
+        errors.append(("link_template", "{platform} needs docs_platforms"))
     for fmt_alias, target in spec.formats.aliases.items():
         if target not in {*spec.formats.load, *spec.formats.save, *spec.formats.embed}:
             errors.append((f"formats.aliases.{fmt_alias}", f"{target!r} is not a load, save or embed format"))
