@@ -34,8 +34,11 @@ from chalicelib.engine.truth.textscan import lower_same_length
 
 Direction = Literal["load", "save"]
 
-# Verbs a claim needs; a line without any of them is never read further.
-CLAIM_VERBS = ("conver", "sav", "export", "render", "load", "open", "import", "read", "writ", "output")
+# How the verbs a claim needs start; a line without any of them is never read further.
+_CONVERT_VERBS = ("conver",)
+_SAVE_VERBS = ("sav", "export", "render", "writ", "output")
+_LOAD_VERBS = ("load", "open", "import", "read")
+CLAIM_VERBS = (*_CONVERT_VERBS, *_SAVE_VERBS, *_LOAD_VERBS)
 
 # English words that are also format names: formats only with a format noun after them or
 # when written in capitals.
@@ -239,6 +242,9 @@ def _foreign_agent(lowered: str, start: int, end: int, verb_at: int, vocabulary:
 
 
 def _sentences(lowered: str) -> Iterator[tuple[int, int]]:
+    if not any(mark in lowered for mark in ".!?;:"):
+        yield 0, len(lowered)
+        return
     start = 0
     for match in _SENTENCE_END.finditer(lowered):
         yield start, match.end()
@@ -250,16 +256,12 @@ def _sentences(lowered: str) -> Iterator[tuple[int, int]]:
 def claims_in_line(line: str, vocabulary: FormatVocabulary) -> Iterator[FormatClaim]:
     """The format claims of one prose line, in order of the format tokens' columns."""
     lowered = lower_same_length(line)
-    if not any(verb in lowered for verb in CLAIM_VERBS):
-        return
     for start, end in _sentences(lowered):
-        sentence = lowered[start:end]
-        if sentence.rstrip().endswith("?") or not any(verb in sentence for verb in CLAIM_VERBS):
-            continue
-        if _NOT_A_CLAIM.search(sentence):
-            continue
         found = list(_sentence_claims(line, lowered, start, end, vocabulary))
         if not found:
+            continue
+        sentence = lowered[start:end]
+        if sentence.rstrip().endswith("?") or _NOT_A_CLAIM.search(sentence):
             continue
         first_verb = min(verb_at for verb_at, _ in found)
         if _foreign_agent(lowered, start, end, first_verb, vocabulary):
@@ -275,7 +277,11 @@ def _sentence_claims(
     line: str, lowered: str, start: int, end: int, vocabulary: FormatVocabulary
 ) -> Iterator[tuple[int, FormatClaim]]:
     """(verb offset, claim) pairs of one sentence."""
-    for match in _CONVERT.finditer(lowered, start, end):
+    sentence = lowered[start:end]
+    converts = any(verb in sentence for verb in _CONVERT_VERBS)
+    saves = any(verb in sentence for verb in _SAVE_VERBS)
+    loads = any(verb in sentence for verb in _LOAD_VERBS)
+    for match in _CONVERT.finditer(lowered, start, end) if converts else ():
         images = "image" in match.group("gap")
         targets = _format_list(line, lowered, match.end(), end, vocabulary)
         if not targets:
@@ -284,18 +290,18 @@ def _sentence_claims(
             yield match.start(), _claim("load", token, True, False)
         for token in targets:
             yield match.start(), _claim("save", token, True, images)
-    for match in _SAVE.finditer(lowered, start, end):
+    for match in _SAVE.finditer(lowered, start, end) if saves else ():
         direct = match.group("prep") != "in" and not match.group("verb").startswith(("writ", "output"))
         images = "image" in match.group("gap")
         for token in _format_list(line, lowered, match.end(), end, vocabulary):
             yield match.start(), _claim("save", token, direct, images)
-    for match in _LOAD.finditer(lowered, start, end):
+    for match in _LOAD.finditer(lowered, start, end) if loads else ():
         tokens = _format_list(line, lowered, match.end(), end, vocabulary)
         if tokens and _FORMAT_NOUN.match(lowered, tokens[-1].end):
             direct = not match.group("verb").startswith("read")
             for token in tokens:
                 yield match.start(), _claim("load", token, direct, False)
-    if "conversion" in lowered[start:end]:
+    if converts and "conversion" in sentence:
         for match in _PAIR.finditer(lowered, start, end):
             after = _format_list(line, lowered, match.end(), end, vocabulary)
             if len(after) != 1 or not _CONVERSION.match(lowered, after[0].end):

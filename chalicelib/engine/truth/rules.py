@@ -198,13 +198,14 @@ def _format_vocabulary(table: TruthTable) -> FormatVocabulary:
 
 
 def _claim_lines(prose: ProseText) -> list[int]:
-    """Prose lines holding a verb that can make a format claim, in order."""
+    """Prose lines holding a word that starts like a claim verb ("convert", "saving"), in order."""
     lines: set[int] = set()
     lowered = prose.lowered
     for verb in CLAIM_VERBS:
         start = lowered.find(verb)
         while start >= 0:
-            lines.add(prose.locate(start)[0])
+            if not start or not (lowered[start - 1].isalnum() or lowered[start - 1] in "_-"):
+                lines.add(prose.locate(start)[0])
             start = lowered.find(verb, start + len(verb))
     return sorted(lines)
 
