@@ -1,15 +1,29 @@
 """What product API a code block uses, resolved against a family's truth table.
 
-A block is read once: strings and comments are blanked (same length, so positions hold),
-imports and declarations give variable types, then every call chain that starts at a
-product type or a typed variable is followed member by member (`doc.getFirstSection()
-.getBody()` uses the table's return types). Each step is an `ApiRef`, resolved or not;
-unresolved ones carry the nearest real name. Standard-library, third-party and
-locally declared names are never product API.
+A block is read once, in any of the languages the products ship for (Java/Android, C#,
+VB.NET, C++, Python, JavaScript/TypeScript, PHP, Go): strings and comments are blanked
+(same length, so positions hold), imports and declarations give variable types, then every
+call chain that starts at a product type or a typed variable is followed member by member
+(`doc.getFirstSection().getBody()`, `doc->get_FirstSection()`, `$doc->save()`,
+`doc.first_section.body`), using the table's return types where it has them.
 
-The platform of a block comes from its content (imports of a platform's namespace,
-language idioms), then the page (path, front matter), then the label, because real
-pages label Java code `csharp`.
+What starts a chain, in every language:
+- a product type, plain (`Document`), imported (`from aspose.words import Document`) or
+  qualified by the product's namespace or a module alias (`aw.Document`,
+  `Aspose::Words::Document`, `\\Aspose\\Words\\Document`, `new AsposeCells.Workbook`);
+- a construction (`new X(...)`, `X(...)`, `MakeObject<X>(...)`, Go's `NewX(...)`);
+- a variable typed by a declaration (`X x`, `SharedPtr<X> x`, `Dim x As X`, `x: X`) or by
+  assignment of a construction or of a typed chain (`var`/`auto`/`let`/`$x =`/`x :=`/
+  `with X() as x`).
+
+Members are reported unknown only where the table can tell: a member the receiver's type
+lacks that no type of the platform has either (a subclass, an interface or an overload
+the table files elsewhere is never an invented method). Standard-library, third-party and
+locally declared names are never product API; blocks of other libraries (interop, POI,
+OpenXML ...) are skipped, and API in sections that present legacy API is marked `legacy`.
+
+The platform of a block comes from its syntax (read from the text), the page (path, front
+matter) and the label together, because real pages mislabel code.
 """
 
 from __future__ import annotations
@@ -17,10 +31,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from chalicelib.engine.document import CodeBlock, ParsedDocument
-from chalicelib.engine.truth.table import PlatformApi, TruthTable
+from chalicelib.engine.truth.foreign import is_foreign_code
+from chalicelib.engine.truth.syntax import c_like_guess, label_syntax, sniff_syntax
+from chalicelib.engine.truth.table import PlatformApi, TruthTable, normalise_member
 
 NON_CODE_LABELS = frozenset(
     {
@@ -56,68 +70,132 @@ NON_CODE_LABELS = frozenset(
     }
 )
 MAX_BLOCK_CHARS = 200_000  # longer blocks are analysed up to this point (bounded time)
-MAX_CHAIN_SKIP = 4_000  # an argument list longer than this ends the chain
-NEAREST_CUTOFF = 70  # rapidfuzz ratio for "did you mean"
+MAX_QUALIFIER_SEGMENTS = 8
+NEAREST_CUTOFF = 70  # rapidfuzz ratio for "did you mean" a member
+MIN_ENUM_VALUES = 2  # an enum listed with fewer values was not extracted whole: it contradicts nothing
 TYPE_SUGGEST_CUTOFF = 88  # an unknown type this close to a product type is a typo of it
+# Members the languages add to collections and iterables (LINQ, streams, iterators), which
+# API references do not list on the product's collection types; never reported as invented.
+_COLLECTION = """
+GetEnumerator Cast OfType ToList ToArray ToDictionary Where Select SelectMany First FirstOrDefault Last
+LastOrDefault Any All Count Sum Max Min OrderBy OrderByDescending Skip Take Distinct Contains AsEnumerable
+forEach iterator stream spliterator hasNext next length size isEmpty __iter__ __len__ __getitem__ then catch
+"""
+COLLECTION_MEMBERS = frozenset(normalise_member(name) for name in _COLLECTION.split())
 
-_MASK = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?\*/|^[^\S\n]*#[^\n]*', re.S | re.M)
-_IMPORT = re.compile(
-    r"^[^\S\n]*(?:import\s+(?:static\s+)?([\w.]+(?:\.\*)?)\s*;?|from\s+([\w.\-]+)\s+import\s+"
-    r"([\w, \t]+))",
+_MASK_C = re.compile(r'@"(?:""|[^"])*"|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?(?:\*/|\Z)', re.S)
+_MASK_HASH = re.compile(
+    r'"""(?:.*?)(?:"""|\Z)|\'\'\'(?:.*?)(?:\'\'\'|\Z)|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|#[^\n]*'
+    r"|//[^\n]*|/\*.*?(?:\*/|\Z)",
+    re.S,
+)
+_MASK_VB = re.compile(r'"(?:""|[^"\n])*"|\'[^\n]*|(?im:^\s*REM\b[^\n]*)')
+_MASK_JS = re.compile(
+    r'`(?:\\.|[^`\\])*(?:`|\Z)|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?(?:\*/|\Z)', re.S
+)
+# Lines that are not code although code blocks hold them: stack traces, command lines,
+# program output (`WebExtension.Id: 95D7...`). Blanked before reading.
+_NOT_CODE_LINE = re.compile(
+    r"^[^\S\n]*(?:at\s+[\w.$<>]+\([^\n]*|Caused by:[^\n]*|Exception in thread[^\n]*|"
+    r"(?:javac|java|mvn|gradle|pip3?|npm|yarn|npx|dotnet|nuget|composer|go\s+(?:get|run|build|mod)|node|python3?)\s+-?[^\n]*)$",
     re.M,
 )
-_TYPE_NAME = re.compile(r"[A-Z]\w*+")  # every type-like name; the rest is read around it
-_TYPE_KEYWORD_BEFORE = re.compile(r"(?:class|interface|enum|record|struct)\s+$")
-_NEW_BEFORE = re.compile(r"(?<![\w.])new\s+$")
-_ASSIGNED_BEFORE = re.compile(r"(?<![\w.])([a-z_]\w*)\s*=\s*(?:new\s+)?$")
-_DECLARED_AFTER = re.compile(
-    r"(\s*<[^<>;=()]*(?:<[^<>;=()]*>[^<>;=()]*)*>)?(?:\s*\[\s*\])*\s+([A-Za-z_]\w*)\s*(?=[=;,):])"
+_OUTPUT_LINE = re.compile(r"^[^\S\n]*[A-Za-z_][\w.]*[^\S\n]*:[^\S\n]+[^\n]*$", re.M)  # `Name.Member: value`
+_MASK_LINE_HASH = re.compile(r"^[^\S\n]*#[^\n]*", re.M)  # preprocessor lines, shell prompts in C-like code
+_MASKS = {"python": _MASK_HASH, "php": _MASK_HASH, "vb": _MASK_VB, "js": _MASK_JS, "go": _MASK_JS}
+
+_JAVA_IMPORT = re.compile(r"^[^\S\n]*import\s+(?:static\s+)?([\w.]+(?:\.\*)?)\s*;?", re.M)
+_PY_FROM_IMPORT = re.compile(r"^[^\S\n]*from\s+([\w.]+)\s+import\s+\(?([\w, \t]+)", re.M)
+_PY_IMPORT_AS = re.compile(r"^[^\S\n]*import\s+([\w.]+)\s+as\s+(\w+)", re.M)
+_JS_ALIAS = re.compile(
+    r"(?:\b(?:const|let|var)\s+(\w+)\s*=\s*require\s*\(|^[^\S\n]*import\s+(?:\*\s+as\s+)?(\w+)\s+from\b|"
+    r"^[^\S\n]*import\s+(\w+)\s*=\s*require\b)",
+    re.M,
 )
-_CALLED_AFTER = re.compile(r"\s*(?:<[^<>()]*>)?\s*\(")
-_LOOK_BACK = 64
-_MEMBER = re.compile(r"\s*\.\s*([A-Za-z_]\w*)")
+_JS_NAMED = re.compile(r"\b(?:const|let|var|import)\s*\{([^}\n]*)\}\s*(?:=\s*require\b|from\b)")
+_JS_NS_ASSIGN = re.compile(r"\b(\w+)\.(\w+)\s*=\s*require\s*\(")  # aspose.cells = require("aspose.cells")
+_PHP_USE = re.compile(r"^[^\S\n]*use\s+\\?([\w\\]+)(?:\s+as\s+(\w+))?\s*;", re.M | re.I)
+# Directives that name modules, not API uses: blanked once their names are read.
+_DIRECTIVE = re.compile(
+    r"^[^\S\n]*(?:import\b|from\s+[\w.]+\s+import\b|using\s+(?:static\s+)?[\w.= \t]+;|Imports\s|#\s*include\b|"
+    r"use\s+\\?[\w\\]+|package\s|require_once\b|require\b)[^\n]*",
+    re.M,
+)
+_SYSTEM_USING = re.compile(r"^[^\S\n]*(?:using|Imports)\s+System\.", re.M)
+_GO_IMPORT = re.compile(r'^[^\S\n]*(?:import\s+)?(\w+\s+)?"([^"\n]*aspose[^"\n]*)"', re.M | re.I)
+
+_TYPE_NAME = re.compile(r"[A-Z]\w*+")  # every type-like name; the rest is read around it
+_TYPE_KEYWORD_BEFORE = re.compile(r"(?:class|interface|enum|record|struct|Class|Structure|Module)\s+$")
+_NEW_BEFORE = re.compile(r"(?<![\w.$])(?:new|New|NEW)\s+$")
+_MAKE_BEFORE = re.compile(r"(?:\bSystem\s*::\s*)?\bMakeObject\s*<\s*$")
+_WRAPPER_BEFORE = re.compile(r"(?:\bSystem\s*::\s*)?\b(?:SharedPtr|intrusive_ptr|shared_ptr|unique_ptr)\s*<\s*$")
+_ASSIGNED_BEFORE = re.compile(r"(?<![\w.$>])(\$?[A-Za-z_]\w*)(?:\s*,\s*[A-Za-z_]\w*)?\s*(?::=|=)\s*$")
+_AS_BEFORE = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s+[Aa]s\s+$")  # VB: Dim x As [New] T, ByVal x As T
+_HINT_BEFORE = re.compile(r"(?<![\w.$])([A-Za-z_]\w*)\s*\??:\s*$")  # Python / TypeScript: x: T
+_DECLARED_AFTER = re.compile(
+    r"(\s*<[^<>;=()]*(?:<[^<>;=()]*>[^<>;=()]*)*>)?(?:\s*\[\s*\])*\s*[&*]?\s+(\$?[A-Za-z_]\w*)\s*(?=[=;,):]|\bin\b)"
+)
+_INITIALISER = re.compile(r"\s*=\s*(?:new|New)\s+(?:[\w.]+\.)?([A-Za-z_]\w*)")
+_WRAPPED_AFTER = re.compile(r"\s*>\s*[&*]?\s*([A-Za-z_]\w*)\s*(?=[=;,)({:])")
+_MADE_AFTER = re.compile(r"\s*>\s*\(")
+_WITH_AS_AFTER = re.compile(r"\s+as\s+([A-Za-z_]\w*)\s*:")
+_MEMBER = re.compile(r"\s*(?:\?\.|!\.|\.|->|::)\s*([A-Za-z_]\w*)")
 _GENERIC = re.compile(r"\s*<[^<>()]*(?:<[^<>()]*>[^<>()]*)*>")
 _WS = re.compile(r"\s*")
+_PAREN = re.compile(r"[()]")
+_LOOK_BACK = 64
 
-_JAVA_GETTER_CALL = re.compile(r"\.get[A-Z]\w*\(\)")
-_NET_VAR_NEW = re.compile(r"\bvar\s+\w+\s*=\s*new\b")
-_NET_PROPERTY_SET = re.compile(r"\.[A-Z]\w*\s*=[^=]")
-_PYTHON_DEF = re.compile(r"^\s*def\s+\w+\(.*\):", re.M)
-
-
-def _looks_like_java(head: str) -> bool:
-    return (
-        "System.out.print" in head
-        or "throws " in head
-        or "public static void main" in head
-        or "import java." in head
-        or bool(_JAVA_GETTER_CALL.search(head))
-    )
-
-
-def _looks_like_dotnet(head: str) -> bool:
-    return (
-        "using System" in head
-        or "Console.Write" in head
-        or "foreach (var" in head
-        or ("var " in head and bool(_NET_VAR_NEW.search(head)))
-        or bool(_NET_PROPERTY_SET.search(head))
-    )
-
-
-def _looks_like_python(head: str) -> bool:
-    return "import aspose." in head or "print(" in head or ("def " in head and bool(_PYTHON_DEF.search(head)))
-
-
-_IDIOMS = (("java", _looks_like_java), ("net", _looks_like_dotnet), ("python", _looks_like_python))
-_PAGE_PLATFORM_MARKERS = (
-    ("nodejs", re.compile(r"(?:^|[/\-_ ])node(?:js|\.js)?(?:[/\-_ ]|$)|node\.js via \.net", re.I)),
-    ("python", re.compile(r"(?:^|[/\-_ ])python(?:[/\-_ ]|$)|python via \.net", re.I)),
+# Page markers: path segments, URLs and product names of a page, most specific first.
+_PAGE_MARKERS = (
+    (
+        "python-java",
+        re.compile(
+            r"python[-_ ]?java|java[-_ ]for[-_ ]python|python[-\w]*[-_]for[-_]java|python via java|jpype|jython", re.I
+        ),
+    ),
+    ("python", re.compile(r"(?:^|[/\-_ ])python(?:[-_ ]?net)?(?:[/\-_ ]|$)|python via \.net", re.I)),
+    ("nodejs-java", re.compile(r"node(?:js|\.js)?[-_ ]java|node\.js via java", re.I)),
+    ("nodejs", re.compile(r"(?:^|[/\-_ ])(?:node(?:js|\.js)?|javascript)(?:[-_ ](?:net|cpp))?(?:[/\-_ ]|$)", re.I)),
+    ("php", re.compile(r"(?:^|[/\-_ ])php(?:[-_ ]java)?(?:[/\-_ ]|$)|php via java", re.I)),
+    ("go", re.compile(r"(?:^|[/\-_ ])go(?:[-_ ]cpp|lang)?(?:/|$)|for go\b|go via c\+\+", re.I)),
     ("android", re.compile(r"(?:^|[/\-_ ])android(?:java)?(?:[/\-_ ]|$)|android via java", re.I)),
     ("cpp", re.compile(r"(?:^|[/\-_ ])(?:cpp|c\+\+)(?:[/\-_ ]|$)", re.I)),
     ("java", re.compile(r"(?:^|[/\-_ ])java(?:[/\-_ ]|$)", re.I)),
     ("net", re.compile(r"(?:^|[/\-_ ])(?:net|\.net|dotnet|csharp)(?:[/\-_ ]|$)", re.I)),
 )
+# The language a page's undecided code is in (a C-like label on a Python page is a mislabel).
+_PAGE_SYNTAX = {
+    "python": "python",
+    "python-java": "python",
+    "nodejs": "js",
+    "nodejs-java": "js",
+    "php": "php",
+    "go": "go",
+    "cpp": "cpp",
+    "java": "java",
+    "android": "java",
+    "net": "csharp",
+}
+# Table platforms that can hold the API of code written in a syntax, by page, best first.
+_SYNTAX_PLATFORMS = {
+    "java": ("java", "android"),
+    "csharp": ("net",),
+    "vb": ("net",),
+    "cpp": ("cpp",),
+    "python": ("python",),
+    "js": ("nodejs",),
+    "php": ("php", "java"),
+    "go": ("go",),
+}
+# Code in another language on a Java page calls the Java API through a bridge (Jython,
+# JPype, Node.js via Java, PHP via Java).
+_PAGE_SYNTAX_PLATFORMS = {
+    ("java", "android"): ("android", "java"),
+    ("python", "python-java"): ("python-java", "java"),
+    ("python", "java"): ("java",),
+    ("js", "nodejs-java"): ("nodejs-java", "nodejs", "java"),
+    ("js", "java"): ("java",),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +210,12 @@ class ApiRef:
     resolved: bool
     nearest: str | None = None
     plugin: str | None = None
+    legacy: bool = False  # in a section that presents legacy or deprecated API on purpose
 
 
 def page_platform(doc: ParsedDocument, table: TruthTable) -> str | None:
-    """The platform the page is written for: front matter product names, then the path."""
+    """What the page is written for: a table platform named by the front matter's product
+    name, else a page marker from the path or URL (`python-java`, `nodejs-java`, `net` ...)."""
     data = doc.front_matter.data or {}
     for key in ("second_title", "title", "platform"):
         value = data.get(key)
@@ -145,42 +225,49 @@ def page_platform(doc: ParsedDocument, table: TruthTable) -> str | None:
                 if spec.product.lower() in lowered:
                     return platform
     where = " ".join(str(value) for value in (doc.path, data.get("url")) if value)
-    for platform, marker in _PAGE_PLATFORM_MARKERS:
-        if platform in table.spec.platforms and marker.search(where):
-            return platform
+    for marker, pattern in _PAGE_MARKERS:
+        if pattern.search(where):
+            return marker
     return None
 
 
-def _namespace_imports(table: TruthTable) -> list[tuple[str, str, re.Pattern[str]]]:
-    """(platform, namespace, import statement pattern) in declaration order: Java's
-    `com.aspose.words` is tried before Python's `aspose.words`, which it contains."""
-    return table.cached(
-        "namespace-imports",
-        lambda: [
-            (platform, namespace, re.compile(rf"(?:import|from|using|require)\W[^\n]*{re.escape(namespace)}"))
-            for platform, spec in table.spec.platforms.items()
-            for namespace in spec.namespaces
-        ],
-    )
-
-
-def _sniff_platform(code: str, table: TruthTable) -> str | None:
-    head = code[:4000]
-    for platform, namespace, pattern in _namespace_imports(table):
-        if namespace in head and pattern.search(head):
-            return platform
-    for platform, looks_like in _IDIOMS:
-        if platform in table.spec.platforms and looks_like(head):
-            return platform
-    return None
+def block_syntax(block: CodeBlock, page: str | None) -> str | None:
+    """The language of a block: its text first, then its label; Java and C# code that no
+    idiom decides follows a Java or .NET page, else how its members are cased."""
+    sniffed = sniff_syntax(block.content)
+    if sniffed is not None:
+        return sniffed
+    label = label_syntax(block.language)
+    if page in _PAGE_SYNTAX and (label is None or label in ("java", "csharp") or page in ("net", "java", "android")):
+        return _PAGE_SYNTAX[page]
+    if label in ("java", "csharp"):
+        return c_like_guess(block.content)
+    return label
 
 
 def block_platform(block: CodeBlock, table: TruthTable, page: str | None) -> str | None:
-    """Content first, then the page's platform, then the label; None for non-code blocks."""
+    """The table platform whose API the block uses (None for non-code blocks and code the
+    table has no platform for)."""
+    return _platform_for(block, table, page)[0]
+
+
+def _platform_for(block: CodeBlock, table: TruthTable, page: str | None) -> tuple[str | None, str | None]:
+    """(table platform, syntax) of a block."""
     label = (block.language or "").lower()
     if label in NON_CODE_LABELS:
-        return None
-    return _sniff_platform(block.content, table) or page or table.language_platforms.get(label)
+        return None, None
+    declared = table.spec.platforms
+    syntax = block_syntax(block, page)
+    if syntax is None:
+        fallback = page if page in declared else table.language_platforms.get(label)
+        return fallback, None
+    candidates = _PAGE_SYNTAX_PLATFORMS.get((syntax, page or ""), ())
+    if page in declared and page in _SYNTAX_PLATFORMS[syntax]:
+        candidates = (page, *candidates)
+    for platform in (*candidates, *_SYNTAX_PLATFORMS[syntax]):
+        if platform in declared:
+            return platform, syntax
+    return None, syntax
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -190,52 +277,92 @@ def _blank(match: re.Match[str]) -> str:
     return "\n".join(" " * len(part) for part in text.split("\n"))
 
 
-def _mask(code: str) -> str:
-    """Strings and comments blanked with spaces (newlines kept), so offsets still hold."""
-    return _MASK.sub(_blank, code)
+def mask_code(code: str, syntax: str | None) -> str:
+    """Strings, comments and lines that are not code blanked with spaces (newlines kept),
+    so offsets still hold."""
+    masked = _NOT_CODE_LINE.sub(_blank, _MASKS.get(syntax or "", _MASK_C).sub(_blank, code))
+    if syntax == "python":
+        return masked
+    masked = _OUTPUT_LINE.sub(_blank, masked)
+    return _MASK_LINE_HASH.sub(_blank, masked) if syntax not in ("php", "vb") else masked
 
 
-def _skip_parens(text: str, start: int) -> int:
-    """Index after the balanced (...) group starting at text[start] == '(' (-1 if too long)."""
-    depth = 0
-    limit = min(len(text), start + MAX_CHAIN_SKIP)
-    for index in range(start, limit):
-        char = text[index]
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index + 1
-    return -1
+def _matching_parens(text: str) -> dict[int, int]:
+    """Offset of every '(' -> offset just after its ')' (unbalanced ones are absent); one
+    pass over the brackets, so following chains never rescans an argument list."""
+    closing: dict[int, int] = {}
+    opened: list[int] = []
+    for match in _PAREN.finditer(text):
+        if match.group() == "(":
+            opened.append(match.start())
+        elif opened:
+            closing[opened.pop()] = match.end()
+    return closing
 
 
-def _nearest(name: str, choices: list[str], cutoff: int = NEAREST_CUTOFF) -> str | None:
-    if not choices:
-        return None
-    found = process.extractOne(name, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-    return found[0] if found else None
+def _namespace_keys(api: PlatformApi) -> tuple[frozenset[str], frozenset[str]]:
+    """(lower-cased dotted namespaces and their prefixes, lower-cased first components)."""
+    prefixes: set[str] = set()
+    roots: set[str] = {"aspose", "com"}
+    for namespace in api.namespaces:
+        parts = [part for part in re.split(r"\.|::|\\", namespace.lower()) if part]
+        if parts:
+            roots.add(parts[0])
+        for end in range(1, len(parts) + 1):
+            prefixes.add(".".join(parts[:end]))
+    return frozenset(prefixes), frozenset(roots)
+
+
+@dataclass(slots=True)
+class _Root:
+    """A product type named in the code, and how the code around it uses it."""
+
+    name: str
+    start: int  # offset of the name
+    construct_start: int  # offset of the whole expression (`new`, qualifier, MakeObject)
+    chain_start: int  # where the member chain after it starts
+    constructed: bool  # new X(...), X(...), MakeObject<X>(...), NewX(...)
+    qualified: bool  # written with the product's namespace or a module alias
 
 
 class _BlockReader:
     """Reads one block; collects ApiRefs in document coordinates."""
 
-    def __init__(self, api: PlatformApi, table: TruthTable, code: str, line: int) -> None:
+    def __init__(
+        self, api: PlatformApi, table: TruthTable, code: str, line: int, syntax: str | None, legacy: bool
+    ) -> None:
         self.api = api
         self.table = table
-        self.text = _mask(code[:MAX_BLOCK_CHARS])
+        self.syntax = syntax
+        self.legacy = legacy
+        self.raw = code[:MAX_BLOCK_CHARS]
+        self.text = mask_code(self.raw, syntax)
         self.first_line = line
         self.line_starts = [0]
         newline = self.text.find("\n")
         while newline >= 0:
             self.line_starts.append(newline + 1)
             newline = self.text.find("\n", newline + 1)
+        self.parens: dict[int, int] | None = None
+        self.normalised: dict[str, frozenset[str]] = {}  # type -> its members' normalised names
         self.refs: list[ApiRef] = []
         self.product_imports: set[str] = set()
+        self.namespace_imports: set[str] = set()  # imported from one of the platform's namespaces
+        self.stdlib_wildcard = False  # `import java.awt.*;`, `using System.Drawing;`: shared names are theirs
+        self.aliases: set[str] = set()  # module aliases of the product (aw, slides, AsposeCells)
         self.hidden: set[str] = set(api.stdlib)
         self.variables: dict[str, str] = {}
-        self.names: list[re.Match[str]] = []
+        self.roots: list[_Root] = []
         self.inferred: set[str] = set()  # variables typed from a chain's declared return type
+        self.prefixes, self.namespace_roots = table.cached(
+            f"namespace-keys:{api.platform}", lambda: _namespace_keys(api)
+        )
+
+    def skip_parens(self, start: int) -> int:
+        """Offset after the balanced (...) group opening at `start` (-1 if never closed)."""
+        if self.parens is None:
+            self.parens = _matching_parens(self.text)
+        return self.parens.get(start, -1)
 
     def position(self, offset: int) -> tuple[int, int]:
         low, high = 0, len(self.line_starts) - 1
@@ -250,84 +377,258 @@ class _BlockReader:
     def is_product_type(self, name: str) -> bool:
         return name not in self.hidden and self.api.has_type(name)
 
-    def read_names(self) -> None:
-        """Imports, local classes and typed variables; collects the type-like names."""
-        text, api = self.text, self.api
-        namespaces = api.namespaces
+    def is_product_module(self, module: str) -> bool:
+        lowered = module.lower().replace("::", ".").replace("\\", ".").replace("/", ".")
+        return lowered.split(".")[0] in self.namespace_roots or "aspose" in lowered
+
+    # --- names -------------------------------------------------------------------------
+
+    def read_imports(self) -> None:
+        """Product names imported one by one, module aliases, and names imported from
+        other libraries (hidden)."""
+        text, raw = self.text, self.raw
         if "import" in text:
-            for match in _IMPORT.finditer(text):
-                java_path, from_module, from_names = match.groups()
-                if java_path:
-                    package, _, name = java_path.rpartition(".")
-                    if name != "*":
-                        (self.product_imports if package in namespaces else self.hidden).add(name)
-                elif from_module:
-                    names = [name.strip() for name in from_names.split(",") if name.strip()]
-                    (self.product_imports if from_module in namespaces else self.hidden).update(names)
-        self.names = [
+            for match in _JAVA_IMPORT.finditer(text):
+                package, _, name = match.group(1).rpartition(".")
+                if name != "*":
+                    self._imported(package, [name])
+                elif not self.is_product_module(package):
+                    self.stdlib_wildcard = True
+            for match in _PY_FROM_IMPORT.finditer(text):
+                self._imported(match.group(1), [name.strip() for name in match.group(2).split(",") if name.strip()])
+            for match in _PY_IMPORT_AS.finditer(text):
+                if self.is_product_module(match.group(1)):
+                    self.aliases.add(match.group(2))
+        if "require" in text or "import" in text:
+            for match in _JS_ALIAS.finditer(text):
+                alias = match.group(1) or match.group(2) or match.group(3)
+                if self._module_at(raw, match.end()) or "aspose" in alias.lower():
+                    self.aliases.add(alias)
+            for match in _JS_NAMED.finditer(text):
+                names = [part.split(":")[0].split(" as ")[0].strip() for part in match.group(1).split(",")]
+                target = self.product_imports if self._module_at(raw, match.end()) else self.hidden
+                target.update(name for name in names if name)
+            for match in _JS_NS_ASSIGN.finditer(text):
+                if self._module_at(raw, match.end()):
+                    self.aliases.add(match.group(1))
+        if _SYSTEM_USING.search(text):
+            self.stdlib_wildcard = True
+        if self.syntax == "php" and "use" in text.lower():
+            for match in _PHP_USE.finditer(text):
+                path, alias = match.group(1), match.group(2)
+                name = alias or path.rpartition("\\")[2]
+                (self.product_imports if self.is_product_module(path) else self.hidden).add(name)
+        if self.syntax == "go":
+            for match in _GO_IMPORT.finditer(raw):
+                self.aliases.add((match.group(1) or "").strip() or match.group(2).rstrip("/").split("/")[-1])
+            self.aliases.update({"asposecells", "asposepdf", "asposewords", "asposeslides"})
+        self.hidden -= self.product_imports
+        self.text = _DIRECTIVE.sub(_blank, text)
+
+    def _imported(self, module: str, names: list[str]) -> None:
+        if not self.is_product_module(module):
+            self.hidden.update(names)
+            return
+        self.product_imports.update(names)
+        if module.lower() in self.prefixes:
+            self.namespace_imports.update(names)
+
+    def _module_at(self, raw: str, offset: int) -> bool:
+        """Whether the string right after a require(/from names a product module."""
+        window = raw[offset : offset + 120]
+        quote = min((index for index in (window.find('"'), window.find("'")) if index >= 0), default=-1)
+        if quote < 0:
+            return False
+        end = window.find(window[quote], quote + 1)
+        module = window[quote + 1 : end if end > 0 else len(window)]
+        return "aspose" in module.lower()
+
+    def read_names(self) -> None:
+        """Local classes (hidden), product types used as roots, and typed variables."""
+        text = self.text
+        matches = [
             match
             for match in _TYPE_NAME.finditer(text)
             if not match.start() or not (text[match.start() - 1].isalnum() or text[match.start() - 1] in "_$@")
         ]
-        for match in self.names:
+        for match in matches:
             if _TYPE_KEYWORD_BEFORE.search(text, max(0, match.start() - _LOOK_BACK), match.start()):
                 self.hidden.add(match.group())
         self.hidden -= self.product_imports
-        if not self.product_imports and any(match.group() in api.third_party for match in self.names):
-            self.names = []  # another library's code (docx4j, Apache POI ...): nothing to check
+        if not self.product_imports and any(match.group() in self.api.third_party for match in matches):
+            return  # another library's code (docx4j, Apache POI ...): nothing to check
+        for match in matches:
+            root = self._root(match.group(), match.start())
+            if root is not None:
+                self.roots.append(root)
+
+    def _qualifier(self, start: int) -> tuple[int, bool] | None:
+        """(offset where the name's qualifier starts, qualified) when the name at `start`
+        can start a chain; None when it is a member of something else (`doc.Range`,
+        `System.Drawing.Color`)."""
+        text = self.text
+        segments: list[str] = []
+        position = start
+        qualifier_start = start
+        while len(segments) < MAX_QUALIFIER_SEGMENTS:
+            cursor = position
+            while cursor > 0 and text[cursor - 1] in " \t":
+                cursor -= 1
+            separator = text[cursor - 2 : cursor] if cursor >= 2 else ""
+            if separator in ("::", "?."):
+                cursor -= 2
+            elif separator == "->":
+                return None
+            elif cursor >= 1 and text[cursor - 1] in ".\\" and separator != "..":
+                separator = text[cursor - 1]
+                cursor -= 1
+            else:
+                break
+            while cursor > 0 and text[cursor - 1] in " \t" and separator != "\\":
+                cursor -= 1
+            end = cursor
+            while cursor > 0 and (text[cursor - 1].isalnum() or text[cursor - 1] in "_$"):
+                cursor -= 1
+            if cursor == end:
+                if separator == "\\":
+                    qualifier_start = cursor
+                    break  # PHP's leading `\Aspose\...`
+                return None  # `foo().Bar`, `list[0].Bar`, a chain continued on a new line
+            segments.insert(0, text[cursor:end])
+            position = qualifier_start = cursor
+        if not segments:
+            return start, False
+        first = segments[0]
+        if not (
+            first in self.aliases
+            or first.lower() in self.namespace_roots
+            or (self.syntax in ("python", "js") and first[:1].islower() and first not in self.variables)
+        ):
+            return None
+        path = ""
+        for segment in segments:
+            path = f"{path}.{segment.lower()}" if path else segment.lower()
+            if segment[:1].isupper() and self.api.has_type(segment) and path not in self.prefixes:
+                return None  # `aw.Document.Foo`: a member of a type
+        return qualifier_start, True
+
+    def _root(self, name: str, start: int) -> _Root | None:
+        text = self.text
+        qualified = self._qualifier(start)
+        if qualified is None:
+            return None
+        construct_start, is_qualified = qualified
+        end = start + len(name)
+        before_from = max(0, construct_start - _LOOK_BACK)
+        new = _NEW_BEFORE.search(text, before_from, construct_start)
+        type_name = name
+        go_type = name[3:].split("_")[0] if self.syntax == "go" and name.startswith("New") else ""
+        if go_type and not self.is_product_type(name) and self.is_product_type(go_type):
+            type_name = go_type  # Go: asposecells.NewWorkbook() constructs a Workbook
+        elif not self.is_product_type(name):
+            if name in self.hidden or not (name in self.product_imports or is_qualified or new):
+                return None
+            return _Root(name, start, construct_start, end, bool(new), is_qualified)
+        elif name in self.api.ambiguous and not (
+            is_qualified
+            or name in self.product_imports
+            or (not self.stdlib_wildcard and (new or self._constructed_declaration(name, end)))
+        ):
+            return None  # `Path.of`, `Path p = Paths.get(...)`: the standard library's class
+        made = _MAKE_BEFORE.search(text, before_from, construct_start)
+        wrapped = _WRAPPER_BEFORE.search(text, before_from, construct_start)
+        chain_start = end
+        constructed = type_name != name
+        if new:
+            if _MEMBER.match(text, end):
+                return None  # `new Row.Builder()`: a nested class of something else
+            construct_start, constructed = new.start(), True
+        elif made and _MADE_AFTER.match(text, end):
+            construct_start, constructed = made.start(), True
+            chain_start = _MADE_AFTER.match(text, end).end() - 1
+        generic = None if made else _GENERIC.match(text, chain_start)
+        if generic:
+            chain_start = generic.end()
+        after = _WS.match(text, chain_start).end()
+        if not wrapped and after < len(text) and text[after] == "(":
+            constructed, chain_start = True, after
+        if constructed and chain_start < len(text) and text[chain_start] == "(":
+            chain_start = self.skip_parens(chain_start)
+            if chain_start < 0:
+                chain_start = len(text)
+        self._declare(type_name, construct_start, end, constructed, wrapped, chain_start)
+        return _Root(type_name, start, construct_start, chain_start, constructed, is_qualified)
+
+    def _constructed_declaration(self, name: str, end: int) -> bool:
+        """`Shape shape = new Shape(...)`: a declaration initialised by constructing the type."""
+        declared = _DECLARED_AFTER.match(self.text, end)
+        if declared is None:
+            return False
+        initialiser = _INITIALISER.match(self.text, declared.end())
+        return initialiser is not None and initialiser.group(1) == name
+
+    def _declare(
+        self,
+        type_name: str,
+        construct_start: int,
+        end: int,
+        constructed: bool,
+        wrapped: re.Match[str] | None,
+        chain_start: int,
+    ) -> None:
+        """Variables this use of a product type declares or assigns."""
+        text = self.text
+        before_from = max(0, construct_start - _LOOK_BACK)
+        if wrapped:
+            declared = _WRAPPED_AFTER.match(text, end)
+            if declared:
+                self.variables[declared.group(1)] = type_name
             return
-        for match in self.names:
-            type_name = match.group()
-            if not self.is_product_type(type_name):
-                continue
-            declared = _DECLARED_AFTER.match(text, match.end())
-            if declared and not (type_name in api.ambiguous and declared.group(1)):
-                self.variables[declared.group(2)] = type_name
-            elif _CALLED_AFTER.match(text, match.end()):
-                assigned = _ASSIGNED_BEFORE.search(text, max(0, match.start() - _LOOK_BACK), match.start())
-                if assigned:
-                    self.variables.setdefault(assigned.group(1), type_name)
+        if constructed:
+            if _MEMBER.match(text, chain_start):
+                return  # `x = new X().foo()`: the chain's result decides x
+            assigned = _ASSIGNED_BEFORE.search(text, before_from, construct_start) or _AS_BEFORE.search(
+                text, before_from, construct_start
+            )
+            if assigned:
+                self.variables.setdefault(assigned.group(1), type_name)
+            elif self.syntax == "python":
+                with_as = _WITH_AS_AFTER.match(text, chain_start)
+                if with_as:
+                    self.variables[with_as.group(1)] = type_name
+            return
+        declared = _DECLARED_AFTER.match(text, end)
+        if declared and declared.group(2) not in ("in", "as", "is", "instanceof"):
+            self.variables[declared.group(2)] = type_name
+            return
+        typed = _AS_BEFORE.search(text, before_from, construct_start) if self.syntax == "vb" else None
+        if typed is None and self.syntax in ("python", "js"):
+            typed = _HINT_BEFORE.search(text, before_from, construct_start)
+        if typed:
+            self.variables[typed.group(1)] = type_name
+
+    # --- chains ------------------------------------------------------------------------
 
     def add(
         self, kind: str, name: str, owner: str | None, offset: int, resolved: bool, nearest: str | None = None
     ) -> None:
         line, column = self.position(offset)
         plugin = self.api.plugin_of(owner or name) if resolved else None
-        self.refs.append(ApiRef(kind, name, owner, line, column, resolved, nearest, plugin))
+        self.refs.append(ApiRef(kind, name, owner, line, column, resolved, nearest, plugin, self.legacy))
 
-    def unknown_type(self, name: str, offset: int) -> None:
-        """A type-like name that is not product API: a finding only when it is evidently
-        meant to be one (imported from the product namespace, or a near miss of a name)."""
-        if name in self.hidden or name in self.variables:
-            return
-        nearest = _nearest(name, self.api.class_names(), TYPE_SUGGEST_CUTOFF)
-        if name in self.product_imports or nearest:
-            self.add("type", name, None, offset, False, nearest)
-
-    def _type_roots(self) -> list[tuple[int, str, bool]]:
-        """(offset, name, after `new`) for type names that may start a chain (standard-library
-        and other hidden names never do)."""
-        text, hidden, variables = self.text, self.hidden, self.variables
-        roots = []
-        for match in self.names:
-            name, start = match.group(), match.start()
-            if name not in hidden and name not in variables and (not start or text[start - 1] != "."):
-                roots.append((start, name, bool(_NEW_BEFORE.search(text, max(0, start - 12), start))))
-        return roots
-
-    def _variable_roots(self, variables: dict[str, int]) -> list[tuple[int, str, bool]]:
-        """(offset, name, False) for uses of typed variables from the given offsets on."""
+    def _variable_roots(self, variables: dict[str, int]) -> list[tuple[int, str]]:
+        """(offset, name) for uses of typed variables from the given offsets on."""
         text = self.text
-        roots: list[tuple[int, str, bool]] = []
+        roots: list[tuple[int, str]] = []
         for variable, since in variables.items():
             start = text.find(variable, since)
             while start >= 0:
                 end = start + len(variable)
                 before = text[start - 1] if start else " "
-                if not (before.isalnum() or before in "_$@.") and (
-                    end == len(text) or not (text[end].isalnum() or text[end] == "_")
-                ):
-                    roots.append((start, variable, False))
+                if not (
+                    before.isalnum() or before in "_$@." or (before == ">" and text[start - 2 : start] == "->")
+                ) and (end == len(text) or not (text[end].isalnum() or text[end] == "_")):
+                    roots.append((start, variable))
                 start = text.find(variable, end)
         return roots
 
@@ -335,40 +636,44 @@ class _BlockReader:
         """Follow every chain; variables assigned a chain's result (`var s = doc.getFirstSection()`)
         get its type, and their later uses are followed in one more pass. Such an inferred type
         is only the declared return type (the object may be a subclass: `getChild` returns a
-        Node that is a Table), so members it lacks are not reported there."""
-        roots = self._type_roots() + self._variable_roots(dict.fromkeys(self.variables, 0))
-        learned = self._read(sorted(roots))
-        if learned:
-            self.variables.update((name, type_name) for name, (type_name, _) in learned.items())
-            self.inferred.update(learned)
-            self._read(sorted(self._variable_roots({name: since for name, (_, since) in learned.items()})))
-
-    def _read(self, roots: list[tuple[int, str, bool]]) -> dict[str, tuple[str, int]]:
-        """Follow chains from the roots; returns untyped variables assigned a typed result."""
-        text = self.text
+        Node that is a Table); members no type of the platform has are still reported there."""
         learned: dict[str, tuple[str, int]] = {}
-        for start, name, is_new in roots:
-            position = start + len(name)
-            if name in self.variables and not is_new:
-                result = self.follow(self.variables[name], False, position, certain=name not in self.inferred)
-                self._learn(learned, start, result)
-                continue
-            if not self.is_product_type(name):
-                if (is_new or _MEMBER.match(text, position)) and not name.isupper():
-                    self.unknown_type(name, start)
-                continue
-            self.add("type", name, None, start, True)
-            if is_new:
-                generic = _GENERIC.match(text, position)
-                if generic:
-                    position = generic.end()
-                position = _WS.match(text, position).end()
-                if position < len(text) and text[position] == "(":
-                    position = _skip_parens(text, position)
-                    if position < 0:
-                        continue
-            self._learn(learned, start, self.follow(name, not is_new, position))
-        return learned
+        for root in self.roots:
+            self._read_root(root, learned)
+        variable_roots = sorted(self._variable_roots(dict.fromkeys(self.variables, 0)))
+        for start, name in variable_roots:
+            result = self.follow(self.variables[name], False, start + len(name), certain=True)
+            self._learn(learned, start, result)
+        if learned:
+            fresh = {name: since for name, (_, since) in learned.items() if name not in self.variables}
+            self.variables.update((name, type_name) for name, (type_name, _) in learned.items())
+            self.inferred.update(fresh)
+            for start, name in sorted(self._variable_roots(fresh)):
+                self.follow(self.variables[name], False, start + len(name), certain=False)
+
+    def _read_root(self, root: _Root, learned: dict[str, tuple[str, int]]) -> None:
+        name = root.name
+        if not self.is_product_type(name):
+            self.unknown_type(root)
+            return
+        self.add("type", name, None, root.start, True)
+        result = self.follow(name, not root.constructed, root.chain_start)
+        self._learn(learned, root.construct_start, result)
+
+    def unknown_type(self, root: _Root) -> None:
+        """A type-like name that is not product API: a finding only on a complete table and
+        when it is evidently meant to be product API (imported from the product's namespace,
+        or written with it or constructed, and close to a real type name)."""
+        name, inventory = root.name, self.api.inventory
+        if not self.api.complete or inventory is None or name in self.hidden or name in self.variables:
+            return
+        if name.isupper():
+            return
+        nearest = inventory.nearest_type(name, TYPE_SUGGEST_CUTOFF)
+        if nearest and (nearest in name or name in nearest):
+            nearest = None  # `FilePathProvider` implements `IFilePathProvider`: a class of the page's own
+        if name in self.namespace_imports or ((root.qualified or root.constructed) and nearest):
+            self.add("type", name, None, root.start, False, nearest)
 
     def _learn(self, learned: dict[str, tuple[str, int]], start: int, result: str | None) -> None:
         if result is None:
@@ -378,8 +683,9 @@ class _BlockReader:
             learned.setdefault(assigned.group(1), (result, start))
 
     def follow(self, current: str | None, static: bool, position: int, certain: bool = True) -> str | None:
-        """Check each member along the chain; the type the chain ends with, if known. When the
-        starting type is not `certain`, a member it lacks ends the chain unreported."""
+        """Check each member along the chain; the type the chain ends with, if known. A member
+        the type lacks is reported when no type of the platform has it (an invented name);
+        when the starting type is not `certain` the member must also be unknown everywhere."""
         text, api = self.text, self.api
         while current is not None:
             step = _MEMBER.match(text, position)
@@ -391,28 +697,87 @@ class _BlockReader:
             if current in api.enums and static:
                 if api.has_member(current, member):
                     self.add("enum", member, current, offset, True)
-                else:
-                    values = sorted(api.enums[current])
-                    self.add("enum", member, current, offset, False, _nearest(member, values))
+                elif api.complete and len(api.enums[current]) >= MIN_ENUM_VALUES:
+                    self.add("enum", member, current, offset, False, self.nearest_value(current, member))
                 return None
-            if not api.has_member(current, member):
-                if certain:
-                    members = sorted(api.members_of(current))
-                    self.add("member", member, current, offset, False, _nearest(member, members))
+            if not api.has_member(current, member) and not self.known_by_another_name(current, member):
+                if certain or api.has_type(current):
+                    self.report_member(current, member, offset)
                 return None
             self.add("member", member, current, offset, True)
             current, static = api.member_type(current, member), False
             after = _WS.match(text, position).end()
             if after < len(text) and text[after] == "(":
-                position = _skip_parens(text, after)
+                position = self.skip_parens(after)
                 if position < 0:
                     return None
         return None
 
+    def known_by_another_name(self, owner: str, member: str) -> bool:
+        """The receiver's type has the member under another spelling of the same name: a
+        property read as a field (`options.PartsEmbeddingMode` for `getPartsEmbeddingMode`),
+        the getter of an `is` property (`getCenterWindow` for `isCenterWindow`), a Java name
+        called from Python (`doc.pageCount`). Plausible, so never reported."""
+        inventory = self.api.inventory
+        if inventory is None:
+            return False
+        key = normalise_member(member)
+        keys = self.normalised.get(owner)
+        if keys is None:
+            keys = self.normalised[owner] = frozenset(map(normalise_member, inventory.members(owner)))
+        return key in keys
 
-def block_api_refs(block: CodeBlock, api: PlatformApi, table: TruthTable) -> list[ApiRef]:
-    """Every product API use in one block, in order."""
-    reader = _BlockReader(api, table, block.content, block.content_start_line)
+    def report_member(self, owner: str, member: str, offset: int) -> None:
+        """Report a member only a complete table contradicts (a borrowed or partial table
+        cannot tell an invented name from one it lacks)."""
+        if not self.api.complete or normalise_member(member) in COLLECTION_MEMBERS:
+            return
+        inventory = self.api.inventory
+        nearest = inventory.nearest_member(owner, member, NEAREST_CUTOFF) if inventory is not None else None
+        self.add("member", member, owner, offset, False, nearest)
+
+    def nearest_value(self, enum: str, value: str) -> str | None:
+        inventory = self.api.inventory
+        return inventory.nearest_enum_value(enum, value, NEAREST_CUTOFF) if inventory is not None else None
+
+
+_DECLARED_CLASS = re.compile(r"\b(?:class|interface|enum|struct|record|Class|Structure)\s+([A-Z]\w*)")
+
+
+def page_classes(doc: ParsedDocument) -> frozenset[str]:
+    """Classes the page's code declares (in any block): the page's own, never product API."""
+    return frozenset(name for block in doc.code_blocks for name in _DECLARED_CLASS.findall(block.content))
+
+
+def block_api_refs(
+    block: CodeBlock,
+    api: PlatformApi,
+    table: TruthTable,
+    syntax: str | None = None,
+    legacy: bool = False,
+    own_classes: frozenset[str] = frozenset(),
+) -> list[ApiRef]:
+    """Every product API use in one block, in order (none for another library's code)."""
+    if is_foreign_code(block.content) and "aspose" not in block.content.lower():
+        return []
+    reader = _BlockReader(api, table, block.content, block.content_start_line, syntax, legacy)
+    reader.hidden.update(own_classes)
+    reader.read_imports()
     reader.read_names()
     reader.read_chains()
     return reader.refs
+
+
+def analyse_block(
+    block: CodeBlock,
+    table: TruthTable,
+    page: str | None,
+    legacy: bool = False,
+    own_classes: frozenset[str] = frozenset(),
+) -> list[ApiRef]:
+    """The product API a block uses, read in its language against its platform's API."""
+    platform, syntax = _platform_for(block, table, page)
+    api = table.api(platform)
+    if api is None:
+        return []
+    return block_api_refs(block, api, table, syntax, legacy, own_classes)

@@ -25,8 +25,9 @@ from rapidfuzz import fuzz, process
 
 from chalicelib.engine.document import CodeBlock
 from chalicelib.engine.model import Detection
-from chalicelib.engine.truth.code import ApiRef, block_api_refs, block_platform, page_platform
+from chalicelib.engine.truth.code import ApiRef, analyse_block, page_classes, page_platform
 from chalicelib.engine.truth.family import family_evidence
+from chalicelib.engine.truth.foreign import FOREIGN, LEGACY, block_roles
 from chalicelib.engine.truth.table import TruthTable
 from chalicelib.engine.truth.textscan import Phrase, ProseText, find_phrases, leading_literal, phrases
 
@@ -204,10 +205,9 @@ def _build_matchers(table: TruthTable) -> _Matchers:
     ]
     class_plugins: dict[str, str] = {}
     for plugin in table.spec.plugins:
-        for api in plugin.api.values():
-            for name in (*api.classes, *api.enums):
-                if _CAMEL.fullmatch(name):
-                    class_plugins.setdefault(name, plugin.id)
+        for name in plugin.types:
+            if _CAMEL.fullmatch(name):
+                class_plugins.setdefault(name, plugin.id)
     return _Matchers(
         phrase_plugins, phrases(phrase_plugins), sorted(camel_plugins), camel_plugins, class_plugins, combinations
     )
@@ -284,7 +284,7 @@ def _detect_prose(prose: ProseText, table: TruthTable, collect: _Collector, trut
         if found:
             line, column, offset = prose.locate(start)
             collect.add(matchers.camel_plugins[found[0]], word, line, column, "fuzzy", found[1] / 100 * FUZZY_SCALE)
-            if _is_typo(word, found[0]):
+            if _is_typo(word, found[0]) and word not in table.type_names:  # a real name is no typo
                 truth.misspelled.append(Misspelling(line, column, offset, word, found[0]))
 
 
@@ -315,13 +315,13 @@ def _apply_combinations(ctx: CheckContext, table: TruthTable, collect: _Collecto
                 break
 
 
-def _block_family(block: CodeBlock, families: dict[str, FamilyTruth], primary: str) -> str:
-    """The family whose namespace the block imports or names, else the page's family."""
+def _block_family(block: CodeBlock, families: dict[str, FamilyTruth], primary: str) -> tuple[str, bool]:
+    """(the family whose namespace the block imports or names, else the page's family;
+    whether the block names the namespaces of several families)."""
     head = block.content[:4000]
-    for name, truth in families.items():
-        if name != primary and any(namespace in head for namespace in _namespaces(truth.table)):
-            return name
-    return primary
+    named = [name for name, truth in families.items() if any(ns in head for ns in _namespaces(truth.table))]
+    others = [name for name in named if name != primary]
+    return (others[0] if others else primary), len(named) > 1
 
 
 def _namespaces(table: TruthTable) -> tuple[str, ...]:
@@ -348,12 +348,17 @@ def page_truth(ctx: CheckContext) -> PageTruth:
             if name != primary and score >= MIN_EVIDENCE_FOR_OTHER_FAMILY:
                 families[name] = FamilyTruth(registry.get(name))
         platforms = {name: page_platform(ctx.doc, truth.table) for name, truth in families.items()}
+        roles = block_roles(ctx.doc) if ctx.doc.code_blocks else {}
+        own_classes = page_classes(ctx.doc)
         for block in ctx.doc.code_blocks:
-            name = _block_family(block, families, primary)
+            role = roles.get(block.start_line)
+            if role == FOREIGN:
+                continue
+            name, mixed = _block_family(block, families, primary)
             truth = families[name]
-            api = truth.table.api(block_platform(block, truth.table, platforms[name]))
-            if api is not None:
-                truth.refs.extend((block, ref) for ref in block_api_refs(block, api, truth.table))
+            refs = analyse_block(block, truth.table, platforms[name], role == LEGACY, own_classes)
+            # a block using two families' API cannot tell whose a shared name (SaveFormat) is
+            truth.refs.extend((block, ref) for ref in refs if ref.resolved or not mixed)
         for name, truth in families.items():
             collect = _Collector(name)
             _detect_prose(prose, truth.table, collect, truth)

@@ -158,6 +158,8 @@ def check_api(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]
                 message = f"'{ref.owner}.{ref.name}' is not a value of the {product} enum {ref.owner}{hint}"
             else:
                 message = f"'{ref.name}' is not a member of {product} '{ref.owner}'{hint}"
+            if ref.legacy:
+                message += " (in a section that presents legacy API: advice only)"
             yield Finding(
                 message,
                 ref.line,
@@ -166,6 +168,7 @@ def check_api(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]
                 end_column=ref.column + len(ref.name) - 1,
                 suggestion=ref.nearest,
                 confidence=0.9 if ref.kind != "type" else 0.7,
+                at_most="info" if ref.legacy else None,
             )
 
 

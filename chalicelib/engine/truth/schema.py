@@ -1,7 +1,7 @@
 """The shape of a truth table file (config/truth/<family>.yaml), as pydantic models.
 
 Every model forbids unknown keys so a typo in a table fails at load instead of being
-silently ignored. Cross-references (dependencies, combinations, api_from) are checked by
+silently ignored. Cross-references (dependencies, combinations, returns keys) are checked by
 `cross_reference_errors`, which returns (field path, reason) pairs for the loader.
 """
 
@@ -12,11 +12,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-PlatformId = Literal["net", "java", "cpp", "python", "nodejs", "android"]
-PLATFORMS: tuple[str, ...] = ("net", "java", "cpp", "python", "nodejs", "android")
+PlatformId = Literal["net", "java", "cpp", "python", "nodejs", "android", "go"]
+PLATFORMS: tuple[str, ...] = ("net", "java", "cpp", "python", "nodejs", "android", "go")
 
 _ID = r"^[a-z][a-z0-9_]*$"
 _FORMAT = re.compile(r"^[A-Z0-9][A-Z0-9_]*$")
+_RETURNS_KEY = re.compile(r"^[A-Za-z_]\w*\.[A-Za-z_]\w*$")
 
 
 class _Model(BaseModel):
@@ -43,22 +44,13 @@ class PlatformSpec(_Model):
 
     product: str  # canonical product name, e.g. "Aspose.Words for Java"
     languages: list[str] = Field(min_length=1)  # code labels written for this platform
-    namespaces: list[str] = Field(default_factory=list)
-    api_from: PlatformId | None = None  # API data borrowed from another platform
-    naming: Literal["same", "dotnet", "python", "cpp"] = "same"  # how borrowed member names change
-
-
-class ClassSpec(_Model):
-    extends: str | None = None
-    members: list[str] = Field(default_factory=list)
-
-
-class ApiSpec(_Model):
-    """A plugin's API on one platform: namespaces, classes with members, enums with values."""
-
-    namespaces: list[str] = Field(default_factory=list)
-    classes: dict[str, ClassSpec] = Field(default_factory=dict)
-    enums: dict[str, list[str]] = Field(default_factory=dict)
+    namespaces: list[str] = Field(default_factory=list)  # import/using names that mark the platform's code
+    # The generated API table (config/truth/api/<family>/<api>.json, by scripts/gen_api_tables.py);
+    # none: the platform's API is unknown and never checked.
+    api: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
+    # False: the table is another platform's with other naming (Slides .NET reads Python via
+    # .NET's `add_empty_slide` as `AddEmptySlide`): names compare normalised, never complete.
+    exact: bool = True
 
 
 class PluginSpec(_Model):
@@ -69,7 +61,7 @@ class PluginSpec(_Model):
     description: str = ""
     aliases: list[str] = Field(default_factory=list)
     platforms: list[PlatformId] = Field(default_factory=lambda: list(PLATFORMS))
-    api: dict[PlatformId, ApiSpec] = Field(default_factory=dict)
+    types: list[str] = Field(default_factory=list)  # product types this plugin is about (detection)
     load_formats: list[str] = Field(default_factory=list)
     save_formats: list[str] = Field(default_factory=list)
     capabilities: list[str] = Field(default_factory=list)
@@ -131,6 +123,9 @@ class TruthTableSpec(_Model):
     platforms: dict[PlatformId, PlatformSpec] = Field(min_length=1)
     formats: FormatsSpec
     plugins: list[PluginSpec] = Field(min_length=1)
+    # What a member returns, for following call chains (`Type.member: ReturnType`, Java names;
+    # other platforms match by normalised name). The generated tables hold no return types.
+    returns: dict[str, str] = Field(default_factory=dict)
     combinations: list[CombinationSpec] = Field(default_factory=list)
     required_fields: list[str] = Field(default_factory=list)
     forbidden_patterns: list[ForbiddenPattern] = Field(default_factory=list)
@@ -150,14 +145,16 @@ class StdlibSpec(_Model):
     """Shared names that belong to no family (config/truth/_stdlib.yaml): standard-library
     classes per platform (never product API), third-party classes (a block using them is
     that library's code), file formats of the wider
-    world (so a claim about one the family lacks is recognised as a format claim), and the
-    correctly spelled names of other products (never "misspellings")."""
+    world (so a claim about one the family lacks is recognised as a format claim), the
+    correctly spelled names of other products (never "misspellings"), and the members every
+    object has from the language (`getClass`, `GetType`), which API tables do not list."""
 
     classes: dict[PlatformId, list[str]] = Field(default_factory=dict)
     third_party: dict[PlatformId, list[str]] = Field(default_factory=dict)
     formats: list[str] = Field(default_factory=list)
     format_aliases: dict[str, str] = Field(default_factory=dict)
     products: list[str] = Field(default_factory=list)
+    object_members: dict[PlatformId, list[str]] = Field(default_factory=dict)  # toString, GetType, `.class`...
 
     _formats = field_validator("formats")(_check_formats)
 
@@ -175,25 +172,13 @@ def cross_reference_errors(spec: TruthTableSpec) -> list[tuple[str, str]]:
         for dep_index, dependency in enumerate(plugin.dependencies):
             if dependency not in seen:
                 errors.append((f"plugins[{index}].dependencies[{dep_index}]", f"unknown plugin id {dependency!r}"))
-        for platform in plugin.api:
-            if platform not in spec.platforms:
-                errors.append(
-                    (f"plugins[{index}].api.{platform}", f"platform {platform!r} is not declared in platforms")
-                )
     for index, combination in enumerate(spec.combinations):
         for member_index, member in enumerate(combination.plugins):
             if member not in seen:
                 errors.append((f"combinations[{index}].plugins[{member_index}]", f"unknown plugin id {member!r}"))
-    for name, platform in spec.platforms.items():
-        if platform.api_from is not None:
-            source = spec.platforms.get(platform.api_from)
-            if source is None or source.api_from is not None:
-                errors.append(
-                    (
-                        f"platforms.{name}.api_from",
-                        f"{platform.api_from!r} must be a declared platform with its own API",
-                    )
-                )
+    for written in spec.returns:
+        if not _RETURNS_KEY.match(written):
+            errors.append((f"returns.{written}", "the key must be written Type.member"))
     for platform, lacks in spec.formats.platforms.items():
         if platform not in spec.platforms:
             errors.append((f"formats.platforms.{platform}", f"platform {platform!r} is not declared in platforms"))

@@ -1,19 +1,28 @@
 """A validated truth table plus the lookup structures the checks need, built once.
 
 `TruthTable` wraps the schema model (`spec`) and lazily derives indexes: plugins by id,
-the API of each platform (classes with inherited members, enums), formats and product
-names. Other modules keep their own compiled artefacts (regexes, matchers) on the table
-through `cached`, so each is built once per table, never per page.
+the API of each platform (`PlatformApi`: the platform's generated table, read on first use,
+with the hand-written hints), formats and product names. Other modules keep their own
+compiled artefacts (regexes, matchers) on the table through `cached`, so each is built once per table, never per page.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
+from pathlib import Path
 from typing import Any, TypeVar
 
+from chalicelib.engine.truth.errors import TruthTableError
+from chalicelib.engine.truth.inventory import (
+    ENUM_HELPERS,
+    ApiTable,
+    TableInfo,
+    load_api_table,
+    load_family_names,
+    table_path,
+)
 from chalicelib.engine.truth.schema import PluginSpec, StdlibSpec, TruthTableSpec
 
 T = TypeVar("T")
@@ -31,91 +40,154 @@ def normalise_enum_value(name: str) -> str:
     return name.replace("_", "").lower()
 
 
-@dataclass(slots=True)
-class ClassInfo:
-    name: str
-    plugin: str
-    extends: str | None
-    members: dict[str, str | None] = field(default_factory=dict)  # member -> returned class
+class _EnumView(Mapping[str, frozenset[str]]):
+    """The platform's enums (and constant classes) as a read-only mapping, built per name on
+    demand: enum name -> its values as written (normalised for a borrowed table)."""
+
+    def __init__(self, api: PlatformApi) -> None:
+        self._api = api
+        self._values: dict[str, frozenset[str]] = {}
+
+    def __contains__(self, name: object) -> bool:
+        inventory = self._api.inventory
+        return isinstance(name, str) and inventory is not None and inventory.is_enum(name)
+
+    def __getitem__(self, name: str) -> frozenset[str]:
+        if name not in self:
+            raise KeyError(name)
+        values = self._values.get(name)
+        if values is None:
+            raw = self._api.inventory.enum_values(name)  # type: ignore[union-attr]
+            values = self._values[name] = raw if self._api.exact else frozenset(map(normalise_enum_value, raw))
+        return values
+
+    def __iter__(self) -> Iterator[str]:
+        inventory = self._api.inventory
+        return iter(name for name in (inventory.type_names if inventory else ()) if name in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
-def _parse_member(written: str) -> tuple[str, str | None]:
-    """`getRange:Range` -> ("getRange", "Range"); `save` -> ("save", None)."""
-    name, _, returns = written.partition(":")
-    return name, returns or None
-
-
-@dataclass(slots=True)
 class PlatformApi:
-    """The API of one platform. `exact` is False for platforms that borrow another
-    platform's data under a different naming convention: lookups then compare
-    normalised names."""
+    """The product API on one platform, as the code checks see it: the generated table
+    (`inventory`) plus the hand-written hints a table cannot hold (which plugin a type
+    belongs to, what a member returns, standard-library and third-party names).
 
-    platform: str
-    exact: bool
-    namespaces: tuple[str, ...]
-    classes: dict[str, ClassInfo]
-    enums: dict[str, set[str]]
-    enum_plugins: dict[str, str]
-    stdlib: frozenset[str]  # standard-library names that are not product types
-    ambiguous: frozenset[str]  # names both in the standard library and the product
-    third_party: frozenset[str]  # classes of other libraries (their blocks are not product code)
-    _keys_cache: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    `complete` is True only when the platform has its own complete table: then a type or
+    member the table lacks is a finding. On an incomplete platform nothing is contradicted:
+    every member of a known type resolves. `exact` is False for a platform that borrows
+    another platform's table under another naming convention (Slides .NET reads the Python
+    via .NET table): names then compare normalised, and the platform is never complete.
+    A member counts as present when any type of the platform lists it, because the tables
+    record no inheritance: an invented method is one that exists nowhere.
+    """
+
+    def __init__(
+        self,
+        platform: str,
+        inventory: ApiTable | None,
+        exact: bool,
+        type_plugins: Mapping[str, str],
+        returns: Mapping[tuple[str, str], str],
+        stdlib: Iterable[str],
+        third_party: Iterable[str],
+        object_members: Iterable[str] = (),
+    ) -> None:
+        self.platform = platform
+        self.inventory = inventory
+        self.exact = exact
+        self.complete = bool(inventory is not None and inventory.complete and exact)
+        self.namespaces: tuple[str, ...] = inventory.namespaces if inventory else ()
+        self._type_plugins = type_plugins
+        self._returns = returns
+        product_types = set(inventory.type_names) if inventory else set()
+        stdlib_names = set(stdlib)
+        self.stdlib = frozenset(stdlib_names - product_types)  # standard-library names that are not product types
+        self.ambiguous = frozenset(stdlib_names & product_types)  # in both the standard library and the product
+        self.third_party = frozenset(set(third_party) - product_types)  # other libraries (their blocks are skipped)
+        self.object_members = frozenset(object_members)  # every object's (`getClass`, `.class`)
+        self.enums: Mapping[str, frozenset[str]] = _EnumView(self)
+        self._keys: dict[str, frozenset[str]] = {}
+
+    def __repr__(self) -> str:
+        return f"PlatformApi({self.platform!r}, {self.inventory!r}, exact={self.exact})"
 
     def _key(self, member: str) -> str:
         return member if self.exact else normalise_member(member)
 
     def class_names(self) -> list[str]:
-        return sorted(set(self.classes) | set(self.enums))
+        """Every product type name of the platform, sorted."""
+        return list(self.inventory.type_names) if self.inventory else []
 
     def has_type(self, name: str) -> bool:
-        return name in self.classes or name in self.enums
+        return self.inventory is not None and self.inventory.has_type(name)
 
     def plugin_of(self, name: str) -> str | None:
-        info = self.classes.get(name)
-        return info.plugin if info else self.enum_plugins.get(name)
+        """The plugin a type belongs to (hand-written in the family table), if any."""
+        return self._type_plugins.get(name)
 
     def members_of(self, name: str) -> dict[str, str | None]:
-        """Own and inherited members with their returned class (own definitions win)."""
-        members: dict[str, str | None] = {}
-        seen: set[str] = set()
-        current: str | None = name
-        while current and current not in seen and current in self.classes:
-            seen.add(current)
-            info = self.classes[current]
-            for member, returns in info.members.items():
-                if members.get(member) is None:
-                    members[member] = returns
-            current = info.extends
-        return members
+        """The members the table lists on a type, with the returned type where known."""
+        if self.inventory is None:
+            return {}
+        return {member: self.member_type(name, member) for member in self.inventory.members(name)}
 
     def member_type(self, class_name: str, member: str) -> str | None:
-        """The class a member returns, when the table says so."""
-        return self._member_map(class_name).get(self._key(member))
+        """The type a member returns, when the family table says so (for following chains),
+        or the nested type a member names (`ExcelSaveOptions.ExcelFormat`)."""
+        if self.inventory is not None and member[:1].isupper():
+            nested = self.inventory.nested_type(class_name, member)
+            if nested:
+                return nested
+        key = normalise_member(member)
+        return self._returns.get((class_name, key)) or self._returns.get(("", key))
 
     def has_member(self, class_name: str, member: str) -> bool:
-        if class_name in self.enums:
-            key = member if self.exact else normalise_enum_value(member)
-            values = self.enums[class_name]
-            if key in values or member in {"values", "toString", "fromName", "getName", "name"}:
-                return True
-        return self._key(member) in self._member_map(class_name)
+        """The member exists on the type, or on any type of the platform (it may be
+        inherited), or is a nested type, or every object has it (`getClass`), or the
+        platform's table is incomplete (it cannot contradict the name)."""
+        inventory = self.inventory
+        if inventory is None:
+            return False
+        if (not self.complete and inventory.has_type(class_name)) or member in self.object_members:
+            return True
+        if inventory.nested_type(class_name, member):
+            return True
+        if inventory.is_enum(class_name):  # enum values are never inherited: only the enum's own
+            return inventory.has_member(class_name, member) or member in ENUM_HELPERS
+        if self.exact:
+            return inventory.has_member(class_name, member) or inventory.member_anywhere(member)
+        key = normalise_member(member)
+        return key in self._member_keys(class_name) or key in self._member_keys("")
 
-    def _member_map(self, class_name: str) -> dict[str, str | None]:
-        cache = self._keys_cache
-        keys = cache.get(class_name)
+    def _member_keys(self, class_name: str) -> frozenset[str]:
+        """Normalised member names of a type ("" for the whole platform), for borrowed tables."""
+        keys = self._keys.get(class_name)
         if keys is None:
-            keys = {self._key(member): returns for member, returns in self.members_of(class_name).items()}
-            cache[class_name] = keys
+            inventory = self.inventory
+            names = inventory.member_names if not class_name else inventory.members(class_name)  # type: ignore[union-attr]
+            keys = self._keys[class_name] = frozenset(map(normalise_member, names))
+            if class_name and inventory.is_enum(class_name):  # type: ignore[union-attr]
+                keys |= frozenset(map(normalise_enum_value, names))
+                self._keys[class_name] = keys
         return keys
 
 
 class TruthTable:
     """One family's truth data with derived indexes (built lazily, once)."""
 
-    def __init__(self, spec: TruthTableSpec, stdlib: StdlibSpec) -> None:
+    def __init__(
+        self,
+        spec: TruthTableSpec,
+        stdlib: StdlibSpec,
+        api_dir: Path | None = None,
+        tables: Mapping[str, TableInfo] | None = None,
+    ) -> None:
         self.spec = spec
         self.stdlib = stdlib
+        self.api_dir = api_dir  # config/truth/api (generated tables)
+        self.tables: Mapping[str, TableInfo] = tables or {}  # this family's generated tables by id
         self._cache: dict[str, Any] = {}
 
     def __repr__(self) -> str:
@@ -173,49 +245,71 @@ class TruthTable:
         return mapping
 
     def api(self, platform: str | None) -> PlatformApi | None:
-        """The API of a platform (None when the table does not cover it)."""
+        """The API of a platform (None when the table does not declare the platform). The
+        platform's generated table is read on first use, then kept."""
         if platform is None or platform not in self.spec.platforms:
             return None
         return self.cached(f"api:{platform}", lambda: self._build_api(platform))
 
+    def inventory(self, table: str) -> ApiTable:
+        """A generated table of this family by its id (`java`, `python-net`...), read once."""
+        return self.cached(f"inventory:{table}", lambda: self._load_inventory(table))
+
+    def _load_inventory(self, table: str) -> ApiTable:
+        info = self.tables.get(table)
+        if info is None or self.api_dir is None:
+            raise TruthTableError(f"{self.family}.yaml", "platforms", f"no generated API table {table!r}")
+        return load_api_table(table_path(self.api_dir, self.family, table), info)
+
+    def platform_complete(self, platform: str) -> bool:
+        """Whether the platform's API table is complete (known without reading the table)."""
+        declared = self.spec.platforms.get(platform)
+        if declared is None or declared.api is None or not declared.exact:
+            return False
+        info = self.tables.get(declared.api)
+        return bool(info and info.complete)
+
+    @cached_property
+    def _type_plugins(self) -> dict[str, str]:
+        """Type name -> the first plugin that names it."""
+        owners: dict[str, str] = {}
+        for plugin in self.spec.plugins:
+            for name in plugin.types:
+                owners.setdefault(name, plugin.id)
+        return owners
+
+    @cached_property
+    def _returns(self) -> dict[tuple[str, str], str]:
+        """(type, normalised member) -> returned type, plus ("", member) where every type
+        that declares the member agrees on what it returns."""
+        returns: dict[tuple[str, str], str] = {}
+        by_member: dict[str, set[str]] = {}
+        for written, returned in self.spec.returns.items():
+            owner, _, member = written.rpartition(".")
+            key = normalise_member(member)
+            returns[(owner, key)] = returned
+            by_member.setdefault(key, set()).add(returned)
+        returns.update((("", key), next(iter(types))) for key, types in by_member.items() if len(types) == 1)
+        return returns
+
     def _build_api(self, platform: str) -> PlatformApi:
         declared = self.spec.platforms[platform]
-        source = declared.api_from or platform
-        exact = declared.api_from is None or declared.naming == "same"
-        classes: dict[str, ClassInfo] = {}
-        enums: dict[str, set[str]] = {}
-        enum_plugins: dict[str, str] = {}
-        namespaces = list(declared.namespaces)
-        for plugin in self.spec.plugins:
-            api = plugin.api.get(source)
-            if api is None:
-                continue
-            namespaces.extend(api.namespaces if source == platform else ())
-            for name, spec in api.classes.items():
-                info = classes.get(name)
-                if info is None:
-                    info = classes[name] = ClassInfo(name, plugin.id, spec.extends)
-                elif spec.extends and not info.extends:
-                    info.extends = spec.extends
-                for written in spec.members:
-                    member, returns = _parse_member(written)
-                    if info.members.get(member) is None:
-                        info.members[member] = returns
-            for name, values in api.enums.items():
-                keyed = values if exact else [normalise_enum_value(value) for value in values]
-                enums.setdefault(name, set()).update(keyed)
-                enum_plugins.setdefault(name, plugin.id)
-        stdlib_names = self.stdlib.classes.get(platform) or self.stdlib.classes.get(source) or []
-        product_types = set(classes) | set(enums)
-        third_party = self.stdlib.third_party.get(platform) or self.stdlib.third_party.get(source) or []
+        inventory = self.inventory(declared.api) if declared.api else None
         return PlatformApi(
             platform,
-            exact,
-            tuple(dict.fromkeys(namespaces)),
-            classes,
-            enums,
-            enum_plugins,
-            frozenset(stdlib_names) - product_types,
-            frozenset(stdlib_names) & product_types,
-            frozenset(third_party) - product_types,
+            inventory,
+            declared.exact,
+            self._type_plugins,
+            self._returns,
+            self.stdlib.classes.get(platform, ()),
+            self.stdlib.third_party.get(platform, ()),
+            self.stdlib.object_members.get(platform, ()),
         )
+
+    @cached_property
+    def type_names(self) -> frozenset[str]:
+        """Every type name of the family on any platform (from the generated name list):
+        a real name is never reported as a misspelling of another."""
+        if self.api_dir is None:
+            return frozenset()
+        return load_family_names(self.api_dir, self.family)

@@ -51,12 +51,12 @@ def test_fingerprint_changes_when_a_table_changes(tmp_path, registry):
 
 def test_malformed_field_names_file_field_path_and_reason(tmp_path):
     truth_dir = _copy_config(tmp_path)
-    _edit_words(truth_dir, lambda data: data["plugins"][0]["api"]["java"].update(classes=["Document"]))
+    _edit_words(truth_dir, lambda data: data["plugins"][0].update(types={"Document": "class"}))
     with pytest.raises(TruthTableError) as raised:
         load_truth_registry(tmp_path / "config")
     assert raised.value.file == "words.yaml"
-    assert raised.value.field == "plugins[0].api.java.classes"
-    assert "dictionary" in raised.value.reason
+    assert raised.value.field == "plugins[0].types"
+    assert "list" in raised.value.reason
 
 
 def test_unknown_key_is_rejected(tmp_path):
