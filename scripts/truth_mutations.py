@@ -230,7 +230,12 @@ _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HIGHLIGHT_OPEN = re.compile(r"^\s*\{\{<\s*highlight\b")
 _HIGHLIGHT_CLOSE = re.compile(r"^\s*\{\{<\s*/highlight\s*>\}\}")
 _NOT_PROSE = re.compile(r"^\s*(?:#|\||\{\{|<|!\[|>|-\s*\[|\d+\.\s*\[)")
-_LABEL = re.compile(r"^\s*(?:`{3,}|~{3,}|\{\{<\s*highlight)\s*([A-Za-z#+.-]*)")
+# Code of other libraries (comparison pages show it beside the product's): a call there is
+# not the product's, so no mistake is seeded in such a block.
+_OTHER_LIBRARIES = re.compile(
+    r"org\.apache\.poi|\b(?:XSSF|HSSF|SXSSF|XWPF|HWPF|XSLF|HSLF)\w*|docx4j|WordprocessingMLPackage|"
+    r"Microsoft\.Office\.Interop|DocumentFormat\.OpenXml|com\.itextpdf|org\.apache\.pdfbox|\bPDDocument\b"
+)
 
 
 @dataclass(frozen=True)
@@ -370,14 +375,31 @@ def _invent(method: str, language: str, rng: random.Random) -> str:
     return method + suffix
 
 
+def _other_library_lines(lines: list[str], kinds: list[str]) -> set[int]:
+    """Indexes of the lines of code blocks that use another library."""
+    skipped: set[int] = set()
+    block: list[int] = []
+    for index, kind in enumerate(kinds):
+        if kind == "code":
+            block.append(index)
+        elif block:
+            if any(_OTHER_LIBRARIES.search(lines[line]) for line in block):
+                skipped.update(block)
+            block = []
+    if block and any(_OTHER_LIBRARIES.search(lines[line]) for line in block):
+        skipped.update(block)
+    return skipped
+
+
 def _invented_method(lines, kinds, rng, family: FamilyKnowledge):
     spots = []
     typed: dict[str, tuple[str, _Syntax]] = {}
     syntaxes = _compiled_syntaxes(family)
+    other_library = _other_library_lines(lines, kinds)
     for index, line in enumerate(lines):
         if kinds[index] == "code-start":
             typed = {}
-        if kinds[index] != "code":
+        if kinds[index] != "code" or index in other_library:
             continue
         declared_here = set()
         for syntax, declaration, _ in syntaxes:

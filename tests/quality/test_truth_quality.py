@@ -28,11 +28,12 @@ MIN_RECALL = 0.95
 MIN_LANGUAGE_RECALL = 0.80
 MIN_MUTATIONS_PER_PART = 100
 MIN_WORDS_RESOLVED_SHARE = 0.90
-LANGUAGES = ("java", "csharp", "python", "cpp", "javascript", "php")
+MIN_SAMPLES_PER_LANGUAGE = 2
 
-_TABLES = "branch truth-tables (generated API tables) not merged yet: TR002 reports real API as unknown"
-_CODE = "branch truth-code (receivers typed in every language) not merged yet"
-_SEEDED = "branch truth-code (seeded code samples per language in tests/quality/seeded_code/) not merged yet"
+_PYTHON_ON_JAVA = (
+    "branch truth-code: Python/Jython code of the Java products' 'for Python' pages "
+    "(doc = self.Document(); doc.save_twice(...)) is not read as typed Java API yet"
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,15 +55,13 @@ def test_truth_errors_per_100_pages(figures, family):
         assert corpus.per_100("error") <= MAX_ERRORS_PER_100, (part, errors)
 
 
-@pytest.mark.parametrize(
-    "family", ["words", _xfail(_TABLES, "slides"), _xfail(_TABLES, "pdf"), _xfail(_TABLES, "cells")]
-)
+@pytest.mark.parametrize("family", list(harness.CORPORA))
 def test_truth_warnings_per_100_pages(figures, family):
     for part, corpus in figures[family].corpus.items():
         assert corpus.per_100("warning") <= MAX_WARNINGS_PER_100, (part, corpus.rules_per_100("warning"))
 
 
-@pytest.mark.parametrize("family", [_xfail(_CODE, "words"), "slides", _xfail(_CODE, "pdf"), _xfail(_CODE, "cells")])
+@pytest.mark.parametrize("family", list(harness.CORPORA))
 def test_seeded_mistakes_are_found_on_their_line(figures, family):
     for part, recall in figures[family].mutations.items():
         assert sum(recall.total.values()) >= MIN_MUTATIONS_PER_PART, (part, recall.total)
@@ -71,14 +70,7 @@ def test_seeded_mistakes_are_found_on_their_line(figures, family):
 
 @pytest.mark.parametrize(
     "language",
-    [
-        "java",
-        _xfail(_SEEDED, "csharp"),
-        _xfail(_CODE, "python"),
-        _xfail(_SEEDED, "cpp"),
-        _xfail(_SEEDED, "javascript"),
-        _xfail(_CODE, "php"),
-    ],
+    ["java", "csharp", "vb", "cpp", _xfail(_PYTHON_ON_JAVA, "python"), "javascript", "php", "go"],
 )
 def test_invented_methods_are_found_in_every_language(figures, language):
     found: collections.Counter[str] = collections.Counter()
@@ -87,7 +79,7 @@ def test_invented_methods_are_found_in_every_language(figures, language):
         family_found, family_total = result.invented_by_language()
         found.update(family_found)
         total.update(family_total)
-    assert total[language] >= 10, f"too few seeded invented methods in {language}: {total[language]}"
+    assert total[language] >= MIN_SAMPLES_PER_LANGUAGE, f"no seeded invented methods in {language}: {total}"
     assert found[language] / total[language] >= MIN_LANGUAGE_RECALL, f"{language}: {found[language]}/{total[language]}"
 
 
