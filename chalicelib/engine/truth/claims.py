@@ -92,7 +92,7 @@ _FILLERS = frozenset(
 )
 _TOKEN = re.compile(r"\.?[A-Za-z0-9][\w+]*(?:/[A-Za-z0-9]+)?")
 _LIST_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/\s*|\s(?:and|or|&)\s+)(?:the\s+)?")
-_SENTENCE_END = re.compile(r"[.!?;:](?=\s|$)")
+_SENTENCE_END = re.compile(r"[.!?;:][\"')\]”’]*(?=\s|$)")
 
 # A gap runs to the end of the sentence at most; a dot inside a word (".docx") is no end.
 _GAP = r"(?:[^.;:!?\n]|\.(?=\w)){{0,{limit}}}?"
@@ -261,7 +261,7 @@ def claims_in_line(line: str, vocabulary: FormatVocabulary) -> Iterator[FormatCl
         if not found:
             continue
         sentence = lowered[start:end]
-        if sentence.rstrip().endswith("?") or _NOT_A_CLAIM.search(sentence):
+        if "?" in sentence or _NOT_A_CLAIM.search(sentence):
             continue
         first_verb = min(verb_at for verb_at, _ in found)
         if _foreign_agent(lowered, start, end, first_verb, vocabulary):

@@ -66,6 +66,7 @@ def test_direction_and_lists_are_read(registry):
         ("Aspose.Words cannot convert DOCX to DWG.", "words"),
         ("Converting DOCX to DWG is not supported.", "words"),
         ("Can I convert DOCX to DWG?", "words"),
+        ('Readers ask ("Can I convert DOCX to DWG?") often.', "words"),
     ],
 )
 def test_sentences_about_other_programs_questions_and_negations_claim_nothing(registry, sentence, family):
