@@ -49,7 +49,7 @@ _FORMAT_NOUN = re.compile(
 )
 # Words that may stand between a preposition and the format ("to a searchable PDF").
 _FILLERS = frozenset(
-    {
+    [
         "a",
         "an",
         "the",
@@ -88,8 +88,9 @@ _FILLERS = frozenset(
         "proper",
         "compliant",
         "valid",
-    }
+    ]
 )
+_ALIAS_WINDOW = 80  # characters read for a multi-word alias (bounded: a long line stays linear)
 _TOKEN = re.compile(r"\.?[A-Za-z0-9][\w+]*(?:/[A-Za-z0-9]+)?")
 _LIST_JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/\s*|\s(?:and|or|&)\s+)(?:the\s+)?")
 _SENTENCE_END = re.compile(r"[.!?;:][\"')\]”’]*(?=\s|$)")
@@ -164,7 +165,7 @@ def _token_at(line: str, lowered: str, at: int, vocabulary: FormatVocabulary) ->
     if match is None:
         return None
     # multi-word aliases ("plain text", "word 2003 xml", "microsoft word")
-    words = lowered[at:].split(None, vocabulary.longest_alias_words)
+    words = lowered[at : at + _ALIAS_WINDOW].split(None, vocabulary.longest_alias_words)
     for count in range(min(vocabulary.longest_alias_words, len(words)), 1, -1):
         phrase = " ".join(words[:count]).rstrip(",.;:!?)")
         fmt = vocabulary.any_case.get(phrase)
