@@ -20,6 +20,7 @@ from chalicelib.engine.document import (
     CodeBlock,
     Heading,
     Link,
+    Node,
     ParsedDocument,
     ReferenceDefinition,
     Shortcode,
@@ -59,6 +60,9 @@ _UNPLACED = frozenset(
         "TableCell",
     }
 )  # starts that need no position
+_LEAF_NODES = frozenset(
+    {"Rule", "Html", "InlineHtml", "SoftBreak", "HardBreak", "TaskListMarker", "FootnoteReference", "InlineMath"}
+)  # events without an End that rules read as nodes
 _HTML_HEADING = re.compile(r"<h([1-6])\b", re.IGNORECASE)
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 _ANCHOR_DROP = re.compile(r"[^\w\- ]")
@@ -110,6 +114,7 @@ def parse_document(text: str, path: str | None = None) -> ParsedDocument:
         masked = _blank(masked[:body_start]) + masked[body_start:]
     elif bom:
         masked = " " + masked[1:]
+    doc.masked = masked
     _Walker(doc, masked, highlight_blocks).walk()
     _mark_shortcode_lines(doc, shortcodes)
     return doc
@@ -212,6 +217,8 @@ class _Walker:
         blocks = 0  # open blocks of any kind
         inline_depth = 0  # open emphasis/links inside a paragraph
         run_start = run_end = -1  # contiguous plain text, scanned for bare URLs
+        nodes = doc.nodes
+        open_nodes: list[int] = []  # indexes of the nodes not yet ended, innermost last
         for event, span in pyromark.events_with_range(self.masked, options=_OPTIONS):
             if type(event) is dict:
                 kind, value = next(iter(event.items()))
@@ -226,7 +233,9 @@ class _Walker:
                     links[-1].text += value
                 byte_start = span["start"]
                 if kind == "Code":
-                    self.code_spans.append((convert(byte_start), convert(span["end"])))
+                    code_start, code_end = convert(byte_start), convert(span["end"])
+                    self.code_spans.append((code_start, code_end))
+                    nodes.append(Node("Code", code_start, code_end, open_nodes[-1] if open_nodes else -1, value))
                     self._flush_text_run(run_start, run_end)
                     run_start = run_end = -1
                 elif byte_start == run_end:
@@ -240,8 +249,16 @@ class _Walker:
             if run_start >= 0:
                 self._flush_text_run(run_start, run_end)
                 run_start = run_end = -1
+            if kind in _LEAF_NODES:
+                nodes.append(
+                    Node(kind, convert(span["start"]), convert(span["end"]), open_nodes[-1] if open_nodes else -1, value)
+                )
             if kind == "Start":
                 block, attrs = next(iter(value.items())) if type(value) is dict else (value, None)
+                nodes.append(
+                    Node(block, convert(span["start"]), convert(span["end"]), open_nodes[-1] if open_nodes else -1, attrs)
+                )
+                open_nodes.append(len(nodes) - 1)
                 if block in _UNPLACED and (blocks or doc.first_block is not None):
                     if block in _CONTAINERS:
                         containers += 1
@@ -302,6 +319,8 @@ class _Walker:
                     containers += 1
             elif kind == "End":
                 block = next(iter(value)) if type(value) is dict else value
+                if open_nodes:
+                    open_nodes.pop()
                 if block not in _INLINE_CONTAINERS:
                     blocks -= 1
                 if block == "Heading" and heading is not None:
