@@ -411,7 +411,7 @@ class _Walker:
         heading.text = "".join(parts).strip()
         heading.line, heading.column = doc.position(heading.start)
         last_line = doc.position(max(heading.end - 1, heading.start))[0]
-        first_text = doc.lines[heading.line - 1].lstrip(" >\t")
+        first_text = doc.lines[heading.line - 1][heading.column - 1 :].lstrip(" >\t")
         if first_text.startswith("#"):
             heading.style = "atx"
             heading.end_line = heading.line
@@ -560,6 +560,8 @@ class _Walker:
         text = doc.text[start + marker : end - marker]
         if not text or "\n" in text or ("[" in text and "]" in text):
             return  # a bracketed label makes the emphasis more than plain text for markdownlint
+        if doc.text[end : end + 1] in (" ", "\t"):
+            return  # trailing whitespace is one more child of the paragraph for micromark
         line, column = doc.position(start + marker)
         self.emphasis_paragraphs.append((line, column, text))
 
