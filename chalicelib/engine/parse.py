@@ -251,12 +251,16 @@ class _Walker:
                 run_start = run_end = -1
             if kind in _LEAF_NODES:
                 nodes.append(
-                    Node(kind, convert(span["start"]), convert(span["end"]), open_nodes[-1] if open_nodes else -1, value)
+                    Node(
+                        kind, convert(span["start"]), convert(span["end"]), open_nodes[-1] if open_nodes else -1, value
+                    )
                 )
             if kind == "Start":
                 block, attrs = next(iter(value.items())) if type(value) is dict else (value, None)
                 nodes.append(
-                    Node(block, convert(span["start"]), convert(span["end"]), open_nodes[-1] if open_nodes else -1, attrs)
+                    Node(
+                        block, convert(span["start"]), convert(span["end"]), open_nodes[-1] if open_nodes else -1, attrs
+                    )
                 )
                 open_nodes.append(len(nodes) - 1)
                 if block in _UNPLACED and (blocks or doc.first_block is not None):

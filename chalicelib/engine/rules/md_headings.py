@@ -269,7 +269,7 @@ def blanks_around_headings(ctx: CheckContext, params: Mapping[str, Any]) -> Iter
                 actual += 1
             if actual < above:
                 yield Finding(
-                    f'Headings should be surrounded by blank lines [Expected: {above}; Actual: {actual}; Above] '
+                    f"Headings should be surrounded by blank lines [Expected: {above}; Actual: {actual}; Above] "
                     f'[Context: "{line}"]',
                     heading.line,
                     context=line,
@@ -282,7 +282,7 @@ def blanks_around_headings(ctx: CheckContext, params: Mapping[str, Any]) -> Iter
                 actual += 1
             if actual < below:
                 yield Finding(
-                    f'Headings should be surrounded by blank lines [Expected: {below}; Actual: {actual}; Below] '
+                    f"Headings should be surrounded by blank lines [Expected: {below}; Actual: {actual}; Below] "
                     f'[Context: "{line}"]',
                     heading.line,
                     context=line,
@@ -321,7 +321,7 @@ def heading_start_left(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable
         line_start = doc.line_starts[heading.line - 1]
         line = doc.lines[heading.line - 1]
         offset = heading.column - 1
-        quote = line.rfind(">", 0, offset + 1) if ">" in line[:offset + 1] else -1
+        quote = line.rfind(">", 0, offset + 1) if ">" in line[: offset + 1] else -1
         base = quote + 1 if quote >= 0 else 0
         if quote >= 0 and base < len(line) and line[base] == " ":
             base += 1
