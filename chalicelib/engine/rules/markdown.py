@@ -377,7 +377,7 @@ def no_alt_text(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findin
             continue
         for match in _IMG_TAG.finditer(line):
             tag = match.group()
-            if not _ALT.search(tag) and not _ARIA_HIDDEN.search(tag) and not in_code_span(doc, index, match.start()):
+            if not _ALT.search(tag) and not _ARIA_HIDDEN.search(tag) and not in_code_span(ctx, index, match.start()):
                 yield Finding("Images should have alternate text (alt text)", index + 1, match.start() + 1)
 
 
@@ -489,7 +489,7 @@ def reference_links_images(ctx: CheckContext, params: Mapping[str, Any]) -> Iter
             continue
         for match in _FULL_REFERENCE.finditer(line):
             label = _normalise_label(match.group(2) or match.group(1))
-            if not label or label in definitions or label in ignored or in_code_span(doc, index, match.start()):
+            if not label or label in definitions or label in ignored or in_code_span(ctx, index, match.start()):
                 continue
             start = match.start()
             if start and line[start - 1] == "!":

@@ -12,6 +12,7 @@ from chalicelib.engine.model import TextEdit
 from chalicelib.engine.rules.md_shared import (
     body_lines,
     code_lines,
+    code_span_set,
     first_body_index,
     is_blank_line,
     last_content_line,
@@ -29,10 +30,6 @@ _FENCE_PREFIX = re.compile(r"^(.*?)[`~]")
 _NOT_DATA = re.compile(r"^[\s>]*(?:[-*+]|\d+[.)])(?=\s)|[\s>]+")
 _INLINE_NOT_DATA = ("Link", "Image", "Emphasis", "Strong", "Strikethrough", "Code", "InlineHtml")
 _ITEM_BLOCKS = ("Paragraph", "List", "Table", "CodeBlock", "BlockQuote", "HtmlBlock", "Heading", "Rule")
-
-
-def _line_in_spans(doc: ParsedDocument, spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(span_start < end and start < span_end for span_start, span_end in spans)
 
 
 def _code_blocks(doc: ParsedDocument, markdown_only: bool = False) -> list[CodeBlock]:
@@ -64,7 +61,7 @@ def no_hard_tabs(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findi
     ignored = {str(language).lower() for language in params["ignore_code_languages"] or ()}
     spaces = 1 if params["spaces_per_tab"] is None else max(0, int(params["spaces_per_tab"]))
     skipped: set[int] = set()
-    spans: list[tuple[int, int]] = []
+    spans = None
     for block in doc.code_blocks:
         if not include_code or (block.kind != "indented" and ignored and (block.language or "") in ignored):
             if block.kind == "indented":
@@ -72,14 +69,14 @@ def no_hard_tabs(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findi
             else:
                 skipped.update(range(block.start_line + 1, block.end_line))
     if not include_code:
-        spans = doc.code_spans
+        spans = code_span_set(ctx)
     for index in body_lines(doc):
         line = doc.lines[index]
         if "\t" not in line or index + 1 in skipped:
             continue
         start = doc.line_starts[index]
         for match in _TABS.finditer(line):
-            if spans and _line_in_spans(doc, spans, start + match.start(), start + match.end()):
+            if spans is not None and spans.overlaps(start + match.start(), start + match.end()):
                 continue
             yield Finding(
                 f"Hard tabs [Column: {match.start() + 1}]",
@@ -114,7 +111,7 @@ def no_reversed_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[
             if text.endswith("\\") or destination.endswith("\\"):
                 continue
             begin = start + match.start() + len(match.group(1))
-            if _line_in_spans(doc, doc.code_spans, begin, start + match.end()):
+            if code_span_set(ctx).overlaps(begin, start + match.end()):
                 continue
             found = match.group()[len(match.group(1)) :]
             yield Finding(
@@ -156,11 +153,16 @@ def _line_length_exemptions(ctx: CheckContext) -> tuple[set[int], set[int], set[
     if not link_lines:
         return headings, code, tables, set()
     text_lines = _paragraph_lines(ctx)
-    inline = [(index.nodes[position].start, index.nodes[position].end) for position in index.of(*_INLINE_NOT_DATA)]
-    inline += [(start, end) for start, end, _url in doc.bare_urls]
+    spans = [(index.nodes[position].start, index.nodes[position].end) for position in index.of(*_INLINE_NOT_DATA)]
+    spans += [(start, end) for start, end, _url in doc.bare_urls]
+    by_line: dict[int, list[tuple[int, int]]] = {}
+    for start, end in spans:
+        for line in range(doc.position(start)[0], doc.position(max(end - 1, start))[0] + 1):
+            if line in link_lines:
+                by_line.setdefault(line, []).append((start, end))
     link_only = set()
     for line in link_lines:
-        if line in text_lines and _has_data(doc, line, inline):
+        if line in text_lines and _has_data(doc, line, by_line.get(line, ())):
             continue
         link_only.add(line)
     return headings, code, tables, link_only
@@ -187,7 +189,7 @@ def _paragraph_lines(ctx: CheckContext) -> set[int]:
     return lines
 
 
-def _has_data(doc: ParsedDocument, line: int, inline: list[tuple[int, int]]) -> bool:
+def _has_data(doc: ParsedDocument, line: int, inline: Iterable[tuple[int, int]]) -> bool:
     """Does a paragraph line hold text of its own, outside links, emphasis and code?"""
     start = doc.line_starts[line - 1]
     chars = list(doc.masked[start : start + len(doc.lines[line - 1])])
@@ -403,12 +405,11 @@ def no_blanks_blockquote(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
     index = node_index(ctx)
     for position in index.of("BlockQuote"):
         node = index.nodes[position]
-        siblings = index.kids(node.parent)
-        following = siblings.index(position) + 1
-        if following >= len(siblings) or index.nodes[siblings[following]].kind != "BlockQuote":
+        following = index.next_sibling(position)
+        if following is None or index.nodes[following].kind != "BlockQuote":
             continue
         after = last_content_line(doc, node.start, node.end)
-        next_line = doc.position(index.nodes[siblings[following]].start)[0]
+        next_line = doc.position(index.nodes[following].start)[0]
         blanks = [number for number in range(after + 1, next_line) if not doc.lines[number - 1].strip(" \t>")]
         if len(blanks) == next_line - after - 1:
             for number in blanks:

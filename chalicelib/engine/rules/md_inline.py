@@ -14,6 +14,7 @@ from chalicelib.engine.document import Link, ParsedDocument
 from chalicelib.engine.model import TextEdit
 from chalicelib.engine.rules.md_shared import (
     NodeIndex,
+    Spans,
     body_lines,
     node_index,
 )
@@ -127,8 +128,7 @@ def no_space_in_emphasis(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
         else:
             excluded.append((node.start, node.end))
     excluded.extend((start, end) for start, end, _url in doc.bare_urls)
-    excluded.sort()
-    excluded_starts = [start for start, _ in excluded]
+    hidden = Spans(excluded)
     starts = [node.start for node in nodes]
     groups: dict[tuple[int, str], list[tuple[int, int]]] = {}
     first = doc.line_starts[body_lines(doc).start] if len(doc.lines) else 0
@@ -137,7 +137,7 @@ def no_space_in_emphasis(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
         if run_start and text[run_start - 1] == "\\":
             run_start += 1
         for start, end in _literal_parts(run_start, match.end(), matched):
-            if end - start > 3 or _covered(excluded, excluded_starts, start):
+            if end - start > 3 or hidden.covers(start):
                 continue
             container = _container(nodes, starts, start)
             if container is None:
@@ -178,18 +178,6 @@ def _literal_parts(start: int, end: int, matched: set[int]) -> Iterable[tuple[in
             piece = offset
     if piece is not None:
         yield piece, end
-
-
-def _covered(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
-    position = bisect_right(starts, offset) - 1
-    while position >= 0:
-        start, end = spans[position]
-        if start <= offset < end:
-            return True
-        if offset - start > 4096:
-            return False
-        position -= 1
-    return False
 
 
 def _container(nodes: list, starts: list[int], offset: int) -> int | None:
@@ -295,8 +283,7 @@ def proper_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findi
     text = doc.masked
     include_code = params["code_blocks"] is None or bool(params["code_blocks"])
     include_html = params["html_elements"] is None or bool(params["html_elements"])
-    hidden = _proper_name_exclusions(ctx, include_code, include_html)
-    hidden_starts = [start for start, _ in hidden]
+    hidden = Spans(_proper_name_exclusions(ctx, include_code, include_html))
     first = doc.line_starts[body_lines(doc).start] if doc.lines else 0
     taken: list[tuple[int, int]] = []
     for name in names:
@@ -305,7 +292,7 @@ def proper_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findi
         pattern = re.compile(f"({start_pattern})({re.escape(name)}){end_pattern}", re.IGNORECASE | re.ASCII)
         for match in pattern.finditer(text, first):
             start, end = match.start(2), match.end(2)
-            if _covered(hidden, hidden_starts, start) or "\n" in text[start:end]:
+            if hidden.covers(start) or "\n" in text[start:end]:
                 continue
             found = match.group(2)
             if found not in names and not any(s < end and start < e for s, e in taken):
@@ -355,7 +342,6 @@ def _proper_name_exclusions(ctx: CheckContext, include_code: bool, include_html:
         node = index.nodes[position]
         for match in re.finditer(r"<!--.*?-->", text[node.start : node.end], re.DOTALL):
             spans.append((node.start + match.start(), node.start + match.end()))
-    spans.sort()
     return spans
 
 

@@ -5,6 +5,7 @@ per page in the check context's memo so no rule re-walks the token stream."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any
 
 from chalicelib.engine.document import Heading, Node, ParsedDocument
@@ -23,12 +24,13 @@ _HTML_COMMENT = re.compile(r"<!--.*?-->")
 class NodeIndex:
     """The parse tree's nodes grouped by kind, with each node's children (built once)."""
 
-    __slots__ = ("by_kind", "children", "nodes")
+    __slots__ = ("_sibling_at", "by_kind", "children", "nodes")
 
     def __init__(self, nodes: list[Node]) -> None:
         self.nodes = nodes
         self.by_kind: dict[str, list[int]] = {}
         self.children: dict[int, list[int]] = {}
+        self._sibling_at: dict[int, int] = {}
         for position, node in enumerate(nodes):
             self.by_kind.setdefault(node.kind, []).append(position)
             self.children.setdefault(node.parent, []).append(position)
@@ -41,6 +43,17 @@ class NodeIndex:
     def kids(self, position: int, kind: str | None = None) -> list[int]:
         found = self.children.get(position, [])
         return found if kind is None else [child for child in found if self.nodes[child].kind == kind]
+
+    def next_sibling(self, position: int) -> int | None:
+        """The node after this one under the same parent (None for the last)."""
+        following = self._sibling_at.get(position)
+        if following is None:
+            for siblings in self.children.values():
+                for at, child in enumerate(siblings[:-1]):
+                    self._sibling_at[child] = siblings[at + 1]
+                self._sibling_at[siblings[-1]] = -1
+            following = self._sibling_at.get(position, -1)
+        return None if following < 0 else following
 
     def ancestors(self, position: int):
         parent = self.nodes[position].parent
@@ -180,9 +193,8 @@ def heading_source(doc: ParsedDocument, heading: Heading) -> str:
     return " ".join(doc.lines[index].strip(" \t>") for index in range(heading.line - 1, heading.end_line))
 
 
-def in_code_span(doc: ParsedDocument, line_index: int, column_index: int) -> bool:
-    offset = doc.line_starts[line_index] + column_index
-    return any(start <= offset < end for start, end in doc.code_spans)
+def in_code_span(ctx: CheckContext, line_index: int, column_index: int) -> bool:
+    return code_span_set(ctx).covers(ctx.doc.line_starts[line_index] + column_index)
 
 
 def last_content_line(doc: ParsedDocument, start: int, end: int) -> int:
@@ -197,3 +209,35 @@ def last_content_line(doc: ParsedDocument, start: int, end: int) -> int:
 
 def column_of(doc: ParsedDocument, offset: int) -> int:
     return doc.position(offset)[1]
+
+
+class Spans:
+    """A set of [start, end) offset ranges, merged once, answering "is this offset (or range)
+    inside one of them?" in O(log n): rules ask this per candidate, so it must not scan."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, spans) -> None:
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self.starts = [start for start, _ in merged]
+        self.ends = [end for _, end in merged]
+
+    def covers(self, offset: int) -> bool:
+        position = bisect_right(self.starts, offset) - 1
+        return position >= 0 and offset < self.ends[position]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        position = bisect_right(self.starts, max(end - 1, start)) - 1
+        return position >= 0 and start < self.ends[position]
+
+
+def code_span_set(ctx: CheckContext) -> Spans:
+    spans = ctx.memo.get("md.code_spans")
+    if spans is None:
+        spans = ctx.memo["md.code_spans"] = Spans(ctx.doc.code_spans)
+    return spans
