@@ -19,12 +19,16 @@ from chalicelib.engine.rules.md_shared import (
     ATX_OPEN,
     DEFAULT_TITLE,
     JS_WHITESPACE,
+    Spans,
     body_lines,
     code_lines,
     front_matter_has_title,
     heading_source,
     in_code_span,
+    last_content_line,
     line_edit,
+    node_index,
+    paragraph_ranges,
 )
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule
 
@@ -37,6 +41,9 @@ _HTML_ID = re.compile(r"""<[A-Za-z][^>]*?\s(?:id|name)\s*=\s*["']?([^"'\s>]+)"""
 _CUSTOM_ANCHOR = re.compile(r"\{(#[a-z\d]+(?:[-_][a-z\d]+)*)\}")
 _LINE_FRAGMENT = re.compile(r"^#(?:L\d+(?:C\d+)?-L\d+(?:C\d+)?|L\d+)$")
 _URI_SAFE = "-_.!~*'()"
+_SHORTCUT_REFERENCE = re.compile(r"(?<![\\\]])\[((?:[^\[\]\\]|\\.)+)\](?![(:\[])(?P<none>)")
+_BRACKET = re.compile(r"(?<!\\)[\[\]]")
+_TAG_NAME = re.compile(r"<(/?)([^!>/\s][^/\s>]*)")
 
 
 @rule(
@@ -88,20 +95,31 @@ def _relevel(doc: ParsedDocument, heading: Heading, level: int) -> tuple[TextEdi
     fixable=True,
     br_spaces=2,
     code_blocks=False,
+    list_item_empty_lines=False,
+    strict=False,
 )
 def no_trailing_spaces(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
-    br_spaces = int(params["br_spaces"])
+    br_spaces = 2 if params["br_spaces"] is None else int(params["br_spaces"])
     expected = 0 if br_spaces < 2 else br_spaces
     skipped = set() if params["code_blocks"] else code_lines(ctx, inner_fences=True)
+    strict = bool(params["strict"])
     lines = doc.lines
+    list_lines = _list_lines(ctx) if params["list_item_empty_lines"] else set()
+    breaks: set[int] = set()  # lines where a hard break may end (strict): inside paragraphs, not code
+    if strict:
+        breaks = {line for first, last in paragraph_ranges(ctx) for line in range(first, last)}
+        for start, end in doc.code_spans:
+            breaks.difference_update(range(doc.position(start)[0], doc.position(max(end - 1, start))[0]))
     for index in body_lines(doc):
         line = lines[index]
         if not line or line[-1] not in JS_WHITESPACE:
             continue
         trimmed = len(line.rstrip(JS_WHITESPACE))
         trailing = len(line) - trimmed
-        if trailing == expected or index + 1 in skipped:
+        if index + 1 in skipped or index + 1 in list_lines:
+            continue
+        if trailing == expected and not (strict and index + 1 not in breaks):
             continue
         start = doc.line_starts[index] + trimmed
         yield Finding(
@@ -112,6 +130,17 @@ def no_trailing_spaces(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable
             end_column=len(line),
             fix=(TextEdit(start, start + trailing, ""),),
         )
+
+
+def _list_lines(ctx: CheckContext) -> set[int]:
+    """Lines inside lists (MD009 `list_item_empty_lines`: indented blank lines there are allowed)."""
+    doc = ctx.doc
+    index = node_index(ctx)
+    lines: set[int] = set()
+    for position in index.of("List"):
+        node = index.nodes[position]
+        lines.update(range(doc.position(node.start)[0], last_content_line(doc, node.start, node.end) + 1))
+    return lines
 
 
 @rule(
@@ -215,7 +244,12 @@ def single_title(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findi
 )
 def no_bare_urls(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
+    if not doc.bare_urls:
+        return
+    hidden = _urls_micromark_skips(ctx)
     for start, end, url in doc.bare_urls:
+        if hidden.covers(start):
+            continue
         line, column = doc.position(start)
         yield Finding(
             f'Bare URL used [Context: "{url}"]',
@@ -226,6 +260,62 @@ def no_bare_urls(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findi
             context=url,
             fix=(TextEdit(start, end, f"<{url}>"),),
         )
+
+
+def _urls_micromark_skips(ctx: CheckContext) -> Spans:
+    """Where a bare URL is not one for markdownlint: after a `[` not yet closed in the same
+    text (micromark's autolink literals do not start inside a possible link label), and
+    between an inline HTML element's open and close tags (MD034 skips their content)."""
+    doc = ctx.doc
+    index = node_index(ctx)
+    text = doc.masked
+    spans: list[tuple[int, int]] = []
+    blocks = {index.innermost(start) for start, _end, _url in doc.bare_urls}
+    for block in blocks:
+        if block is None:
+            continue
+        node = index.nodes[block]
+        skipped = Spans(
+            (child.start, child.end)
+            for child in map(index.nodes.__getitem__, index.kids(block))
+            if child.kind in ("Code", "InlineHtml")
+        )
+        depth = 0
+        opened = 0
+        for match in _BRACKET.finditer(text, node.start, node.end):
+            if skipped.covers(match.start()):
+                continue
+            if match.group() == "[":
+                if depth == 0:
+                    opened = match.start()
+                depth += 1
+            elif match.group() == "]" and depth:
+                depth -= 1
+                if depth == 0:
+                    spans.append((opened, match.start()))
+        if depth:
+            spans.append((opened, node.end))
+        spans.extend(_html_element_contents(text, [index.nodes[child] for child in index.kids(block, "InlineHtml")]))
+    return Spans(spans)
+
+
+def _html_element_contents(text: str, tags: list) -> Iterable[tuple[int, int]]:
+    """(open tag start, close tag end) of inline HTML elements closed in the same text."""
+    parsed = []
+    for tag in tags:
+        match = _TAG_NAME.match(text, tag.start, tag.end)
+        if match:
+            parsed.append((tag, match.group(2), bool(match.group(1))))
+    for position, (tag, name, closing) in enumerate(parsed):
+        if closing:
+            continue
+        count = 1
+        for other, other_name, other_closing in parsed[position + 1 :]:
+            if other_name == name:
+                count += -1 if other_closing else 1
+                if count == 0:
+                    yield tag.start, other.end
+                    break
 
 
 @rule(
@@ -479,30 +569,36 @@ def _fragments(ctx: CheckContext) -> dict[str, int]:
 )
 def reference_links_images(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
-    if "][" not in doc.text:
+    shortcuts = bool(params["shortcut_syntax"])
+    if "][" not in doc.text and not (shortcuts and "]" in doc.text):
         return
     definitions = _definitions(doc)
     ignored = set(params["ignored_labels"] or ())
+    patterns = (_FULL_REFERENCE, _SHORTCUT_REFERENCE) if shortcuts else (_FULL_REFERENCE,)
+    tasks = {doc.position(node.start)[0] for node in doc.nodes if node.kind == "TaskListMarker"} if shortcuts else ()
     for index in body_lines(doc):
         line = doc.lines[index]
-        if "][" not in line or not doc.prose_line_mask[index]:
+        if "]" not in line or not doc.prose_line_mask[index]:
             continue
-        for match in _FULL_REFERENCE.finditer(line):
-            label = _normalise_label(match.group(2) or match.group(1))
-            if not label or label in definitions or label in ignored or in_code_span(ctx, index, match.start()):
-                continue
-            start = match.start()
-            if start and line[start - 1] == "!":
-                start -= 1
-            context = line[start : match.end()]
-            yield Finding(
-                f'Missing link or image reference definition: "{label}"',
-                index + 1,
-                start + 1,
-                end_line=index + 1,
-                end_column=match.end(),
-                context=context,
-            )
+        for pattern in patterns:
+            for match in pattern.finditer(line):
+                if pattern is _SHORTCUT_REFERENCE and (match.group(1).startswith("^") or index + 1 in tasks):
+                    continue
+                label = _normalise_label(match.group(2) or match.group(1))
+                if not label or label in definitions or label in ignored or in_code_span(ctx, index, match.start()):
+                    continue
+                start = match.start()
+                if start and line[start - 1] == "!":
+                    start -= 1
+                context = line[start : match.end()]
+                yield Finding(
+                    f'Missing link or image reference definition: "{label}"',
+                    index + 1,
+                    start + 1,
+                    end_line=index + 1,
+                    end_column=match.end(),
+                    context=context,
+                )
 
 
 @rule(

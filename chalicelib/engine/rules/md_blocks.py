@@ -18,6 +18,7 @@ from chalicelib.engine.rules.md_shared import (
     last_content_line,
     newline,
     node_index,
+    paragraph_ranges,
 )
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule
 
@@ -27,9 +28,8 @@ _DOLLAR_COMMAND = re.compile(r"^(\s*)(\$\s+)")
 _LAST_WORD = re.compile(r"\S*$")
 _NOT_WRAPPABLE = re.compile(r"^(?:[#>\s]*\s)?\S*$")
 _FENCE_PREFIX = re.compile(r"^(.*?)[`~]")
-_NOT_DATA = re.compile(r"^[\s>]*(?:[-*+]|\d+[.)])(?=\s)|[\s>]+")
+_LINE_PREFIX = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))?[ \t]*")
 _INLINE_NOT_DATA = ("Link", "Image", "Emphasis", "Strong", "Strikethrough", "Code", "InlineHtml")
-_ITEM_BLOCKS = ("Paragraph", "List", "Table", "CodeBlock", "BlockQuote", "HtmlBlock", "Heading", "Rule")
 
 
 def _code_blocks(doc: ParsedDocument, markdown_only: bool = False) -> list[CodeBlock]:
@@ -152,7 +152,7 @@ def _line_length_exemptions(ctx: CheckContext) -> tuple[set[int], set[int], set[
         link_lines.add(doc.position(start)[0])
     if not link_lines:
         return headings, code, tables, set()
-    text_lines = _paragraph_lines(ctx)
+    text_lines = {line for first, last in paragraph_ranges(ctx) for line in range(first, last + 1)}
     spans = [(index.nodes[position].start, index.nodes[position].end) for position in index.of(*_INLINE_NOT_DATA)]
     spans += [(start, end) for start, end, _url in doc.bare_urls]
     by_line: dict[int, list[tuple[int, int]]] = {}
@@ -168,37 +168,18 @@ def _line_length_exemptions(ctx: CheckContext) -> tuple[set[int], set[int], set[
     return headings, code, tables, link_only
 
 
-def _paragraph_lines(ctx: CheckContext) -> set[int]:
-    """Lines of paragraphs (and of tight list items up to their first block, since
-    pulldown-cmark does not wrap a tight item's text in a paragraph)."""
-    doc = ctx.doc
-    index = node_index(ctx)
-    lines: set[int] = set()
-    for position in index.of("Paragraph", "Item"):
-        node = index.nodes[position]
-        end = node.end
-        if node.kind == "Item":
-            blocks = [child for child in index.kids(position) if index.nodes[child].kind in _ITEM_BLOCKS]
-            if any(index.nodes[child].kind == "Paragraph" for child in blocks):
-                continue
-            if blocks:
-                end = index.nodes[blocks[0]].start
-        first = doc.position(node.start)[0]
-        last = last_content_line(doc, node.start, end) if end > node.start else first
-        lines.update(range(first, last + 1))
-    return lines
-
-
 def _has_data(doc: ParsedDocument, line: int, inline: Iterable[tuple[int, int]]) -> bool:
-    """Does a paragraph line hold text of its own, outside links, emphasis and code?"""
+    """Does a paragraph line hold text of its own (micromark `data` directly in the paragraph):
+    anything but links, emphasis, code and HTML, the line's prefix and its trailing spaces?"""
     start = doc.line_starts[line - 1]
     chars = list(doc.masked[start : start + len(doc.lines[line - 1])])
     end = start + len(chars)
     for span_start, span_end in inline:
         if span_start < end and start < span_end:
             for offset in range(max(span_start, start), min(span_end, end)):
-                chars[offset - start] = " "
-    return bool(_NOT_DATA.sub("", "".join(chars)))
+                chars[offset - start] = "\0"
+    own = _LINE_PREFIX.sub("", "".join(chars)).rstrip()
+    return bool(own.replace("\0", ""))
 
 
 @rule(

@@ -278,7 +278,8 @@ def blanks_around_headings(ctx: CheckContext, params: Mapping[str, Any]) -> Iter
         below = _lines_for(params["lines_below"], heading.level)
         if below >= 0:
             actual = 0
-            while actual < below and is_blank_line(doc, heading.end_line + 1 + actual):
+            end_line = heading.end_line + (1 if heading.style == "setext" else 0)  # the underline
+            while actual < below and is_blank_line(doc, end_line + 1 + actual):
                 actual += 1
             if actual < below:
                 yield Finding(
@@ -286,7 +287,7 @@ def blanks_around_headings(ctx: CheckContext, params: Mapping[str, Any]) -> Iter
                     f'[Context: "{line}"]',
                     heading.line,
                     context=line,
-                    fix=_blank_lines(doc, heading.end_line + 1, below - actual, before=True),
+                    fix=_blank_lines(doc, end_line + 1, below - actual, before=True),
                 )
 
 

@@ -5,7 +5,6 @@ masked page text (what the Markdown parser saw)."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,17 +22,17 @@ from chalicelib.engine.rules.registry import CheckContext, Finding, rule
 _HTML_TOKEN = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<![A-Za-z][^>]*>"
     r"|</[A-Za-z][A-Za-z0-9-]*\s*>"
-    r"|<(?P<name>[A-Za-z][A-Za-z0-9-]*)(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>"
+    r"|<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>"
     r"|(?P<ticks>`+)",
     re.DOTALL,
 )
+_TAG_NAME = re.compile(r"<([^!>][^/\s>]*)")  # markdownlint's getHtmlTagInfo
 _EMPHASIS_RUN = re.compile(r"\*+|_+")
 _NORMALIZE_PUNCTUATION = re.compile(r"[\W_]+")
 _SPACES = re.compile(r"\s+")
 _LEADING_SPACE = re.compile(r"^[^\S\r\n]*")
 _TRAILING_SPACE = re.compile(r"[^\S\r\n]*$")
 _BACKSLASH_ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
-_LEAVES = frozenset({"SoftBreak", "HardBreak", "Code", "InlineHtml", "Rule", "Html", "TaskListMarker"})
 
 
 def _in_table(index: NodeIndex, position: int) -> bool:
@@ -60,9 +59,9 @@ def no_inline_html(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Fin
     for position in index.of("InlineHtml", "HtmlBlock"):
         node = index.nodes[position]
         if node.kind == "InlineHtml":
-            match = _HTML_TOKEN.match(doc.masked, node.start, node.end)
-            if match and match.group("name"):
-                found.append((node.start, match.group("name"), _in_table(index, position)))
+            name = _opening_tag_name(doc.masked, node.start, node.end)
+            if name:
+                found.append((node.start, name, _in_table(index, position)))
             continue
         found.extend((offset, name, False) for offset, name in _block_tags(doc.masked, node.start, node.end))
     for offset, name, in_table in found:
@@ -87,9 +86,18 @@ def _block_tags(text: str, start: int, end: int) -> Iterable[tuple[int, str]]:
                 closing = text.find(ticks, closing + len(ticks) + 1, end)
             position = closing + len(ticks) if closing >= 0 else match.end()
             continue
-        if match.group("name"):
-            yield match.start(), match.group("name")
+        name = _opening_tag_name(text, match.start(), match.end())
+        if name:
+            yield match.start(), name
         position = match.end()
+
+
+def _opening_tag_name(text: str, start: int, end: int) -> str | None:
+    """The element name of an opening tag (or processing instruction), None for anything else."""
+    match = _TAG_NAME.match(text, start, end)
+    if match is None or match.group(1).startswith("/"):
+        return None
+    return match.group(1)
 
 
 @rule(
@@ -129,7 +137,6 @@ def no_space_in_emphasis(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
             excluded.append((node.start, node.end))
     excluded.extend((start, end) for start, end, _url in doc.bare_urls)
     hidden = Spans(excluded)
-    starts = [node.start for node in nodes]
     groups: dict[tuple[int, str], list[tuple[int, int]]] = {}
     first = doc.line_starts[body_lines(doc).start] if len(doc.lines) else 0
     for match in _EMPHASIS_RUN.finditer(text, first):
@@ -139,7 +146,7 @@ def no_space_in_emphasis(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
         for start, end in _literal_parts(run_start, match.end(), matched):
             if end - start > 3 or hidden.covers(start):
                 continue
-            container = _container(nodes, starts, start)
+            container = index.innermost(start)
             if container is None:
                 continue
             groups.setdefault((container, text[start:end]), []).append((start, end))
@@ -178,18 +185,6 @@ def _literal_parts(start: int, end: int, matched: set[int]) -> Iterable[tuple[in
             piece = offset
     if piece is not None:
         yield piece, end
-
-
-def _container(nodes: list, starts: list[int], offset: int) -> int | None:
-    """The innermost node holding `offset` that holds text (micromark's parent token): an
-    ancestor of the last node (in document order) that starts at or before it."""
-    position = bisect_right(starts, offset) - 1
-    while position >= 0:
-        node = nodes[position]
-        if node.start <= offset < node.end and node.kind not in _LEAVES:
-            return position
-        position = node.parent
-    return None
 
 
 def _link_non_label(text: str, start: int, end: int) -> list[tuple[int, int]]:

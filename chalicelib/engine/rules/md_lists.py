@@ -239,6 +239,8 @@ def ul_indent(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]
             line_start = doc.line_starts[marker.line - 1]
             prefix = doc.text[line_start : marker.start]
             quote = prefix.rfind(">")
+            if quote >= 0 and prefix[quote + 1 : quote + 2] in (" ", "\t"):
+                quote += 1  # the space after `>` belongs to the quote marker
             actual = marker.column - 1 - (quote + 1 if quote >= 0 else 0)
             if actual == expected:
                 continue

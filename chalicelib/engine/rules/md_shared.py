@@ -18,19 +18,20 @@ JS_WHITESPACE = (
 )
 DEFAULT_TITLE = r'^\s*"?title"?\s*[:=]'
 ATX_OPEN = re.compile(r"[ \t>]*(#{1,6})")
-_HTML_COMMENT = re.compile(r"<!--.*?-->")
+_LEAVES = frozenset({"SoftBreak", "HardBreak", "Code", "InlineHtml", "Rule", "Html", "TaskListMarker"})
 
 
 class NodeIndex:
     """The parse tree's nodes grouped by kind, with each node's children (built once)."""
 
-    __slots__ = ("_sibling_at", "by_kind", "children", "nodes")
+    __slots__ = ("_sibling_at", "_starts", "by_kind", "children", "nodes")
 
     def __init__(self, nodes: list[Node]) -> None:
         self.nodes = nodes
         self.by_kind: dict[str, list[int]] = {}
         self.children: dict[int, list[int]] = {}
         self._sibling_at: dict[int, int] = {}
+        self._starts: list[int] | None = None
         for position, node in enumerate(nodes):
             self.by_kind.setdefault(node.kind, []).append(position)
             self.children.setdefault(node.parent, []).append(position)
@@ -54,6 +55,19 @@ class NodeIndex:
                 self._sibling_at[siblings[-1]] = -1
             following = self._sibling_at.get(position, -1)
         return None if following < 0 else following
+
+    def innermost(self, offset: int) -> int | None:
+        """The innermost node holding `offset` that holds text (micromark's parent token): an
+        ancestor of the last node (in document order) that starts at or before it."""
+        if self._starts is None:
+            self._starts = [node.start for node in self.nodes]
+        position = bisect_right(self._starts, offset) - 1
+        while position >= 0:
+            node = self.nodes[position]
+            if node.start <= offset < node.end and node.kind not in _LEAVES:
+                return position
+            position = node.parent
+        return None
 
     def ancestors(self, position: int):
         parent = self.nodes[position].parent
@@ -241,3 +255,30 @@ def code_span_set(ctx: CheckContext) -> Spans:
     if spans is None:
         spans = ctx.memo["md.code_spans"] = Spans(ctx.doc.code_spans)
     return spans
+
+
+_ITEM_BLOCKS = ("Paragraph", "List", "Table", "CodeBlock", "BlockQuote", "HtmlBlock", "Heading", "Rule")
+
+
+def paragraph_ranges(ctx: CheckContext) -> list[tuple[int, int]]:
+    """(first line, last line) of every paragraph as micromark sees them: pulldown-cmark does
+    not wrap a tight list item's text in a paragraph, so that text (up to the item's first
+    block) counts as one."""
+    found = ctx.memo.get("md.paragraphs")
+    if found is None:
+        doc = ctx.doc
+        index = node_index(ctx)
+        found = []
+        for position in index.of("Paragraph", "Item"):
+            node = index.nodes[position]
+            end = node.end
+            if node.kind == "Item":
+                blocks = [child for child in index.kids(position) if index.nodes[child].kind in _ITEM_BLOCKS]
+                if any(index.nodes[child].kind == "Paragraph" for child in blocks):
+                    continue
+                if blocks:
+                    end = index.nodes[blocks[0]].start
+            first = doc.position(node.start)[0]
+            found.append((first, last_content_line(doc, node.start, end) if end > node.start else first))
+        ctx.memo["md.paragraphs"] = found
+    return found

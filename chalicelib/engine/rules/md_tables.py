@@ -19,7 +19,7 @@ class Row:
     line: int
     start: int  # column index (0-based) where the row starts (after quote/list prefixes)
     end: int  # column index just after the row's last non-blank character
-    tokens: list[tuple[str, int, int]]  # (divider|space|content, start, end) column indexes
+    tokens: list[tuple[str, int, int]]  # (divider|space|content|delimiter, start, end) column indexes
     delimiter: bool  # the `| --- |` row
 
 
@@ -93,8 +93,7 @@ def _cell_tokens(line: str, start: int, end: int, tokens: list, delimiter: bool)
     trail = len(text) - len(text.rstrip(" \t"))
     if lead:
         tokens.append(("space", start, start + lead))
-    if not delimiter:  # delimiter cells are not micromark "tableContent"
-        tokens.append(("content", start + lead, end - trail))
+    tokens.append(("delimiter" if delimiter else "content", start + lead, end - trail))
     if trail:
         tokens.append(("space", end - trail, end))
 
@@ -246,7 +245,7 @@ def table_column_style(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable
                 if_compact.extend(errors)
                 if_tight.extend(errors)
             for row in rows:
-                tokens = row.tokens
+                tokens = [token for token in row.tokens if token[0] != "delimiter"]  # not micromark "tableContent"
                 for position, (kind, start, _end) in enumerate(tokens):
                     if kind != "divider":
                         continue
