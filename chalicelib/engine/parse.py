@@ -63,6 +63,7 @@ _UNPLACED = frozenset(
 _LEAF_NODES = frozenset(
     {"Rule", "Html", "InlineHtml", "SoftBreak", "HardBreak", "TaskListMarker", "FootnoteReference", "InlineMath"}
 )  # events without an End that rules read as nodes
+_ATX_START = re.compile(r"#{1,6}(?:[ \t]|$)")
 _HTML_HEADING = re.compile(r"<h([1-6])\b", re.IGNORECASE)
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 _ANCHOR_DROP = re.compile(r"[^\w\- ]")
@@ -148,6 +149,20 @@ def count_table_cells(line: str) -> int:
     return max(cells, 1)
 
 
+def is_code_indented(line: str, column: int) -> bool:
+    """Is a line indented four or more columns past `column` (0-based), so that micromark reads
+    it as indented code rather than as a table row?"""
+    indent = 0
+    for char in line[column:]:
+        if char == " ":
+            indent += 1
+        elif char == "\t":
+            indent += 4 - indent % 4
+        else:
+            break
+    return indent >= 4 and bool(line[column:].strip())
+
+
 def _blank(source: str) -> str:
     return _NOT_LINE_BREAK.sub(" ", source)
 
@@ -218,6 +233,7 @@ class _Walker:
         inline_depth = 0  # open emphasis/links inside a paragraph
         run_start = run_end = -1  # contiguous plain text, scanned for bare URLs
         nodes = doc.nodes
+        table_column: int | None = None  # column of the open table, None once it has ended
         open_nodes: list[int] = []  # indexes of the nodes not yet ended, innermost last
         for event, span in pyromark.events_with_range(self.masked, options=_OPTIONS):
             if type(event) is dict:
@@ -313,12 +329,17 @@ class _Walker:
                 elif block == "CodeBlock":
                     code = {"start": start, "end": end, "attrs": attrs}
                 elif block == "Table":
-                    table = Table(line=position(start)[0], end_line=position(max(end - 1, start))[0], header_cells=0)
+                    table = Table(line=position(start)[0], end_line=position(start)[0] + 1, header_cells=0)
+                    table_column = position(start)[1] - 1
                 elif block == "TableHead" and table is not None:
                     table.header_cells = count_table_cells(doc.lines[table.line - 1])
                 elif block == "TableRow" and table is not None:
                     row_line = position(start)[0]
-                    table.row_cells.append((row_line, count_table_cells(doc.lines[row_line - 1])))
+                    if table_column is not None and is_code_indented(doc.lines[row_line - 1], table_column):
+                        table_column = None  # micromark ends the table here; pulldown-cmark reads on
+                    if table_column is not None:
+                        table.row_cells.append((row_line, count_table_cells(doc.lines[row_line - 1])))
+                        table.end_line = row_line
                 elif block in _CONTAINERS:
                     containers += 1
             elif kind == "End":
@@ -351,6 +372,11 @@ class _Walker:
                 self._cover(convert(span["start"]), convert(span["end"]), prose=False)
             elif kind == "Rule" and blocks == 0 and doc.first_block is None:
                 doc.first_block = ("other", position(convert(span["start"]))[0])
+            elif kind == "SoftBreak" and self.has_definitions:  # the next line continues a paragraph
+                after = convert(span["end"])
+                self._cover(after, after + 1)
+                if paragraph is not None:
+                    paragraph.child(inline_depth, True, False)
             elif paragraph is not None and kind != "InlineHtml":
                 paragraph.child(inline_depth, kind == "SoftBreak", False)
         self._flush_text_run(run_start, run_end)
@@ -416,7 +442,7 @@ class _Walker:
         heading.line, heading.column = doc.position(heading.start)
         last_line = doc.position(max(heading.end - 1, heading.start))[0]
         first_text = doc.lines[heading.line - 1][heading.column - 1 :].lstrip(" >\t")
-        if first_text.startswith("#"):
+        if _ATX_START.match(first_text):
             heading.style = "atx"
             heading.end_line = heading.line
             heading.end = doc.line_starts[heading.line - 1] + len(doc.lines[heading.line - 1].rstrip())

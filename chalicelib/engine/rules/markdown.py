@@ -222,7 +222,7 @@ def single_title(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findi
         return
     has_title = front_matter_has_title(doc, params["front_matter_title"])
     if not has_title:
-        first = doc.first_block
+        first = first_content(doc)
         if first is None or first[1] != matching[0].line:
             return
     for heading in matching[0 if has_title else 1 :]:
@@ -398,12 +398,23 @@ def first_line_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable
     if front_matter_has_title(doc, params["front_matter_title"]):
         return
     level = int(params["level"] or 1)
-    if doc.first_block is None:
+    first = first_content(doc)
+    if first is None:
         return
-    kind, line = doc.first_block
+    kind, line = first
     if kind == f"h{level}" or (kind == "other" and params["allow_preamble"]):
         return
     yield Finding("First line in a file should be a top-level heading", line, context=doc.lines[line - 1])
+
+
+def first_content(doc: ParsedDocument) -> tuple[str, int] | None:
+    """The first top-level block as markdownlint's MD025/MD041 see it: a link reference
+    definition is content too (the parser keeps definitions out of its blocks)."""
+    first = doc.first_block
+    for definition in doc.reference_definitions[:1]:
+        if first is None or definition.line < first[1]:
+            return ("other", definition.line)
+    return first
 
 
 def _definitions(doc: ParsedDocument) -> dict[str, str]:

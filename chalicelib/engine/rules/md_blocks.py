@@ -29,6 +29,8 @@ _LAST_WORD = re.compile(r"\S*$")
 _NOT_WRAPPABLE = re.compile(r"^(?:[#>\s]*\s)?\S*$")
 _FENCE_PREFIX = re.compile(r"^(.*?)[`~]")
 _LINE_PREFIX = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))?[ \t]*")
+_LINK_SOURCE = re.compile(r"\]\(|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>|https?://|www\.")
+_LIST_START = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _INLINE_NOT_DATA = ("Link", "Image", "Emphasis", "Strong", "Strikethrough", "Code", "InlineHtml")
 
 
@@ -223,6 +225,8 @@ def line_length(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findin
         is_heading, in_code, in_table = number in headings, number in code, number in tables
         maximum = code_limit if in_code else heading_limit if is_heading else limit
         text = line if strict or stern else _LAST_WORD.sub("#", line, count=1)
+        if in_table and number not in link_only and _LINK_SOURCE.search(line):
+            link_only.add(number)  # a link in cells past the header's count: micromark still sees it
         if (
             maximum > 0
             and (include_code or not in_code)
@@ -326,8 +330,11 @@ def no_multiple_space_blockquote(ctx: CheckContext, params: Mapping[str, Any]) -
             continue
         if number in item_lines and (item_lines[number] > end or not include_items):
             continue  # the indentation belongs to a list item in the quote
-        if not include_items and (line[spaces] in "-*+" or line[spaces].isdigit()):
+        starts_list = _LIST_START.match(line, spaces) is not None
+        if not include_items and starts_list:
             continue
+        if starts_list and number > 1 and _quote_depth(doc.lines[number - 2]) > line.count(">", 0, end):
+            continue  # micromark gives the spaces to the deeper quote it closes, not to this one
         start = doc.line_starts[number - 1]
         yield Finding(
             f'Multiple spaces after blockquote symbol [Context: "{line}"]',
@@ -336,6 +343,11 @@ def no_multiple_space_blockquote(ctx: CheckContext, params: Mapping[str, Any]) -
             context=line,
             fix=(TextEdit(start + end, start + spaces, ""),),
         )
+
+
+def _quote_depth(line: str) -> int:
+    end = _after_quote_markers(line)
+    return 0 if end is None else line.count(">", 0, end)
 
 
 def _after_quote_markers(line: str) -> int | None:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.engine.model import TextEdit
-from chalicelib.engine.rules.md_shared import is_blank_line, last_content_line, newline, node_index
+from chalicelib.engine.parse import is_code_indented
+from chalicelib.engine.rules.md_shared import is_blank_line, newline, node_index
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule
 
 
@@ -39,19 +40,22 @@ def tables(ctx: CheckContext) -> list[TableRows]:
         found = []
         for position in index.of("Table"):
             node = index.nodes[position]
+            first_column = doc.position(node.start)[1] - 1
             row_lines = []
             for child in index.kids(position):
                 kind = index.nodes[child].kind
                 if kind in ("TableHead", "TableRow"):
-                    row_lines.append(doc.position(index.nodes[child].start)[0])
+                    line = doc.position(index.nodes[child].start)[0]
+                    if is_code_indented(doc.lines[line - 1], first_column):
+                        break  # micromark ends the table at an indented-code line
+                    row_lines.append(line)
             if not row_lines:
                 continue
             header, *body = row_lines
-            first_column = doc.position(node.start)[1] - 1
             rows = [_row(doc.lines[header - 1], header, first_column, False)]
             rows.append(_row(doc.lines[header], header + 1, first_column, True))
             rows.extend(_row(doc.lines[line - 1], line, first_column, False) for line in body)
-            found.append(TableRows(header, last_content_line(doc, node.start, node.end), rows))
+            found.append(TableRows(header, row_lines[-1] if body else header + 1, rows))
         ctx.memo["md.tables"] = found
     return found
 

@@ -191,7 +191,9 @@ _INLINE = st.one_of(
     st.just("[empty]()"),
     st.just("[ref][missing]"),
 )
-_LINE = st.lists(_INLINE, min_size=1, max_size=4).map(" ".join)
+# A line never opens with HTML: an HTML line continuing a list item is where micromark and
+# pulldown-cmark end the list differently (listed in tests/markdownlint_differences.yaml).
+_LINE = st.tuples(_TEXT, st.lists(_INLINE, max_size=4)).map(lambda parts: " ".join([parts[0], *parts[1]]))
 _TRAILING = st.sampled_from(["", "", " ", "  ", "\t", "   "])
 _BLOCK = st.one_of(
     st.tuples(st.sampled_from(["#", "##", "###", "####", "#", "##"]), st.sampled_from([" ", "  ", ""]), _TEXT).map(
@@ -229,29 +231,47 @@ _BLOCK = st.one_of(
         st.lists(
             st.sampled_from(["| 1 | 2 |", "|1|2|", "1 | 2", "| 1 | 2 | 3 |", "| Y         | Yes     |"]), max_size=3
         ),
-    ).map(lambda parts: "\n".join([parts[0], parts[1], *parts[2]])),
-    st.sampled_from(["<div>\n<p>html block</p>\n</div>", "<!-- a comment -->", "[ref]: https://example.com/r"]),
+    ).map(lambda parts: "\n".join([parts[0], parts[1], *parts[2]]) + "\n"),  # micromark ends a table at indented code
+    st.sampled_from(["<div>\n<p>html block</p>\n</div>", "<!-- a comment -->", "[ref]: https://example.com/r\n"]),
     st.just(""),
 )
 _DOCUMENT = st.tuples(
     st.lists(st.tuples(_BLOCK, st.sampled_from(["\n\n", "\n", "\n\n\n"])), min_size=1, max_size=8),
     st.sampled_from(["\n", "", "\n\n"]),
 ).map(lambda parts: "".join(block + separator for block, separator in parts[0]).rstrip("\n") + parts[1])
+# A page opening with `---` is front matter to tbcv and Markdown to markdownlint (tests/markdownlint_differences.yaml).
+# After indented code, micromark does not start an ordered list at a number other than 1.
+_CODE_THEN_LIST = re.compile(r"^    .*\n(?:[ \t]*\n)*[02-9]\d*\. ", re.MULTILINE)
+_DOCUMENT = _DOCUMENT.filter(lambda document: not document.startswith("---") and not _CODE_THEN_LIST.search(document))
 
 
-@settings(
-    max_examples=2,
-    derandomize=True,
-    deadline=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@given(documents=st.lists(_DOCUMENT, min_size=150, max_size=150))
-def test_generated_markdown_gives_markdownlints_rule_and_line_results(markdownlint_cli, tmp_path, documents):
-    folder = tmp_path / f"generated{len(list(tmp_path.iterdir()))}"
-    folder.mkdir()
+def generated_documents(count: int) -> list[str]:
+    """`count` documents from the strategy, the same ones on every run (derandomized)."""
+    documents: list[str] = []
+
+    @settings(
+        max_examples=count,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(_DOCUMENT)
+    def collect(document: str) -> None:
+        documents.append(document)
+
+    collect()
+    return documents
+
+
+def test_generated_markdown_gives_markdownlints_rule_and_line_results(markdownlint_cli, tmp_path):
+    documents = generated_documents(400)
+    assert len(documents) >= 300
     for index, document in enumerate(documents):
-        (folder / f"doc{index:03d}.md").write_text(document, encoding="utf-8", newline="")
-    differences = _compare(_markdownlint(markdownlint_cli, folder), _ours(folder))
+        (tmp_path / f"doc{index:03d}.md").write_text(document, encoding="utf-8", newline="")
+    theirs = _markdownlint(markdownlint_cli, tmp_path)
+    assert len(theirs) > 1000
+    differences = _compare(theirs, _ours(tmp_path))
     shown = [f"{item}\n---\n{documents[int(item.split('doc')[1][:3])]}\n---" for item in differences[:5]]
     assert differences == [], "\n".join(shown)
