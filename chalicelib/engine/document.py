@@ -102,6 +102,20 @@ class Table:
 
 
 @dataclass(slots=True)
+class Node:
+    """One element of the Markdown tree as the parser reported it (micromark's tokens are the
+    model): `kind` is pulldown-cmark's name (`List`, `Item`, `BlockQuote`, `Emphasis`, `Code`,
+    `InlineHtml`, `Rule`, ...), offsets are code points of the masked page, `parent` the index
+    of the enclosing node in `ParsedDocument.nodes` (-1 at top level). Text is not recorded."""
+
+    kind: str
+    start: int
+    end: int
+    parent: int
+    attrs: Any = None
+
+
+@dataclass(slots=True)
 class ParsedDocument:
     text: str
     path: str | None
@@ -119,6 +133,8 @@ class ParsedDocument:
     code_spans: list[tuple[int, int]] = field(default_factory=list)  # inline `code` (start, end)
     bare_urls: list[tuple[int, int, str]] = field(default_factory=list)  # GFM autolink literals in prose
     emphasis_paragraphs: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, text)
+    nodes: list[Node] = field(default_factory=list)  # every non-text element, in document order
+    masked: str = ""  # the text the Markdown parser saw (shortcodes masked, front matter blanked)
     first_block: tuple[str, int] | None = None  # first top-level block but comments: ("h1".."h6"|"other", line)
 
     def position(self, offset: int) -> tuple[int, int]:

@@ -20,6 +20,7 @@ from chalicelib.engine.document import (
     CodeBlock,
     Heading,
     Link,
+    Node,
     ParsedDocument,
     ReferenceDefinition,
     Shortcode,
@@ -59,6 +60,10 @@ _UNPLACED = frozenset(
         "TableCell",
     }
 )  # starts that need no position
+_LEAF_NODES = frozenset(
+    {"Rule", "Html", "InlineHtml", "SoftBreak", "HardBreak", "TaskListMarker", "FootnoteReference", "InlineMath"}
+)  # events without an End that rules read as nodes
+_ATX_START = re.compile(r"#{1,6}(?:[ \t]|$)")
 _HTML_HEADING = re.compile(r"<h([1-6])\b", re.IGNORECASE)
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 _ANCHOR_DROP = re.compile(r"[^\w\- ]")
@@ -110,6 +115,7 @@ def parse_document(text: str, path: str | None = None) -> ParsedDocument:
         masked = _blank(masked[:body_start]) + masked[body_start:]
     elif bom:
         masked = " " + masked[1:]
+    doc.masked = masked
     _Walker(doc, masked, highlight_blocks).walk()
     _mark_shortcode_lines(doc, shortcodes)
     return doc
@@ -141,6 +147,20 @@ def count_table_cells(line: str) -> int:
     if pipes and pipes[-1] == len(body) - 1 and len(body) > 1:
         cells -= 1
     return max(cells, 1)
+
+
+def is_code_indented(line: str, column: int) -> bool:
+    """Is a line indented four or more columns past `column` (0-based), so that micromark reads
+    it as indented code rather than as a table row?"""
+    indent = 0
+    for char in line[column:]:
+        if char == " ":
+            indent += 1
+        elif char == "\t":
+            indent += 4 - indent % 4
+        else:
+            break
+    return indent >= 4 and bool(line[column:].strip())
 
 
 def _blank(source: str) -> str:
@@ -212,6 +232,9 @@ class _Walker:
         blocks = 0  # open blocks of any kind
         inline_depth = 0  # open emphasis/links inside a paragraph
         run_start = run_end = -1  # contiguous plain text, scanned for bare URLs
+        nodes = doc.nodes
+        table_column: int | None = None  # column of the open table, None once it has ended
+        open_nodes: list[int] = []  # indexes of the nodes not yet ended, innermost last
         for event, span in pyromark.events_with_range(self.masked, options=_OPTIONS):
             if type(event) is dict:
                 kind, value = next(iter(event.items()))
@@ -226,7 +249,9 @@ class _Walker:
                     links[-1].text += value
                 byte_start = span["start"]
                 if kind == "Code":
-                    self.code_spans.append((convert(byte_start), convert(span["end"])))
+                    code_start, code_end = convert(byte_start), convert(span["end"])
+                    self.code_spans.append((code_start, code_end))
+                    nodes.append(Node("Code", code_start, code_end, open_nodes[-1] if open_nodes else -1, value))
                     self._flush_text_run(run_start, run_end)
                     run_start = run_end = -1
                 elif byte_start == run_end:
@@ -240,8 +265,20 @@ class _Walker:
             if run_start >= 0:
                 self._flush_text_run(run_start, run_end)
                 run_start = run_end = -1
+            if kind in _LEAF_NODES:
+                nodes.append(
+                    Node(
+                        kind, convert(span["start"]), convert(span["end"]), open_nodes[-1] if open_nodes else -1, value
+                    )
+                )
             if kind == "Start":
                 block, attrs = next(iter(value.items())) if type(value) is dict else (value, None)
+                nodes.append(
+                    Node(
+                        block, convert(span["start"]), convert(span["end"]), open_nodes[-1] if open_nodes else -1, attrs
+                    )
+                )
+                open_nodes.append(len(nodes) - 1)
                 if block in _UNPLACED and (blocks or doc.first_block is not None):
                     if block in _CONTAINERS:
                         containers += 1
@@ -292,16 +329,23 @@ class _Walker:
                 elif block == "CodeBlock":
                     code = {"start": start, "end": end, "attrs": attrs}
                 elif block == "Table":
-                    table = Table(line=position(start)[0], end_line=position(max(end - 1, start))[0], header_cells=0)
+                    table = Table(line=position(start)[0], end_line=position(start)[0] + 1, header_cells=0)
+                    table_column = position(start)[1] - 1
                 elif block == "TableHead" and table is not None:
                     table.header_cells = count_table_cells(doc.lines[table.line - 1])
                 elif block == "TableRow" and table is not None:
                     row_line = position(start)[0]
-                    table.row_cells.append((row_line, count_table_cells(doc.lines[row_line - 1])))
+                    if table_column is not None and is_code_indented(doc.lines[row_line - 1], table_column):
+                        table_column = None  # micromark ends the table here; pulldown-cmark reads on
+                    if table_column is not None:
+                        table.row_cells.append((row_line, count_table_cells(doc.lines[row_line - 1])))
+                        table.end_line = row_line
                 elif block in _CONTAINERS:
                     containers += 1
             elif kind == "End":
                 block = next(iter(value)) if type(value) is dict else value
+                if open_nodes:
+                    open_nodes.pop()
                 if block not in _INLINE_CONTAINERS:
                     blocks -= 1
                 if block == "Heading" and heading is not None:
@@ -328,6 +372,11 @@ class _Walker:
                 self._cover(convert(span["start"]), convert(span["end"]), prose=False)
             elif kind == "Rule" and blocks == 0 and doc.first_block is None:
                 doc.first_block = ("other", position(convert(span["start"]))[0])
+            elif kind == "SoftBreak" and self.has_definitions:  # the next line continues a paragraph
+                after = convert(span["end"])
+                self._cover(after, after + 1)
+                if paragraph is not None:
+                    paragraph.child(inline_depth, True, False)
             elif paragraph is not None and kind != "InlineHtml":
                 paragraph.child(inline_depth, kind == "SoftBreak", False)
         self._flush_text_run(run_start, run_end)
@@ -392,8 +441,8 @@ class _Walker:
         heading.text = "".join(parts).strip()
         heading.line, heading.column = doc.position(heading.start)
         last_line = doc.position(max(heading.end - 1, heading.start))[0]
-        first_text = doc.lines[heading.line - 1].lstrip(" >\t")
-        if first_text.startswith("#"):
+        first_text = doc.lines[heading.line - 1][heading.column - 1 :].lstrip(" >\t")
+        if _ATX_START.match(first_text):
             heading.style = "atx"
             heading.end_line = heading.line
             heading.end = doc.line_starts[heading.line - 1] + len(doc.lines[heading.line - 1].rstrip())
@@ -541,6 +590,8 @@ class _Walker:
         text = doc.text[start + marker : end - marker]
         if not text or "\n" in text or ("[" in text and "]" in text):
             return  # a bracketed label makes the emphasis more than plain text for markdownlint
+        if doc.text[end : end + 1] in (" ", "\t"):
+            return  # trailing whitespace is one more child of the paragraph for micromark
         line, column = doc.position(start + marker)
         self.emphasis_paragraphs.append((line, column, text))
 

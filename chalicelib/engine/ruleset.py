@@ -256,7 +256,8 @@ def _layer(data: dict, where: str) -> _Layer:
         setting: dict[str, Any] = {"params": {}}
         if isinstance(value, dict):
             for name, item in value.items():
-                if name == "level":
+                if name == "level" and not (name in rule.meta.params and type(item) is int):
+                    # markdownlint's MD025/MD041 have a `level` param (a heading level, a number)
                     setting["level"] = _level(item, where, key)
                 elif name == "enabled":
                     setting["level"] = rule.meta.severity if item else OFF

@@ -15,15 +15,24 @@ from chalicelib.engine.document import CodeBlock, Heading, ParsedDocument
 from chalicelib.engine.model import TextEdit
 from chalicelib.engine.parse import anchor_of
 from chalicelib.engine.rules.code import detect_language
+from chalicelib.engine.rules.md_shared import (
+    ATX_OPEN,
+    DEFAULT_TITLE,
+    JS_WHITESPACE,
+    Spans,
+    body_lines,
+    code_lines,
+    front_matter_has_title,
+    heading_source,
+    in_code_span,
+    last_content_line,
+    line_edit,
+    node_index,
+    paragraph_ranges,
+)
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule
 
-_JS_WHITESPACE = (
-    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
-_DEFAULT_TITLE = r'^\s*"?title"?\s*[:=]'
 _ALL_PUNCTUATION = ".,;:!?。，；：！？"
-_ATX_OPEN = re.compile(r"[ \t>]*(#{1,6})")
 _FULL_REFERENCE = re.compile(r"(?<![\\\]])\[((?:[^\[\]\\]|\\.)*)\]\[((?:[^\[\]\\]|\\.)*)\](?![(:\[])")
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ALT = re.compile(r"\salt\s*=", re.IGNORECASE)
@@ -32,81 +41,9 @@ _HTML_ID = re.compile(r"""<[A-Za-z][^>]*?\s(?:id|name)\s*=\s*["']?([^"'\s>]+)"""
 _CUSTOM_ANCHOR = re.compile(r"\{(#[a-z\d]+(?:[-_][a-z\d]+)*)\}")
 _LINE_FRAGMENT = re.compile(r"^#(?:L\d+(?:C\d+)?-L\d+(?:C\d+)?|L\d+)$")
 _URI_SAFE = "-_.!~*'()"
-
-
-def _code_lines(ctx: CheckContext, inner_fences: bool) -> set[int]:
-    """Lines of code blocks: fence/highlight interiors only (MD009) or whole blocks (MD012)."""
-    key = "md.code_lines.inner" if inner_fences else "md.code_lines.whole"
-    lines = ctx.memo.get(key)
-    if lines is None:
-        lines = set()
-        doc = ctx.doc
-        for block in doc.code_blocks:
-            if block.kind == "indented":
-                end = block.end_line
-                while end < len(doc.lines) and _is_indented_blank(doc.lines[end]):
-                    end += 1  # micromark's indented code token keeps indented blank lines after it
-                lines.update(range(block.start_line, end + 1))
-            elif inner_fences:
-                lines.update(range(block.start_line + 1, block.end_line))
-            else:
-                lines.update(range(block.start_line, block.end_line + 1))
-        ctx.memo[key] = lines
-    return lines
-
-
-def _is_indented_blank(line: str) -> bool:
-    """A whitespace-only line indented by at least four columns (tabs to the next stop of 4)."""
-    if line.strip(" \t"):
-        return False
-    column = 0
-    for char in line:
-        column = column + 4 - column % 4 if char == "\t" else column + 1
-    return column >= 4
-
-
-def _front_matter_has_title(doc: ParsedDocument, pattern: Any) -> bool:
-    """markdownlint's test: some front matter line matches `front_matter_title` (empty: ignore)."""
-    if not doc.front_matter.present or pattern == "":
-        return False
-    matcher = re.compile(pattern or _DEFAULT_TITLE, re.IGNORECASE)
-    last = doc.front_matter.end_line or len(doc.lines)
-    return any(matcher.search(line) for line in doc.lines[:last])
-
-
-def _body_lines(doc: ParsedDocument) -> range:
-    """Indexes of the lines markdownlint lints: after the front matter and the blank lines
-    its front matter pattern swallows."""
-    first = doc.front_matter.end_line if doc.front_matter.present and doc.front_matter.end_line else 0
-    if first:
-        lines = doc.lines
-        while first < len(lines) - 1 and not lines[first].strip(_JS_WHITESPACE):
-            first += 1
-    return range(first, len(doc.lines))
-
-
-def _line_edit(doc: ParsedDocument, line: int) -> TextEdit:
-    """Delete a whole line with its line break (the last line: with the break before it)."""
-    start = doc.line_starts[line - 1]
-    if line < len(doc.line_starts):
-        return TextEdit(start, doc.line_starts[line], "")
-    if start > 0:
-        start -= 2 if doc.text[start - 2 : start] == "\r\n" else 1
-    return TextEdit(start, len(doc.text), "")
-
-
-def _heading_source(doc: ParsedDocument, heading: Heading) -> str:
-    """The heading's content as written (markdownlint compares this, markup included)."""
-    if heading.style == "atx":
-        line = doc.lines[heading.line - 1]
-        match = _ATX_OPEN.match(line)
-        content = line[match.end() :] if match else line
-        content = content.strip(" \t")
-        stripped = content.rstrip("#")
-        if stripped != content and (not stripped or stripped[-1] in " \t"):
-            content = stripped
-        return content.strip(" \t")
-    return " ".join(doc.lines[index].strip(" \t>") for index in range(heading.line - 1, heading.end_line))
+_SHORTCUT_REFERENCE = re.compile(r"(?<![\\\]])\[((?:[^\[\]\\]|\\.)+)\](?![(:\[])(?P<none>)")
+_BRACKET = re.compile(r"(?<!\\)[\[\]]")
+_TAG_NAME = re.compile(r"<(/?)([^!>/\s][^/\s>]*)")
 
 
 @rule(
@@ -118,11 +55,11 @@ def _heading_source(doc: ParsedDocument, heading: Heading) -> str:
     good="# Title\n\n## Section\n\n### Detail\n",
     bad="# Title\n\n### Detail\n",
     fixable=True,
-    front_matter_title=_DEFAULT_TITLE,
+    front_matter_title=DEFAULT_TITLE,
 )
 def heading_increment(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
-    previous = 1 if _front_matter_has_title(doc, params["front_matter_title"]) else 7
+    previous = 1 if front_matter_has_title(doc, params["front_matter_title"]) else 7
     for heading in doc.headings:
         if heading.level > previous + 1:
             expected = previous + 1
@@ -140,7 +77,7 @@ def _relevel(doc: ParsedDocument, heading: Heading, level: int) -> tuple[TextEdi
     if heading.style != "atx":
         return None
     line = doc.lines[heading.line - 1]
-    match = _ATX_OPEN.match(line)
+    match = ATX_OPEN.match(line)
     if not match:
         return None
     start = doc.line_starts[heading.line - 1] + match.start(1)
@@ -158,20 +95,31 @@ def _relevel(doc: ParsedDocument, heading: Heading, level: int) -> tuple[TextEdi
     fixable=True,
     br_spaces=2,
     code_blocks=False,
+    list_item_empty_lines=False,
+    strict=False,
 )
 def no_trailing_spaces(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
-    br_spaces = int(params["br_spaces"])
+    br_spaces = 2 if params["br_spaces"] is None else int(params["br_spaces"])
     expected = 0 if br_spaces < 2 else br_spaces
-    code_lines = set() if params["code_blocks"] else _code_lines(ctx, inner_fences=True)
+    skipped = set() if params["code_blocks"] else code_lines(ctx, inner_fences=True)
+    strict = bool(params["strict"])
     lines = doc.lines
-    for index in _body_lines(doc):
+    list_lines = _list_lines(ctx) if params["list_item_empty_lines"] else set()
+    breaks: set[int] = set()  # lines where a hard break may end (strict): inside paragraphs, not code
+    if strict:
+        breaks = {line for first, last in paragraph_ranges(ctx) for line in range(first, last)}
+        for start, end in doc.code_spans:
+            breaks.difference_update(range(doc.position(start)[0], doc.position(max(end - 1, start))[0]))
+    for index in body_lines(doc):
         line = lines[index]
-        if not line or line[-1] not in _JS_WHITESPACE:
+        if not line or line[-1] not in JS_WHITESPACE:
             continue
-        trimmed = len(line.rstrip(_JS_WHITESPACE))
+        trimmed = len(line.rstrip(JS_WHITESPACE))
         trailing = len(line) - trimmed
-        if trailing == expected or index + 1 in code_lines:
+        if index + 1 in skipped or index + 1 in list_lines:
+            continue
+        if trailing == expected and not (strict and index + 1 not in breaks):
             continue
         start = doc.line_starts[index] + trimmed
         yield Finding(
@@ -182,6 +130,17 @@ def no_trailing_spaces(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable
             end_column=len(line),
             fix=(TextEdit(start, start + trailing, ""),),
         )
+
+
+def _list_lines(ctx: CheckContext) -> set[int]:
+    """Lines inside lists (MD009 `list_item_empty_lines`: indented blank lines there are allowed)."""
+    doc = ctx.doc
+    index = node_index(ctx)
+    lines: set[int] = set()
+    for position in index.of("List"):
+        node = index.nodes[position]
+        lines.update(range(doc.position(node.start)[0], last_content_line(doc, node.start, node.end) + 1))
+    return lines
 
 
 @rule(
@@ -198,17 +157,17 @@ def no_trailing_spaces(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable
 def no_multiple_blanks(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     maximum = int(params["maximum"] or 1)
-    code_lines = _code_lines(ctx, inner_fences=False)
+    in_code = code_lines(ctx, inner_fences=False)
     count = 0
     lines = doc.lines
-    for index in _body_lines(doc):
+    for index in body_lines(doc):
         line = lines[index]
-        count = 0 if (line.strip(_JS_WHITESPACE) or index + 1 in code_lines) else count + 1
+        count = 0 if (line.strip(JS_WHITESPACE) or index + 1 in in_code) else count + 1
         if count > maximum:
             yield Finding(
                 f"Multiple consecutive blank lines [Expected: {maximum}; Actual: {count}]",
                 index + 1,
-                fix=(_line_edit(doc, index + 1),),
+                fix=(line_edit(doc, index + 1),),
             )
 
 
@@ -228,7 +187,7 @@ def no_duplicate_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
     known: list[set[str]] = [set() for _ in range(8)]
     last_level = 1
     for heading in doc.headings:
-        text = _heading_source(doc, heading)
+        text = heading_source(doc, heading)
         bucket = known[1]
         if siblings_only:
             while last_level < heading.level:
@@ -253,7 +212,7 @@ def no_duplicate_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
     good="# Title\n\n## Part\n",
     bad="# Title\n\n# Another title\n",
     level=1,
-    front_matter_title=_DEFAULT_TITLE,
+    front_matter_title=DEFAULT_TITLE,
 )
 def single_title(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
@@ -261,13 +220,13 @@ def single_title(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findi
     matching = [heading for heading in doc.headings if heading.level == level]
     if not matching:
         return
-    has_title = _front_matter_has_title(doc, params["front_matter_title"])
+    has_title = front_matter_has_title(doc, params["front_matter_title"])
     if not has_title:
-        first = doc.first_block
+        first = first_content(doc)
         if first is None or first[1] != matching[0].line:
             return
     for heading in matching[0 if has_title else 1 :]:
-        text = _heading_source(doc, heading)
+        text = heading_source(doc, heading)
         yield Finding(
             f'Multiple top-level headings in the same document [Context: "{text}"]', heading.line, context=text
         )
@@ -285,7 +244,12 @@ def single_title(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findi
 )
 def no_bare_urls(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
+    if not doc.bare_urls:
+        return
+    hidden = _urls_micromark_skips(ctx)
     for start, end, url in doc.bare_urls:
+        if hidden.covers(start):
+            continue
         line, column = doc.position(start)
         yield Finding(
             f'Bare URL used [Context: "{url}"]',
@@ -296,6 +260,62 @@ def no_bare_urls(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findi
             context=url,
             fix=(TextEdit(start, end, f"<{url}>"),),
         )
+
+
+def _urls_micromark_skips(ctx: CheckContext) -> Spans:
+    """Where a bare URL is not one for markdownlint: after a `[` not yet closed in the same
+    text (micromark's autolink literals do not start inside a possible link label), and
+    between an inline HTML element's open and close tags (MD034 skips their content)."""
+    doc = ctx.doc
+    index = node_index(ctx)
+    text = doc.masked
+    spans: list[tuple[int, int]] = []
+    blocks = {index.innermost(start) for start, _end, _url in doc.bare_urls}
+    for block in blocks:
+        if block is None:
+            continue
+        node = index.nodes[block]
+        skipped = Spans(
+            (child.start, child.end)
+            for child in map(index.nodes.__getitem__, index.kids(block))
+            if child.kind in ("Code", "InlineHtml")
+        )
+        depth = 0
+        opened = 0
+        for match in _BRACKET.finditer(text, node.start, node.end):
+            if skipped.covers(match.start()):
+                continue
+            if match.group() == "[":
+                if depth == 0:
+                    opened = match.start()
+                depth += 1
+            elif match.group() == "]" and depth:
+                depth -= 1
+                if depth == 0:
+                    spans.append((opened, match.start()))
+        if depth:
+            spans.append((opened, node.end))
+        spans.extend(_html_element_contents(text, [index.nodes[child] for child in index.kids(block, "InlineHtml")]))
+    return Spans(spans)
+
+
+def _html_element_contents(text: str, tags: list) -> Iterable[tuple[int, int]]:
+    """(open tag start, close tag end) of inline HTML elements closed in the same text."""
+    parsed = []
+    for tag in tags:
+        match = _TAG_NAME.match(text, tag.start, tag.end)
+        if match:
+            parsed.append((tag, match.group(2), bool(match.group(1))))
+    for position, (tag, name, closing) in enumerate(parsed):
+        if closing:
+            continue
+        count = 1
+        for other, other_name, other_closing in parsed[position + 1 :]:
+            if other_name == name:
+                count += -1 if other_closing else 1
+                if count == 0:
+                    yield tag.start, other.end
+                    break
 
 
 @rule(
@@ -370,20 +390,31 @@ def _language_fix(block: CodeBlock) -> tuple[TextEdit, ...] | None:
     good="# Title\n\nText.\n",
     bad="Text before any heading.\n\n# Title\n",
     level=1,
-    front_matter_title=_DEFAULT_TITLE,
+    front_matter_title=DEFAULT_TITLE,
     allow_preamble=False,
 )
 def first_line_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
-    if _front_matter_has_title(doc, params["front_matter_title"]):
+    if front_matter_has_title(doc, params["front_matter_title"]):
         return
     level = int(params["level"] or 1)
-    if doc.first_block is None:
+    first = first_content(doc)
+    if first is None:
         return
-    kind, line = doc.first_block
+    kind, line = first
     if kind == f"h{level}" or (kind == "other" and params["allow_preamble"]):
         return
     yield Finding("First line in a file should be a top-level heading", line, context=doc.lines[line - 1])
+
+
+def first_content(doc: ParsedDocument) -> tuple[str, int] | None:
+    """The first top-level block as markdownlint's MD025/MD041 see it: a link reference
+    definition is content too (the parser keeps definitions out of its blocks)."""
+    first = doc.first_block
+    for definition in doc.reference_definitions[:1]:
+        if first is None or definition.line < first[1]:
+            return ("other", definition.line)
+    return first
 
 
 def _definitions(doc: ParsedDocument) -> dict[str, str]:
@@ -440,20 +471,15 @@ def no_alt_text(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findin
             yield Finding("Images should have alternate text (alt text)", link.line, link.column)
     if "<img" not in doc.text and "<IMG" not in doc.text:
         return
-    code_lines = _code_lines(ctx, inner_fences=False)
-    for index in _body_lines(doc):
+    in_code = code_lines(ctx, inner_fences=False)
+    for index in body_lines(doc):
         line = doc.lines[index]
-        if "<" not in line or index + 1 in code_lines:
+        if "<" not in line or index + 1 in in_code:
             continue
         for match in _IMG_TAG.finditer(line):
             tag = match.group()
-            if not _ALT.search(tag) and not _ARIA_HIDDEN.search(tag) and not _in_code_span(doc, index, match.start()):
+            if not _ALT.search(tag) and not _ARIA_HIDDEN.search(tag) and not in_code_span(ctx, index, match.start()):
                 yield Finding("Images should have alternate text (alt text)", index + 1, match.start() + 1)
-
-
-def _in_code_span(doc: ParsedDocument, line_index: int, column_index: int) -> bool:
-    offset = doc.line_starts[line_index] + column_index
-    return any(start <= offset < end for start, end in doc.code_spans)
 
 
 @rule(
@@ -519,7 +545,7 @@ def _fragments(ctx: CheckContext) -> dict[str, int]:
     doc = ctx.doc
     fragments: dict[str, int] = {"#top": 0}
     for heading in doc.headings:
-        source = _heading_source(doc, heading)
+        source = heading_source(doc, heading)
         text = heading.text
         brace = source.rfind("{")
         if source.endswith("}") and brace >= 0:
@@ -532,10 +558,10 @@ def _fragments(ctx: CheckContext) -> dict[str, int]:
             fragments[fragment] = count + 1
             for match in _CUSTOM_ANCHOR.finditer(source):
                 fragments.setdefault(match.group(1), 1)
-    for index in _body_lines(doc):
+    for index in body_lines(doc):
         line = doc.lines[index]
         if "<" in line and ("id" in line or "name" in line):
-            if index + 1 not in _code_lines(ctx, inner_fences=False):
+            if index + 1 not in code_lines(ctx, inner_fences=False):
                 for match in _HTML_ID.finditer(line):
                     fragments.setdefault(f"#{match.group(1)}", 0)
     return fragments
@@ -554,30 +580,36 @@ def _fragments(ctx: CheckContext) -> dict[str, int]:
 )
 def reference_links_images(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
-    if "][" not in doc.text:
+    shortcuts = bool(params["shortcut_syntax"])
+    if "][" not in doc.text and not (shortcuts and "]" in doc.text):
         return
     definitions = _definitions(doc)
     ignored = set(params["ignored_labels"] or ())
-    for index in _body_lines(doc):
+    patterns = (_FULL_REFERENCE, _SHORTCUT_REFERENCE) if shortcuts else (_FULL_REFERENCE,)
+    tasks = {doc.position(node.start)[0] for node in doc.nodes if node.kind == "TaskListMarker"} if shortcuts else ()
+    for index in body_lines(doc):
         line = doc.lines[index]
-        if "][" not in line or not doc.prose_line_mask[index]:
+        if "]" not in line or not doc.prose_line_mask[index]:
             continue
-        for match in _FULL_REFERENCE.finditer(line):
-            label = _normalise_label(match.group(2) or match.group(1))
-            if not label or label in definitions or label in ignored or _in_code_span(doc, index, match.start()):
-                continue
-            start = match.start()
-            if start and line[start - 1] == "!":
-                start -= 1
-            context = line[start : match.end()]
-            yield Finding(
-                f'Missing link or image reference definition: "{label}"',
-                index + 1,
-                start + 1,
-                end_line=index + 1,
-                end_column=match.end(),
-                context=context,
-            )
+        for pattern in patterns:
+            for match in pattern.finditer(line):
+                if pattern is _SHORTCUT_REFERENCE and (match.group(1).startswith("^") or index + 1 in tasks):
+                    continue
+                label = _normalise_label(match.group(2) or match.group(1))
+                if not label or label in definitions or label in ignored or in_code_span(ctx, index, match.start()):
+                    continue
+                start = match.start()
+                if start and line[start - 1] == "!":
+                    start -= 1
+                context = line[start : match.end()]
+                yield Finding(
+                    f'Missing link or image reference definition: "{label}"',
+                    index + 1,
+                    start + 1,
+                    end_line=index + 1,
+                    end_column=match.end(),
+                    context=context,
+                )
 
 
 @rule(
@@ -601,7 +633,7 @@ def link_image_reference_definitions(ctx: CheckContext, params: Mapping[str, Any
     for definition in doc.reference_definitions:
         label = _normalise_label(definition.label)
         line = doc.lines[definition.line - 1]
-        fix = (_line_edit(doc, definition.line),)
+        fix = (line_edit(doc, definition.line),)
         if label in seen:
             if label not in ignored:
                 yield Finding(
