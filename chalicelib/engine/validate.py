@@ -13,7 +13,7 @@ from chalicelib.engine.parse import parse_document
 from chalicelib.engine.rules.code import SECRETS_MEMO, mask_secrets
 from chalicelib.engine.rules.registry import CheckContext
 from chalicelib.engine.ruleset import Ruleset, load_ruleset
-from chalicelib.engine.suppressions import apply_suppressions
+from chalicelib.engine.suppressions import INLINE_CONFIG_MEMO, inline_switches, read_inline_config
 from chalicelib.engine.truth import select_family
 
 RULE_FAILED = "could not be checked"
@@ -27,24 +27,32 @@ def validate_document(
     profile: str | None = None,
     ruleset: Ruleset | None = None,
     memo: dict[str, Any] | None = None,
+    markdownlint_config: dict[str, Any] | None = None,
 ) -> Report:
     """Validate one page. `memo` seeds the rules' shared per-document data (e.g. the docs
-    set relative links resolve against). Raises ValueError (UnknownFamilyError) for an
-    unknown explicit family or profile; never for the page's content."""
+    set relative links resolve against); `markdownlint_config` is the markdownlint config
+    object of the `.markdownlint*` files that apply to the page. Raises ValueError
+    (UnknownFamilyError) for an unknown explicit family or profile; never for the page's content."""
     ruleset = ruleset or load_ruleset()
     started = perf_counter()
     doc = parse_document(text, path)
     parsed = perf_counter()
     selected = select_family(doc, family or ruleset.project_family, ruleset.truth)
-    settings = ruleset.settings(profile, selected)
+    inline = read_inline_config(doc)
+    if inline is not None and inline.configure_file:
+        markdownlint_config = {**(markdownlint_config or {}), **inline.configure_file}
+    settings = ruleset.settings(profile, selected, markdownlint_config)
+    switches = inline_switches(inline, settings) if inline is not None else None
     context = CheckContext(
         doc=doc, family=selected, profile=settings.profile, truth=ruleset.truth, memo=dict(memo) if memo else {}
     )
+    if inline is not None:
+        context.memo[INLINE_CONFIG_MEMO] = inline
     issues: list[Issue] = []
     timings = {"parse": (parsed - started) * 1000}
     category_started = perf_counter()
     category = None
-    for setting in settings.rules:
+    for setting in switches.rules_to_run(settings) if switches is not None else settings.rules:
         meta = setting.rule.meta
         if meta.category != category:
             now = perf_counter()
@@ -85,7 +93,8 @@ def validate_document(
             )
     if category is not None:
         timings[category] = timings.get(category, 0.0) + (perf_counter() - category_started) * 1000
-    issues = apply_suppressions(doc, issues)
+    if switches is not None:
+        issues = switches.keep(issues)
     secrets = context.memo.get(SECRETS_MEMO)
     if secrets:
         _mask_secrets(issues, secrets)
