@@ -145,12 +145,16 @@ def _one_line(message: str) -> str:
 class MarkdownlintConfigFinder:
     """The markdownlint config object that applies to each checked file, each folder read once."""
 
-    def __init__(self) -> None:
+    def __init__(self, fixed: dict[str, Any] | None = None) -> None:
+        """`fixed`: one config object for every file instead of searching (`tbcv check --config`)."""
+        self._fixed = fixed
         self._folders: dict[Path, tuple[dict | None, dict | None, bool]] = {}
         self._effective: dict[Path, dict[str, Any] | None] = {}
 
     def config_for(self, file_path: str | os.PathLike) -> dict[str, Any] | None:
         """The config object for a file (None when no markdownlint file applies)."""
+        if self._fixed is not None:
+            return self._fixed
         folder = Path(os.path.abspath(file_path)).parent
         if folder not in self._effective:
             self._effective[folder] = self._resolve(folder)
@@ -188,3 +192,11 @@ class MarkdownlintConfigFinder:
 def config_digest(config: dict[str, Any] | None) -> str:
     """A stable text form of a config object (part of the ruleset version of a file)."""
     return "" if config is None else json.dumps(config, sort_keys=True, default=str)
+
+
+def read_named_file(path: Path) -> dict[str, Any]:
+    """The config object of a file named on the command line: a `*markdownlint-cli2*` file's
+    `config` object, else the whole object of a `.markdownlint*`-style file."""
+    if "markdownlint-cli2" in path.name:
+        return _read_options_config(path) or {}
+    return read_config_file(path)

@@ -8,6 +8,7 @@ import hashlib
 from time import perf_counter
 from typing import Any
 
+from chalicelib.engine.markdownlint_config import config_digest
 from chalicelib.engine.model import Issue, Report
 from chalicelib.engine.parse import parse_document
 from chalicelib.engine.rules.code import SECRETS_MEMO, mask_secrets
@@ -100,11 +101,14 @@ def validate_document(
         _mask_secrets(issues, secrets)
     issues.sort(key=_issue_order)
     timings["total"] = (perf_counter() - started) * 1000
+    version = ruleset.version
+    if markdownlint_config:
+        version = hashlib.sha256(f"{version}\0{config_digest(markdownlint_config)}".encode()).hexdigest()[:16]
     return Report(
         path=path,
         family=selected,
         profile=settings.profile,
-        ruleset_version=ruleset.version,
+        ruleset_version=version,
         content_sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
         issues=issues,
         detections=list(context.memo.get("detections", ())),
