@@ -143,50 +143,68 @@ def _one_line(message: str) -> str:
 
 
 class MarkdownlintConfigFinder:
-    """The markdownlint config object that applies to each checked file, each folder read once."""
+    """The markdownlint config object that applies to each checked file, each folder read once
+    and each folder's result remembered (a docs tree has thousands of folders)."""
 
     def __init__(self, fixed: dict[str, Any] | None = None) -> None:
         """`fixed`: one config object for every file instead of searching (`tbcv check --config`)."""
         self._fixed = fixed
-        self._folders: dict[Path, tuple[dict | None, dict | None, bool]] = {}
-        self._effective: dict[Path, dict[str, Any] | None] = {}
+        self._folders: dict[str, tuple[dict | None, dict | None, bool]] = {}
+        self._effective: dict[str, dict[str, Any] | None] = {}
+        self._options: dict[str, dict[str, Any] | None] = {}
 
     def config_for(self, file_path: str | os.PathLike) -> dict[str, Any] | None:
         """The config object for a file (None when no markdownlint file applies)."""
         if self._fixed is not None:
             return self._fixed
-        folder = Path(os.path.abspath(file_path)).parent
-        if folder not in self._effective:
-            self._effective[folder] = self._resolve(folder)
-        return self._effective[folder]
+        return self._effective_for(os.path.dirname(os.path.abspath(file_path)))
 
-    def _folder(self, folder: Path) -> tuple[dict | None, dict | None, bool]:
+    def _folder(self, folder: str) -> tuple[dict | None, dict | None, bool]:
         """(config file object, options `config` object, is the project root) of one folder."""
-        if folder not in self._folders:
+        found = self._folders.get(folder)
+        if found is None:
             try:
                 names = set(os.listdir(folder))
             except OSError:
                 names = set()
-            config = next((read_config_file(folder / n) for n in CONFIG_FILES if n in names), None)
-            options = next((_read_options_config(folder / n) for n in OPTIONS_FILES if n in names), None)
+            config = next((read_config_file(Path(folder, n)) for n in CONFIG_FILES if n in names), None)
+            options = next((_read_options_config(Path(folder, n)) for n in OPTIONS_FILES if n in names), None)
             root = any(marker in names for marker in PROJECT_ROOT_MARKERS)
-            self._folders[folder] = (config, options, root)
-        return self._folders[folder]
+            found = self._folders[folder] = (config, options, root)
+        return found
 
-    def _resolve(self, folder: Path) -> dict[str, Any] | None:
-        config: dict | None = None
-        options: dict | None = None
-        nearest_seen = False
-        for current in (folder, *folder.parents):
-            folder_config, folder_options, root = self._folder(current)
-            if folder_options is not None:
-                options = {**folder_options, **(options or {})}
-            if folder_config is not None and config is None and (not nearest_seen or options is None):
-                config = folder_config
-            nearest_seen = nearest_seen or folder_config is not None or folder_options is not None
-            if root:
-                break
-        return config if config is not None else options
+    def _parent(self, folder: str) -> str | None:
+        """The folder above, or None at the project root or the file system's root."""
+        parent = os.path.dirname(folder)
+        return None if parent == folder or self._folder(folder)[2] else parent
+
+    def _effective_for(self, folder: str) -> dict[str, Any] | None:
+        """The nearest folder with a file decides: its config file, else the options files'
+        merged `config` objects (that folder's and its parents')."""
+        if folder not in self._effective:
+            config, options, _ = self._folder(folder)
+            parent = self._parent(folder)
+            if config is not None:
+                result = config
+            elif options is not None:
+                result = self._options_for(folder)
+            else:
+                result = self._effective_for(parent) if parent is not None else None
+            self._effective[folder] = result
+        return self._effective[folder]
+
+    def _options_for(self, folder: str) -> dict[str, Any] | None:
+        """The `config` objects of every options file from the project root down to `folder`,
+        merged by top-level key (nearer folders win)."""
+        if folder not in self._options:
+            options = self._folder(folder)[1]
+            parent = self._parent(folder)
+            inherited = self._options_for(parent) if parent is not None else None
+            if options is None:
+                self._options[folder] = inherited
+            else:
+                self._options[folder] = {**(inherited or {}), **options}
+        return self._options[folder]
 
 
 def config_digest(config: dict[str, Any] | None) -> str:
