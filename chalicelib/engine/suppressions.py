@@ -33,7 +33,6 @@ from chalicelib.engine.model import CATEGORIES, Issue
 from chalicelib.engine.rules.registry import REGISTRY
 from chalicelib.engine.ruleset import MARKDOWNLINT_CATEGORY, RuleSetting, Settings, markdownlint_names
 
-INLINE_CONFIG_MEMO = "inline_config"
 _COMMENT = re.compile(
     r"<!--\s*(tbcv|markdownlint)-(disable-next-line|disable-line|disable-file|enable-file|disable|enable"
     r"|capture|restore)(?=\s|-->)(.*?)-->",

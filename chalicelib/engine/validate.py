@@ -12,9 +12,10 @@ from chalicelib.engine.markdownlint_config import config_digest
 from chalicelib.engine.model import Issue, Report
 from chalicelib.engine.parse import parse_document
 from chalicelib.engine.rules.code import SECRETS_MEMO, mask_secrets
+from chalicelib.engine.rules.configuration import INLINE_CONFIG_MEMO
 from chalicelib.engine.rules.registry import CheckContext
 from chalicelib.engine.ruleset import Ruleset, load_ruleset
-from chalicelib.engine.suppressions import INLINE_CONFIG_MEMO, inline_switches, read_inline_config
+from chalicelib.engine.suppressions import inline_switches, read_inline_config
 from chalicelib.engine.truth import select_family
 
 RULE_FAILED = "could not be checked"
