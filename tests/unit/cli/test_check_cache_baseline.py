@@ -192,3 +192,19 @@ def test_a_malformed_markdownlint_file_is_a_usage_error_naming_it(docs, tmp_path
     (tmp_path / name).write_text(text, encoding="utf-8")
     code, out, err = run(capsys, "check", "docs")
     assert code == 2 and out == "" and name in err and "Traceback" not in err
+
+
+def test_concurrent_runs_with_workers_share_one_cache_safely(docs, tmp_path):
+    import subprocess
+    import sys
+
+    for index in range(12):
+        (docs / f"more{index}.md").write_text(PAGE + f"\nPage {index}.\n", encoding="utf-8")
+    command = [sys.executable, "-m", "tbcv_cli.main", "check", "docs", "--format", "json", "--jobs", "2"]
+    runs = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert all(err == b"" for _, err in outputs)
+    assert len({out for out, _ in outputs}) == 1
+    stored = entries(tmp_path)
+    assert len(stored) == 14 and not list((tmp_path / ".tbcv" / "cache").rglob(".tmp-*"))
+    assert all(json.loads(entry.read_text(encoding="utf-8"))["schema"] == CACHE_SCHEMA for entry in stored)
