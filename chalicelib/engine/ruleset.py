@@ -36,6 +36,7 @@ import yaml
 
 from chalicelib.engine import rules as _rules  # noqa: F401 - registers every rule
 from chalicelib.engine.markdownlint_config import config_digest
+from chalicelib.engine.markdownlint_names import SECOND_ALIASES, TAGS
 from chalicelib.engine.model import CATEGORIES, SEVERITIES, Severity
 from chalicelib.engine.rules.registry import REGISTRY, Rule
 from chalicelib.engine.sources import config_dir, engine_source_digest
@@ -327,20 +328,28 @@ def _resolve(rule: Rule, layers: list[_Layer]) -> RuleSetting:
     return RuleSetting(rule, _severity(rule, layers), MappingProxyType(params))  # type: ignore[arg-type]
 
 
-def markdownlint_names() -> dict[str, str]:
-    """Upper-cased id and alias -> id of every markdownlint rule, as markdownlint matches names."""
-    names = {}
+def markdownlint_names() -> dict[str, tuple[str, ...]]:
+    """Upper-cased name -> ids of the markdownlint rules it names, as markdownlint matches
+    names: each registered MD rule's id and alias, markdownlint's second aliases and its tags."""
+    names: dict[str, tuple[str, ...]] = {}
     for rule_id, registered in REGISTRY.items():
         if registered.meta.category == MARKDOWNLINT_CATEGORY:
-            names[rule_id.upper()] = rule_id
-            names[registered.meta.alias.upper()] = rule_id
+            names[rule_id.upper()] = (rule_id,)
+            names[registered.meta.alias.upper()] = (rule_id,)
+    for alias, rule_id in SECOND_ALIASES.items():
+        if rule_id in REGISTRY:
+            names[alias.upper()] = (rule_id,)
+    for tag, rule_ids in TAGS.items():
+        registered_ids = tuple(rule_id for rule_id in rule_ids if rule_id in REGISTRY)
+        if registered_ids:
+            names[tag.upper()] = registered_ids
     return names
 
 
 def markdownlint_layer(config: Mapping[str, Any]) -> _Layer:
     """A markdownlint `config` object as a ruleset layer, with markdownlint's reading of it:
     `default` (true/false/"warning") sets every markdownlint rule first; then each key naming
-    a rule (id or alias, any case) is `false`/`null` (off), `true` (on), `"warning"`/`"error"`
+    rules (id, alias or markdownlint tag, any case) is `false`/`null` (off), `true` (on), `"warning"`/`"error"`
     (on at that level) or an object of params with optional `enabled` and `severity`. Keys
     naming no rule and params a rule does not have are ignored, as markdownlint ignores them.
     A plain `true` keeps tbcv's severity for the rule; only an explicit level changes it."""
@@ -349,22 +358,21 @@ def markdownlint_layer(config: Mapping[str, Any]) -> _Layer:
     default = next((value for key, value in config.items() if str(key).upper() == "DEFAULT"), None)
     if default is not None:
         level = ("warning" if default == "warning" else "on") if default else OFF
-        for rule_id in set(names.values()):
-            layer.rules[rule_id] = {"level": level, "params": {}}
+        for rule_ids in names.values():
+            for rule_id in rule_ids:
+                layer.rules[rule_id] = {"level": level, "params": {}}
     for key, value in config.items():
-        rule_id = names.get(str(key).upper())
-        if rule_id is None:
-            continue
-        known = REGISTRY[rule_id].meta.params
-        setting: dict[str, Any] = {"params": {}}
-        if isinstance(value, dict):
-            enabled = bool(value.get("enabled", True))
-            severity = value.get("severity")
-            setting["level"] = (severity if severity in ("warning", "error") else "on") if enabled else OFF
-            setting["params"] = {name: item for name, item in value.items() if name in known}
-        elif value in ("warning", "error"):
-            setting["level"] = value
-        else:
-            setting["level"] = "on" if value else OFF
-        layer.rules[rule_id] = setting
+        for rule_id in names.get(str(key).upper(), ()):
+            known = REGISTRY[rule_id].meta.params
+            setting: dict[str, Any] = {"params": {}}
+            if isinstance(value, dict):
+                enabled = bool(value.get("enabled", True))
+                severity = value.get("severity")
+                setting["level"] = (severity if severity in ("warning", "error") else "on") if enabled else OFF
+                setting["params"] = {name: item for name, item in value.items() if name in known}
+            elif value in ("warning", "error"):
+                setting["level"] = value
+            else:
+                setting["level"] = "on" if value else OFF
+            layer.rules[rule_id] = setting
     return layer

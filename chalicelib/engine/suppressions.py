@@ -5,7 +5,8 @@ Two vocabularies, both with markdownlint's semantics (read from markdownlint's
 `getEnabledRulesPerLineNumber`): file-wide comments apply first, wherever they are; then
 `disable`/`enable`/`capture`/`restore` change the state from their own line on; then
 `-disable-line`/`-disable-next-line` switch rules off for one line. No rule named means every
-rule; rules are named by id or alias, in any case, separated by spaces.
+rule; rules are named by id or alias (markdownlint's: also its second aliases and tags), in any
+case, separated by spaces.
 
 - `<!-- markdownlint-… -->`: the markdownlint rules (category `markdown`) only, read from every
   line after the front matter (inside code blocks too, as markdownlint reads them). The state
@@ -117,10 +118,12 @@ class Switches:
     """Which rules of one vocabulary are on at each line (markdownlint's algorithm, stored as
     the lines where the state changes plus the per-line exceptions)."""
 
-    def __init__(self, comments: Iterable[tuple[str, str, int]], names: dict[str, str], initial: frozenset[str]):
+    def __init__(
+        self, comments: Iterable[tuple[str, str, int]], names: dict[str, tuple[str, ...]], initial: frozenset[str]
+    ):
         comments = list(comments)
         self.names = names
-        self.all = frozenset(names.values())
+        self.all = frozenset(rule_id for rule_ids in names.values() for rule_id in rule_ids)
         state = initial
         for action, parameter, _line in comments:
             if action in _FILE_ACTIONS:
@@ -150,7 +153,7 @@ class Switches:
     def _named(self, parameter: str) -> frozenset[str]:
         if not parameter:
             return self.all
-        return frozenset(self.names[name] for name in parameter.upper().split() if name in self.names)
+        return frozenset(rule_id for name in parameter.upper().split() for rule_id in self.names.get(name, ()))
 
     def _apply(self, state: frozenset[str], action: str, parameter: str) -> frozenset[str]:
         named = self._named(parameter)
@@ -210,8 +213,8 @@ def inline_switches(inline: InlineConfig, settings: Settings) -> InlineSwitches:
     if tbcv:
         all_names = {}
         for rule_id, registered in REGISTRY.items():
-            all_names[rule_id.upper()] = rule_id
-            all_names[registered.meta.alias.upper()] = rule_id
+            all_names[rule_id.upper()] = (rule_id,)
+            all_names[registered.meta.alias.upper()] = (rule_id,)
         tbcv_switches = Switches(tbcv, all_names, frozenset(REGISTRY))
     markdownlint_switches = None
     if markdownlint:

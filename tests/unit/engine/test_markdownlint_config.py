@@ -184,3 +184,11 @@ def test_finder_merges_cli2_options_config_objects_and_prefers_a_config_file_bes
 def test_finder_without_any_file_gives_none(tmp_path):
     (tmp_path / ".git").mkdir()
     assert MarkdownlintConfigFinder().config_for(tmp_path / "page.md") is None
+
+
+def test_markdownlint_tags_and_second_aliases_name_rules_in_config_and_comments():
+    text = "# T\n\n" + TRAILING + BLANKS
+    assert lines(text, "MD009", {"whitespace": False}) == [] and lines(text, "MD012", {"whitespace": False}) == []
+    assert lines("Text.\n", "MD041", {"first-line-h1": False}) == []
+    commented = "# T\n\n<!-- markdownlint-disable whitespace -->\n" + TRAILING + BLANKS
+    assert lines(commented, "MD009") == [] and lines(commented, "MD012") == []
