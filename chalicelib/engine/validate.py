@@ -41,9 +41,10 @@ def validate_document(
     parsed = perf_counter()
     selected = select_family(doc, family or ruleset.project_family, ruleset.truth)
     inline = read_inline_config(doc)
+    page_config = markdownlint_config
     if inline is not None and inline.configure_file:
-        markdownlint_config = {**(markdownlint_config or {}), **inline.configure_file}
-    settings = ruleset.settings(profile, selected, markdownlint_config)
+        page_config = {**(markdownlint_config or {}), **inline.configure_file}
+    settings = ruleset.settings(profile, selected, page_config)
     switches = inline_switches(inline, settings) if inline is not None else None
     context = CheckContext(
         doc=doc, family=selected, profile=settings.profile, truth=ruleset.truth, memo=dict(memo) if memo else {}
@@ -102,7 +103,7 @@ def validate_document(
         _mask_secrets(issues, secrets)
     issues.sort(key=_issue_order)
     timings["total"] = (perf_counter() - started) * 1000
-    version = ruleset.version
+    version = ruleset.version  # the page's own configure-file comments are content, not ruleset
     if markdownlint_config:
         version = hashlib.sha256(f"{version}\0{config_digest(markdownlint_config)}".encode()).hexdigest()[:16]
     return Report(
