@@ -1,4 +1,5 @@
-"""Generate docs/rules.md from the rule metadata (one entry per rule, markdownlint-style).
+"""Generate docs/rules.md from the rule metadata (one entry per rule, markdownlint-style), with the
+hand-written configuration section of scripts/rules_doc_configuration.md after the header.
 
     python scripts/gen_rules_doc.py          # rewrite docs/rules.md
     python scripts/gen_rules_doc.py --check  # exit 1 when docs/rules.md is out of date
@@ -23,6 +24,8 @@ from chalicelib.engine.model import CATEGORIES  # noqa: E402
 from chalicelib.engine.rules.registry import REGISTRY, RuleMeta  # noqa: E402
 
 DOC_PATH = REPO_ROOT / "docs" / "rules.md"
+# Hand-written: configuration precedence, markdownlint files and inline comments, front matter.
+CONFIGURATION_SECTION = Path(__file__).resolve().parent / "rules_doc_configuration.md"
 _BACKTICKS = re.compile(r"`+")
 
 HEADER = """# Rules
@@ -48,10 +51,6 @@ rules:
 
 Rules marked fixable attach exact text edits (0-based code-point offsets) to their issues:
 `tbcv check --fix` applies them and the review workflow turns them into recommendations.
-
-Issues can be suppressed inline with `<!-- tbcv-disable RULE -->` / `<!-- tbcv-enable RULE -->`,
-`<!-- tbcv-disable-next-line RULE -->` and `<!-- tbcv-disable-file RULE -->`; markdownlint's
-`markdownlint-disable…` comments are honoured for the MD rules.
 
 `tbcv check` also reports `IO001` (`unreadable-file`, error) for a file that cannot be read or is
 not UTF-8 text; it is not a rule of the engine and cannot be configured.
@@ -103,7 +102,9 @@ def render() -> str:
     metas = sorted(
         (rule.meta for rule in REGISTRY.values()), key=lambda meta: (CATEGORIES.index(meta.category), meta.id)
     )
-    lines = [HEADER, "## Index", "", "| Id | Alias | Category | Severity | Fixable |", "|---|---|---|---|---|"]
+    configuration = CONFIGURATION_SECTION.read_text(encoding="utf-8").rstrip("\n")
+    lines = [HEADER, configuration, "", "## Index", "", "| Id | Alias | Category | Severity | Fixable |"]
+    lines.append("|---|---|---|---|---|")
     for meta in metas:
         lines.append(
             f"| [{meta.id}](#{meta.id.lower()}-{meta.alias}) | {meta.alias} | {meta.category} | "

@@ -22,11 +22,14 @@ from typing import TYPE_CHECKING
 import typer
 
 from tbcv_cli.project_config import ConfigError, ProjectConfig, find_config, load_config
+from tbcv_cli.result_cache import DEFAULT_CACHE_DIR
 
 if TYPE_CHECKING:
+    from chalicelib.engine.markdownlint_config import MarkdownlintConfigFinder
     from chalicelib.engine.model import Report
+    from tbcv_cli.result_cache import ResultCache
 
-FORMATS = ("text", "json", "sarif", "junit")  # = chalicelib.engine.report.FORMATS, without loading the engine
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")  # = chalicelib.engine.report.FORMATS
 FAIL_ON = ("error", "warning")
 MAX_FIX_ROUNDS = 5
 UNREADABLE_RULE = ("IO001", "unreadable-file")
@@ -122,9 +125,18 @@ def _decode(data: bytes) -> tuple[str | None, str]:
 
 class Engine:
     """The engine configured once for a run (before the pool forks): the ruleset with the project's
-    overrides, the profile and family asked for, and the docs set relative links resolve against."""
+    overrides, the profile and family asked for, the docs set relative links resolve against and
+    the markdownlint configuration of each file's folder."""
 
-    def __init__(self, *, profile: str | None, family: str | None, overrides: dict, docs: frozenset[str]):
+    def __init__(
+        self,
+        *,
+        profile: str | None,
+        family: str | None,
+        overrides: dict,
+        docs: frozenset[str],
+        markdownlint: MarkdownlintConfigFinder,
+    ):
         from chalicelib.engine import validate_document
         from chalicelib.engine.rules.links import DOCS_MEMO
         from chalicelib.engine.ruleset import load_ruleset
@@ -142,20 +154,27 @@ class Engine:
             )
         self.memo = {DOCS_MEMO: docs}
         self.ruleset_version = self.ruleset.version
+        self.markdownlint = markdownlint
 
-    def validate(self, text: str, path: str):
+    def validate(self, text: str, target: Target):
         return self._validate_document(
-            text, path=path, family=self.family, profile=self.profile, ruleset=self.ruleset, memo=self.memo
+            text,
+            path=target.display,
+            family=self.family,
+            profile=self.profile,
+            ruleset=self.ruleset,
+            memo=self.memo,
+            markdownlint_config=self.markdownlint.config_for(target.path),
         )
 
 
-def _fix_text(text: str, path: str, engine: Engine):
+def _fix_text(text: str, target: Target, engine: Engine):
     """Apply non-conflicting fixes until the report has none left to apply (bounded). A fix
     that cannot be applied (a rule's bug) ends fixing for this file instead of failing the run."""
     from chalicelib.engine.edits import EditError, apply_edits, select_non_conflicting
 
     fixed = 0
-    report = engine.validate(text, path)
+    report = engine.validate(text, target)
     for _ in range(MAX_FIX_ROUNDS):
         groups = [issue.fix for issue in report.issues if issue.fix]
         if not groups:
@@ -169,11 +188,11 @@ def _fix_text(text: str, path: str, engine: Engine):
             break
         text = new_text
         fixed += len(kept)
-        report = engine.validate(text, path)
+        report = engine.validate(text, target)
     return report, text, fixed
 
 
-def check_target(target: Target, engine: Engine, fix: bool) -> Checked:
+def check_target(target: Target, engine: Engine, fix: bool, cache: ResultCache | None = None) -> Checked:
     try:
         with open(target.path, "rb") as handle:
             data = handle.read()
@@ -183,33 +202,61 @@ def check_target(target: Target, engine: Engine, fix: bool) -> Checked:
     if text is None:
         return Checked(_unreadable_report(target, data, problem, engine))
     if not fix:
-        return Checked(engine.validate(text, target.display))
-    report, new_text, fixed = _fix_text(text, target.display, engine)
+        report = engine.validate(text, target)
+        if cache is not None:
+            cache.put(
+                cache.key(target.display, _markdownlint_text(engine.markdownlint, target), report.content_sha256),
+                report,
+            )
+        return Checked(report)
+    report, new_text, fixed = _fix_text(text, target, engine)
     if fixed:
         with open(target.path, "wb") as handle:
             handle.write(new_text.encode("utf-8"))
     return Checked(report, fixed)
 
 
+def _markdownlint_text(finder: MarkdownlintConfigFinder, target: Target) -> str:
+    from chalicelib.engine.markdownlint_config import config_digest
+
+    return config_digest(finder.config_for(target.path))
+
+
+def cached_reports(targets: list[Target], cache: ResultCache, finder: MarkdownlintConfigFinder) -> list[Report | None]:
+    """Each target's cached report, or None where the cache has none (or the file is unreadable)."""
+    found: list[Report | None] = []
+    for target in targets:
+        try:
+            with open(target.path, "rb") as handle:
+                digest = hashlib.sha256(handle.read()).hexdigest()
+        except OSError:
+            found.append(None)
+            continue
+        found.append(cache.get(cache.key(target.display, _markdownlint_text(finder, target), digest)))
+    return found
+
+
 # Set in the parent before the pool forks; workers inherit it instead of pickling it per task.
-_RUN: tuple[Engine, bool] | None = None
+_RUN: tuple[Engine, bool, ResultCache | None] | None = None
 
 
 def _check_chunk(chunk: list[Target]) -> list[Checked]:
-    engine, fix = _RUN
-    return [check_target(target, engine, fix) for target in chunk]
+    engine, fix, cache = _RUN
+    return [check_target(target, engine, fix, cache) for target in chunk]
 
 
-def run_checks(targets: list[Target], engine: Engine, *, jobs: int, fix: bool) -> list[Checked]:
+def run_checks(
+    targets: list[Target], engine: Engine, *, jobs: int, fix: bool, cache: ResultCache | None = None
+) -> list[Checked]:
     global _RUN
     if jobs <= 1 or len(targets) < 2:
-        return [check_target(target, engine, fix) for target in targets]
+        return [check_target(target, engine, fix, cache) for target in targets]
     import multiprocessing
 
     jobs = min(jobs, len(targets))
     size = max(1, min(64, len(targets) // (jobs * 4)))
     chunks = [targets[index : index + size] for index in range(0, len(targets), size)]
-    _RUN = (engine, fix)
+    _RUN = (engine, fix, cache)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             return [checked for result in pool.imap(_check_chunk, chunks) for checked in result]
@@ -217,26 +264,68 @@ def run_checks(targets: list[Target], engine: Engine, *, jobs: int, fix: bool) -
         _RUN = None
 
 
-def _project_config(config_file: Path | None) -> ProjectConfig:
-    if config_file is not None:
-        if not config_file.is_file():
-            raise UsageError(f"config file does not exist: {config_file}")
-        return load_config(config_file)
-    found = find_config(Path.cwd())
-    return load_config(found) if found else ProjectConfig()
+def _is_markdownlint_file(path: Path) -> bool:
+    """`--config` takes a markdownlint file when its name says so (`.markdownlint.json`,
+    `.markdownlint-cli2.yaml`, `lint/markdownlint.yaml`...), else a `.tbcv.yaml`-style file."""
+    return "markdownlint" in path.name.lower()
+
+
+def _configs(config_file: Path | None) -> tuple[ProjectConfig, MarkdownlintConfigFinder]:
+    """The project config and the markdownlint configuration: `--config` names either kind; the
+    project config is otherwise the nearest `.tbcv.yaml`, and markdownlint files are otherwise
+    found from each checked file's folder upwards."""
+    from chalicelib.engine.markdownlint_config import (
+        MarkdownlintConfigError,
+        MarkdownlintConfigFinder,
+        read_named_file,
+    )
+
+    if config_file is not None and not config_file.is_file():
+        raise UsageError(f"config file does not exist: {config_file}")
+    try:
+        if config_file is not None and _is_markdownlint_file(config_file):
+            found = find_config(Path.cwd())
+            project = load_config(found) if found else ProjectConfig()
+            return project, MarkdownlintConfigFinder(fixed=read_named_file(config_file))
+        if config_file is not None:
+            return load_config(config_file), MarkdownlintConfigFinder()
+        found = find_config(Path.cwd())
+        return (load_config(found) if found else ProjectConfig()), MarkdownlintConfigFinder()
+    except (ConfigError, MarkdownlintConfigError) as error:
+        raise UsageError(str(error)) from None
+
+
+def _resolve_markdownlint(finder: MarkdownlintConfigFinder, targets: list[Target]) -> None:
+    """Read every `.markdownlint*` file that applies, in this process (before the pool forks),
+    so a malformed one is a usage error naming it, and workers inherit what was read."""
+    from chalicelib.engine.markdownlint_config import MarkdownlintConfigError
+
+    try:
+        for target in targets:
+            finder.config_for(target.path)
+    except MarkdownlintConfigError as error:
+        raise UsageError(f"markdownlint configuration {error}") from None
 
 
 def check(
     paths: list[Path] = typer.Argument(..., help="Markdown files or folders (searched recursively for *.md)."),
     family: str | None = typer.Option(None, "--family", help="Product family, e.g. words."),
     profile: str | None = typer.Option(None, "--profile", help="Rule profile: default, strict or relaxed."),
-    fmt: str = typer.Option("text", "--format", help="Output format: text, json, sarif or junit."),
+    fmt: str = typer.Option("text", "--format", help="Output format: text, json, sarif, junit, github or gitlab."),
     jobs: int | None = typer.Option(None, "--jobs", help="Processes to use (default: all cores; 1: no pool)."),
-    config_file: Path | None = typer.Option(None, "--config", help="Project config (default: nearest .tbcv.yaml)."),
+    config_file: Path | None = typer.Option(
+        None, "--config", help="A .tbcv.yaml-style project config or a markdownlint config file (default: found)."
+    ),
     exclude: list[str] = typer.Option([], "--exclude", help="Glob of paths to skip; repeatable."),
     fail_on: str = typer.Option("error", "--fail-on", help="Lowest severity that fails the run: error or warning."),
     output: Path | None = typer.Option(None, "--output", help="Write the report here instead of stdout."),
     fix: bool = typer.Option(False, "--fix", help="Apply fixable edits in place, then report what is left."),
+    cache_dir: Path = typer.Option(DEFAULT_CACHE_DIR, "--cache-dir", help="Where results are cached."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the result cache."),
+    baseline: Path | None = typer.Option(None, "--baseline", help="Report only findings this baseline lacks."),
+    update_baseline: Path | None = typer.Option(
+        None, "--update-baseline", help="Record every finding of this run in this baseline file (exit 0)."
+    ),
 ) -> None:
     """Validate Markdown files offline; exit 0 when clean, 1 when an issue fails the run, 2 on usage errors."""
     if fmt not in FORMATS:
@@ -245,26 +334,84 @@ def check(
         raise UsageError(f"--fail-on must be error or warning, not {fail_on!r}")
     if jobs is not None and jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    try:
-        config = _project_config(config_file)
-    except ConfigError as error:
-        raise UsageError(str(error)) from None
+    if baseline is not None and update_baseline is not None:
+        raise UsageError("--baseline and --update-baseline cannot be used together")
+    known = _load_baseline(baseline) if baseline is not None else None
+    config, markdownlint = _configs(config_file)
     targets = collect_targets(paths, tuple(config.exclude) + tuple(exclude))
-    engine = Engine(profile=profile, family=family, overrides=config.ruleset_overrides(), docs=docs_set(paths, targets))
-    results = run_checks(targets, engine, jobs=jobs or os.cpu_count() or 1, fix=fix)
-    reports = [checked.report for checked in results]
+    _resolve_markdownlint(markdownlint, targets)
+    docs = docs_set(paths, targets)
+    overrides = config.ruleset_overrides()
+    cache = None
+    if not (no_cache or fix):
+        from tbcv_cli.result_cache import ResultCache, run_key
+
+        cache = ResultCache(cache_dir, run_key({"overrides": overrides, "profile": profile, "family": family}, docs))
+    reports = _check_all(
+        targets, cache, markdownlint, jobs or os.cpu_count() or 1, fix, profile, family, overrides, docs
+    )
+
+    baselined = None
+    if update_baseline is not None:
+        recorded = _write_baseline(update_baseline, [checked.report for checked in reports])
+        print(f"tbcv: recorded {recorded} finding(s) in {update_baseline}", file=sys.stderr)
+    final = [checked.report for checked in reports]
+    if known is not None:
+        from tbcv_cli.baseline import apply_baseline
+
+        final, baselined = apply_baseline(final, known)
 
     from chalicelib.engine.report import render
 
-    rendered = render(fmt, reports, fail_on=fail_on)
+    rendered = render(fmt, final, fail_on=fail_on, baselined=baselined)
     if output is not None:
         output.write_text(rendered, encoding="utf-8")
     else:
         sys.stdout.write(rendered)
     if fix:
-        for target, checked in zip(targets, results):
+        for target, checked in zip(targets, reports, strict=True):
             if checked.fixed:
                 print(f"{target.display}: fixed {checked.fixed} issue(s)", file=sys.stderr)
     failing = ("error",) if fail_on == "error" else ("error", "warning")
-    if any(issue.severity in failing for report in reports for issue in report.issues):
+    if update_baseline is None and any(issue.severity in failing for report in final for issue in report.issues):
         raise typer.Exit(1)
+
+
+def _check_all(
+    targets: list[Target],
+    cache: ResultCache | None,
+    markdownlint: MarkdownlintConfigFinder,
+    jobs: int,
+    fix: bool,
+    profile: str | None,
+    family: str | None,
+    overrides: dict,
+    docs: frozenset[str],
+) -> list[Checked]:
+    """Every target's result, in target order: from the cache where it has one, else from the
+    engine (loaded only when some file misses the cache)."""
+    found = cached_reports(targets, cache, markdownlint) if cache is not None else [None] * len(targets)
+    missing = [target for target, report in zip(targets, found, strict=True) if report is None]
+    checked = iter([])
+    if missing:
+        engine = Engine(profile=profile, family=family, overrides=overrides, docs=docs, markdownlint=markdownlint)
+        checked = iter(run_checks(missing, engine, jobs=jobs, fix=fix, cache=cache))
+    return [Checked(report) if report is not None else next(checked) for report in found]
+
+
+def _load_baseline(path: Path):
+    from tbcv_cli.baseline import BaselineError, load_baseline
+
+    try:
+        return load_baseline(path)
+    except BaselineError as error:
+        raise UsageError(str(error)) from None
+
+
+def _write_baseline(path: Path, reports: list) -> int:
+    from tbcv_cli.baseline import BaselineError, write_baseline
+
+    try:
+        return write_baseline(path, reports)
+    except BaselineError as error:
+        raise UsageError(str(error)) from None

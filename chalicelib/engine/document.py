@@ -18,7 +18,7 @@ from typing import Any, Literal
 @dataclass(slots=True)
 class FrontMatter:
     present: bool
-    raw: str = ""  # YAML text between the `---` fences
+    raw: str = ""  # YAML/TOML text between the fences; JSON: the whole object, braces included
     data: dict[str, Any] | None = None  # parsed mapping (None: absent or unparseable)
     error: str | None = None  # why the YAML could not be used
     error_line: int | None = None  # document line of the YAML error
@@ -26,6 +26,7 @@ class FrontMatter:
     end_line: int = 0  # line of the closing `---` (0 when absent)
     end_offset: int = 0  # offset just after the closing fence line
     key_lines: dict[str, int] = field(default_factory=dict)  # top-level key -> line
+    format: Literal["yaml", "toml", "json"] = "yaml"  # Hugo's three front matter formats
 
 
 @dataclass(slots=True)

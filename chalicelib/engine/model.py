@@ -7,8 +7,8 @@ they serialise the same way everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
 Category = Literal["frontmatter", "markdown", "code", "links", "structure", "seo", "truth", "llm"]
@@ -102,3 +102,50 @@ class Report:
         for issue in self.issues:
             counts[issue.severity] += 1
         return counts
+
+
+def report_to_json(report: Report) -> dict[str, Any]:
+    """The whole report as JSON-ready data (result caches store it; `report_from_json` reads it).
+    Built field by field: `dataclasses.asdict` deep-copies and costs several times more."""
+    return {
+        "path": report.path,
+        "family": report.family,
+        "profile": report.profile,
+        "ruleset_version": report.ruleset_version,
+        "content_sha256": report.content_sha256,
+        "issues": [
+            {
+                **{name: getattr(issue, name) for name in _ISSUE_FIELDS},
+                "fix": [{"start": e.start, "end": e.end, "replacement": e.replacement} for e in issue.fix]
+                if issue.fix
+                else None,
+            }
+            for issue in report.issues
+        ],
+        "detections": [{name: getattr(d, name) for name in _DETECTION_FIELDS} for d in report.detections],
+        "llm_status": report.llm_status,
+        "timings_ms": dict(report.timings_ms),
+    }
+
+
+def report_from_json(data: dict[str, Any]) -> Report:
+    """A report stored by `report_to_json`; raises KeyError/TypeError for data of another shape."""
+    issues = [
+        Issue(**{**issue, "fix": tuple(TextEdit(**edit) for edit in issue["fix"]) if issue["fix"] else None})
+        for issue in data["issues"]
+    ]
+    return Report(
+        path=data["path"],
+        family=data["family"],
+        profile=data["profile"],
+        ruleset_version=data["ruleset_version"],
+        content_sha256=data["content_sha256"],
+        issues=issues,
+        detections=[Detection(**d) for d in data["detections"]],
+        llm_status=data["llm_status"],
+        timings_ms={"cached": 0.0},
+    )
+
+
+_ISSUE_FIELDS = tuple(f.name for f in fields(Issue) if f.name != "fix")
+_DETECTION_FIELDS = tuple(f.name for f in fields(Detection))

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,24 +34,20 @@ from typing import Any
 
 import yaml
 
-import chalicelib
 from chalicelib.engine import rules as _rules  # noqa: F401 - registers every rule
+from chalicelib.engine.markdownlint_config import config_digest
+from chalicelib.engine.markdownlint_names import SECOND_ALIASES, TAGS
 from chalicelib.engine.model import CATEGORIES, SEVERITIES, Severity
 from chalicelib.engine.rules.registry import REGISTRY, Rule
+from chalicelib.engine.sources import config_dir, engine_source_digest
 from chalicelib.engine.truth import TruthRegistry, load_truth_registry
 
 DEFAULT_PROFILE = "default"
 OFF = "off"
 _LEVELS = (*SEVERITIES, OFF)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def config_dir() -> Path:
-    """`TBCV_CONFIG_DIR`, else `config/` beside the `chalicelib` package (repo and Lambda zip)."""
-    configured = os.environ.get("TBCV_CONFIG_DIR")
-    if configured:
-        return Path(configured)
-    return Path(chalicelib.__file__).resolve().parent.parent / "config"
+MARKDOWNLINT_CATEGORY = "markdown"  # the category of markdownlint's rules (MD001...)
+_SETTINGS_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +64,9 @@ class Settings:
     profile: str
     family: str | None
     rules: tuple[RuleSetting, ...]
+    # markdownlint rules switched off by configuration: an inline `markdownlint-enable`
+    # comment can switch them back on for part of a page (markdownlint's semantics).
+    dormant: tuple[RuleSetting, ...] = ()
 
 
 @dataclass(slots=True)
@@ -90,7 +88,7 @@ class Ruleset:
     project_profile: str | None
     project_family: str | None
     truth: TruthRegistry
-    _cache: dict[tuple[str, str | None], Settings] = field(default_factory=dict, repr=False)
+    _cache: dict[tuple[str, str | None, str], Settings] = field(default_factory=dict, repr=False)
 
     @property
     def profile_names(self) -> list[str]:
@@ -102,16 +100,31 @@ class Ruleset:
             raise ValueError(f"unknown profile {name!r}; known profiles: {', '.join(self.profile_names)}")
         return name
 
-    def settings(self, profile: str | None = None, family: str | None = None) -> Settings:
-        """The enabled rules with their severity and params for this profile and family."""
+    def settings(
+        self, profile: str | None = None, family: str | None = None, markdownlint: Mapping[str, Any] | None = None
+    ) -> Settings:
+        """The enabled rules with their severity and params for this profile and family, with a
+        markdownlint config object (from `.markdownlint*` files and `markdownlint-configure-file`
+        comments) layered between the family and the project's `.tbcv.yaml`."""
         name = self.profile_for(profile, family)
-        key = (name, family)
+        key = (name, family, config_digest(markdownlint))
         cached = self._cache.get(key)
         if cached is None:
-            layers = [self.profiles[name], self.families.get(family or "", _Layer()), self.project]
+            md_layer = markdownlint_layer(markdownlint) if markdownlint else _Layer()
+            layers = [self.profiles[name], self.families.get(family or "", _Layer()), md_layer, self.project]
+            resolved = [_resolve(rule, layers) for rule in _ordered_rules()]
             cached = Settings(
-                name, family, tuple(_resolve(rule, layers) for rule in _ordered_rules() if _enabled(rule, layers))
+                name,
+                family,
+                tuple(setting for setting in resolved if setting.severity != OFF),
+                tuple(
+                    RuleSetting(setting.rule, setting.rule.meta.severity, setting.params)
+                    for setting in resolved
+                    if setting.severity == OFF and setting.rule.meta.category == MARKDOWNLINT_CATEGORY
+                ),
             )
+            if len(self._cache) >= _SETTINGS_CACHE_SIZE:
+                self._cache.clear()
             self._cache[key] = cached
         return cached
 
@@ -130,7 +143,7 @@ def _default_ruleset(directory: str) -> Ruleset:
 
 
 def _load(directory: Path, overrides: dict) -> Ruleset:
-    digest = hashlib.sha256(_engine_source_digest().encode())
+    digest = hashlib.sha256(engine_source_digest().encode())
     for rule in _ordered_rules():
         meta = rule.meta
         digest.update(
@@ -187,16 +200,6 @@ def _load(directory: Path, overrides: dict) -> Ruleset:
         project_family=overrides.get("family"),
         truth=truth,
     )
-
-
-@lru_cache(maxsize=1)
-def _engine_source_digest() -> str:
-    """A digest of the engine's code: a changed check must not reuse cached results."""
-    engine = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(engine.rglob("*.py")):
-        digest.update(path.relative_to(engine).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def _ordered_rules() -> tuple[Rule, ...]:
@@ -299,10 +302,6 @@ def _find_rule(key: str, where: str) -> Rule:
     return rule
 
 
-def _enabled(rule: Rule, layers: list[_Layer]) -> bool:
-    return _severity(rule, layers) != OFF
-
-
 def _severity(rule: Rule, layers: list[_Layer]) -> str:
     """The rule's level after every layer; 'on' restores the default severity."""
     level: str = rule.meta.severity
@@ -328,3 +327,53 @@ def _resolve(rule: Rule, layers: list[_Layer]) -> RuleSetting:
         if setting:
             params.update(setting["params"])
     return RuleSetting(rule, _severity(rule, layers), MappingProxyType(params))  # type: ignore[arg-type]
+
+
+def markdownlint_names() -> dict[str, tuple[str, ...]]:
+    """Upper-cased name -> ids of the markdownlint rules it names, as markdownlint matches
+    names: each registered MD rule's id and alias, markdownlint's second aliases and its tags."""
+    names: dict[str, tuple[str, ...]] = {}
+    for rule_id, registered in REGISTRY.items():
+        if registered.meta.category == MARKDOWNLINT_CATEGORY:
+            names[rule_id.upper()] = (rule_id,)
+            names[registered.meta.alias.upper()] = (rule_id,)
+    for alias, rule_id in SECOND_ALIASES.items():
+        if rule_id in REGISTRY:
+            names[alias.upper()] = (rule_id,)
+    for tag, rule_ids in TAGS.items():
+        registered_ids = tuple(rule_id for rule_id in rule_ids if rule_id in REGISTRY)
+        if registered_ids:
+            names[tag.upper()] = registered_ids
+    return names
+
+
+def markdownlint_layer(config: Mapping[str, Any]) -> _Layer:
+    """A markdownlint `config` object as a ruleset layer, with markdownlint's reading of it:
+    `default` (true/false/"warning") sets every markdownlint rule first; then each key naming
+    rules (id, alias or markdownlint tag, any case) is `false`/`null` (off), `true` (on), `"warning"`/`"error"`
+    (on at that level) or an object of params with optional `enabled` and `severity`. Keys
+    naming no rule and params a rule does not have are ignored, as markdownlint ignores them.
+    A plain `true` keeps tbcv's severity for the rule; only an explicit level changes it."""
+    names = markdownlint_names()
+    layer = _Layer()
+    default = next((value for key, value in config.items() if str(key).upper() == "DEFAULT"), None)
+    if default is not None:
+        level = ("warning" if default == "warning" else "on") if default else OFF
+        for rule_ids in names.values():
+            for rule_id in rule_ids:
+                layer.rules[rule_id] = {"level": level, "params": {}}
+    for key, value in config.items():
+        for rule_id in names.get(str(key).upper(), ()):
+            known = REGISTRY[rule_id].meta.params
+            setting: dict[str, Any] = {"params": {}}
+            if isinstance(value, dict):
+                enabled = bool(value.get("enabled", True))
+                severity = value.get("severity")
+                setting["level"] = (severity if severity in ("warning", "error") else "on") if enabled else OFF
+                setting["params"] = {name: item for name, item in value.items() if name in known}
+            elif value in ("warning", "error"):
+                setting["level"] = value
+            else:
+                setting["level"] = "on" if value else OFF
+            layer.rules[rule_id] = setting
+    return layer

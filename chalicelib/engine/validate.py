@@ -8,12 +8,14 @@ import hashlib
 from time import perf_counter
 from typing import Any
 
+from chalicelib.engine.markdownlint_config import config_digest
 from chalicelib.engine.model import SEVERITIES, Issue, Report, Severity
 from chalicelib.engine.parse import parse_document
 from chalicelib.engine.rules.code import SECRETS_MEMO, mask_secrets
+from chalicelib.engine.rules.configuration import INLINE_CONFIG_MEMO
 from chalicelib.engine.rules.registry import CheckContext
 from chalicelib.engine.ruleset import Ruleset, load_ruleset
-from chalicelib.engine.suppressions import apply_suppressions
+from chalicelib.engine.suppressions import inline_switches, read_inline_config
 from chalicelib.engine.truth import select_family
 
 RULE_FAILED = "could not be checked"
@@ -27,24 +29,33 @@ def validate_document(
     profile: str | None = None,
     ruleset: Ruleset | None = None,
     memo: dict[str, Any] | None = None,
+    markdownlint_config: dict[str, Any] | None = None,
 ) -> Report:
     """Validate one page. `memo` seeds the rules' shared per-document data (e.g. the docs
-    set relative links resolve against). Raises ValueError (UnknownFamilyError) for an
-    unknown explicit family or profile; never for the page's content."""
+    set relative links resolve against); `markdownlint_config` is the markdownlint config
+    object of the `.markdownlint*` files that apply to the page. Raises ValueError
+    (UnknownFamilyError) for an unknown explicit family or profile; never for the page's content."""
     ruleset = ruleset or load_ruleset()
     started = perf_counter()
     doc = parse_document(text, path)
     parsed = perf_counter()
     selected = select_family(doc, family or ruleset.project_family, ruleset.truth)
-    settings = ruleset.settings(profile, selected)
+    inline = read_inline_config(doc)
+    page_config = markdownlint_config
+    if inline is not None and inline.configure_file:
+        page_config = {**(markdownlint_config or {}), **inline.configure_file}
+    settings = ruleset.settings(profile, selected, page_config)
+    switches = inline_switches(inline, settings) if inline is not None else None
     context = CheckContext(
         doc=doc, family=selected, profile=settings.profile, truth=ruleset.truth, memo=dict(memo) if memo else {}
     )
+    if inline is not None:
+        context.memo[INLINE_CONFIG_MEMO] = inline
     issues: list[Issue] = []
     timings = {"parse": (parsed - started) * 1000}
     category_started = perf_counter()
     category = None
-    for setting in settings.rules:
+    for setting in switches.rules_to_run(settings) if switches is not None else settings.rules:
         meta = setting.rule.meta
         if meta.category != category:
             now = perf_counter()
@@ -85,17 +96,21 @@ def validate_document(
             )
     if category is not None:
         timings[category] = timings.get(category, 0.0) + (perf_counter() - category_started) * 1000
-    issues = apply_suppressions(doc, issues)
+    if switches is not None:
+        issues = switches.keep(issues)
     secrets = context.memo.get(SECRETS_MEMO)
     if secrets:
         _mask_secrets(issues, secrets)
     issues.sort(key=_issue_order)
     timings["total"] = (perf_counter() - started) * 1000
+    version = ruleset.version  # the page's own configure-file comments are content, not ruleset
+    if markdownlint_config:
+        version = hashlib.sha256(f"{version}\0{config_digest(markdownlint_config)}".encode()).hexdigest()[:16]
     return Report(
         path=path,
         family=selected,
         profile=settings.profile,
-        ruleset_version=ruleset.version,
+        ruleset_version=version,
         content_sha256=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
         issues=issues,
         detections=list(context.memo.get("detections", ())),

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
 from typing import Any
 
 from chalicelib.engine import Report, validate_document
-from chalicelib.engine.model import Detection, Issue, TextEdit
+from chalicelib.engine.model import report_from_json, report_to_json
 from chalicelib.engine.ruleset import load_ruleset
 
 
@@ -28,28 +27,6 @@ def cache_key(content_sha256: str, ruleset_version: str, family: str | None, pro
 def key_version(key: str) -> str:
     parts = key.split("|")
     return parts[1] if len(parts) == 5 else ""
-
-
-def report_to_json(report: Report) -> dict[str, Any]:
-    return asdict(report)
-
-
-def report_from_json(data: dict[str, Any]) -> Report:
-    issues = [
-        Issue(**{**issue, "fix": tuple(TextEdit(**edit) for edit in issue["fix"]) if issue["fix"] else None})
-        for issue in data["issues"]
-    ]
-    return Report(
-        path=data["path"],
-        family=data["family"],
-        profile=data["profile"],
-        ruleset_version=data["ruleset_version"],
-        content_sha256=data["content_sha256"],
-        issues=issues,
-        detections=[Detection(**d) for d in data["detections"]],
-        llm_status=data["llm_status"],
-        timings_ms={"cached": 0.0},
-    )
 
 
 def validate_cached(cache: Any, text: str, path: str | None, family: str | None, profile: str) -> Report:

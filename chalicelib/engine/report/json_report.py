@@ -66,8 +66,9 @@ def report_to_dict(report: Report, *, include_timings: bool = False) -> dict[str
     return data
 
 
-def report_document(reports: Iterable[Report]) -> dict[str, Any]:
-    """The whole `tbcv.report/1` object for a run over several files."""
+def report_document(reports: Iterable[Report], *, baselined: int | None = None) -> dict[str, Any]:
+    """The whole `tbcv.report/1` object for a run over several files; with a baseline,
+    `summary.baselined` counts the issues it left out."""
     files = [report_to_dict(report) for report in reports]
     totals = {severity: 0 for severity in SEVERITIES}
     outcomes = {"pass": 0, "warning": 0, "fail": 0}
@@ -86,8 +87,10 @@ def report_document(reports: Iterable[Report]) -> dict[str, Any]:
         "outcomes": outcomes,
         "families": dict(sorted(families.items())),
     }
+    if baselined is not None:
+        summary["baselined"] = baselined
     return {"schema": SCHEMA_ID, "files": files, "summary": summary}
 
 
-def render_json(reports: Iterable[Report]) -> str:
-    return json.dumps(report_document(reports), ensure_ascii=False, indent=2) + "\n"
+def render_json(reports: Iterable[Report], *, baselined: int | None = None) -> str:
+    return json.dumps(report_document(reports, baselined=baselined), ensure_ascii=False, indent=2) + "\n"

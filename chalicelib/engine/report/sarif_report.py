@@ -1,10 +1,10 @@
 """SARIF 2.1.0 for code-scanning tools: one run, rules described in tool.driver.rules with their
 help text, code-point columns, fixes as replacements and partial fingerprints that survive lines
-moving (rule + path + the issue's context or message + occurrence number, not the line number)."""
+moving (`fingerprints.issue_fingerprints`). The rules are described from the registry, which
+is loaded here (a report read from the result cache was made without importing the rules)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import PurePath
@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from chalicelib.engine.model import Issue, Report
-from chalicelib.engine.rules.registry import REGISTRY
+from chalicelib.engine.report.fingerprints import issue_fingerprints
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tbcv/tbcv/blob/main/docs/rules.md"
@@ -39,6 +39,8 @@ def _artifact_uri(path: str | None) -> str:
 
 
 def _rule_descriptor(issue: Issue) -> dict[str, Any]:
+    from chalicelib.engine.rules.registry import REGISTRY  # loads every rule (not needed by other formats)
+
     registered = REGISTRY.get(issue.rule)
     if registered is None:
         return {
@@ -74,12 +76,7 @@ def _region(issue: Issue) -> dict[str, Any]:
     return region
 
 
-def _fingerprint(path: str, issue: Issue, occurrence: int) -> str:
-    key = "\x1f".join((issue.rule, path, " ".join((issue.context or issue.message).split()), str(occurrence)))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-
-
-def _result(report: Report, issue: Issue, rule_index: int, occurrence: int, uri: str) -> dict[str, Any]:
+def _result(issue: Issue, rule_index: int, fingerprint: str, uri: str) -> dict[str, Any]:
     location = {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": _region(issue)}}
     result: dict[str, Any] = {
         "ruleId": issue.rule,
@@ -87,7 +84,7 @@ def _result(report: Report, issue: Issue, rule_index: int, occurrence: int, uri:
         "level": _LEVELS[issue.severity],
         "message": {"text": issue.message},
         "locations": [location],
-        "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(report.path or "", issue, occurrence)},
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
         "properties": {
             "alias": issue.alias,
             "category": issue.category,
@@ -114,7 +111,8 @@ def _result(report: Report, issue: Issue, rule_index: int, occurrence: int, uri:
     return result
 
 
-def sarif_document(reports: Iterable[Report]) -> dict[str, Any]:
+def sarif_document(reports: Iterable[Report], *, baselined: int | None = None) -> dict[str, Any]:
+    """The SARIF log; `baselined` (issues a baseline left out) goes into the run's properties."""
     rules: list[dict[str, Any]] = []
     rule_indexes: dict[str, int] = {}
     results: list[dict[str, Any]] = []
@@ -124,14 +122,11 @@ def sarif_document(reports: Iterable[Report]) -> dict[str, Any]:
         uri = _artifact_uri(report.path)
         artifacts.append({"location": {"uri": uri}, "hashes": {"sha-256": report.content_sha256}})
         ruleset_versions.add(report.ruleset_version)
-        occurrences: dict[tuple[str, str], int] = {}
-        for issue in report.issues:
+        for issue, fingerprint in zip(report.issues, issue_fingerprints(report), strict=True):
             if issue.rule not in rule_indexes:
                 rule_indexes[issue.rule] = len(rules)
                 rules.append(_rule_descriptor(issue))
-            key = (issue.rule, issue.context or issue.message)
-            occurrences[key] = occurrences.get(key, 0) + 1
-            results.append(_result(report, issue, rule_indexes[issue.rule], occurrences[key], uri))
+            results.append(_result(issue, rule_indexes[issue.rule], fingerprint, uri))
     run = {
         "tool": {
             "driver": {"name": "tbcv", "version": _tool_version(), "informationUri": INFORMATION_URI, "rules": rules}
@@ -141,8 +136,10 @@ def sarif_document(reports: Iterable[Report]) -> dict[str, Any]:
         "results": results,
         "properties": {"rulesetVersions": sorted(ruleset_versions)},
     }
+    if baselined is not None:
+        run["properties"]["baselined"] = baselined
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def render_sarif(reports: Iterable[Report]) -> str:
-    return json.dumps(sarif_document(reports), ensure_ascii=False, indent=2) + "\n"
+def render_sarif(reports: Iterable[Report], *, baselined: int | None = None) -> str:
+    return json.dumps(sarif_document(reports, baselined=baselined), ensure_ascii=False, indent=2) + "\n"

@@ -106,17 +106,26 @@ def _line_ending(text: str) -> str:
     return match.group() if match else "\n"
 
 
-def _insertion(doc: ParsedDocument, line: str) -> TextEdit | None:
-    """An edit adding `line` as the last field of the front matter, or creating the block."""
+def _insertion(doc: ParsedDocument, field: str, quoted: str) -> TextEdit | None:
+    """An edit adding `field` (with a JSON-quoted value, valid in all three formats) to the
+    front matter in its own format, or creating a YAML block: YAML appends before the closing
+    `---`; TOML goes first (a key after a `[table]` would belong to the table); JSON goes
+    first, with a comma when other keys follow."""
     newline = _line_ending(doc.text)
     matter = doc.front_matter
     if not matter.present:
         start = 1 if doc.text.startswith("\ufeff") else 0
-        return TextEdit(start, start, f"---{newline}{line}{newline}---{newline}")
+        return TextEdit(start, start, f"---{newline}{field}: {quoted}{newline}---{newline}")
     if not matter.end_line or matter.data is None:
-        return None  # unclosed or unreadable: fix the YAML first
-    closing = doc.line_starts[matter.end_line - 1]
-    return TextEdit(closing, closing, line + newline)
+        return None  # unclosed or unreadable: fix the front matter first
+    if matter.format == "yaml":
+        closing = doc.line_starts[matter.end_line - 1]
+        return TextEdit(closing, closing, f"{field}: {quoted}{newline}")
+    first = doc.line_starts[1] if len(doc.line_starts) > 1 else len(doc.text)
+    if matter.format == "toml":
+        return TextEdit(first, first, f"{field} = {quoted}{newline}")
+    comma = "," if matter.data else ""
+    return TextEdit(first, first, f"  {json.dumps(field)}: {quoted}{comma}{newline}")
 
 
 def _title_from_h1(doc: ParsedDocument) -> str | None:
@@ -150,6 +159,8 @@ def _add_field_fix(ctx: CheckContext, field: str) -> tuple[TextEdit, ...] | None
     quoted = json.dumps(value, ensure_ascii=False)
     data = _data(ctx)
     if data is not None and field in data:  # present but empty: fill the value in place
+        if ctx.doc.front_matter.format != "yaml":
+            return None  # the in-place edit reads YAML's `key: value` lines
         line = ctx.doc.front_matter.key_lines.get(field)
         scalar = _scalar_value(ctx.doc.lines[line - 1]) if line else None
         if scalar is None or scalar[1] not in ("", "''", '""', "~", "null"):
@@ -158,7 +169,7 @@ def _add_field_fix(ctx: CheckContext, field: str) -> tuple[TextEdit, ...] | None
         start = ctx.doc.line_starts[line - 1] + column
         separator = "" if ctx.doc.lines[line - 1][column - 1 : column].isspace() else " "
         return (TextEdit(start, start + len(value), separator + quoted),)
-    edit = _insertion(ctx.doc, f"{field}: {quoted}")
+    edit = _insertion(ctx.doc, field, quoted)
     return (edit,) if edit else None
 
 
@@ -257,6 +268,8 @@ def string_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
 
 
 def _quote_fix(doc: ParsedDocument, line: int) -> tuple[TextEdit, ...] | None:
+    if doc.front_matter.format != "yaml":
+        return None  # the edit reads YAML's `key: value` lines
     scalar = _scalar_value(doc.lines[line - 1])
     if scalar is None or not scalar[1] or scalar[1][0] in "[{|>&*!'\"":
         return None

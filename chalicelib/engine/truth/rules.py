@@ -320,10 +320,10 @@ _BLOCK_ITEM = re.compile(r"^(\s*)-\s+\S")
 
 def declare_plugin_edit(doc: ParsedDocument, plugin: str) -> TextEdit | None:
     """The edit that adds `plugin` to front matter `plugins:` as the page writes it (flow
-    list, block list, comma string), or adds the field; None when there is no front matter
-    or the field has a shape we do not rewrite."""
+    list, block list, comma string), or adds the field; None when there is no front matter,
+    it is TOML or JSON, or the field has a shape we do not rewrite."""
     fm = doc.front_matter
-    if not fm.present or fm.data is None:
+    if not fm.present or fm.data is None or fm.format != "yaml":
         return None
     line = fm.key_lines.get("plugins")
     if line is None:  # no field: add it just before the closing fence
