@@ -227,7 +227,7 @@ class Page:
             return self.sign_in_page(401, error.message)
         try:
             return self.render("error.html", error.status, error=error)
-        except OperationError:  # the banner's read failed too: render without it
+        except Exception:  # the banner's read failed too (the same outage): render without it
             self.session = None
             return self.render("error.html", error.status, error=error)
 
