@@ -222,6 +222,9 @@ class TimingSummary:
         return self.max_ms
 
 
+BATCH_GET_KEYS = 500  # up to five BatchGetItem calls of 100 keys
+
+
 class TimingStore:
     """One atomic ADD per call; the hour's maximum is a second, conditional write, skipped
     when this process already saw a larger sample that hour (so usually one write)."""
@@ -259,12 +262,26 @@ class TimingStore:
                 raise
 
     def summaries(self, operations: list[str], since: datetime) -> list[TimingSummary]:
-        """Hourly histograms merged per operation, for the hours since `since`."""
+        """Hourly histograms merged per operation, for the hours since `since`: for a short
+        window (a dashboard's last hours) one BatchGet of every (operation, hour) item, as
+        few round trips as possible; for a long one a Query per operation."""
         first_hour = since.strftime("%Y-%m-%dT%H")
+        hours = []
+        moment = since.replace(minute=0, second=0, microsecond=0)
+        while moment <= _now() and (len(hours) + 1) * len(operations) <= BATCH_GET_KEYS:
+            hours.append(moment.strftime("%Y-%m-%dT%H"))
+            moment += timedelta(hours=1)
+        if moment <= _now():
+            items = (i for op in operations for i in TimingModel.query(f"timing#{op}", TimingModel.sk >= first_hour))
+        else:
+            items = TimingModel.batch_get([(f"timing#{op}", hour) for op in operations for hour in hours])
+        by_operation: dict[str, list[TimingModel]] = {}
+        for item in items:
+            by_operation.setdefault(item.pk.removeprefix("timing#"), []).append(item)
         result = []
         for operation in operations:
             summary = TimingSummary(operation)
-            for item in TimingModel.query(f"timing#{operation}", TimingModel.sk >= first_hour):
+            for item in by_operation.get(operation, []):
                 summary.count += int(item.count or 0)
                 summary.errors += int(item.errors or 0)
                 summary.total_ms += float(item.total_ms or 0)

@@ -52,6 +52,7 @@ def templates() -> Environment:
     from chalicelib.web import charts
 
     env.globals.update(line_chart=charts.line_chart, bar_chart=charts.bar_chart)
+    env.filters["clock"] = lambda iso: iso[11:16]  # "2026-01-31T08:05:00Z" -> "08:05"
     return env
 
 
@@ -262,7 +263,9 @@ def _view(app: Chalice, route: Route):
             response.status_code = 500
         finally:
             logger.remove_keys(["principal"])
-        record_api_call(name, response.status_code, (time.perf_counter() - started) * 1000)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        response.headers["Server-Timing"] = f"app;dur={elapsed_ms:.1f}"  # read by scripts/bench_web.py
+        record_api_call(name, response.status_code, elapsed_ms)
         return response
 
     view.__name__ = name

@@ -356,8 +356,10 @@ def _window(page: Page) -> int:
 def monitoring_figures(page: Page, minutes: int) -> dict[str, Any]:
     """Everything the monitoring page charts, from get_stats, get_performance_report and
     get_cache_stats (also what the JSON and CSV exports contain)."""
-    since = (datetime.now(UTC) - timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
     bucket = max(1, minutes // 60)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    first = now - timedelta(minutes=minutes - bucket + (now.hour * 60 + now.minute) % bucket)
+    since = first.strftime("%Y-%m-%dT%H:%M:%SZ")
     stats = page.invoke("get_stats", {"since": since, "bucket_minutes": bucket})
     performance = page.invoke("get_performance_report", {"hours": max(1, -(-minutes // 60))})
     cache = page.invoke("get_cache_stats")
@@ -368,7 +370,7 @@ def monitoring_figures(page: Page, minutes: int) -> dict[str, Any]:
         "minutes": minutes,
         "bucket_minutes": bucket,
         "validations": stats["validations"],
-        "series": stats["series"],
+        "series": _every_bucket(stats["series"], first, now, bucket),
         "latency": performance["operations"],
         "calls": calls,
         "errors": errors,
@@ -376,6 +378,24 @@ def monitoring_figures(page: Page, minutes: int) -> dict[str, Any]:
         "cache_hit_rate": cache["hit_rate"],
         "cache": {"hits": cache["hits"], "misses": cache["misses"], "entries": cache["entries"]},
     }
+
+
+def _every_bucket(series: list[dict], first: datetime, last: datetime, minutes: int) -> list[dict]:
+    """The series with the empty buckets in it too (get_stats returns the busy ones), so a
+    chart's x axis is time."""
+    busy = {bucket["start"]: bucket for bucket in series}
+    filled, moment = [], first
+    while moment <= last:
+        start = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        empty = {
+            "start": start,
+            "validations": 0,
+            "by_outcome": {"pass": 0, "warning": 0, "fail": 0},
+            "issues": {"error": 0, "warning": 0, "info": 0},
+        }
+        filled.append(busy.get(start, empty))
+        moment += timedelta(minutes=minutes)
+    return filled
 
 
 @page("/ui/monitoring")
