@@ -342,7 +342,7 @@ class EnableMaintenanceIn(_Input):
 
 
 @operation(
-    "get_maintenance_mode",
+    "get_maintenance_status",
     category="admin",
     title="Get the maintenance state",
     method="GET",
@@ -350,7 +350,7 @@ class EnableMaintenanceIn(_Input):
     read_only=True,
     idempotent=True,
 )
-def get_maintenance_mode(context: OperationContext, params: NoInput) -> MaintenanceOut:
+def get_maintenance_status(context: OperationContext, params: NoInput) -> MaintenanceOut:
     """Whether maintenance mode is on, since when, by whom and why (one read; the web app
     shows it as a banner on every page)."""
     return _maintenance_out(context.system.maintenance.get())

@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from chalice import Chalice, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from chalicelib.observability import logger, record_api_call
 from chalicelib.ops import CATALOGUE, invoke
@@ -42,7 +41,11 @@ FLASH_COOKIE = "tbcv_flash"
 
 
 @lru_cache(maxsize=1)
-def templates() -> Environment:
+def templates():
+    """The Jinja2 environment (autoescaping), built on the first page so that importing
+    app.py stays fast for the functions that never render one."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -167,7 +170,7 @@ class Page:
     def maintenance(self) -> dict | None:
         """The maintenance state for the banner (None when signed out)."""
         if self.session is not None and self._maintenance is None:
-            self._maintenance = self.invoke("get_maintenance_mode")
+            self._maintenance = self.invoke("get_maintenance_status")
         return self._maintenance
 
     # --- output --------------------------------------------------------------------------
