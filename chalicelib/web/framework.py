@@ -40,6 +40,12 @@ SECURITY_HEADERS = {
 FLASH_COOKIE = "tbcv_flash"
 
 
+class InternalError(OperationError):
+    """A failure that is not the caller's: the page names the request, the log has the rest."""
+
+    code, status = "internal", 500
+
+
 @lru_cache(maxsize=1)
 def templates():
     """The Jinja2 environment (autoescaping), built on the first page so that importing
@@ -97,9 +103,8 @@ class Page:
         self.cookies: list[str] = []
         self._form: dict[str, list[str]] | None = None
         self._maintenance: dict | None = None
-        headers = {name.lower(): value for name, value in (self.request.headers or {}).items()}
-        self.headers = headers
-        self.secure = headers.get("x-forwarded-proto", "http").split(",")[0].strip() == "https"
+        self.headers = {name.lower(): value for name, value in (self.request.headers or {}).items()}
+        self.secure = self.headers.get("x-forwarded-proto", "http").split(",")[0].strip() == "https"
         self.base = _stage_prefix(self.request.context or {})
 
     # --- input ---------------------------------------------------------------------------
@@ -260,10 +265,7 @@ def _view(app: Chalice, route: Route):
             response = current.error_page(error)
         except Exception:
             logger.exception("web page failed", extra={"page": route.path})
-            response = current.error_page(
-                OperationError(f"internal error; see the logs for request {request_id}", field=None)
-            )
-            response.status_code = 500
+            response = current.error_page(InternalError(f"internal error; see the logs for request {request_id}"))
         finally:
             logger.remove_keys(["principal"])
         elapsed_ms = (time.perf_counter() - started) * 1000

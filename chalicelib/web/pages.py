@@ -271,7 +271,7 @@ def start_workflow(page: Page):
     params = _present(
         {
             "prefix": page.field("prefix"),
-            "keys": page.field("keys").split(),
+            "keys": [line.strip() for line in page.field("keys").splitlines() if line.strip()],
             "validation_ids": page.field("validation_ids").split(),
             "family": page.field("family"),
             "profile": page.field("profile"),
