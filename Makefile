@@ -4,16 +4,27 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser tests of the web app (tests/e2e/test_web.py): Debian's Chromium (never a
+# downloaded browser) and axe-core from npm, pinned, in a git-ignored folder.
+CHROMIUM := /usr/bin/chromium
+AXE_CORE_VERSION := 4.14.1
+AXE := .web-cache/node_modules/axe-core/axe.min.js
 
 .PHONY: install run test lint bench package clean
 
-install: $(STAMP)
+install: $(STAMP) $(CHROMIUM) $(AXE)
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 chromium
+
+$(AXE):
+	npm install --silent --no-audit --no-fund --save-exact --prefix .web-cache axe-core@$(AXE_CORE_VERSION)
 
 run: install
 	$(BIN)/python -m local_aws.run
@@ -31,4 +42,4 @@ package: install
 	$(BIN)/python scripts/package.py
 
 clean:
-	rm -rf $(VENV) build vendor .pytest_cache
+	rm -rf $(VENV) build vendor .pytest_cache .web-cache

@@ -16,6 +16,7 @@ from chalicelib.ops.catalogue import Operation
 from chalicelib.ops.errors import Forbidden, InvalidInput, OperationError, PayloadTooLarge
 from chalicelib.runtime import context_for, health_status
 from chalicelib.settings import get_settings
+from chalicelib.web import register as register_web_app
 
 app = Chalice(app_name="tbcv")
 app.log.disabled = True  # Powertools Logger writes the structured logs
@@ -87,6 +88,8 @@ def _route(op: Operation):
 
 for _op in CATALOGUE.values():
     app.route(_op.path, methods=[_op.method])(_route(_op))
+
+register_web_app(app)  # the web app under /ui/ (chalicelib/web)
 
 
 @app.route("/mcp", methods=["POST", "GET", "DELETE"], content_types=["application/json"])

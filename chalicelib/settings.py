@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     issues_inline_limit_bytes: int = Field(default=300 * 1024, gt=0)
     api_token: str | None = None  # the single local token (DESIGN §6)
     api_tokens: dict[str, str] = Field(default_factory=dict)  # token -> principal (JSON)
+    session_secret: str | None = Field(default=None, min_length=32)  # signs web sessions (docs/web.md)
+    session_hours: float = Field(default=8, gt=0, le=24 * 7)  # web session lifetime
     validation_retention_days: int = Field(default=365, gt=0)
     audit_retention_days: int = Field(default=730, gt=0)
     default_family: str | None = None

@@ -4,6 +4,7 @@ stage, with no endpoint (in-process moto); fixtures for the bootstrapped local A
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 from local_aws.stack import local_environment
 
@@ -18,6 +19,14 @@ import pytest  # noqa: E402
 @pytest.fixture
 def aws():
     """A fresh in-process local AWS with every template resource and the Lambda executor."""
+    with bootstrapped_aws() as resources:
+        yield resources
+
+
+@contextmanager
+def bootstrapped_aws():
+    """In-process moto with every template resource and the Lambda executor (for fixtures
+    of any scope)."""
     from moto import mock_aws
 
     import app as chalice_app

@@ -342,6 +342,21 @@ class EnableMaintenanceIn(_Input):
 
 
 @operation(
+    "get_maintenance_status",
+    category="admin",
+    title="Get the maintenance state",
+    method="GET",
+    path="/v1/admin/maintenance",
+    read_only=True,
+    idempotent=True,
+)
+def get_maintenance_status(context: OperationContext, params: NoInput) -> MaintenanceOut:
+    """Whether maintenance mode is on, since when, by whom and why (one read; the web app
+    shows it as a banner on every page)."""
+    return _maintenance_out(context.system.maintenance.get())
+
+
+@operation(
     "enable_maintenance_mode",
     category="admin",
     title="Enable maintenance mode",

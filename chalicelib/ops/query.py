@@ -43,6 +43,16 @@ class _Input(BaseModel):
 
 class StatsIn(_Input):
     since: Since = None
+    bucket_minutes: int | None = Field(
+        default=None, ge=1, le=1440, description="Also return the figures per time bucket of this many minutes"
+    )
+
+
+class StatsBucket(BaseModel):
+    start: str = Field(description="UTC start of the bucket (ISO 8601)")
+    validations: int
+    by_outcome: dict[str, int]
+    issues: dict[str, int] = Field(description="Issues found, by severity")
 
 
 class StatsOut(BaseModel):
@@ -54,6 +64,9 @@ class StatsOut(BaseModel):
     issues: dict[str, int] = Field(description="Issues found, by severity")
     documents: int = Field(description="Distinct document keys validated")
     operations: dict[str, int] = Field(description="Calls per operation in the last 30 days (or since `since`)")
+    series: list[StatsBucket] | None = Field(
+        default=None, description="With bucket_minutes: one bucket per interval that had validations, oldest first"
+    )
 
 
 def _since_time(since: str | None, default_days: int) -> datetime:
@@ -78,15 +91,18 @@ def get_stats(context: OperationContext, params: StatsIn) -> StatsOut:
     the window."""
     timings = context.system.timings.summaries(sorted(CATALOGUE), _since_time(params.since, 30))
     operations = {t.operation: t.count for t in timings}
-    if params.since is None:
+    if params.since is None and not params.bucket_minutes:
         return _stats_from_counters(context.validations.counters.read(), operations)
     outcomes = {"pass": 0, "warning": 0, "fail": 0}
     reviews = {"pending": 0, "approved": 0, "rejected": 0}
     families: dict[str, int] = {}
     issues = {"error": 0, "warning": 0, "info": 0}
     documents, total = set(), 0
+    buckets: dict[str, StatsBucket] = {}
     for item in context.system.figures.since(params.since):
         total += 1
+        if params.bucket_minutes:
+            _add_to_bucket(buckets, item, params.bucket_minutes)
         outcomes[item["outcome"]] = outcomes.get(item["outcome"], 0) + 1
         reviews[item["review_status"]] = reviews.get(item["review_status"], 0) + 1
         family = item["family"] or "none"
@@ -103,6 +119,7 @@ def get_stats(context: OperationContext, params: StatsIn) -> StatsOut:
         issues=issues,
         documents=len(documents),
         operations=operations,
+        series=[buckets[start] for start in sorted(buckets)] if params.bucket_minutes else None,
     )
 
 
@@ -124,6 +141,27 @@ def _stats_from_counters(counters: dict[str, int], operations: dict[str, int]) -
         documents=counters.get("documents", 0),
         operations=operations,
     )
+
+
+def _add_to_bucket(buckets: dict[str, StatsBucket], item: dict[str, Any], minutes: int) -> None:
+    moment = _utc_time(item["created_at"])
+    floored = moment - timedelta(
+        minutes=(moment.hour * 60 + moment.minute) % minutes, seconds=moment.second, microseconds=moment.microsecond
+    )
+    start = floored.strftime("%Y-%m-%dT%H:%M:%SZ")
+    bucket = buckets.setdefault(
+        start,
+        StatsBucket(
+            start=start,
+            validations=0,
+            by_outcome={"pass": 0, "warning": 0, "fail": 0},
+            issues={"error": 0, "warning": 0, "info": 0},
+        ),
+    )
+    bucket.validations += 1
+    bucket.by_outcome[item["outcome"]] = bucket.by_outcome.get(item["outcome"], 0) + 1
+    for severity, number in item["counts"].items():
+        bucket.issues[severity] = bucket.issues.get(severity, 0) + int(number)
 
 
 # --- audit log --------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 from urllib.parse import quote, unquote
 from uuid import uuid4
 
@@ -59,6 +59,7 @@ class ValidationOut(ValidationSummary):
     enhancement_ids: list[str]
     parent_validation_id: str | None
     workflow_id: str | None
+    content: str | None = Field(default=None, description="The validated document version's text (include_content)")
 
 
 class ValidationPage(BaseModel):
@@ -86,11 +87,18 @@ class ValidationIdIn(_Input):
     validation_id: ValidationId
 
 
+class GetValidationIn(ValidationIdIn):
+    include_content: bool = Field(default=False, description="Also return the validated document version's text")
+
+
 class ListValidationsIn(_Input):
     limit: Limit = 20
     cursor: Cursor | None = None
     review_status: ReviewStatus | None = None
     key: DocumentPath | None = Field(default=None, description="Only validations of this document key")
+    outcome: Literal["pass", "warning", "fail"] | None = None
+    family: Family | None = None
+    prefix: DocumentPath | None = Field(default=None, description="Only documents whose key starts with this")
 
 
 class UpdateValidationIn(_Input):
@@ -383,9 +391,19 @@ def validate_file(context: OperationContext, params: ValidateFileIn) -> Validati
     read_only=True,
     idempotent=True,
 )
-def get_validation(context: OperationContext, params: ValidationIdIn) -> ValidationOut:
-    """Return one validation with its issues, detections and review state."""
-    return _full(context, context.validations.get(params.validation_id))
+def get_validation(context: OperationContext, params: GetValidationIn) -> ValidationOut:
+    """Return one validation with its issues, detections and review state; with
+    `include_content`, also the text of the document version it checked (the review page
+    shows the issues at their lines)."""
+    record = context.validations.get(params.validation_id)
+    out = _full(context, record)
+    if params.include_content:
+        try:
+            body, _ = context.documents.get(record.document.key, record.document.version_id)
+        except DocumentMissing as error:
+            raise NotFound(str(error), field="validation_id") from None
+        out.content = body.decode("utf-8", errors="replace")
+    return out
 
 
 @operation(
@@ -398,10 +416,17 @@ def get_validation(context: OperationContext, params: ValidationIdIn) -> Validat
     idempotent=True,
 )
 def list_validations(context: OperationContext, params: ListValidationsIn) -> ValidationPage:
-    """List validations newest first, optionally only one review status or one document
-    key; page with `cursor`."""
+    """List validations newest first, optionally only one review status, document key,
+    outcome, family or key prefix; page with `cursor` (a page may be short when outcome,
+    family or prefix filter it)."""
     page = context.validations.list(
-        limit=params.limit, cursor=params.cursor, review_status=params.review_status, document_key=params.key
+        limit=params.limit,
+        cursor=params.cursor,
+        review_status=params.review_status,
+        document_key=params.key,
+        outcome=params.outcome,
+        family=params.family,
+        key_prefix=params.prefix,
     )
     return ValidationPage(
         items=[ValidationSummary(**_summary_fields(r)) for r in page.items], next_cursor=page.next_cursor

@@ -20,7 +20,7 @@ from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, Unavailable
 from chalicelib.ops.fields import Cursor, DocumentPath, Family, Limit, Profile, ValidationId
 from chalicelib.ops.transitions import check_transition
-from chalicelib.ops.validation import ValidationIdIn, ValidationOut, get_validation, validate_stored
+from chalicelib.ops.validation import GetValidationIn, ValidationIdIn, ValidationOut, get_validation, validate_stored
 from chalicelib.store.errors import ItemNotFound
 from chalicelib.store.records import AuditEvent, utc_now
 from chalicelib.store.workflows import StateChanged, WorkflowRecord
@@ -434,7 +434,7 @@ def revalidate(context: OperationContext, params: ValidationIdIn) -> ValidationO
         profile=parent.profile,
         parent_validation_id=parent.validation_id,
     )
-    return get_validation(context, ValidationIdIn(validation_id=record.validation_id))
+    return get_validation(context, GetValidationIn(validation_id=record.validation_id))
 
 
 @operation(

@@ -244,21 +244,33 @@ class ValidationRepository:
         cursor: str | None = None,
         review_status: str | None = None,
         document_key: str | None = None,
+        outcome: str | None = None,
+        family: str | None = None,
+        key_prefix: str | None = None,
     ) -> Page[ValidationRecord]:
-        """Newest first, from the GSI that matches the filter."""
+        """Newest first, from the GSI that matches the key filter; outcome, family and key
+        prefix filter that index's items (a Query with a filter, never a Scan)."""
         start = decode_cursor(cursor)
+        condition = None
+        for part in (
+            ValidationModel.outcome == outcome if outcome else None,
+            ValidationModel.family == family if family else None,
+            ValidationModel.document_key.startswith(key_prefix) if key_prefix else None,
+        ):
+            if part is not None:
+                condition = part if condition is None else condition & part
+        options = {
+            "scan_index_forward": False,
+            "limit": limit,
+            "last_evaluated_key": start,
+            "filter_condition": condition,
+        }
         if document_key is not None:
-            result = ValidationModel.by_document.query(
-                document_key, scan_index_forward=False, limit=limit, last_evaluated_key=start
-            )
+            result = ValidationModel.by_document.query(document_key, **options)
         elif review_status is not None:
-            result = ValidationModel.by_review_status.query(
-                review_status, scan_index_forward=False, limit=limit, last_evaluated_key=start
-            )
+            result = ValidationModel.by_review_status.query(review_status, **options)
         else:
-            result = ValidationModel.by_created.query(
-                "validation", scan_index_forward=False, limit=limit, last_evaluated_key=start
-            )
+            result = ValidationModel.by_created.query("validation", **options)
         items = [_validation_record(m) for m in take(result, limit)]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 

@@ -270,7 +270,7 @@ def test_every_tool_has_a_specific_input_schema(api):
 
 # Reads that take no input at all; every other tool has typed properties (the contract
 # check of DESIGN §6 drives agents through this).
-NO_INPUT_TOOLS = {"get_system_status", "get_stats", "get_health_report", "get_cache_stats"}
+NO_INPUT_TOOLS = {"get_system_status", "get_stats", "get_health_report", "get_cache_stats", "get_maintenance_status"}
 
 
 def test_only_plain_reads_take_no_input(api):

@@ -129,3 +129,11 @@ def test_every_function_has_its_own_role(package):
     roles = [r["Properties"]["Role"] for r in functions.values()]
     assert all(isinstance(role, dict) and "Fn::GetAtt" in role for role in roles)
     assert len({json.dumps(r) for r in roles}) == len(functions)
+
+
+def test_the_zip_carries_the_web_apps_templates_static_files_and_jinja2(package):
+    _, zip_path = package
+    names = set(zipfile.ZipFile(zip_path).namelist())
+    assert {"chalicelib/web/templates/base.html", "chalicelib/web/static/progress.js"} <= names
+    assert any(name.startswith("jinja2/") for name in names)
+    assert any(name.startswith("itsdangerous/") for name in names)
