@@ -11,7 +11,7 @@ machine's Retry and Catch handle it."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from chalicelib import metrics
@@ -19,6 +19,7 @@ from chalicelib.aws.workflows import list_keys
 from chalicelib.ops.catalogue import invoke
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import OperationError
+from chalicelib.ops.events import Event, workflow_event
 from chalicelib.ops.validation import stable_id, validate_stored
 from chalicelib.ops.workflow import change_state
 from chalicelib.store.records import utc_now
@@ -204,8 +205,24 @@ STEPS: dict[str, Callable[[OperationContext, WorkflowRecord, dict], dict]] = {
 }
 
 
+# The live event each step sends when it changed the workflow (docs/realtime.md).
+STEP_EVENTS = {"item": "progress", "item_failed": "progress", "finish": "state", "fail": "state", "list": "listed"}
+UNCHANGED = frozenset({"held", "skipped"})
+
+
 def run_step(context: OperationContext, event: dict[str, Any]) -> dict:
     step = STEPS.get(event.get("step"))
     if step is None:
         raise ValueError(f"unknown workflow step {event.get('step')!r}")
-    return step(context, context.workflows.get(event["workflow_id"]), event)
+    result = step(context, context.workflows.get(event["workflow_id"]), event)
+    if context.events is not None and result.get("status") not in UNCHANGED:
+        context.events.publish_all(_step_events(context, event, result))
+    return result
+
+
+def _step_events(context: OperationContext, event: dict[str, Any], result: dict) -> Iterator[Event]:
+    """After the step's change is committed: the workflow as it now is, read back. A
+    generator, so the read happens inside the publisher's guard (a failed read or push
+    never fails the step)."""
+    extra = {"item": event["item"], "item_status": result.get("status")} if "item" in event else {}
+    yield workflow_event(context.workflows.get(event["workflow_id"]), STEP_EVENTS[event["step"]], **extra)
