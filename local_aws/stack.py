@@ -45,7 +45,11 @@ def local_environment(endpoint_url: str | None) -> dict[str, str]:
 
 def lambda_handler_names(app: Any) -> list[str]:
     """Handlers deployed as their own Lambda functions (not the API routes)."""
-    return [f.name for f in app.pure_lambda_functions] + [s.name for s in app.event_sources]
+    return (
+        [f.name for f in app.pure_lambda_functions]
+        + [s.name for s in app.event_sources]
+        + [config.name for config in app.websocket_handlers.values()]
+    )
 
 
 def event_source_pollers(app: Any, resolver: Resolver, endpoint_url: str | None) -> list:
