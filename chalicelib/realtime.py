@@ -161,7 +161,6 @@ class LiveSession:
             self.hub.connections.unsubscribe(connection.connection_id, topic)
             self.hub.send(connection.connection_id, frame(topic, {"type": "unsubscribed", **reply_id}))
             return
-        snapshot = self._snapshot(connection.principal, topic)  # 404 before anything is stored
         try:
             self.hub.connections.subscribe(connection.connection_id, topic)
         except TooManySubscriptions:
@@ -169,8 +168,15 @@ class LiveSession:
                 f"a connection may subscribe to at most {self.settings.ws_max_subscriptions} topics",
                 field="topic",
             ) from None
+        # The current state is read after the subscription is stored: every change after
+        # this read is pushed too, so a (re)subscribing client misses nothing.
+        try:
+            snapshot = self._snapshot(connection.principal, topic)
+        except NotFound:
+            self.hub.connections.unsubscribe(connection.connection_id, topic)
+            raise
         self.hub.send(connection.connection_id, frame(topic, {"type": "subscribed", **reply_id}))
-        if snapshot is not None:  # the current state, so a (re)subscribing client misses nothing
+        if snapshot is not None:
             self.hub.send(connection.connection_id, frame(*snapshot))
 
     def _snapshot(self, principal: str, topic: str) -> tuple[str, dict[str, Any]] | None:

@@ -11,6 +11,8 @@ machine's Retry and Catch handle it."""
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -145,7 +147,7 @@ def _item(context: OperationContext, record: WorkflowRecord, event: dict) -> dic
         result = WorkflowItem(
             workflow_id=record.workflow_id, item=item, status="failed", error=error.message, finished_at=utc_now()
         )
-    context.workflows.record_item(result)
+    _record_and_publish(context, result)
     metrics.workflow_item_finished(record.workflow_type, result.status)
     return {"status": result.status}
 
@@ -153,14 +155,15 @@ def _item(context: OperationContext, record: WorkflowRecord, event: dict) -> dic
 def _item_failed(context: OperationContext, record: WorkflowRecord, event: dict) -> dict:
     """The Catch path: an item whose task failed after its retries."""
     cause = str(event.get("cause") or "")[:1000]
-    context.workflows.record_item(
+    _record_and_publish(
+        context,
         WorkflowItem(
             workflow_id=record.workflow_id,
             item=event["item"],
             status="failed",
             error=f"{event.get('error') or 'error'}: {cause}".rstrip(": "),
             finished_at=utc_now(),
-        )
+        ),
     )
     metrics.workflow_item_finished(record.workflow_type, "failed")
     return {"status": "failed"}
@@ -205,9 +208,22 @@ STEPS: dict[str, Callable[[OperationContext, WorkflowRecord, dict], dict]] = {
 }
 
 
-# The live event each step sends when it changed the workflow (docs/realtime.md).
-STEP_EVENTS = {"item": "progress", "item_failed": "progress", "finish": "state", "fail": "state", "list": "listed"}
+# The live event of the steps that change a workflow's state (docs/realtime.md); items
+# publish their `progress` frame themselves (_record_and_publish).
+STATE_EVENTS = {"finish": "state", "fail": "state", "list": "listed"}
 UNCHANGED = frozenset({"held", "skipped"})
+_COMMIT_LOCKS: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+
+
+def _record_and_publish(context: OperationContext, item: WorkflowItem) -> None:
+    """Count the item and post its progress frame under one per-workflow lock, so the
+    items of a workflow finishing concurrently in this process publish `processed`
+    1, 2, 3, ... in order (across Lambda instances frames can interleave; clients keep
+    the highest `processed`, docs/realtime.md)."""
+    with _COMMIT_LOCKS[item.workflow_id]:
+        recorded = context.workflows.record_item(item)
+        if recorded and context.events is not None:
+            context.events.publish_all(_events(context, item.workflow_id, "progress", item.item, item.status))
 
 
 def run_step(context: OperationContext, event: dict[str, Any]) -> dict:
@@ -215,14 +231,17 @@ def run_step(context: OperationContext, event: dict[str, Any]) -> dict:
     if step is None:
         raise ValueError(f"unknown workflow step {event.get('step')!r}")
     result = step(context, context.workflows.get(event["workflow_id"]), event)
-    if context.events is not None and result.get("status") not in UNCHANGED:
-        context.events.publish_all(_step_events(context, event, result))
+    name = event["step"]
+    if context.events is not None and name in STATE_EVENTS and result.get("status") not in UNCHANGED:
+        context.events.publish_all(_events(context, event["workflow_id"], STATE_EVENTS[name]))
     return result
 
 
-def _step_events(context: OperationContext, event: dict[str, Any], result: dict) -> Iterator[Event]:
-    """After the step's change is committed: the workflow as it now is, read back. A
-    generator, so the read happens inside the publisher's guard (a failed read or push
-    never fails the step)."""
-    extra = {"item": event["item"], "item_status": result.get("status")} if "item" in event else {}
-    yield workflow_event(context.workflows.get(event["workflow_id"]), STEP_EVENTS[event["step"]], **extra)
+def _events(
+    context: OperationContext, workflow_id: str, event_type: str, item: str | None = None, status: str | None = None
+) -> Iterator[Event]:
+    """The workflow as it now is, read back after the change was committed. A generator,
+    so the read happens inside the publisher's guard (a failed read or push never fails
+    the step)."""
+    extra = {"item": item, "item_status": status} if item else {}
+    yield workflow_event(context.workflows.get(workflow_id), event_type, **extra)
