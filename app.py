@@ -13,7 +13,7 @@ from chalicelib.auth import principal_for
 from chalicelib.observability import instrumented, logger, record_api_call, record_step_run
 from chalicelib.ops import CATALOGUE, invoke
 from chalicelib.ops.catalogue import Operation
-from chalicelib.ops.errors import Forbidden, InvalidInput, OperationError, PayloadTooLarge
+from chalicelib.ops.errors import Forbidden, InvalidInput, OperationError, PayloadTooLarge, UnsupportedMediaType
 from chalicelib.runtime import context_for, health_status, live_session
 from chalicelib.settings import get_settings
 
@@ -34,6 +34,18 @@ def _json(body: dict, status: int, headers: dict | None = None) -> Response:
 def _error(error: OperationError) -> Response:
     headers = {"WWW-Authenticate": 'Bearer realm="tbcv"'} if error.status == 401 else None
     return _json(error.to_dict(), error.status, headers)
+
+
+@app.middleware("http")
+def framework_errors_as_envelope(event, get_response):
+    """Chalice answers some requests itself before a view runs (e.g. 415 for a body that
+    is not JSON); those answers get the one error envelope too."""
+    response = get_response(event)
+    if response.status_code == 415 and isinstance(response.body, dict) and "Code" in response.body:
+        return _error(
+            UnsupportedMediaType(response.body.get("Message", "unsupported media type"), field="Content-Type")
+        )
+    return response
 
 
 def _arguments(op: Operation, path_params: dict) -> dict:

@@ -38,6 +38,7 @@ ERROR_STATUSES: dict[int, tuple[str, str]] = {
     404: ("not_found", "A named item does not exist (`field` names its id)"),
     409: ("conflict", "The item changed meanwhile or is in a state that refuses this change"),
     413: ("payload_too_large", "The body or the document is larger than allowed (`field`: body or content)"),
+    415: ("unsupported_media_type", "The body is not sent as application/json (`field`: Content-Type)"),
     503: ("unavailable", "Maintenance mode is on (writes are refused) or a service is unavailable"),
 }
 
@@ -76,12 +77,12 @@ def error_statuses(op: Operation) -> list[int]:
     """The error statuses an operation can answer. Every operation validates its input
     (400), needs a token (401), may be refused to a principal (403) and may name a missing
     item (404); a change can lose a race or meet a refusing state (409) and is refused
-    under maintenance (503, the admin category excepted); a body can be too large (413)."""
+    under maintenance (503, the admin category excepted); a body can be too large (413) or not JSON (415)."""
     statuses = [400, 401, 403, 404]
     if not op.read_only:
         statuses.append(409)
     if op.method in BODY_METHODS:
-        statuses.append(413)
+        statuses.extend((413, 415))
     statuses.append(503)  # maintenance for writes; an unreachable service for every operation
     return statuses
 

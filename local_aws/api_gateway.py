@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from chalice.local import LocalGateway, RouteMatcher
+from chalice.local import ChaliceRequestHandler, LocalGateway, RouteMatcher
 
 NOT_FOUND_BODY = {
     "error": {
@@ -17,10 +17,19 @@ NOT_FOUND_BODY = {
 }
 
 
+def _any_method(handler: ChaliceRequestHandler, name: str):
+    """`do_<METHOD>` for methods Chalice's local server has no handler for (TRACE, QUERY,
+    ...; it would answer 501 in HTML): the gateway answers them, with the 404 envelope."""
+    if name.startswith("do_"):
+        return handler._generic_handle
+    raise AttributeError(name)
+
+
 def install_not_found_envelope() -> None:
     """Idempotent: wraps LocalGateway.handle_request once."""
     if getattr(LocalGateway.handle_request, "tbcv_not_found", False):
         return
+    ChaliceRequestHandler.__getattr__ = _any_method
     original = LocalGateway.handle_request
 
     def handle_request(self, method, path, headers, body):

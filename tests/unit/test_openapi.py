@@ -66,7 +66,7 @@ def test_every_operation_documents_its_success_and_error_responses_and_the_beare
         assert str(op.success_status) in responses, name
         assert {"400", "401", "403", "404", "503"} <= set(responses), name
         assert ("409" in responses) == (not op.read_only), name
-        assert ("413" in responses) == (method in ("POST", "PUT", "PATCH")), name
+        assert ("413" in responses) == ("415" in responses) == (method in ("POST", "PUT", "PATCH")), name
         assert operation["tags"] == [op.category]
         assert operation["x-tbcv-read-only"] == op.read_only
         for parameter in path_parameters(path):
