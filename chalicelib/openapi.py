@@ -14,6 +14,7 @@ Operation metadata is read generically: a field added to `Operation` later (for 
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from copy import deepcopy
 from functools import lru_cache
@@ -96,9 +97,33 @@ def _component_schemas(operations: list[Operation]) -> tuple[dict, dict, dict]:
         keys.append((op.output_model, "serialization"))
     unique = list(dict.fromkeys(keys))
     refs, document = models_json_schema(unique, ref_template=_REF)
+    renamed = _readable_names(document.get("$defs", {}))
+    refs = {key: json.loads(_rename(json.dumps(ref), renamed)) for key, ref in refs.items()}
+    definitions = json.loads(_rename(json.dumps(document.get("$defs", {})), renamed))
+    for new in renamed.values():  # generators name classes by title
+        definitions[new]["title"] = new
     inputs = {model: refs[(model, "validation")] for model, mode in unique if mode == "validation"}
     outputs = {model: refs[(model, "serialization")] for model, mode in unique if mode == "serialization"}
-    return inputs, outputs, document.get("$defs", {})
+    return inputs, outputs, definitions
+
+
+def _readable_names(definitions: dict) -> dict[str, str]:
+    """Pydantic qualifies models whose names collide with their module path
+    (`chalicelib__ops__recommendation__BulkReviewOut`), which client generators refuse;
+    they become `<Module><Name>` (`RecommendationBulkReviewOut`)."""
+    return {
+        name: name.split("__")[-2].title().replace("_", "") + name.split("__")[-1]
+        for name in definitions
+        if "__" in name
+    }
+
+
+def _rename(text: str, renamed: dict[str, str]) -> str:
+    for old, new in renamed.items():
+        text = text.replace(f'"#/components/schemas/{old}"', f'"#/components/schemas/{new}"').replace(
+            f'"{old}":', f'"{new}":'
+        )
+    return text
 
 
 def _query_schema(schema: dict) -> dict:
