@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -56,8 +57,8 @@ class EventHub:
         try:
             for topic, payload in events:
                 subscribers = self.connections.subscribers(topic)
-                if subscribers:
-                    data = frame(topic, payload)
+                if subscribers:  # published_at: epoch ms, right after the change was committed
+                    data = frame(topic, {**payload, "published_at": round(time.time() * 1000, 1)})
                     list(self._pool.map(lambda connection_id, d=data: self.send(connection_id, d), subscribers))
         except Exception:  # noqa: BLE001 - the change is committed; a failed push is only logged
             logger.exception("publishing live events failed")

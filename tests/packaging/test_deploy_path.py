@@ -219,6 +219,11 @@ def test_deploy_prints_the_api_and_mcp_urls_of_aws_and_localstack():
     )
 
 
+def test_deploy_prints_the_websocket_url_of_live_events():
+    outputs = {"EndpointURL": "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/", "WebsocketAPIId": "ws9"}
+    assert deploy.urls(outputs, "prod", None)["events"] == "wss://ws9.execute-api.eu-west-1.amazonaws.com/prod"
+
+
 def test_localstack_endpoint_follows_aws_endpoint_url_then_localstack_host(monkeypatch):
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.setenv("LOCALSTACK_HOST", "127.0.0.1:4567")
