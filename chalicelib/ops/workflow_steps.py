@@ -4,9 +4,9 @@ operations: callers start, control and read workflows through chalicelib/ops/wor
 Every step reads the workflow record first. An item starts only through the gate
 (`WorkflowRepository.claim_start`, conditional on the state being running), so once a
 pause or cancel is stored no further item starts; a paused item (or any item while
-maintenance mode is on) answers `held` and the state machine waits and asks again. Expected per-item failures (bad key, oversize, not
-UTF-8, deleted) are recorded as failed items; anything else propagates, so the state
-machine's Retry and Catch handle it."""
+maintenance mode is on) answers `held` and the state machine waits and asks again.
+Expected per-item failures (bad key, oversize, not UTF-8, deleted) are recorded as failed
+items; anything else propagates, so the state machine's Retry and Catch handle it."""
 
 from __future__ import annotations
 

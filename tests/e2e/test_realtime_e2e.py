@@ -16,7 +16,6 @@ from websockets.exceptions import ConnectionClosedError, InvalidStatus
 from websockets.sync.client import connect
 
 from tbcv_cli.live import LiveEvents
-
 from tests.e2e.conftest import TOKEN
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-realtime")]
