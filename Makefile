@@ -14,10 +14,12 @@ AXE := .web-cache/node_modules/axe-core/axe.min.js
 
 install: $(STAMP) $(CHROMIUM) $(AXE)
 
-$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt requirements-codegen.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	test -x $(VENV)/codegen/bin/python || $(PYTHON) -m venv $(VENV)/codegen
+	$(VENV)/codegen/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-codegen.txt
 	touch $(STAMP)
 
 $(CHROMIUM):

@@ -13,12 +13,13 @@ from chalicelib.auth import principal_for
 from chalicelib.observability import instrumented, logger, record_api_call, record_step_run
 from chalicelib.ops import CATALOGUE, invoke
 from chalicelib.ops.catalogue import Operation
-from chalicelib.ops.errors import Forbidden, InvalidInput, OperationError, PayloadTooLarge
-from chalicelib.runtime import context_for, health_status
+from chalicelib.ops.errors import Forbidden, InvalidInput, OperationError, PayloadTooLarge, UnsupportedMediaType
+from chalicelib.runtime import context_for, health_status, live_session
 from chalicelib.settings import get_settings
 from chalicelib.web import register as register_web_app
 
 app = Chalice(app_name="tbcv")
+app.experimental_feature_flags.update(["WEBSOCKETS"])  # Chalice's WebSocket API (docs/realtime.md)
 app.log.disabled = True  # Powertools Logger writes the structured logs
 get_settings()  # cold start fails fast here, naming a bad TBCV_* variable (docs/configuration.md)
 
@@ -34,6 +35,18 @@ def _json(body: dict, status: int, headers: dict | None = None) -> Response:
 def _error(error: OperationError) -> Response:
     headers = {"WWW-Authenticate": 'Bearer realm="tbcv"'} if error.status == 401 else None
     return _json(error.to_dict(), error.status, headers)
+
+
+@app.middleware("http")
+def framework_errors_as_envelope(event, get_response):
+    """Chalice answers some requests itself before a view runs (e.g. 415 for a body that
+    is not JSON); those answers get the one error envelope too."""
+    response = get_response(event)
+    if response.status_code == 415 and isinstance(response.body, dict) and "Code" in response.body:
+        return _error(
+            UnsupportedMediaType(response.body.get("Message", "unsupported media type"), field="Content-Type")
+        )
+    return response
 
 
 def _arguments(op: Operation, path_params: dict) -> dict:
@@ -117,6 +130,42 @@ def health():
     """Open (no token): 200 when the API and its AWS services answer."""
     status = health_status()
     return _json(status, 200 if status["ok"] else 503)
+
+
+@app.route("/openapi.json", methods=["GET"])
+def openapi_json():
+    """Open (no token): the OpenAPI 3.1 description generated from the catalogue."""
+    from chalicelib.openapi import openapi_document
+
+    return _json(openapi_document(), 200)
+
+
+@app.route("/docs", methods=["GET"])
+def docs():
+    """Open (no token): interactive docs (Swagger UI) over /openapi.json."""
+    from chalicelib.openapi import docs_page
+
+    return Response(body=docs_page("openapi.json"), status_code=200, headers={"Content-Type": "text/html"})
+
+
+@app.on_ws_connect()
+def websocket_connect(event):
+    """Live events (docs/realtime.md): bearer auth on the upgrade request."""
+    reply = live_session().connect(event.connection_id, event.to_dict().get("headers") or {})
+    return {"statusCode": reply.status, "body": json.dumps(reply.body)}
+
+
+@app.on_ws_message()
+def websocket_message(event):
+    """One frame: subscribe / unsubscribe / ping; errors answer with an error frame."""
+    live_session().message(event.connection_id, event.to_dict().get("body"))
+    return {"statusCode": 200}
+
+
+@app.on_ws_disconnect()
+def websocket_disconnect(event):
+    live_session().disconnect(event.connection_id)
+    return {"statusCode": 200}
 
 
 @app.lambda_function(name="run_operation")

@@ -6,13 +6,19 @@ from functools import lru_cache
 
 from chalicelib.aws.documents import DocumentStore
 from chalicelib.aws.infra import Infrastructure
+from chalicelib.aws.push import ManagementApi
 from chalicelib.aws.workflows import ExecutionStarter
 from chalicelib.ops.context import OperationContext
+from chalicelib.realtime import EventHub, LiveSession
 from chalicelib.settings import get_settings
+from chalicelib.store.connections import ConnectionRepository
 from chalicelib.store.repositories import AuditLog, ValidationRepository
 from chalicelib.store.review import ReviewRepository
 from chalicelib.store.system import SystemStore
 from chalicelib.store.workflows import UploadLedger, WorkflowRepository
+
+# Tables a checkpoint leaves out: live WebSocket connections mean nothing after a restore.
+EPHEMERAL_TABLES = frozenset({"connections_table"})
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +42,10 @@ def _adapters() -> dict:
         "workflows": WorkflowRepository(audit, settings.region),
         "executions": ExecutionStarter(settings.state_machine_arn_prefix),
         "uploads": UploadLedger(settings.upload_retention_days),
+        "events": EventHub(
+            ConnectionRepository(settings.ws_connection_ttl_seconds, settings.ws_max_subscriptions),
+            ManagementApi(settings.ws_endpoint),
+        ),
     }
 
 
@@ -44,7 +54,7 @@ def _infrastructure(settings) -> Infrastructure:
     tables = {
         name[: -len("_table")]: value
         for name, value in settings.model_dump().items()
-        if name.endswith("_table") and value
+        if name.endswith("_table") and value and name not in EPHEMERAL_TABLES
     }
     machines = (
         {"validate_batch": settings.validate_batch_state_machine} if settings.validate_batch_state_machine else {}
@@ -60,6 +70,12 @@ def _infrastructure(settings) -> Infrastructure:
 
 def context_for(principal: str) -> OperationContext:
     return OperationContext(principal=principal, **_adapters())
+
+
+def live_session() -> LiveSession:
+    """What the WebSocket handlers run (chalicelib/realtime.py)."""
+    adapters = _adapters()
+    return LiveSession(adapters["settings"], adapters["events"], context_for)
 
 
 def health_status() -> dict:

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     audit_retention_days: int = Field(default=730, gt=0)
     default_family: str | None = None
     default_profile: str = "default"
+    connections_table: str = "tbcv-local-connections"  # WebSocket connections and subscriptions
+    ws_endpoint: str | None = None  # the WebSocket API's management endpoint (https://<api>.execute-api…/<stage>)
+    ws_connection_ttl_seconds: int = Field(default=2 * 60 * 60 + 600, gt=0)  # API Gateway closes after 2 h
+    ws_max_subscriptions: int = Field(default=20, ge=1, le=1000)  # topics per connection
 
 
 class SettingsError(RuntimeError):

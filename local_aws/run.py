@@ -1,5 +1,5 @@
-"""`make run`: the local stack on 127.0.0.1 (API :8000, local AWS :4566; TBCV_PORT and
-TBCV_AWS_PORT move them), the sample pages of examples/ validated, then serve until
+"""`make run`: the local stack on 127.0.0.1 (API :8000, WebSocket API :8001, local AWS
+:4566; TBCV_PORT, TBCV_WS_PORT and TBCV_AWS_PORT move them), the sample pages of examples/ validated, then serve until
 SIGINT/SIGTERM, which stops everything it started."""
 
 from __future__ import annotations
@@ -61,8 +61,9 @@ def main() -> int:
 
     api_port = int(os.environ.get("TBCV_PORT", "8000"))
     aws_port = int(os.environ.get("TBCV_AWS_PORT", "4566"))
+    ws_port = int(os.environ.get("TBCV_WS_PORT", "8001"))
     token = _token()
-    stack = LocalStack(api_port=api_port, aws_port=aws_port, state_dir=state_dir())
+    stack = LocalStack(api_port=api_port, aws_port=aws_port, ws_port=ws_port, state_dir=state_dir())
     try:
         stack.start()
     except StateError as error:
@@ -81,6 +82,8 @@ def main() -> int:
         print("TBCV local stack is up", flush=True)
         print(f"  API:        {stack.api_url}  (health: {stack.api_url}/health)")
         print(f"  MCP:        {stack.api_url}/mcp")
+        print(f"  OpenAPI:    {stack.api_url}/openapi.json  (interactive: {stack.api_url}/docs)")
+        print(f"  Events:     {stack.ws_url}  (WebSocket; docs/realtime.md)")
         print(f"  Local AWS:  {stack.endpoint_url}")
         print(f"  Token:      {token}  (also in {TOKEN_FILE.relative_to(ROOT)})")
         if stack.state_dir is None:

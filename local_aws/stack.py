@@ -35,13 +35,22 @@ def aws_environment(endpoint_url: str | None) -> dict[str, str]:
 
 
 def local_environment(endpoint_url: str | None) -> dict[str, str]:
-    """Everything the app's functions read, as the deployed template would set it."""
-    return {**aws_environment(endpoint_url), **Resolver(load_template(), STAGE).environment()}
+    """Everything the app's functions read, as the deployed template would set it. The
+    WebSocket management API is the local AWS's (local_aws/websocket.py delivers its posts
+    to the live sockets); in-process moto intercepts the template's execute-api URL."""
+    env = {**aws_environment(endpoint_url), **Resolver(load_template(), STAGE).environment()}
+    if endpoint_url:
+        env["TBCV_WS_ENDPOINT"] = endpoint_url
+    return env
 
 
 def lambda_handler_names(app: Any) -> list[str]:
     """Handlers deployed as their own Lambda functions (not the API routes)."""
-    return [f.name for f in app.pure_lambda_functions] + [s.name for s in app.event_sources]
+    return (
+        [f.name for f in app.pure_lambda_functions]
+        + [s.name for s in app.event_sources]
+        + [config.name for config in app.websocket_handlers.values()]
+    )
 
 
 def event_source_pollers(app: Any, resolver: Resolver, endpoint_url: str | None) -> list:
@@ -74,6 +83,7 @@ def event_source_pollers(app: Any, resolver: Resolver, endpoint_url: str | None)
 class LocalStack:
     api_port: int
     aws_port: int
+    ws_port: int = 8001
     host: str = "127.0.0.1"
     _moto: Any = None
     _api: Any = None
@@ -83,6 +93,8 @@ class LocalStack:
     state_dir: Path | None = None  # None: data lives in memory only (TBCV_STATE=memory)
     state: Any = None
     restored: Any = None
+    _ws: Any = None
+    connections: Any = None  # local_aws.websocket.LocalConnections: the live sockets
 
     @property
     def endpoint_url(self) -> str:
@@ -91,6 +103,10 @@ class LocalStack:
     @property
     def api_url(self) -> str:
         return f"http://{self.host}:{self.api_port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{self.host}:{self.ws_port}"
 
     def start(self) -> LocalStack:
         from moto.server import ThreadedMotoServer
@@ -112,6 +128,7 @@ class LocalStack:
         from local_aws.dynamodb_lock import install_dynamodb_lock
         from local_aws.executor import install_lambda_executor
         from local_aws.moto_patches import install_moto_patches
+        from local_aws.websocket import LocalConnections, install_management_api
 
         self.app = chalice_app.app
         install_moto_patches()
@@ -121,6 +138,9 @@ class LocalStack:
         resolver = bootstrap(template, STAGE, lambda_handler_names(self.app), self.endpoint_url)
         if self.state_dir is not None:
             self._restore_state(*stored_resource_names(template, resolver))
+        self.connections = LocalConnections()
+        install_management_api(self.connections)
+        resolver = bootstrap(load_template(), STAGE, lambda_handler_names(self.app), self.endpoint_url)
         self.pollers = [p.start() for p in event_source_pollers(self.app, resolver, self.endpoint_url)]
         from chalicelib.aws.queue import register_local_switch
 
@@ -139,10 +159,16 @@ class LocalStack:
         self.state.start()
 
     def serve_api(self) -> LocalStack:
-        """Serve the Chalice app over HTTP (a thread); /health answers from now on."""
+        """Serve the Chalice app over HTTP and its WebSocket API (threads); /health
+        answers from now on."""
         from chalice.config import Config
         from chalice.local import create_local_server
 
+        from local_aws.api_gateway import install_not_found_envelope
+        from local_aws.websocket import LocalWebSocketApi
+
+        install_not_found_envelope()
+        self._ws = LocalWebSocketApi(self.app, self.host, self.ws_port, STAGE, self.connections).start()
         config = Config.create(chalice_stage=STAGE, app_name=self.app.app_name)
         # create_local_server makes app.current_request thread-local, as concurrent
         # requests need; a larger backlog than socketserver's 5 keeps bursts from resetting.
@@ -156,6 +182,8 @@ class LocalStack:
     def stop(self) -> None:
         for poller in self.pollers:
             poller.stop()
+        if self._ws:
+            self._ws.stop()
         if self._api:
             self._api.shutdown()
             self._api.server.server_close()

@@ -25,6 +25,12 @@ DEPLOY_ONLY_TYPES = {
     "AWS::SNS::Subscription": "alarm e-mail subscription (optional, AWS only)",
     "AWS::CloudWatch::Alarm": "moto does not turn EMF lines into metrics, so alarms could never fire locally",
     "AWS::CloudWatch::Dashboard": "added by scripts/package.py from infra/dashboards/; AWS only",
+    "AWS::ApiGateway::GatewayResponse": "the local API answers unknown routes itself (local_aws/api_gateway.py)",
+}
+# Resources Chalice generates in the packaged template, and their local stand-ins.
+CHALICE_GENERATED = {
+    "RestAPI": "local",
+    "WebsocketAPI": "local",  # the management endpoint is set by local_environment()
 }
 
 
@@ -55,6 +61,7 @@ class Resolver:
             "AWS::AccountId": self.account,
             "AWS::Region": self.region,
             "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
             "AWS::StackName": f"{self.app_name}-{self.stage}",
             "Stage": self.stage,
         }[name]
@@ -65,6 +72,8 @@ class Resolver:
     def ref(self, logical_id: str) -> str:
         if logical_id in ("Stage",) or logical_id.startswith("AWS::"):
             return self.pseudo(logical_id)
+        if logical_id in CHALICE_GENERATED:
+            return CHALICE_GENERATED[logical_id]
         if logical_id in self.template.get("Parameters", {}):  # other parameters: their default
             return str(self.template["Parameters"][logical_id].get("Default", ""))
         resource = self.resource(logical_id)

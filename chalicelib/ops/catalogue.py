@@ -96,15 +96,25 @@ def invoke(name: str, context: Any, arguments: dict[str, Any]) -> dict[str, Any]
         raise NotFound(f"unknown operation {name!r}", field="operation")
     system = getattr(context, "system", None)
     if system is None:
-        return _run(op, context, arguments)
+        return _published(op, context, arguments, _run(op, context, arguments))
     started, ok = perf_counter(), False
     try:
         _refuse_writes_in_maintenance(op, system)
         result = _run(op, context, arguments)
         ok = True
-        return result
     finally:
         system.timings.record(op.name, (perf_counter() - started) * 1000, ok)
+    return _published(op, context, arguments, result)
+
+
+def _published(op: Operation, context: Any, arguments: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """Push the committed change's live events (docs/realtime.md); the publisher never raises."""
+    publisher = getattr(context, "events", None)
+    if publisher is not None and not op.read_only:
+        from chalicelib.ops.events import operation_events
+
+        publisher.publish_all(operation_events(op.name, arguments, result))
+    return result
 
 
 def _refuse_writes_in_maintenance(op: Operation, system: Any) -> None:

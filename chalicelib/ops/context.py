@@ -24,3 +24,4 @@ class OperationContext:
     workflows: Any = None  # chalicelib.store.workflows.WorkflowRepository
     executions: Any = None  # chalicelib.aws.workflows.ExecutionStarter
     uploads: Any = None  # chalicelib.store.workflows.UploadLedger
+    events: Any = None  # chalicelib.realtime.EventHub: live events, pushed after the change is committed

@@ -42,5 +42,9 @@ class PayloadTooLarge(OperationError):
     code, status = "payload_too_large", 413
 
 
+class UnsupportedMediaType(OperationError):
+    code, status = "unsupported_media_type", 415
+
+
 class Unavailable(OperationError):
     code, status = "unavailable", 503

@@ -4,14 +4,16 @@ operations: callers start, control and read workflows through chalicelib/ops/wor
 Every step reads the workflow record first. An item starts only through the gate
 (`WorkflowRepository.claim_start`, conditional on the state being running), so once a
 pause or cancel is stored no further item starts; a paused item (or any item while
-maintenance mode is on) answers `held` and the state machine waits and asks again. Expected per-item failures (bad key, oversize, not
-UTF-8, deleted) are recorded as failed items; anything else propagates, so the state
-machine's Retry and Catch handle it."""
+maintenance mode is on) answers `held` and the state machine waits and asks again.
+Expected per-item failures (bad key, oversize, not UTF-8, deleted) are recorded as failed
+items; anything else propagates, so the state machine's Retry and Catch handle it."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from chalicelib import metrics
@@ -19,6 +21,7 @@ from chalicelib.aws.workflows import list_keys
 from chalicelib.ops.catalogue import invoke
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import OperationError
+from chalicelib.ops.events import Event, workflow_event
 from chalicelib.ops.validation import stable_id, validate_stored
 from chalicelib.ops.workflow import change_state
 from chalicelib.store.records import utc_now
@@ -144,7 +147,7 @@ def _item(context: OperationContext, record: WorkflowRecord, event: dict) -> dic
         result = WorkflowItem(
             workflow_id=record.workflow_id, item=item, status="failed", error=error.message, finished_at=utc_now()
         )
-    context.workflows.record_item(result)
+    _record_and_publish(context, result)
     metrics.workflow_item_finished(record.workflow_type, result.status)
     return {"status": result.status}
 
@@ -152,14 +155,15 @@ def _item(context: OperationContext, record: WorkflowRecord, event: dict) -> dic
 def _item_failed(context: OperationContext, record: WorkflowRecord, event: dict) -> dict:
     """The Catch path: an item whose task failed after its retries."""
     cause = str(event.get("cause") or "")[:1000]
-    context.workflows.record_item(
+    _record_and_publish(
+        context,
         WorkflowItem(
             workflow_id=record.workflow_id,
             item=event["item"],
             status="failed",
             error=f"{event.get('error') or 'error'}: {cause}".rstrip(": "),
             finished_at=utc_now(),
-        )
+        ),
     )
     metrics.workflow_item_finished(record.workflow_type, "failed")
     return {"status": "failed"}
@@ -204,8 +208,40 @@ STEPS: dict[str, Callable[[OperationContext, WorkflowRecord, dict], dict]] = {
 }
 
 
+# The live event of the steps that change a workflow's state (docs/realtime.md); items
+# publish their `progress` frame themselves (_record_and_publish).
+STATE_EVENTS = {"finish": "state", "fail": "state", "list": "listed"}
+UNCHANGED = frozenset({"held", "skipped"})
+_COMMIT_LOCKS: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+
+
+def _record_and_publish(context: OperationContext, item: WorkflowItem) -> None:
+    """Count the item and post its progress frame under one per-workflow lock, so the
+    items of a workflow finishing concurrently in this process publish `processed`
+    1, 2, 3, ... in order (across Lambda instances frames can interleave; clients keep
+    the highest `processed`, docs/realtime.md)."""
+    with _COMMIT_LOCKS[item.workflow_id]:
+        recorded = context.workflows.record_item(item)
+        if recorded and context.events is not None:
+            context.events.publish_all(_events(context, item.workflow_id, "progress", item.item, item.status))
+
+
 def run_step(context: OperationContext, event: dict[str, Any]) -> dict:
     step = STEPS.get(event.get("step"))
     if step is None:
         raise ValueError(f"unknown workflow step {event.get('step')!r}")
-    return step(context, context.workflows.get(event["workflow_id"]), event)
+    result = step(context, context.workflows.get(event["workflow_id"]), event)
+    name = event["step"]
+    if context.events is not None and name in STATE_EVENTS and result.get("status") not in UNCHANGED:
+        context.events.publish_all(_events(context, event["workflow_id"], STATE_EVENTS[name]))
+    return result
+
+
+def _events(
+    context: OperationContext, workflow_id: str, event_type: str, item: str | None = None, status: str | None = None
+) -> Iterator[Event]:
+    """The workflow as it now is, read back after the change was committed. A generator,
+    so the read happens inside the publisher's guard (a failed read or push never fails
+    the step)."""
+    extra = {"item": item, "item_status": status} if item else {}
+    yield workflow_event(context.workflows.get(workflow_id), event_type, **extra)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import typer
 
@@ -25,6 +26,25 @@ FIELDS = [
 ]
 
 
+def _updates(workflow_id: str, poll_seconds: float) -> Iterator[dict]:
+    """The workflow's states until it is final: live frames over the WebSocket API
+    (docs/realtime.md), or, when that is unavailable, polling get_workflow."""
+    from tbcv_cli.client import find_token
+    from tbcv_cli.live import Refused, Unavailable, watch_workflow, ws_url_from_environment
+
+    try:
+        yield from watch_workflow(ws_url_from_environment(), find_token(), workflow_id, max_attempts=2)
+        return
+    except (Refused, Unavailable) as error:
+        console().print(f"live events unavailable ({error}); polling instead", style="dim")
+    while True:
+        workflow = call("get_workflow", workflow_id=workflow_id)
+        yield workflow
+        if workflow["state"] in FINAL:
+            return
+        time.sleep(poll_seconds)
+
+
 def follow(workflow_id: str, as_json: bool, poll_seconds: float = 0.5) -> dict:
     """Live progress until the workflow is done; exit 1 unless it completed without failures."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -38,17 +58,14 @@ def follow(workflow_id: str, as_json: bool, poll_seconds: float = 0.5) -> dict:
     )
     with Progress(*columns, console=console(), transient=as_json) as progress:
         task = progress.add_task(f"workflow {workflow_id}", total=None, state="pending")
-        while True:
-            workflow = call("get_workflow", workflow_id=workflow_id)
+        for update in _updates(workflow_id, poll_seconds):
             progress.update(
                 task,
-                total=workflow.get("total") or None,
-                completed=(workflow.get("done") or 0) + (workflow.get("failed") or 0),
-                state=workflow["state"],
+                total=update.get("total") or None,
+                completed=(update.get("done") or 0) + (update.get("failed") or 0),
+                state=update.get("state") or "",
             )
-            if workflow["state"] in FINAL:
-                break
-            time.sleep(poll_seconds)
+    workflow = call("get_workflow", workflow_id=workflow_id)  # the full record, as `show` prints it
     emit(workflow, as_json, lambda w: record(w, FIELDS))
     if workflow["state"] != "completed" or workflow.get("failed"):
         raise typer.Exit(1)
@@ -111,6 +128,14 @@ def show(
         follow(workflow_id, as_json)
     else:
         emit(call("get_workflow", workflow_id=workflow_id), as_json, lambda w: record(w, FIELDS))
+
+
+@app.command("watch")
+def watch(workflow_id: str, as_json: bool = JSON_OPTION) -> None:
+    """Live progress until the workflow is done (WebSocket events at TBCV_WS_URL, default
+    ws://127.0.0.1:8001; polling when they are unavailable). Exit 1 unless it completed
+    without failures."""
+    follow(workflow_id, as_json)
 
 
 @app.command("control")

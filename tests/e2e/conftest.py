@@ -32,10 +32,15 @@ class Stack:
     process: subprocess.Popen
     api_port: int
     aws_port: int
+    ws_port: int
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.ws_port}"
 
     @property
     def aws_url(self) -> str:
@@ -56,10 +61,11 @@ class Stack:
 
 def start_stack(state_dir: Path | None = None) -> Stack:
     """A stack on free ports; its data in memory, or kept in `state_dir` across restarts."""
-    api_port, aws_port = free_port(), free_port()
-    env = {**os.environ, "TBCV_PORT": str(api_port), "TBCV_AWS_PORT": str(aws_port), "TBCV_API_TOKEN": TOKEN}
+    api_port, aws_port, ws_port = free_port(), free_port(), free_port()
+    ports = {"TBCV_PORT": str(api_port), "TBCV_AWS_PORT": str(aws_port), "TBCV_WS_PORT": str(ws_port)}
+    env = {**os.environ, **ports, "TBCV_API_TOKEN": TOKEN}
     for name in list(env):
-        if name.startswith("TBCV_") and name not in ("TBCV_PORT", "TBCV_AWS_PORT", "TBCV_API_TOKEN"):
+        if name.startswith("TBCV_") and name not in (*ports, "TBCV_API_TOKEN"):
             del env[name]  # the stack sets its own resource names
     if state_dir is None:
         env["TBCV_STATE"] = "memory"
@@ -77,7 +83,7 @@ def start_stack(state_dir: Path | None = None) -> Stack:
         text=True,
         start_new_session=True,
     )
-    stack = Stack(process, api_port, aws_port)
+    stack = Stack(process, api_port, aws_port, ws_port)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -26,6 +26,7 @@ _loader.exec_module(deploy)
 
 # Types moto's CloudFormation skips with a warning instead of creating.
 MOTO_SKIPS = {"AWS::CloudWatch::Alarm", "AWS::SNS::TopicPolicy", "AWS::SQS::QueuePolicy"}
+MOTO_SKIPPED_PREFIXES = ("AWS::ApiGatewayV2::",)  # moto's CloudFormation passes over the WebSocket API
 
 pytestmark = pytest.mark.xdist_group("package")
 
@@ -163,7 +164,11 @@ def test_deploy_creates_every_non_api_resource_on_moto_cloudformation(packaged, 
         r["LogicalResourceId"]
         for r in cloudformation.list_stack_resources(StackName="tbcv-dev")["StackResourceSummaries"]
     }
-    expected = {k for k, r in template["Resources"].items() if r["Type"] not in MOTO_SKIPS and "Condition" not in r}
+    expected = {
+        k
+        for k, r in template["Resources"].items()
+        if r["Type"] not in MOTO_SKIPS and not r["Type"].startswith(MOTO_SKIPPED_PREFIXES) and "Condition" not in r
+    }
     assert expected <= created, expected - created
     session = dict(
         endpoint_url=moto_endpoint, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
@@ -212,6 +217,11 @@ def test_deploy_prints_the_api_and_mcp_urls_of_aws_and_localstack():
         deploy.urls(outputs, "dev", "http://localhost:4566")["mcp"]
         == "http://localhost:4566/restapis/abc123/dev/_user_request_/mcp"
     )
+
+
+def test_deploy_prints_the_websocket_url_of_live_events():
+    outputs = {"EndpointURL": "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/", "WebsocketAPIId": "ws9"}
+    assert deploy.urls(outputs, "prod", None)["events"] == "wss://ws9.execute-api.eu-west-1.amazonaws.com/prod"
 
 
 def test_localstack_endpoint_follows_aws_endpoint_url_then_localstack_host(monkeypatch):
