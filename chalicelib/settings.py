@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     result_cache_days: int = Field(default=30, gt=0)
     max_document_bytes: int = Field(default=1024 * 1024, gt=0)
     issues_inline_limit_bytes: int = Field(default=300 * 1024, gt=0)
+    max_issues_per_report: int = Field(default=1000, gt=0)  # a report keeps the most severe ones (truncated)
+    max_issues_per_rule: int = Field(default=500, gt=0)
     api_token: str | None = None  # the single local token (DESIGN §6)
     api_tokens: dict[str, str] = Field(default_factory=dict)  # token -> principal (JSON)
     validation_retention_days: int = Field(default=365, gt=0)

@@ -91,6 +91,7 @@ class Report:
     detections: list[Detection] = field(default_factory=list)
     llm_status: Literal["ran", "disabled", "unavailable", "timeout"] = "disabled"
     timings_ms: dict[str, float] = field(default_factory=dict)
+    truncated: bool = False  # issues were cut at the per-rule or per-report cap
 
     @property
     def outcome(self) -> Outcome:

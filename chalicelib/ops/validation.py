@@ -51,6 +51,7 @@ class ValidationSummary(BaseModel):
 
 
 class ValidationOut(ValidationSummary):
+    truncated: bool = Field(description="The issue list was cut at the configured caps (most severe kept)")
     ruleset_version: str
     content_sha256: str
     issues: list[dict[str, Any]]
@@ -124,6 +125,7 @@ def _summary_fields(record: ValidationRecord) -> dict[str, Any]:
 def _full(context: OperationContext, record: ValidationRecord) -> ValidationOut:
     return ValidationOut(
         **_summary_fields(record),
+        truncated=record.truncated,
         ruleset_version=record.ruleset_version,
         content_sha256=record.content_sha256,
         issues=issues_of(context, record),
@@ -175,6 +177,7 @@ def build_validation_record(
         content_sha256=report.content_sha256,
         outcome=report.outcome,
         counts=report.counts,
+        truncated=report.truncated,
         issues=None if issues_s3_key else issues,
         issues_s3_key=issues_s3_key,
         detections=[detection_to_dict(d) for d in report.detections],

@@ -60,7 +60,12 @@ MAX_CHAIN_SKIP = 4_000  # an argument list longer than this ends the chain
 NEAREST_CUTOFF = 70  # rapidfuzz ratio for "did you mean"
 TYPE_SUGGEST_CUTOFF = 88  # an unknown type this close to a product type is a typo of it
 
-_MASK = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?\*/|^[^\S\n]*#[^\n]*', re.S | re.M)
+# Every alternative ends where a scanner would give up (an unclosed string at its line's end,
+# an unclosed comment at the end of the code), so no start position is scanned twice.
+_MASK = re.compile(
+    r'"(?:[^"\\\n]|\\[^\n]?)*+(?:"|$)|\'(?:[^\'\\\n]|\\[^\n]?)*+(?:\'|$)|//[^\n]*|/\*.*?(?:\*/|\Z)|^[^\S\n]*#[^\n]*',
+    re.S | re.M,
+)
 _IMPORT = re.compile(
     r"^[^\S\n]*(?:import\s+(?:static\s+)?([\w.]+(?:\.\*)?)\s*;?|from\s+([\w.\-]+)\s+import\s+"
     r"([\w, \t]+))",
