@@ -17,7 +17,7 @@ from chalicelib.engine.report.json_report import detection_to_dict, issue_to_dic
 from chalicelib.engine.truth import UnknownFamilyError
 from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
-from chalicelib.ops.errors import InvalidInput, NotFound, PayloadTooLarge
+from chalicelib.ops.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from chalicelib.ops.fields import Cursor, DocumentPath, Family, Limit, Notes, Profile, ReviewStatus, ValidationId
 from chalicelib.ops.result_cache import result_cache, validate_cached
 from chalicelib.store.errors import VersionConflict
@@ -435,8 +435,22 @@ def update_validation(context: OperationContext, params: UpdateValidationIn) -> 
     idempotent=True,
 )
 def delete_validation(context: OperationContext, params: ValidationIdIn) -> DeletedOut:
-    """Delete a validation record (its document versions stay in S3)."""
+    """Delete a validation record (its document versions stay in S3). A validation that still
+    has recommendations, enhancements or re-validations is refused with 409 naming them:
+    they would be orphaned (an orphaned enhancement could never be rolled back). Delete the
+    recommendations first; enhanced validations stay until their retention ends."""
     current = context.validations.get(params.validation_id)
+    children = {
+        "recommendations": len(context.review.recommendations_of(params.validation_id)),
+        "enhancements": len(context.review.enhancements_of(params.validation_id)),
+        "re-validations": len(context.validations.revalidations_of(current)),
+    }
+    if any(children.values()):
+        named = ", ".join(f"{count} {kind}" for kind, count in children.items() if count)
+        raise Conflict(
+            f"validation {params.validation_id!r} still has {named}; it is kept so they are not orphaned",
+            field="validation_id",
+        )
     event = AuditEvent.new(
         actor=context.principal,
         operation="delete_validation",

@@ -262,6 +262,13 @@ class ValidationRepository:
             raise_conflict_or_missing(error, "validation", validation_id, self.get)
         return self.get(validation_id)
 
+    def revalidations_of(self, validation: ValidationRecord) -> list[str]:
+        """Ids of the validations re-run from `validation` (same document, by_document GSI)."""
+        result = ValidationModel.by_document.query(
+            validation.document.key, filter_condition=ValidationModel.parent_validation_id == validation.validation_id
+        )
+        return [model.validation_id for model in result]
+
     def get_many(self, validation_ids: list[str]) -> dict[str, ValidationRecord]:
         """One BatchGet; ids that do not exist are absent from the result."""
         return {
