@@ -3,8 +3,8 @@ checkpoints (table export/restore through S3) and exports."""
 
 from __future__ import annotations
 
-import hashlib
 import csv
+import hashlib
 import io
 import json
 from typing import Any, Literal
