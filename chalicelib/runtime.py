@@ -8,7 +8,7 @@ from chalicelib.aws.documents import DocumentStore
 from chalicelib.aws.infra import Infrastructure
 from chalicelib.aws.workflows import ExecutionStarter
 from chalicelib.ops.context import OperationContext
-from chalicelib.settings import get_settings
+from chalicelib.settings import ROLES, get_settings
 from chalicelib.store.repositories import AuditLog, ValidationRepository
 from chalicelib.store.review import ReviewRepository
 from chalicelib.store.system import SystemStore
@@ -54,8 +54,9 @@ def _infrastructure(settings) -> Infrastructure:
     )
 
 
-def context_for(principal: str) -> OperationContext:
-    return OperationContext(principal=principal, **_adapters())
+def context_for(principal: str, roles: tuple[str, ...] = ROLES) -> OperationContext:
+    """The context of a caller; internal callers (workflow steps, uploads) hold every role."""
+    return OperationContext(principal=principal, roles=tuple(roles), **_adapters())
 
 
 def health_status() -> dict:

@@ -16,10 +16,14 @@ TOKEN_FILE = ROOT / ".tbcv" / "token"
 
 
 def _token() -> str:
+    """TBCV_API_TOKEN when the user set it, else a new one; written to .tbcv/token, which is
+    created private (0600) so the token is never readable by others, not even briefly."""
     token = os.environ.get("TBCV_API_TOKEN") or secrets.token_urlsafe(24)
-    TOKEN_FILE.parent.mkdir(exist_ok=True)
-    TOKEN_FILE.write_text(token + "\n")
-    TOKEN_FILE.chmod(0o600)
+    TOKEN_FILE.parent.mkdir(mode=0o700, exist_ok=True)
+    descriptor = os.open(TOKEN_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an older file keeps its mode through O_TRUNC
+    with os.fdopen(descriptor, "w") as out:
+        out.write(token + "\n")
     os.environ["TBCV_API_TOKEN"] = token
     return token
 
@@ -49,7 +53,8 @@ def main() -> int:
 
     api_port = int(os.environ.get("TBCV_PORT", "8000"))
     aws_port = int(os.environ.get("TBCV_AWS_PORT", "4566"))
-    token = _token()
+    _token()
+    os.environ.setdefault("TBCV_METRICS_FILE", str(ROOT / ".tbcv" / "metrics.jsonl"))  # TBCV_METRICS_FILE= prints them
     stack = LocalStack(api_port=api_port, aws_port=aws_port).start()
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -61,7 +66,9 @@ def main() -> int:
         print(f"  API:        {stack.api_url}  (health: {stack.api_url}/health)")
         print(f"  MCP:        {stack.api_url}/mcp")
         print(f"  Local AWS:  {stack.endpoint_url}")
-        print(f"  Token:      {token}  (also in {TOKEN_FILE.relative_to(ROOT)})")
+        print(f"  Token:      in {TOKEN_FILE.relative_to(ROOT)} (private; the CLI reads it)")
+        if os.environ["TBCV_METRICS_FILE"]:
+            print(f"  Metrics:    {os.environ['TBCV_METRICS_FILE']} (EMF lines)")
         print("  Sample pages validated:")
         print("\n".join(examples), flush=True)
         print("Press Ctrl+C to stop.", flush=True)

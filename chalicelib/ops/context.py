@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.settings import Settings
+from chalicelib.settings import ROLES, Settings
 
 
 @dataclass(slots=True)
@@ -24,3 +24,4 @@ class OperationContext:
     workflows: Any = None  # chalicelib.store.workflows.WorkflowRepository
     executions: Any = None  # chalicelib.aws.workflows.ExecutionStarter
     uploads: Any = None  # chalicelib.store.workflows.UploadLedger
+    roles: tuple[str, ...] = ROLES  # the caller's roles; internal callers hold every role
