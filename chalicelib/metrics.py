@@ -12,7 +12,6 @@ directions). Operations call these plain functions and never import Powertools.
 from __future__ import annotations
 
 import json
-
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, NamedTuple

@@ -121,10 +121,8 @@ def _authorise(op: Operation, context: Any, system: Any) -> None:
                 after={"denied": True, "needs": op.role, "roles": sorted(granted(roles))},
             )
         )
-    raise Forbidden(
-        f"{op.name} needs the {op.role!r} role; {context.principal!r} has {', '.join(sorted(granted(roles))) or 'none'}",
-        field="role",
-    )
+    held = ", ".join(sorted(granted(roles))) or "none"
+    raise Forbidden(f"{op.name} needs the {op.role!r} role; {context.principal!r} has {held}", field="role")
 
 
 MAX_ARGUMENT_DEPTH = 32  # nesting of lists/objects in an operation's arguments
