@@ -433,6 +433,7 @@ def update_validation(context: OperationContext, params: UpdateValidationIn) -> 
     path="/v1/validations/{validation_id}",
     destructive=True,
     idempotent=True,
+    role="admin",  # validation records are the evidence reviews and audits refer to
 )
 def delete_validation(context: OperationContext, params: ValidationIdIn) -> DeletedOut:
     """Delete a validation record (its document versions stay in S3). A validation that still
