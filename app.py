@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 
 from chalice import Chalice, Response
 
@@ -18,12 +19,26 @@ from chalicelib.runtime import context_for, health_status, live_session
 from chalicelib.settings import get_settings
 from chalicelib.web import register as register_web_app
 
-app = Chalice(app_name="tbcv")
+# configure_logs=False: the `tbcv` logger is the Powertools Logger's (JSON lines), so Chalice
+# must neither add its own handler to it nor (as before) disable it, which lost every log line.
+app = Chalice(app_name="tbcv", configure_logs=False)
 app.experimental_feature_flags.update(["WEBSOCKETS"])  # Chalice's WebSocket API (docs/realtime.md)
-app.log.disabled = True  # Powertools Logger writes the structured logs
 get_settings()  # cold start fails fast here, naming a bad TBCV_* variable (docs/configuration.md)
 
-_BODY_METHODS = {"POST", "PUT", "PATCH"}
+_BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}  # DELETE takes its audited `reason` in the body too
+
+
+def _max_body_bytes() -> int:
+    """The largest request body (REST and MCP alike): a document twice over (JSON escaping) and room."""
+    return 2 * get_settings().max_document_bytes + 65536
+
+
+def _request_id(request) -> str:
+    """API Gateway's request id; Chalice's local server has none, so one is made up there."""
+    context = request.context
+    if not context.get("requestId"):
+        context["requestId"] = uuid.uuid4().hex
+    return context["requestId"]
 
 
 def _json(body: dict, status: int, headers: dict | None = None) -> Response:
@@ -54,12 +69,14 @@ def _arguments(op: Operation, path_params: dict) -> dict:
     request = app.current_request
     arguments: dict = {}
     if op.method in _BODY_METHODS and request.raw_body:
-        if len(request.raw_body) > 2 * get_settings().max_document_bytes + 65536:
+        if len(request.raw_body) > _max_body_bytes():
             raise PayloadTooLarge("request body is too large", field="body")
         try:
             body = json.loads(request.raw_body)
         except (ValueError, UnicodeDecodeError) as error:
             raise InvalidInput(f"body is not valid JSON: {error}", field="body") from None
+        except RecursionError:
+            raise InvalidInput("body is nested too deeply", field="body") from None
         if not isinstance(body, dict):
             raise InvalidInput("body must be a JSON object", field="body")
         arguments.update(body)
@@ -72,27 +89,29 @@ def _route(op: Operation):
     def view(**path_params):
         started = time.perf_counter()
         request = app.current_request
-        logger.set_correlation_id(request.context.get("requestId"))
+        request_id = _request_id(request)
+        logger.set_correlation_id(request_id)
+        logger.append_keys(operation=op.name, principal=None)
         try:
             principal = principal_for(request.headers.get("authorization"), get_settings())
-            logger.append_keys(principal=principal, operation=op.name)
-            response = _json(invoke(op.name, context_for(principal), _arguments(op, path_params)), op.success_status)
+            logger.append_keys(principal=principal.name)
+            context = context_for(principal.name, principal.roles)
+            response = _json(invoke(op.name, context, _arguments(op, path_params)), op.success_status)
         except OperationError as error:
             response = _error(error)
         except Exception:
-            logger.exception("operation failed", extra={"operation": op.name})
+            logger.exception("operation failed")
             response = _json(
-                {
-                    "error": {
-                        "code": "internal",
-                        "message": f"internal error; see the logs for request {request.context.get('requestId')}",
-                    }
-                },
+                {"error": {"code": "internal", "message": f"internal error; see the logs for request {request_id}"}},
                 500,
             )
-        finally:
-            logger.remove_keys(["principal", "operation"])
-        record_api_call(op.name, response.status_code, (time.perf_counter() - started) * 1000)
+        latency_ms = (time.perf_counter() - started) * 1000
+        logger.info(
+            f"{request.method} {request.path} {response.status_code}",
+            extra={"status": response.status_code, "latency_ms": round(latency_ms, 1)},
+        )
+        logger.remove_keys(["principal", "operation"])
+        record_api_call(op.name, response.status_code, latency_ms)
         return response
 
     view.__name__ = op.name
@@ -110,18 +129,23 @@ def mcp():
     """MCP Streamable HTTP, stateless with JSON responses: POST only (GET would open an SSE
     stream, DELETE end a session; neither exists here). Same bearer tokens as REST."""
     request = app.current_request
+    logger.set_correlation_id(_request_id(request))
     if request.method != "POST":
         return Response(body="", status_code=405, headers={"Allow": "POST"})
-    from chalicelib.mcp.server import handle, origin_allowed  # lazily: mcp_types is not cheap to import
+    from chalicelib.mcp.server import handle, origin_allowed, too_large  # lazily: mcp_types is not cheap to import
 
     headers = {name.lower(): value for name, value in request.headers.items()}
-    if not origin_allowed(headers.get("origin"), get_settings().allowed_origins):
+    if not origin_allowed(headers.get("origin"), get_settings().allowed_origins, headers.get("host")):
         return _error(Forbidden("this Origin may not call the MCP endpoint", field="Origin"))
     try:
         principal = principal_for(headers.get("authorization"), get_settings())
     except OperationError as error:
         return _error(error)
-    result = handle(request.raw_body, headers, lambda: context_for(principal))
+    if len(request.raw_body or b"") > _max_body_bytes():
+        result = too_large(_max_body_bytes())
+    else:
+        result = handle(request.raw_body, headers, lambda: context_for(principal.name, principal.roles))
+    logger.info(f"POST /mcp {result.status}", extra={"status": result.status, "principal": principal.name})
     return Response(body=result.body, status_code=result.status, headers=result.headers)
 
 

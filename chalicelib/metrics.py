@@ -11,6 +11,7 @@ directions). Operations call these plain functions and never import Powertools.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -81,7 +82,12 @@ def _emit(dimensions: dict[str, str], values: Iterable[tuple[str, float]]) -> No
         if set(metric.dimensions) != set(dimensions):
             raise ValueError(f"{name} takes dimensions {metric.dimensions}, not {tuple(dimensions)}")
         line.add_metric(name=name, unit=metric.unit, value=value)
-    line.flush_metrics()
+    target = get_settings().metrics_file
+    if not target:
+        line.flush_metrics()  # stdout: CloudWatch Logs turns EMF lines into metrics
+        return
+    with open(target, "a", encoding="utf-8") as out:
+        out.write(json.dumps(line.serialize_metric_set(), separators=(",", ":")) + "\n")
 
 
 def record_api_call(operation: str, status: int, latency_ms: float) -> None:

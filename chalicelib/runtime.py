@@ -10,7 +10,7 @@ from chalicelib.aws.push import ManagementApi
 from chalicelib.aws.workflows import ExecutionStarter
 from chalicelib.ops.context import OperationContext
 from chalicelib.realtime import EventHub, LiveSession
-from chalicelib.settings import get_settings
+from chalicelib.settings import ROLES, get_settings
 from chalicelib.store.connections import ConnectionRepository
 from chalicelib.store.repositories import AuditLog, ValidationRepository
 from chalicelib.store.review import ReviewRepository
@@ -68,8 +68,9 @@ def _infrastructure(settings) -> Infrastructure:
     )
 
 
-def context_for(principal: str) -> OperationContext:
-    return OperationContext(principal=principal, **_adapters())
+def context_for(principal: str, roles: tuple[str, ...] = ROLES) -> OperationContext:
+    """The context of a caller; internal callers (workflow steps, uploads) hold every role."""
+    return OperationContext(principal=principal, roles=tuple(roles), **_adapters())
 
 
 def live_session() -> LiveSession:

@@ -7,12 +7,26 @@ variable's name, instead of surfacing later as a confusing runtime error.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings import SettingsError as UnparsableValue
 
 _PREFIX = r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*/$"  # an S3 key prefix: relative, ends with "/"
+
+Role = Literal["reader", "reviewer", "admin"]
+ROLES: tuple[Role, ...] = ("reader", "reviewer", "admin")  # each role may also do what the earlier ones may
+MIN_TOKEN_CHARS = 8
+
+
+class TokenGrant(BaseModel):
+    """Who a bearer token is and what it may do (docs/security.md)."""
+
+    model_config = {"frozen": True, "extra": "forbid"}
+
+    principal: str = Field(min_length=1, max_length=128)
+    roles: tuple[Role, ...] = Field(min_length=1)
 
 
 class Settings(BaseSettings):
@@ -45,8 +59,13 @@ class Settings(BaseSettings):
     maintenance_cache_seconds: float = Field(default=2.0, ge=0, le=60)  # how long a container trusts its flag
     max_document_bytes: int = Field(default=1024 * 1024, gt=0)
     issues_inline_limit_bytes: int = Field(default=300 * 1024, gt=0)
+    max_issues_per_report: int = Field(default=1000, gt=0)  # a report keeps the most severe ones (truncated)
+    max_issues_per_rule: int = Field(default=500, gt=0)
+    metrics_file: str = ""  # append EMF lines here instead of stdout (`make run` keeps its console readable)
     api_token: str | None = None  # the single local token (DESIGN §6)
-    api_tokens: dict[str, str] = Field(default_factory=dict)  # token -> principal (JSON)
+    # JSON: token -> {"principal": ..., "roles": [...]}; the older token -> principal form is an admin
+    api_tokens: dict[str, TokenGrant] = Field(default_factory=dict)
+    api_tokens_secret: str = ""  # Secrets Manager id of {sha256(token): grant} (deployed stages)
     session_secret: str | None = Field(default=None, min_length=32)  # signs web sessions (docs/web.md)
     session_hours: float = Field(default=8, gt=0, le=24 * 7)  # web session lifetime
     validation_retention_days: int = Field(default=365, gt=0)
@@ -57,6 +76,31 @@ class Settings(BaseSettings):
     ws_endpoint: str | None = None  # the WebSocket API's management endpoint (https://<api>.execute-api…/<stage>)
     ws_connection_ttl_seconds: int = Field(default=2 * 60 * 60 + 600, gt=0)  # API Gateway closes after 2 h
     ws_max_subscriptions: int = Field(default=20, ge=1, le=1000)  # topics per connection
+
+    @field_validator("api_tokens", mode="before")
+    @classmethod
+    def _grants(cls, value):
+        if not isinstance(value, dict):
+            return value
+        return {
+            token: {"principal": grant, "roles": ["admin"]} if isinstance(grant, str) else grant
+            for token, grant in value.items()
+        }
+
+    @field_validator("api_tokens")
+    @classmethod
+    def _long_enough(cls, value):
+        short = [token for token in value if len(token) < MIN_TOKEN_CHARS]
+        if short:
+            raise ValueError(f"tokens must be at least {MIN_TOKEN_CHARS} characters")
+        return value
+
+    @field_validator("api_token")
+    @classmethod
+    def _single_long_enough(cls, value):
+        if value is not None and len(value) < MIN_TOKEN_CHARS:
+            raise ValueError(f"the token must be at least {MIN_TOKEN_CHARS} characters")
+        return value
 
 
 class SettingsError(RuntimeError):

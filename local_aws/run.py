@@ -16,10 +16,14 @@ TOKEN_FILE = ROOT / ".tbcv" / "token"
 
 
 def _token() -> str:
+    """TBCV_API_TOKEN when the user set it, else a new one; written to .tbcv/token, which is
+    created private (0600) so the token is never readable by others, not even briefly."""
     token = os.environ.get("TBCV_API_TOKEN") or secrets.token_urlsafe(24)
-    TOKEN_FILE.parent.mkdir(exist_ok=True)
-    TOKEN_FILE.write_text(token + "\n")
-    TOKEN_FILE.chmod(0o600)
+    TOKEN_FILE.parent.mkdir(mode=0o700, exist_ok=True)
+    descriptor = os.open(TOKEN_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an older file keeps its mode through O_TRUNC
+    with os.fdopen(descriptor, "w") as out:
+        out.write(token + "\n")
     os.environ["TBCV_API_TOKEN"] = token
     return token
 
@@ -62,7 +66,8 @@ def main() -> int:
     api_port = int(os.environ.get("TBCV_PORT", "8000"))
     aws_port = int(os.environ.get("TBCV_AWS_PORT", "4566"))
     ws_port = int(os.environ.get("TBCV_WS_PORT", "8001"))
-    token = _token()
+    _token()
+    os.environ.setdefault("TBCV_METRICS_FILE", str(ROOT / ".tbcv" / "metrics.jsonl"))  # TBCV_METRICS_FILE= prints them
     stack = LocalStack(api_port=api_port, aws_port=aws_port, ws_port=ws_port, state_dir=state_dir())
     try:
         stack.start()
@@ -85,7 +90,9 @@ def main() -> int:
         print(f"  OpenAPI:    {stack.api_url}/openapi.json  (interactive: {stack.api_url}/docs)")
         print(f"  Events:     {stack.ws_url}  (WebSocket; docs/realtime.md)")
         print(f"  Local AWS:  {stack.endpoint_url}")
-        print(f"  Token:      {token}  (also in {TOKEN_FILE.relative_to(ROOT)})")
+        print(f"  Token:      in {TOKEN_FILE.relative_to(ROOT)} (private; the CLI reads it)")
+        if os.environ["TBCV_METRICS_FILE"]:
+            print(f"  Metrics:    {os.environ['TBCV_METRICS_FILE']} (EMF lines)")
         if stack.state_dir is None:
             print("  Data:       in memory only (TBCV_STATE=memory)")
         else:

@@ -44,6 +44,15 @@ def local_environment(endpoint_url: str | None) -> dict[str, str]:
     return env
 
 
+# Settings a user may set before `make run` (the template's defaults must not replace them);
+# resource names and endpoints always come from the local stack.
+USER_SETTINGS = ("TBCV_API_TOKENS", "TBCV_API_TOKEN", "TBCV_ALLOWED_ORIGINS", "TBCV_METRICS_FILE")
+
+
+def _keeping_user_settings(environment: dict[str, str]) -> dict[str, str]:
+    return {key: value for key, value in environment.items() if not (key in USER_SETTINGS and key in os.environ)}
+
+
 def lambda_handler_names(app: Any) -> list[str]:
     """Handlers deployed as their own Lambda functions (not the API routes)."""
     return (
@@ -120,7 +129,7 @@ class LocalStack:
             data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
         )
         urllib.request.urlopen(request, timeout=10).close()
-        os.environ.update(local_environment(self.endpoint_url))
+        os.environ.update(_keeping_user_settings(local_environment(self.endpoint_url)))
         os.environ["MOTO_PORT"] = str(self.aws_port)  # moto's Step Functions Lambda tasks call this server
 
         import app as chalice_app  # after the environment: models read table names at import

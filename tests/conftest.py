@@ -3,6 +3,7 @@ stage, with no endpoint (in-process moto); fixtures for the bootstrapped local A
 
 from __future__ import annotations
 
+import json
 import os
 from contextlib import contextmanager
 
@@ -11,7 +12,14 @@ from local_aws.stack import local_environment
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.update(local_environment(None))
 os.environ["TBCV_API_TOKEN"] = "test-token"
-os.environ["TBCV_API_TOKENS"] = '{"reviewer-token": "reviewer"}'
+os.environ["TBCV_API_TOKENS"] = json.dumps(
+    {
+        "reviewer-token": "reviewer",  # the older form: an admin
+        "role-reader-token": {"principal": "rita", "roles": ["reader"]},
+        "role-reviewer-token": {"principal": "rene", "roles": ["reviewer"]},
+        "role-admin-token": {"principal": "ada", "roles": ["admin"]},
+    }
+)
 
 import pytest  # noqa: E402
 

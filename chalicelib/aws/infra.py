@@ -4,6 +4,7 @@ objects handed out through pre-signed URLs."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -14,7 +15,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.aws.clients import client
 
-CHECKPOINT_SCHEMA = "tbcv.checkpoint/1"
 _BATCH = 25  # BatchWriteItem's limit
 
 
@@ -91,19 +91,45 @@ class Infrastructure:
         for page in client("dynamodb").get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
             yield from page["Items"]
 
-    def write_lines(self, key: str, items: Iterator[dict[str, Any]]) -> int:
+    def write_lines(self, key: str, items: Iterator[dict[str, Any]]) -> tuple[int, str]:
+        """Write items as JSON lines; returns (item count, SHA-256 of the object) for the manifest."""
         lines = [json.dumps(item, separators=(",", ":"), sort_keys=True) for item in items]
         body = ("\n".join(lines) + "\n" if lines else "").encode()
         client("s3").put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/x-ndjson")
-        return len(lines)
+        return len(lines), hashlib.sha256(body).hexdigest()
 
-    def read_lines(self, key: str) -> Iterator[dict[str, Any]]:
-        body = client("s3").get_object(Bucket=self.bucket, Key=key)["Body"].read().decode()
-        for line in body.splitlines():
-            if line.strip():
-                yield json.loads(line)
+    def read_export(self, key: str) -> bytes | None:
+        """An export object's bytes, or None when it does not exist."""
+        try:
+            return client("s3").get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except ClientError:
+            return None
 
-    def import_table(self, table: str, items: Iterator[dict[str, Any]]) -> int:
+    def key_attributes(self, table: str) -> list[str]:
+        return [
+            key["AttributeName"] for key in client("dynamodb").describe_table(TableName=table)["Table"]["KeySchema"]
+        ]
+
+    def insert_new(self, table: str, items: list[dict[str, Any]]) -> tuple[int, int]:
+        """Put the items whose key is not in the table yet (existing items are never
+        overwritten); returns (written, already present)."""
+        dynamodb, written = client("dynamodb"), 0
+        first_key = self.key_attributes(table)[0]
+        for item in items:
+            try:
+                dynamodb.put_item(
+                    TableName=table,
+                    Item=item,
+                    ConditionExpression="attribute_not_exists(#k)",
+                    ExpressionAttributeNames={"#k": first_key},
+                )
+                written += 1
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+        return written, len(items) - written
+
+    def import_table(self, table: str, items: list[dict[str, Any]]) -> int:
         """Put every item with batched writes, retrying unprocessed ones."""
         dynamodb, written, batch = client("dynamodb"), 0, []
         for item in items:

@@ -91,6 +91,7 @@ class Report:
     detections: list[Detection] = field(default_factory=list)
     llm_status: Literal["ran", "disabled", "unavailable", "timeout"] = "disabled"
     timings_ms: dict[str, float] = field(default_factory=dict)
+    truncated: bool = False  # issues were cut at the per-rule or per-report cap
 
     @property
     def outcome(self) -> Outcome:
@@ -125,6 +126,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "detections": [{name: getattr(d, name) for name in _DETECTION_FIELDS} for d in report.detections],
         "llm_status": report.llm_status,
         "timings_ms": dict(report.timings_ms),
+        "truncated": report.truncated,
     }
 
 
@@ -144,6 +146,7 @@ def report_from_json(data: dict[str, Any]) -> Report:
         detections=[Detection(**d) for d in data["detections"]],
         llm_status=data["llm_status"],
         timings_ms={"cached": 0.0},
+        truncated=data.get("truncated", False),
     )
 
 

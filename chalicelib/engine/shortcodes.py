@@ -16,7 +16,11 @@ from dataclasses import dataclass
 
 from chalicelib.engine.document import Shortcode
 
-_SHORTCODE = re.compile(r"\{\{([<%])[ \t]*(/)?[ \t]*([A-Za-z_][\w./-]*)(.{0,2000}?)[>%]\}\}", re.DOTALL)
+# The arguments end at the first `>}}`/`%}}` and cannot run into the next `{{` (possessively:
+# a page of unclosed openers is scanned once, not once per opener).
+_SHORTCODE = re.compile(
+    r"\{\{([<%])[ \t]*(/)?[ \t]*([A-Za-z_][\w./-]*)((?:[^{>%]|\{(?!\{)|[>%](?!\}\})){0,2000}+)[>%]\}\}"
+)
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 HIGHLIGHT = "highlight"
 GIST = "gist"

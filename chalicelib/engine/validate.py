@@ -11,7 +11,7 @@ from typing import Any
 from chalicelib.engine.markdownlint_config import config_digest
 from chalicelib.engine.model import SEVERITIES, Issue, Report, Severity
 from chalicelib.engine.parse import parse_document
-from chalicelib.engine.rules.code import SECRETS_MEMO, mask_secrets
+from chalicelib.engine.rules.code import SecretMasker, page_secrets
 from chalicelib.engine.rules.configuration import INLINE_CONFIG_MEMO
 from chalicelib.engine.rules.registry import CheckContext
 from chalicelib.engine.ruleset import Ruleset, load_ruleset
@@ -19,6 +19,10 @@ from chalicelib.engine.suppressions import inline_switches, read_inline_config
 from chalicelib.engine.truth import select_family
 
 RULE_FAILED = "could not be checked"
+MAX_ISSUES_PER_REPORT = 1000  # a report keeps the most severe issues up to this many
+MAX_ISSUES_PER_RULE = 500  # so one noisy rule cannot crowd out every other finding
+MAX_CONTEXT_CHARS = 400  # an issue's context beyond this is cut (a whole 1 MB line is no context)
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 def validate_document(
@@ -30,11 +34,17 @@ def validate_document(
     ruleset: Ruleset | None = None,
     memo: dict[str, Any] | None = None,
     markdownlint_config: dict[str, Any] | None = None,
+    max_issues: int = MAX_ISSUES_PER_REPORT,
+    max_issues_per_rule: int = MAX_ISSUES_PER_RULE,
 ) -> Report:
     """Validate one page. `memo` seeds the rules' shared per-document data (e.g. the docs
     set relative links resolve against); `markdownlint_config` is the markdownlint config
     object of the `.markdownlint*` files that apply to the page. Raises ValueError
-    (UnknownFamilyError) for an unknown explicit family or profile; never for the page's content."""
+    (UnknownFamilyError) for an unknown explicit family or profile; never for the page's content.
+
+    A rule stops being read after `max_issues_per_rule` findings and the report keeps the
+    `max_issues` most severe issues; either cut sets `truncated`, so a hostile page costs
+    bounded work and a bounded response."""
     ruleset = ruleset or load_ruleset()
     started = perf_counter()
     doc = parse_document(text, path)
@@ -52,6 +62,7 @@ def validate_document(
     if inline is not None:
         context.memo[INLINE_CONFIG_MEMO] = inline
     issues: list[Issue] = []
+    truncated = False
     timings = {"parse": (parsed - started) * 1000}
     category_started = perf_counter()
     category = None
@@ -63,7 +74,10 @@ def validate_document(
                 timings[category] = timings.get(category, 0.0) + (now - category_started) * 1000
             category, category_started = meta.category, now
         try:
-            for finding in setting.rule.check(context, setting.params):
+            for count, finding in enumerate(setting.rule.check(context, setting.params)):
+                if count == max_issues_per_rule:
+                    truncated = True
+                    break
                 issues.append(
                     Issue(
                         rule=meta.id,
@@ -98,9 +112,10 @@ def validate_document(
         timings[category] = timings.get(category, 0.0) + (perf_counter() - category_started) * 1000
     if switches is not None:
         issues = switches.keep(issues)
-    secrets = context.memo.get(SECRETS_MEMO)
-    if secrets:
-        _mask_secrets(issues, secrets)
+    if len(issues) > max_issues:
+        truncated = True
+        issues = sorted(issues, key=lambda issue: (_SEVERITY_RANK[issue.severity], *_issue_order(issue)))[:max_issues]
+    _mask_secrets(issues, SecretMasker(page_secrets(context)), text)
     issues.sort(key=_issue_order)
     timings["total"] = (perf_counter() - started) * 1000
     version = ruleset.version  # the page's own configure-file comments are content, not ruleset
@@ -115,16 +130,23 @@ def validate_document(
         issues=issues,
         detections=list(context.memo.get("detections", ())),
         timings_ms=timings,
+        truncated=truncated,
     )
 
 
-def _mask_secrets(issues: list[Issue], secrets: set[str]) -> None:
-    """No secret value found in the page's code appears in any issue's text."""
+def _mask_secrets(issues: list[Issue], masker: SecretMasker, text: str) -> None:
+    """No secret found in the page's code, nor any fragment of one, appears in any string of
+    any issue. A fix whose replacement or replaced text overlaps a secret is withdrawn: it
+    could not be shown, reviewed or applied without carrying the value."""
     for issue in issues:
-        issue.message = mask_secrets(issue.message, secrets)
-        issue.context = mask_secrets(issue.context, secrets)
+        issue.message = masker.mask(issue.message)
+        issue.context = masker.mask(issue.context[:MAX_CONTEXT_CHARS])
         if issue.suggestion:
-            issue.suggestion = mask_secrets(issue.suggestion, secrets)
+            issue.suggestion = masker.mask(issue.suggestion)
+        if issue.fix and any(
+            masker.reveals(edit.replacement) or masker.reveals(text[edit.start : edit.end]) for edit in issue.fix
+        ):
+            issue.fix = None
 
 
 def _capped(severity: Severity, at_most: Severity | None) -> Severity:

@@ -86,14 +86,40 @@ class RpcError(Exception):
         self.code, self.message, self.data = code, message, data
 
 
-def origin_allowed(origin: str | None, allowed: tuple[str, ...]) -> bool:
-    """DNS-rebinding protection: browsers send Origin; only localhost or configured origins."""
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin_key(origin: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin, the default port filled in; None if unreadable."""
+    try:
+        parts = urlsplit(origin.strip().lower())
+        port = parts.port or _DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.hostname or port is None:
+        return None
+    return parts.scheme, parts.hostname, port
+
+
+def origin_allowed(origin: str | None, allowed: tuple[str, ...], host: str | None = None) -> bool:
+    """DNS-rebinding protection: browsers send Origin. Allowed: no Origin (not a browser), a
+    configured origin, or the server's own loopback origin (the local web app), each compared
+    by scheme, host and port exactly; another local port is another application."""
     if not origin:
         return True
-    if origin in allowed:
+    key = _origin_key(origin)
+    if key is None:
+        return False
+    if any(key == _origin_key(candidate) for candidate in allowed):
         return True
-    host = urlsplit(origin).hostname or ""
-    return host in ("localhost", "127.0.0.1", "::1")
+    own = _origin_key(f"{key[0]}://{host}") if host else None
+    return own is not None and own[1] in _LOOPBACK and key == own
+
+
+def too_large(limit: int) -> HttpResult:
+    """413 with a JSON-RPC error: the body is refused before it is parsed."""
+    return _error(None, RpcError(INVALID_REQUEST, f"Invalid Request: the body is larger than {limit} bytes"), 413)
 
 
 def handle(body: bytes | None, headers: dict[str, str], context_factory: Callable[[], Any]) -> HttpResult:
@@ -140,12 +166,14 @@ def handle(body: bytes | None, headers: dict[str, str], context_factory: Callabl
     )
 
 
-def _error(request_id: Any, error: RpcError) -> HttpResult:
+def _error(request_id: Any, error: RpcError, status: int | None = None) -> HttpResult:
     payload: dict[str, Any] = {"code": error.code, "message": error.message}
     if error.data is not None:
         payload["data"] = error.data
     return HttpResult(
-        _STATUS.get(error.code, 200), json.dumps({"jsonrpc": "2.0", "id": request_id, "error": payload}), _JSON
+        status or _STATUS.get(error.code, 200),
+        json.dumps({"jsonrpc": "2.0", "id": request_id, "error": payload}),
+        _JSON,
     )
 
 
@@ -307,4 +335,4 @@ def _tool_error(error: dict) -> CallToolResult:
     return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
 
 
-__all__ = ["HttpResult", "handle", "origin_allowed"]
+__all__ = ["HttpResult", "handle", "origin_allowed", "too_large"]

@@ -15,8 +15,10 @@ from typing import Any, get_type_hints
 
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.ops.errors import Conflict, InvalidInput, NotFound, OperationError, Unavailable
+from chalicelib.ops.errors import Conflict, Forbidden, InvalidInput, NotFound, OperationError, Unavailable
+from chalicelib.settings import ROLES, Role
 from chalicelib.store.errors import InvalidCursor, ItemNotFound, VersionConflict
+from chalicelib.store.records import AuditEvent
 
 CATEGORIES = ("validation", "approval", "enhancement", "recommendation", "workflow", "admin", "query")
 
@@ -36,6 +38,7 @@ class Operation:
     destructive: bool
     idempotent: bool
     success_status: int
+    role: Role  # the least role that may run it (docs/security.md)
 
 
 CATALOGUE: dict[str, Operation] = {}
@@ -52,10 +55,16 @@ def operation(
     destructive: bool = False,
     idempotent: bool = False,
     success_status: int = 200,
+    role: Role | None = None,
 ):
-    """Declare an operation; the handler's docstring is its description for people and models."""
+    """Declare an operation; the handler's docstring is its description for people and models.
+
+    `role` is the least role that may run it; by default `reader` for a read-only
+    operation, `admin` for the admin category, `reviewer` for every other change."""
     if category not in CATEGORIES:
         raise ValueError(f"unknown category {category!r}")
+    if role is None:
+        role = "admin" if category == "admin" and not read_only else "reader" if read_only else "reviewer"
 
     def register(handler):
         if name in CATALOGUE:
@@ -75,10 +84,74 @@ def operation(
             destructive=destructive,
             idempotent=idempotent,
             success_status=success_status,
+            role=role,
         )
         return handler
 
     return register
+
+
+def granted(roles: Any) -> frozenset[str]:
+    """Roles with every role they include (admin > reviewer > reader)."""
+    ranks = [ROLES.index(role) for role in roles or () if role in ROLES]
+    return frozenset(ROLES[: max(ranks) + 1]) if ranks else frozenset()
+
+
+def may_run(roles: Any, name: str) -> bool:
+    """Whether a principal holding `roles` may run operation `name`: the one answer REST, MCP,
+    the CLI and the web app all rely on."""
+    op = CATALOGUE.get(name)
+    return op is not None and op.role in granted(roles)
+
+
+def _authorise(op: Operation, context: Any, system: Any) -> None:
+    """Refuse (403, naming the role needed) an operation the caller's roles do not cover; the
+    refusal is audited. A context without roles is an internal caller (workflow steps, the
+    upload consumer, `make run`), which holds every role."""
+    roles = getattr(context, "roles", ROLES)
+    if may_run(roles, op.name):
+        return
+    if system is not None:
+        system.record(
+            AuditEvent.new(
+                actor=context.principal,
+                operation=op.name,
+                target_type="operation",
+                target_id=op.name,
+                after={"denied": True, "needs": op.role, "roles": sorted(granted(roles))},
+            )
+        )
+    held = ", ".join(sorted(granted(roles))) or "none"
+    raise Forbidden(f"{op.name} needs the {op.role!r} role; {context.principal!r} has {held}", field="role")
+
+
+MAX_ARGUMENT_DEPTH = 32  # nesting of lists/objects in an operation's arguments
+
+
+def check_arguments(arguments: Any) -> None:
+    """Refuse (400, naming the field) arguments nested deeper than MAX_ARGUMENT_DEPTH or
+    holding text that is not valid Unicode (a lone surrogate from a `\\ud800` escape), which
+    could not be stored as UTF-8 and would break every later read. Iterative, so no input
+    can exhaust the stack; the same check for REST, MCP and the CLI."""
+    pending: list[tuple[Any, str, int]] = [(arguments, "", 0)]
+    while pending:
+        value, where, depth = pending.pop()
+        if depth > MAX_ARGUMENT_DEPTH:
+            raise InvalidInput(f"nested deeper than {MAX_ARGUMENT_DEPTH} levels", field=where or "body")
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidInput(f"{where or 'body'}: not valid Unicode text (lone surrogate)", field=where) from None
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                name = f"{where}.{key}" if where else str(key)
+                pending.append((key, name, depth + 1))
+                pending.append((item, name, depth + 1))
+        elif isinstance(value, list):
+            pending.extend(
+                (item, f"{where}.{index}" if where else str(index), depth + 1) for index, item in enumerate(value)
+            )
 
 
 def field_of(error: ValidationError) -> tuple[str, str]:
@@ -95,6 +168,8 @@ def invoke(name: str, context: Any, arguments: dict[str, Any]) -> dict[str, Any]
     if op is None:
         raise NotFound(f"unknown operation {name!r}", field="operation")
     system = getattr(context, "system", None)
+    _authorise(op, context, system)
+    check_arguments(arguments)
     if system is None:
         return _published(op, context, arguments, _run(op, context, arguments))
     started, ok = perf_counter(), False
@@ -148,4 +223,4 @@ def _run(op: Operation, context: Any, arguments: dict[str, Any]) -> dict[str, An
     return result.model_dump(mode="json")
 
 
-__all__ = ["CATALOGUE", "Operation", "OperationError", "invoke", "operation"]
+__all__ = ["CATALOGUE", "Operation", "OperationError", "invoke", "may_run", "operation"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.settings import Settings
+from chalicelib.settings import ROLES, Settings
 
 
 @dataclass(slots=True)
@@ -25,3 +25,4 @@ class OperationContext:
     executions: Any = None  # chalicelib.aws.workflows.ExecutionStarter
     uploads: Any = None  # chalicelib.store.workflows.UploadLedger
     events: Any = None  # chalicelib.realtime.EventHub: live events, pushed after the change is committed
+    roles: tuple[str, ...] = ROLES  # the caller's roles; internal callers hold every role

@@ -15,6 +15,7 @@ from typing import Any
 from chalicelib.engine import Report, validate_document
 from chalicelib.engine.model import report_from_json, report_to_json
 from chalicelib.engine.ruleset import load_ruleset
+from chalicelib.settings import get_settings
 
 
 def cache_key(content_sha256: str, ruleset_version: str, family: str | None, profile: str, path: str | None) -> str:
@@ -30,15 +31,20 @@ def key_version(key: str) -> str:
 
 
 def validate_cached(cache: Any, text: str, path: str | None, family: str | None, profile: str) -> Report:
-    """The engine's report for this text, from `cache` when it holds one (cache may be None)."""
+    """The engine's report for this text, from `cache` when it holds one (cache may be None).
+    The issue caps (TBCV_MAX_ISSUES_PER_REPORT, TBCV_MAX_ISSUES_PER_RULE) shape the report,
+    so they are part of the key."""
+    settings = get_settings()
+    limits = {"max_issues": settings.max_issues_per_report, "max_issues_per_rule": settings.max_issues_per_rule}
     if cache is None:
-        return validate_document(text, path=path, family=family, profile=profile)
+        return validate_document(text, path=path, family=family, profile=profile, **limits)
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    key = cache_key(digest, load_ruleset().version, family, profile, path)
+    caps = f"{limits['max_issues']}/{limits['max_issues_per_rule']}"
+    key = cache_key(digest, load_ruleset().version, family, profile, f"{path or ''}|{caps}")
     cached = cache.get(key)
     if cached is not None:
         return report_from_json(cached)
-    report = validate_document(text, path=path, family=family, profile=profile)
+    report = validate_document(text, path=path, family=family, profile=profile, **limits)
     data = report_to_json(report)
     cache.put(key, data, len(json.dumps(data)))
     return report

@@ -17,7 +17,7 @@ from chalicelib.engine.report.json_report import detection_to_dict, issue_to_dic
 from chalicelib.engine.truth import UnknownFamilyError
 from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
-from chalicelib.ops.errors import InvalidInput, NotFound, PayloadTooLarge
+from chalicelib.ops.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from chalicelib.ops.fields import Cursor, DocumentPath, Family, Limit, Notes, Profile, ReviewStatus, ValidationId
 from chalicelib.ops.result_cache import result_cache, validate_cached
 from chalicelib.store.errors import VersionConflict
@@ -51,6 +51,7 @@ class ValidationSummary(BaseModel):
 
 
 class ValidationOut(ValidationSummary):
+    truncated: bool = Field(description="The issue list was cut at the configured caps (most severe kept)")
     ruleset_version: str
     content_sha256: str
     issues: list[dict[str, Any]]
@@ -132,6 +133,7 @@ def _summary_fields(record: ValidationRecord) -> dict[str, Any]:
 def _full(context: OperationContext, record: ValidationRecord) -> ValidationOut:
     return ValidationOut(
         **_summary_fields(record),
+        truncated=record.truncated,
         ruleset_version=record.ruleset_version,
         content_sha256=record.content_sha256,
         issues=issues_of(context, record),
@@ -193,6 +195,7 @@ def build_validation_record(
         content_sha256=report.content_sha256,
         outcome=report.outcome,
         counts=report.counts,
+        truncated=report.truncated,
         issues=None if issues_s3_key else issues,
         issues_s3_key=issues_s3_key,
         detections=[detection_to_dict(d) for d in report.detections],
@@ -465,10 +468,25 @@ def update_validation(context: OperationContext, params: UpdateValidationIn) -> 
     path="/v1/validations/{validation_id}",
     destructive=True,
     idempotent=True,
+    role="admin",  # validation records are the evidence reviews and audits refer to
 )
 def delete_validation(context: OperationContext, params: ValidationIdIn) -> DeletedOut:
-    """Delete a validation record (its document versions stay in S3)."""
+    """Delete a validation record (its document versions stay in S3). A validation that still
+    has recommendations, enhancements or re-validations is refused with 409 naming them:
+    they would be orphaned (an orphaned enhancement could never be rolled back). Delete the
+    recommendations first; enhanced validations stay until their retention ends."""
     current = context.validations.get(params.validation_id)
+    children = {
+        "recommendations": len(context.review.recommendations_of(params.validation_id)),
+        "enhancements": len(context.review.enhancements_of(params.validation_id)),
+        "re-validations": len(context.validations.revalidations_of(current)),
+    }
+    if any(children.values()):
+        named = ", ".join(f"{count} {kind}" for kind, count in children.items() if count)
+        raise Conflict(
+            f"validation {params.validation_id!r} still has {named}; it is kept so they are not orphaned",
+            field="validation_id",
+        )
     event = AuditEvent.new(
         actor=context.principal,
         operation="delete_validation",

@@ -88,6 +88,7 @@ class ValidationModel(Model):
     enhanced = BooleanAttribute(default=False)
     enhancement_ids = ListAttribute(of=UnicodeAttribute, default=list)
     counts = JSONAttribute(default=dict)
+    truncated = BooleanAttribute(default=False)
     issues = JSONAttribute(null=True)  # inline when small
     issues_s3_key = UnicodeAttribute(null=True)  # else spilled to S3
     detections = JSONAttribute(default=list)

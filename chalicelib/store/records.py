@@ -39,6 +39,7 @@ class ValidationRecord(BaseModel):
     enhanced: bool = False
     enhancement_ids: list[str] = Field(default_factory=list)
     counts: dict[str, int] = Field(default_factory=dict)
+    truncated: bool = False  # the engine cut the issue list at its caps
     issues: list[dict[str, Any]] | None = None  # None in list views and when spilled
     issues_s3_key: str | None = None
     detections: list[dict[str, Any]] = Field(default_factory=list)

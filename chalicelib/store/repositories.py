@@ -100,6 +100,7 @@ def _validation_record(model: ValidationModel) -> ValidationRecord:
         enhanced=bool(model.enhanced),
         enhancement_ids=list(model.enhancement_ids or []),
         counts=model.counts or {},
+        truncated=bool(model.truncated),
         issues=model.issues,
         issues_s3_key=model.issues_s3_key,
         detections=model.detections or [],
@@ -130,6 +131,7 @@ def validation_model(record: ValidationRecord, retention_days: int) -> Validatio
         outcome=record.outcome,
         review_status=record.review_status,
         counts=record.counts,
+        truncated=record.truncated,
         issues=record.issues,
         issues_s3_key=record.issues_s3_key,
         detections=record.detections,
@@ -285,6 +287,13 @@ class ValidationRepository:
             raise_conflict_or_missing(error, "validation", validation_id, self.get)
         self.counters.reviewed(_review_moves([(changes, event)]))
         return self.get(validation_id)
+
+    def revalidations_of(self, validation: ValidationRecord) -> list[str]:
+        """Ids of the validations re-run from `validation` (same document, by_document GSI)."""
+        result = ValidationModel.by_document.query(
+            validation.document.key, filter_condition=ValidationModel.parent_validation_id == validation.validation_id
+        )
+        return [model.validation_id for model in result]
 
     def get_many(self, validation_ids: list[str]) -> dict[str, ValidationRecord]:
         """One BatchGet; ids that do not exist are absent from the result."""

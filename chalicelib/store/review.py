@@ -226,13 +226,17 @@ class ReviewRepository:
             raise
 
     def _replace_in_steps(self, records, remove, event) -> None:
-        """More than one transaction holds: deletes first, then creates in batches; a
-        rebuild that stops half-way is completed by running it again."""
+        """More than one transaction holds: deletes first, then creates in batches, then the
+        audit event (after the change it records); a rebuild that stops half-way is completed
+        by running it again. Batch writes skip PynamoDB's version handling, so each new item
+        gets the version a transactional save would give it (1) here."""
         with RecommendationModel.batch_write() as batch:
             for record in remove:
                 batch.delete(RecommendationModel(recommendation_id=record.recommendation_id))
             for record in records:
-                batch.save(self._rec_model(record))
+                model = self._rec_model(record)
+                model.version = 1
+                batch.save(model)
         self._audit.to_model(event).save()
 
     def _rec_model(self, record: RecommendationRecord) -> RecommendationModel:

@@ -188,7 +188,7 @@ def test_a_checkpoint_round_trip_restores_deleted_validations(api):
     checkpoint = api.http.post("/v1/admin/checkpoints", headers=AUTH, body=json.dumps({"notes": "before cleanup"}))
     assert checkpoint.status_code == 201
     manifest = checkpoint.json_body
-    assert manifest["schema_version"] == "tbcv.checkpoint/1"
+    assert manifest["schema_version"] == "tbcv.checkpoint/2"
     assert manifest["tables"]["validations"] == 1
     lines = boto3.client("s3").get_object(Bucket=api_bucket(), Key=manifest["prefix"] + "validations.jsonl")
     assert json.loads(lines["Body"].read().decode().splitlines()[0])["validation_id"] == {"S": kept["validation_id"]}
@@ -208,6 +208,53 @@ def test_restoring_an_unknown_checkpoint_is_404(api):
     )
     assert response.status_code == 404
     assert response.json_body["error"]["field"] == "checkpoint_id"
+
+
+def _checkpoint_with(api, table: str, edit):
+    """A checkpoint whose `<table>.jsonl` was then changed by `edit(text) -> text` in S3."""
+    validate(api)
+    manifest = call("create_checkpoint", notes="to be tampered with")
+    key = manifest["prefix"] + f"{table}.jsonl"
+    s3 = boto3.client("s3")
+    text = s3.get_object(Bucket=api_bucket(), Key=key)["Body"].read().decode()
+    s3.put_object(Bucket=api_bucket(), Key=key, Body=edit(text).encode())
+    return manifest
+
+
+def _restore_refused(api, manifest) -> str:
+    response = api.http.post(
+        f"/v1/admin/checkpoints/{manifest['checkpoint_id']}/restore", headers=AUTH, body=json.dumps({"reason": "t"})
+    )
+    assert response.status_code == 409, response.body
+    assert call("get_system_status")["maintenance"]["enabled"] is False  # refused before anything ran
+    return response.json_body["error"]["message"]
+
+
+def test_a_forged_audit_event_in_a_checkpoint_is_refused(api):
+    """Issue 15 row 6: an edited audit.jsonl (an approval by another principal) fails its SHA-256."""
+
+    def forge(text):
+        assert '{"S":"local"}' in text
+        return text.replace('{"S":"local"}', '{"S":"someone-else"}', 1)
+
+    manifest = _checkpoint_with(api, "audit", forge)
+    assert "SHA-256" in _restore_refused(api, manifest)
+
+
+def test_a_malformed_line_restores_nothing(api):
+    kept = validate(api, path="en/kept.md")
+    manifest = _checkpoint_with(api, "validations", lambda text: text + "{not json\n")
+    api.http.delete(f"/v1/validations/{kept['validation_id']}", headers=AUTH)
+    assert "nothing was restored" in _restore_refused(api, manifest)
+    assert api.http.get(f"/v1/validations/{kept['validation_id']}", headers=AUTH).status_code == 404
+
+
+def test_restore_never_rewrites_audit_history_and_reports_what_it_did(api):
+    validate(api)
+    manifest = call("create_checkpoint", notes="audit kept")
+    restored = call("restore_checkpoint", checkpoint_id=manifest["checkpoint_id"], reason="check the report")
+    assert restored["audit_events_kept"] == manifest["tables"]["audit"]  # all present already: none overwritten
+    assert restored["restored"]["audit"] == 0 and restored["restored"]["validations"] == 1
 
 
 def api_bucket() -> str:

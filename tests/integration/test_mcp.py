@@ -85,7 +85,20 @@ def test_a_wrong_token_is_401(api):
 
 def test_a_foreign_origin_is_403_and_a_local_one_is_served(api):
     assert rpc(api, "ping", headers={"Origin": "https://evil.example"}).status_code == 403
-    assert rpc(api, "ping", headers={"Origin": "http://localhost:3000"}).status_code == 200
+    own = {"Origin": "http://localhost:3000", "Host": "localhost:3000"}
+    assert rpc(api, "ping", headers=own).status_code == 200
+
+
+def test_the_origin_check_compares_scheme_host_and_port_exactly(api):
+    """Issue 15 row 10: another local port is another application; a rebinding name is refused."""
+    for origin, host in [
+        ("http://localhost:3000", "localhost:8000"),
+        ("https://localhost:8000", "localhost:8000"),
+        ("http://evil.example:8000", "evil.example:8000"),
+        ("http://127.0.0.1:8000", "localhost:8000"),
+    ]:
+        assert rpc(api, "ping", headers={"Origin": origin, "Host": host}).status_code == 403, origin
+    assert rpc(api, "ping", headers={"Origin": "http://127.0.0.1:8000", "Host": "127.0.0.1:8000"}).status_code == 200
 
 
 def test_a_notification_is_accepted_with_202_and_no_body(api):

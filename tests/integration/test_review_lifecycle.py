@@ -415,3 +415,33 @@ def test_preview_shows_exactly_what_apply_writes(api):
     assert comparison["diff"] == preview["diff"]
     assert enhancement["stats"] == preview["stats"]
     assert comparison["after"] == preview["revalidation"]["counts"]
+
+
+def test_a_thousand_recommendations_are_written_whole_and_stay_usable(api):
+    """Issue 15 row 2: more than one transaction's worth of recommendations (the batch path)
+    keeps every field, so list, get, review and export work afterwards."""
+    page = "# Title\n\n" + "".join(f"Line {i} ends in spaces.   \n" for i in range(600))
+    page += "".join(f"See https://example.com/page{i} now.\n" for i in range(600))
+    validation = validate(api, page)
+    items = recommendations(api, validation["validation_id"])
+    status, listed = call(api, "get", f"/v1/validations/{validation['validation_id']}/recommendations?limit=100")
+    assert status == 200 and len(listed["items"]) == 100
+    assert len(items) == 1000 and all(item["version"] == 1 for item in items)
+    status, body = review(api, items[-1]["recommendation_id"])
+    assert status == 200, body
+    status, exported = call(api, "get", f"/v1/admin/exports/validations/{validation['validation_id']}/recommendations")
+    assert status == 200, exported
+    status, rebuilt = call(api, "post", f"/v1/validations/{validation['validation_id']}/recommendations/rebuild")
+    assert status == 200, rebuilt
+
+
+def test_deleting_a_validation_with_children_is_refused_naming_them(api):
+    """Issue 15 row 9: no orphaned recommendations, enhancements or re-validations."""
+    validation = validate(api)
+    items = recommendations(api, validation["validation_id"])
+    status, body = call(api, "delete", f"/v1/validations/{validation['validation_id']}")
+    assert status == 409 and f"{len(items)} recommendations" in body["error"]["message"]
+    for item in items:
+        assert call(api, "delete", f"/v1/recommendations/{item['recommendation_id']}")[0] == 200
+    status, body = call(api, "delete", f"/v1/validations/{validation['validation_id']}")
+    assert status == 200, body

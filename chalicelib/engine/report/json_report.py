@@ -57,6 +57,7 @@ def report_to_dict(report: Report, *, include_timings: bool = False) -> dict[str
         "content_sha256": report.content_sha256,
         "outcome": report.outcome,
         "counts": report.counts,
+        "truncated": report.truncated,
         "llm_status": report.llm_status,
         "issues": [issue_to_dict(issue) for issue in report.issues],
         "detections": [detection_to_dict(d) for d in report.detections],

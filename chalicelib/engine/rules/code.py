@@ -547,15 +547,70 @@ def find_secrets(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+# A fragment of a secret this long (or the whole secret, if shorter) counts as showing it.
+SECRET_FRAGMENT = 6
+
+
+class SecretMasker:
+    """Masks every stretch of a text that overlaps a known secret value: a whole value, or a
+    fragment of SECRET_FRAGMENT characters of one (a truncated context, a path cut at 80
+    characters, an edit that covers half a value), plus any secret the text itself shows.
+
+    Linear in the text: the values' fragments are indexed once, and a text is scanned with a
+    window per fragment length (at most SECRET_FRAGMENT of them), never value by value."""
+
+    def __init__(self, values: Iterable[str] = ()):
+        self._fragments: dict[int, set[str]] = {}
+        for value in values:
+            size = min(len(value), SECRET_FRAGMENT)
+            if size:
+                self._fragments.setdefault(size, set()).update(
+                    value[i : i + size] for i in range(len(value) - size + 1)
+                )
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Merged (start, end) ranges of `text` that overlap a secret."""
+        marked = [(start, end) for start, end, _ in find_secrets(text)]
+        for size, fragments in self._fragments.items():
+            marked.extend((i, i + size) for i in range(len(text) - size + 1) if text[i : i + size] in fragments)
+        merged: list[tuple[int, int]] = []
+        for start, end in sorted(marked):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
+    def reveals(self, text: str) -> bool:
+        return bool(self.spans(text))
+
+    def mask(self, text: str) -> str:
+        parts, position = [], 0
+        for start, end in self.spans(text):
+            parts += [text[position:start], SECRET_MASK]
+            position = end
+        return "".join(parts) + text[position:] if parts else text
+
+
 def mask_secrets(text: str, secrets: Iterable[str] = ()) -> str:
-    """`text` with every secret value (found in it, or given) replaced by SECRET_MASK."""
-    spans = find_secrets(text)
-    for start, end, _ in sorted(spans, reverse=True):
-        text = text[:start] + SECRET_MASK + text[end:]
-    for value in secrets:
-        if value and value in text:
-            text = text.replace(value, SECRET_MASK)
-    return text
+    """`text` with every secret value (found in it, or given) and any fragment of one replaced
+    by SECRET_MASK."""
+    return SecretMasker(secrets).mask(text)
+
+
+def page_secrets(ctx: CheckContext) -> set[str]:
+    """The secret values in the page's code blocks, found once per page (whether or not CD007
+    is enabled: the pipeline masks them in every issue)."""
+    values = ctx.memo.get(SECRETS_MEMO)
+    if values is None:
+        values = {
+            block.content[start:end] for block in _code_blocks(ctx) for start, end, _ in find_secrets(block.content)
+        }
+        ctx.memo[SECRETS_MEMO] = values
+    return values
+
+
+_CONTEXT_WINDOW = 120  # characters of a long line shown either side of a finding
 
 
 @rule(
@@ -571,18 +626,17 @@ def mask_secrets(text: str, secrets: Iterable[str] = ()) -> str:
 )
 def secret_in_code(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     doc = ctx.doc
-    values = ctx.memo.setdefault(SECRETS_MEMO, set())
+    masker = SecretMasker(page_secrets(ctx))
     for block in _code_blocks(ctx):
-        secrets = find_secrets(block.content)
-        for start, end, kind in secrets:
-            values.add(block.content[start:end])
-        for start, end, kind in secrets:
+        for start, _end, kind in find_secrets(block.content):
             line, column = doc.position(block.content_start + start)
+            text = doc.lines[line - 1]
+            window = text[max(0, column - 1 - _CONTEXT_WINDOW) : column - 1 + _CONTEXT_WINDOW]
             yield Finding(
                 f"Possible {kind} in code: {SECRET_MASK}",
                 line,
                 column,
-                context=mask_secrets(doc.lines[line - 1].strip(), values),
+                context=masker.mask(window.strip()),
                 suggestion="Read the value from configuration or use a placeholder",
             )
 

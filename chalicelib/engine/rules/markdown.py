@@ -34,10 +34,10 @@ from chalicelib.engine.rules.registry import CheckContext, Finding, rule
 
 _ALL_PUNCTUATION = ".,;:!?。，；：！？"
 _FULL_REFERENCE = re.compile(r"(?<![\\\]])\[((?:[^\[\]\\]|\\.)*)\]\[((?:[^\[\]\\]|\\.)*)\](?![(:\[])")
-_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_IMG_TAG = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)  # [^<>]: an unclosed tag ends at the next one
 _ALT = re.compile(r"\salt\s*=", re.IGNORECASE)
 _ARIA_HIDDEN = re.compile(r"""\saria-hidden\s*=\s*["']?true""", re.IGNORECASE)
-_HTML_ID = re.compile(r"""<[A-Za-z][^>]*?\s(?:id|name)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_HTML_ID = re.compile(r"""<[A-Za-z][^<>]*?\s(?:id|name)\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _CUSTOM_ANCHOR = re.compile(r"\{(#[a-z\d]+(?:[-_][a-z\d]+)*)\}")
 _LINE_FRAGMENT = re.compile(r"^#(?:L\d+(?:C\d+)?-L\d+(?:C\d+)?|L\d+)$")
 _URI_SAFE = "-_.!~*'()"

@@ -79,16 +79,19 @@ MIN_FUNCTION_PREFIX = 6  # ... whose prefix is this long: a call with the prefix
 MIN_ENUM_VALUES = 2  # an enum listed with fewer values was not extracted whole: it contradicts nothing
 TYPE_SUGGEST_CUTOFF = 88  # an unknown type this close to a product type is a typo of it
 
-_MASK_C = re.compile(r'@"(?:""|[^"])*"|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?(?:\*/|\Z)', re.S)
+# Every alternative ends where a scanner would give up (an unclosed string at its line's
+# end, an unclosed comment or verbatim string at the end of the code) and its repetition is
+# possessive, so no start position is scanned twice: masking is linear in the block.
+_DQ = r'"(?:\\.|[^"\\\n])*+(?:"|$)'
+_SQ = r"'(?:\\.|[^'\\\n])*+(?:'|$)"
+_BLOCK_COMMENT = r"/\*.*?(?:\*/|\Z)"
+_MASK_C = re.compile(r'@"(?:""|[^"])*+(?:"|\Z)|' + rf"{_DQ}|{_SQ}|//[^\n]*|{_BLOCK_COMMENT}", re.S | re.M)
 _MASK_HASH = re.compile(
-    r'"""(?:.*?)(?:"""|\Z)|\'\'\'(?:.*?)(?:\'\'\'|\Z)|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|#[^\n]*'
-    r"|//[^\n]*|/\*.*?(?:\*/|\Z)",
-    re.S,
+    r'"""(?:.*?)(?:"""|\Z)|' + r"'''(?:.*?)(?:'''|\Z)|" + rf"{_DQ}|{_SQ}|#[^\n]*|//[^\n]*|{_BLOCK_COMMENT}",
+    re.S | re.M,
 )
-_MASK_VB = re.compile(r'"(?:""|[^"\n])*"|\'[^\n]*|(?im:^\s*REM\b[^\n]*)')
-_MASK_JS = re.compile(
-    r'`(?:\\.|[^`\\])*(?:`|\Z)|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?(?:\*/|\Z)', re.S
-)
+_MASK_VB = re.compile(r'"(?:""|[^"\n])*+(?:"|$)|\'[^\n]*|(?im:^\s*REM\b[^\n]*)', re.M)
+_MASK_JS = re.compile(r"`(?:\\.|[^`\\])*+(?:`|\Z)|" + rf"{_DQ}|{_SQ}|//[^\n]*|{_BLOCK_COMMENT}", re.S | re.M)
 # Lines that are not code although code blocks hold them: stack traces, command lines,
 # program output (`WebExtension.Id: 95D7...`). Blanked before reading.
 _NOT_CODE_LINE = re.compile(
