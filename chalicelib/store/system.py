@@ -73,8 +73,8 @@ class TimingModel(Model):
         table_name = _settings.system_table
         region = _settings.region
 
-    pk = UnicodeAttribute(hash_key=True)  # timing#<operation>
-    sk = UnicodeAttribute(range_key=True)  # hour, YYYY-MM-DDTHH
+    pk = UnicodeAttribute(hash_key=True)  # "timing"
+    sk = UnicodeAttribute(range_key=True)  # YYYY-MM-DDTHH#<operation>
     operation = UnicodeAttribute(null=True)
     count = NumberAttribute(null=True)
     errors = NumberAttribute(null=True)

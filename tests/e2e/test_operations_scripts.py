@@ -20,7 +20,7 @@ OWN_AUDIT_OPERATIONS = {
     "enable_maintenance_mode",
     "disable_maintenance_mode",
 }
-SYSTEM_BOOKKEEPING = ("checkpoint", "maintenance", "counter", "cache", "timing#")
+SYSTEM_BOOKKEEPING = ("checkpoint", "maintenance", "counter", "cache", "timing")
 
 
 @pytest.fixture(scope="module")
