@@ -887,6 +887,7 @@ class _BlockReader:
         return inventory.nearest_enum_value(enum, value, NEAREST_CUTOFF) if inventory is not None else None
 
 
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)|^[^\S\n]*(?:#|')[^\n]*", re.S | re.M)
 _DECLARED_CLASS = re.compile(r"\b(?:class|interface|enum|struct|record|Class|Structure|Module)\s+([A-Z]\w*)")
 
 
@@ -904,8 +905,8 @@ def block_api_refs(
     own_classes: frozenset[str] = frozenset(),
 ) -> list[ApiRef]:
     """Every product API use in one block, in order (none for another library's code)."""
-    if is_foreign_code(block.content) and "aspose" not in block.content.lower():
-        return []
+    if is_foreign_code(block.content) and "aspose" not in _COMMENT.sub("", block.content).lower():
+        return []  # another library's code; the product named only in a comment does not count
     reader = _BlockReader(api, table, block.content, block.content_start_line, syntax, legacy)
     reader.hidden.update(own_classes)
     reader.read_imports()
