@@ -124,7 +124,6 @@ _SYSTEM_USING = re.compile(r"^[^\S\n]*(?:using|Imports)\s+System\.", re.M)
 _GO_IMPORT = re.compile(r'^[^\S\n]*(?:import\s+)?(\w+\s+)?"([^"\n]*aspose[^"\n]*)"', re.M | re.I)
 
 _TYPE_NAME = re.compile(r"[A-Z]\w*+")  # every type-like name; the rest is read around it
-_TYPE_KEYWORD_BEFORE = re.compile(r"(?:class|interface|enum|record|struct|Class|Structure|Module)\s+$")
 _NEW_BEFORE = re.compile(r"(?<![\w.$])(?:new|New|NEW)\s+$")
 # `MakeObject<X>(...)` constructs an X; `ExplicitCast<X>(...)` and its kin yield one.
 _MAKE_BEFORE = re.compile(
@@ -308,6 +307,15 @@ def _matching_parens(text: str) -> dict[int, int]:
         elif opened:
             closing[opened.pop()] = match.end()
     return closing
+
+
+def _previous_char(text: str, offset: int) -> str:
+    """The last character before `offset` that is not a space or tab ("" at the start): a
+    cheap test before the look-behind regexes (`new `, `<`, `(`, `as `)."""
+    index = offset - 1
+    while index >= 0 and text[index] in " \t":
+        index -= 1
+    return text[index] if index >= 0 else ""
 
 
 def _name_length(text: str, start: int) -> int:
@@ -499,9 +507,7 @@ class _BlockReader:
             for match in _TYPE_NAME.finditer(text)
             if not match.start() or not (text[match.start() - 1].isalnum() or text[match.start() - 1] in "_$@")
         ]
-        for match in matches:
-            if _TYPE_KEYWORD_BEFORE.search(text, max(0, match.start() - _LOOK_BACK), match.start()):
-                self.hidden.add(match.group())
+        self.hidden.update(_DECLARED_CLASS.findall(text))
         self.hidden -= self.product_imports
         if not self.product_imports and any(match.group() in self.api.third_party for match in matches):
             return  # another library's code (docx4j, Apache POI ...): nothing to check
@@ -576,7 +582,8 @@ class _BlockReader:
         construct_start, is_qualified = qualified
         end = start + len(name)
         before_from = max(0, construct_start - _LOOK_BACK)
-        new = _NEW_BEFORE.search(text, before_from, construct_start)
+        previous = _previous_char(text, construct_start)
+        new = _NEW_BEFORE.search(text, before_from, construct_start) if previous in "wW" else None
         type_name = name
         go_type = self._go_constructed(name) if self.syntax == "go" and not self.is_product_type(name) else None
         if go_type:
@@ -591,8 +598,9 @@ class _BlockReader:
             or (not self.stdlib_wildcard and (new or self._constructed_declaration(name, end)))
         ):
             return None  # `Path.of`, `Path p = Paths.get(...)`: the standard library's class
-        made = _MAKE_BEFORE.search(text, before_from, construct_start)
-        wrapped = _WRAPPER_BEFORE.search(text, before_from, construct_start)
+        after_angle = previous == "<"
+        made = _MAKE_BEFORE.search(text, before_from, construct_start) if after_angle else None
+        wrapped = _WRAPPER_BEFORE.search(text, before_from, construct_start) if after_angle else None
         chain_start = end
         constructed = type_name != name
         if new:
@@ -610,9 +618,14 @@ class _BlockReader:
             constructed, chain_start = True, after
         elif not constructed and (ruby_new := _RUBY_NEW.match(text, chain_start)):
             constructed, chain_start = True, ruby_new.end()  # Ruby `Document.new(...)`, Java `Document::new`
-        if not constructed and _CAST_BEFORE.search(text, before_from, construct_start) and _CAST_AFTER.match(text, end):
+        if (
+            not constructed
+            and previous == "("
+            and _CAST_BEFORE.search(text, before_from, construct_start)
+            and _CAST_AFTER.match(text, end)
+        ):
             self._assign(construct_start - 1, type_name)  # `(Table)node` assigned: the variable is a Table
-        elif not constructed:
+        elif not constructed and previous == "s":
             as_cast = _AS_CAST_BEFORE.search(text, before_from, construct_start)
             if as_cast:
                 self.variables.setdefault(as_cast.group(1), type_name)
@@ -668,12 +681,15 @@ class _BlockReader:
             if declared:
                 self.variables[declared.group(1)] = type_name
             return
+        previous = _previous_char(text, construct_start)
         if constructed:
             if _MEMBER.match(text, chain_start):
                 return  # `x = new X().foo()`: the chain's result decides x
-            assigned = _ASSIGNED_BEFORE.search(text, before_from, construct_start) or _AS_BEFORE.search(
-                text, before_from, construct_start
-            )
+            assigned = None
+            if previous == "=":
+                assigned = _ASSIGNED_BEFORE.search(text, before_from, construct_start)
+            elif previous in "sS":
+                assigned = _AS_BEFORE.search(text, before_from, construct_start)
             if assigned:
                 self.variables.setdefault(assigned.group(1), type_name)
             elif self.syntax == "python":
@@ -685,8 +701,10 @@ class _BlockReader:
         if declared and declared.group(2) not in ("in", "as", "is", "instanceof"):
             self.variables[declared.group(2)] = type_name
             return
-        typed = _AS_BEFORE.search(text, before_from, construct_start) if self.syntax == "vb" else None
-        if typed is None and self.syntax in ("python", "js"):
+        typed = None
+        if self.syntax == "vb" and previous in "sS":
+            typed = _AS_BEFORE.search(text, before_from, construct_start)
+        elif self.syntax in ("python", "js") and previous == ":":
             typed = _HINT_BEFORE.search(text, before_from, construct_start)
         if typed:
             self.variables[typed.group(1)] = type_name
@@ -762,6 +780,8 @@ class _BlockReader:
 
     def _learn(self, learned: dict[str, tuple[str, int]], start: int, result: str | None) -> None:
         if result is None:
+            return
+        if _previous_char(self.text, start) != "=":
             return
         assigned = _ASSIGNED_BEFORE.search(self.text, max(0, start - _LOOK_BACK), start)
         if assigned and assigned.group(1) not in self.variables:
@@ -870,7 +890,8 @@ class _BlockReader:
         return inventory.nearest_enum_value(enum, value, NEAREST_CUTOFF) if inventory is not None else None
 
 
-_DECLARED_CLASS = re.compile(r"\b(?:class|interface|enum|struct|record|Class|Structure)\s+([A-Z]\w*)")
+_COMMENT = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)|^[^\S\n]*(?:#|')[^\n]*", re.S | re.M)
+_DECLARED_CLASS = re.compile(r"\b(?:class|interface|enum|struct|record|Class|Structure|Module)\s+([A-Z]\w*)")
 
 
 def page_classes(doc: ParsedDocument) -> frozenset[str]:
@@ -887,8 +908,8 @@ def block_api_refs(
     own_classes: frozenset[str] = frozenset(),
 ) -> list[ApiRef]:
     """Every product API use in one block, in order (none for another library's code)."""
-    if is_foreign_code(block.content) and "aspose" not in block.content.lower():
-        return []
+    if is_foreign_code(block.content) and "aspose" not in _COMMENT.sub("", block.content).lower():
+        return []  # another library's code; the product named only in a comment does not count
     reader = _BlockReader(api, table, block.content, block.content_start_line, syntax, legacy)
     reader.hidden.update(own_classes)
     reader.read_imports()

@@ -303,3 +303,13 @@ def test_python_for_java_pages_read_jpype_classes_kept_on_self(registry):
     )
     found = unknown_members(registry, code, "python", "pdf/plugins/aspose-pdf-java-for-python/p.md", family="pdf")
     assert found == [(5, "saveMagically")]
+
+
+def test_other_library_code_mentioning_the_product_in_a_comment_is_not_checked(registry):
+    code = (
+        "// The Aspose.Words equivalent is shown below.\n"
+        "using Microsoft.Office.Interop.Word;\n"
+        "Document doc = app.Documents.Open(path);\n"
+        "doc.SaveAs2(output);"
+    )
+    assert unknown_members(registry, code, "csharp", "content/words/net/p.md") == []
