@@ -69,8 +69,7 @@ def _rule_names(category: str | None) -> dict[str, str]:
     names = {}
     for rule_id, rule in REGISTRY.items():
         if category is None or rule.meta.category == category:
-            names[rule_id.upper()] = rule_id
-            names[rule.meta.alias.upper()] = rule_id
+            names.update((name.upper(), rule_id) for name in rule.meta.names)
     return names
 
 

@@ -35,11 +35,19 @@ _INLINE_NOT_DATA = ("Link", "Image", "Emphasis", "Strong", "Strikethrough", "Cod
 
 
 def _code_blocks(doc: ParsedDocument, markdown_only: bool = False) -> list[CodeBlock]:
-    """Code blocks as markdownlint sees them: highlight shortcodes are fences to it (the page
-    is masked that way) unless only Markdown's own syntax counts (`markdown_only`)."""
-    if markdown_only:
-        return [block for block in doc.code_blocks if block.kind != "highlight"]
-    return doc.code_blocks
+    """Code blocks as markdownlint sees them: a highlight shortcode on lines of its own is a
+    fence to it (the page is masked that way), one inside a line (a table cell) is not; with
+    `markdown_only`, only Markdown's own code blocks count."""
+    blocks = []
+    for block in doc.code_blocks:
+        if block.kind == "highlight":
+            if markdown_only:
+                continue
+            start = doc.line_starts[block.start_line - 1]
+            if not doc.masked[start : start + len(doc.lines[block.start_line - 1])].lstrip(" \t>").startswith("~~~"):
+                continue
+        blocks.append(block)
+    return blocks
 
 
 @rule(
