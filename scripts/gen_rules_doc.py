@@ -52,6 +52,26 @@ rules:
 Rules marked fixable attach exact text edits (0-based code-point offsets) to their issues:
 `tbcv check --fix` applies them and the review workflow turns them into recommendations.
 
+## markdownlint's rules
+
+The `MD` rules are markdownlint's 53 rules (MD001, MD003-MD005, MD007, MD009-MD014,
+MD018-MD056, MD058-MD060; removed ids stay removed) with its ids, aliases, parameter names and
+defaults, all enabled by default as in markdownlint, and its fixes for the 32 rules markdownlint
+can fix (tbcv also fixes MD001 and MD040, which markdownlint cannot). The reference is
+markdownlint 0.40.0 (markdownlint-cli2 0.22.1, the newest that runs on Node 20); the one default
+that differs is `front_matter_title` (MD001/MD025/MD041), which also matches a JSON `"title":`
+key as markdownlint 0.41 does. Rule `MDX001` (an unclosed code fence) is tbcv's own.
+
+Agreement is tested, not assumed: `tests/unit/engine/test_markdownlint_parity.py` runs
+markdownlint-cli2 and tbcv on the same input (the fixtures in `tests/fixtures/markdownlint`,
+every page of the shared corpora and generated Markdown) and compares every (rule, line);
+the few differences, all parser divergences between pulldown-cmark and micromark on malformed
+Markdown, are listed with their reasons in `tests/markdownlint_differences.yaml`. Hugo
+shortcodes are Markdown to neither tool: both see the page with them masked (`highlight`
+blocks as code fences, other shortcodes as HTML comments), and table rows inside a shortcode
+are not checked. A rule's `level` key in `.tbcv.yaml` is its severity, except for a number on
+MD025/MD041, whose markdownlint `level` param is a heading level.
+
 `tbcv check` also reports `IO001` (`unreadable-file`, error) for a file that cannot be read or is
 not UTF-8 text; it is not a rule of the engine and cannot be configured.
 """
@@ -82,6 +102,7 @@ def _entry(meta: RuleMeta) -> str:
             f"- Default severity: {meta.severity}",
             f"- Fixable: {'yes' if meta.fixable else 'no'}",
             f"- Source: {meta.source}",
+            *([f"- Also named: {', '.join(meta.other_aliases)}"] if meta.other_aliases else []),
             f"- Params: {params}",
             "",
             meta.description,

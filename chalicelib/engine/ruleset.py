@@ -159,6 +159,7 @@ def _load(directory: Path, overrides: dict) -> Ruleset:
                     meta.fixable,
                     dict(meta.params),
                     meta.source,
+                    meta.other_aliases,
                 ],
                 sort_keys=True,
                 default=str,
@@ -296,7 +297,7 @@ def _level(value: Any, where: str, key: Any) -> str:
 def _find_rule(key: str, where: str) -> Rule:
     rule = REGISTRY.get(key.upper())
     if rule is None:
-        rule = next((candidate for candidate in REGISTRY.values() if candidate.meta.alias == key), None)
+        rule = next((candidate for candidate in REGISTRY.values() if key in candidate.meta.names), None)
     if rule is None:
         raise ValueError(f"{where}: unknown rule {key!r}")
     return rule

@@ -211,6 +211,7 @@ def no_duplicate_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
     "Multiple top-level headings in the same document",
     good="# Title\n\n## Part\n",
     bad="# Title\n\n# Another title\n",
+    other_aliases=("single-h1",),
     level=1,
     front_matter_title=DEFAULT_TITLE,
 )
@@ -389,6 +390,7 @@ def _language_fix(block: CodeBlock) -> tuple[TextEdit, ...] | None:
     "First line in a file should be a top-level heading",
     good="# Title\n\nText.\n",
     bad="Text before any heading.\n\n# Title\n",
+    other_aliases=("first-line-h1",),
     level=1,
     front_matter_title=DEFAULT_TITLE,
     allow_preamble=False,

@@ -4,6 +4,7 @@ MD011, MD013, MD014, MD027, MD028, MD031, MD035, MD038, MD046, MD047, MD048)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -25,21 +26,29 @@ from chalicelib.engine.rules.registry import CheckContext, Finding, rule
 _TABS = re.compile(r"\t+")
 _REVERSED_LINK = re.compile(r"(^|[^\\])\(([^()]+)\)\[([^\]^][^\]]*)\](?!\()")
 _DOLLAR_COMMAND = re.compile(r"^(\s*)(\$\s+)")
-_LAST_WORD = re.compile(r"\S*$")
 _NOT_WRAPPABLE = re.compile(r"^(?:[#>\s]*\s)?\S*$")
 _FENCE_PREFIX = re.compile(r"^(.*?)[`~]")
 _LINE_PREFIX = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))?[ \t]*")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _LINK_SOURCE = re.compile(r"\]\(|<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>|https?://|www\.")
 _LIST_START = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _INLINE_NOT_DATA = ("Link", "Image", "Emphasis", "Strong", "Strikethrough", "Code", "InlineHtml")
 
 
 def _code_blocks(doc: ParsedDocument, markdown_only: bool = False) -> list[CodeBlock]:
-    """Code blocks as markdownlint sees them: highlight shortcodes are fences to it (the page
-    is masked that way) unless only Markdown's own syntax counts (`markdown_only`)."""
-    if markdown_only:
-        return [block for block in doc.code_blocks if block.kind != "highlight"]
-    return doc.code_blocks
+    """Code blocks as markdownlint sees them: a highlight shortcode on lines of its own is a
+    fence to it (the page is masked that way), one inside a line (a table cell) is not; with
+    `markdown_only`, only Markdown's own code blocks count."""
+    blocks = []
+    for block in doc.code_blocks:
+        if block.kind == "highlight":
+            if markdown_only:
+                continue
+            start = doc.line_starts[block.start_line - 1]
+            if not doc.masked[start : start + len(doc.lines[block.start_line - 1])].lstrip(" \t>").startswith("~~~"):
+                continue
+        blocks.append(block)
+    return blocks
 
 
 @rule(
@@ -125,6 +134,26 @@ def no_reversed_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[
             )
 
 
+def _long_lines(doc: ParsedDocument, length: int) -> Iterable[int]:
+    """Indexes of the lines that may be longer than `length` UTF-16 units, found by one regex
+    scan of the page rather than a Python loop over every line (an astral character counts
+    two units, so with one on the page the bar is halved)."""
+    text = doc.text
+    bar = length + 1 if text.isascii() or not _ASTRAL.search(text) else length // 2 + 1
+    starts = doc.line_starts
+    for match in re.finditer(f"^[^\\n]{{{bar},}}", text, re.MULTILINE):
+        yield bisect_right(starts, match.start()) - 1
+
+
+def _without_last_word(line: str) -> str:
+    """markdownlint's `line.replace(/\\S*$/u, "#")`: the trailing word (a long URL) counts as one
+    character (a regex would rescan the line from every position)."""
+    if not line or line[-1].isspace():
+        return line + "#"
+    words = line.rsplit(maxsplit=1)
+    return line[: len(line) - len(words[-1])] + "#"
+
+
 def _js_length(text: str) -> int:
     """String length as JavaScript counts it (UTF-16 code units), as markdownlint measures."""
     if text.isascii():
@@ -132,42 +161,54 @@ def _js_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _line_length_exemptions(ctx: CheckContext) -> tuple[set[int], set[int], set[int], set[int]]:
-    """(heading lines, code block lines, table lines, link-only lines), as MD013 reads them:
-    a line with a link but no text of its own (text directly in a paragraph, not inside the
-    link, emphasis or code) may be long."""
-    doc = ctx.doc
-    headings = set()
-    for heading in doc.headings:
-        last = heading.end_line + (1 if heading.style == "setext" else 0)
-        headings.update(range(heading.line, last + 1))
-    code = set()
-    for block in doc.code_blocks:
-        code.update(range(block.start_line, block.end_line + 1))
-    tables = {line for table in doc.tables for line in range(table.line, table.end_line + 1)}
-    index = node_index(ctx)
-    link_lines: set[int] = set()
-    for position in index.of("Link", "Image"):
-        node = index.nodes[position]
-        link_lines.update(range(doc.position(node.start)[0], doc.position(max(node.end - 1, node.start))[0] + 1))
-    for start, _end, _url in doc.bare_urls:
-        link_lines.add(doc.position(start)[0])
-    if not link_lines:
-        return headings, code, tables, set()
-    text_lines = {line for first, last in paragraph_ranges(ctx) for line in range(first, last + 1)}
-    spans = [(index.nodes[position].start, index.nodes[position].end) for position in index.of(*_INLINE_NOT_DATA)]
-    spans += [(start, end) for start, end, _url in doc.bare_urls]
-    by_line: dict[int, list[tuple[int, int]]] = {}
-    for start, end in spans:
-        for line in range(doc.position(start)[0], doc.position(max(end - 1, start))[0] + 1):
-            if line in link_lines:
-                by_line.setdefault(line, []).append((start, end))
-    link_only = set()
-    for line in link_lines:
-        if line in text_lines and _has_data(doc, line, by_line.get(line, ())):
-            continue
-        link_only.add(line)
-    return headings, code, tables, link_only
+class _LineLengthExemptions:
+    """What MD013 forgives, worked out once per page and only when a line is too long:
+    headings, code blocks, tables (by their own limits or switches), and link-only lines (a
+    line with a link but no text of its own: text directly in a paragraph, not inside the
+    link, emphasis or code)."""
+
+    def __init__(self, ctx: CheckContext) -> None:
+        doc = ctx.doc
+        self.ctx = ctx
+        self.headings: set[int] = set()
+        for heading in doc.headings:
+            last = heading.end_line + (1 if heading.style == "setext" else 0)
+            self.headings.update(range(heading.line, last + 1))
+        self.code = {line for block in doc.code_blocks for line in range(block.start_line, block.end_line + 1)}
+        self.tables = {line for table in doc.tables for line in range(table.line, table.end_line + 1)}
+        self.definitions = {definition.line for definition in doc.reference_definitions}
+        self._link_lines: set[int] | None = None
+        self._text_lines: set[int] | None = None
+        self._inline: list[tuple[int, int]] | None = None
+
+    def link_only(self, line: int) -> bool:
+        doc = self.ctx.doc
+        if self._link_lines is None:
+            index = node_index(self.ctx)
+            self._link_lines = set()
+            for position in index.of("Link", "Image"):
+                node = index.nodes[position]
+                first, last = doc.position(node.start)[0], doc.position(max(node.end - 1, node.start))[0]
+                self._link_lines.update(range(first, last + 1))
+            self._link_lines.update(doc.position(start)[0] for start, _end, _url in doc.bare_urls)
+        if line not in self._link_lines:
+            return line in self.tables and _LINK_SOURCE.search(doc.lines[line - 1]) is not None
+        if self._text_lines is None:
+            self._text_lines = {
+                number for first, last in paragraph_ranges(self.ctx) for number in range(first, last + 1)
+            }
+        if line not in self._text_lines:
+            return True
+        if self._inline is None:
+            index = node_index(self.ctx)
+            spans = [
+                (index.nodes[position].start, index.nodes[position].end) for position in index.of(*_INLINE_NOT_DATA)
+            ]
+            spans += [(start, end) for start, end, _url in doc.bare_urls]
+            self._inline = sorted(spans)
+        start = doc.line_starts[line - 1]
+        end = start + len(doc.lines[line - 1])
+        return not _has_data(doc, line, [span for span in self._inline if span[0] < end and start < span[1]])
 
 
 def _has_data(doc: ParsedDocument, line: int, inline: Iterable[tuple[int, int]]) -> bool:
@@ -212,29 +253,29 @@ def line_length(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findin
     include_headings = params["headings"] is None or bool(params["headings"])
     smallest = min(limit, heading_limit, code_limit)
     exemptions = None
-    definitions = None
-    for index in body_lines(doc):
+    first = body_lines(doc).start
+    for index in _long_lines(doc, max(smallest, 0)):
         line = doc.lines[index]
-        if len(line) <= smallest // 2 or _js_length(line) <= smallest:
+        if index < first or _js_length(line) <= smallest:
             continue
         if exemptions is None:
-            exemptions = _line_length_exemptions(ctx)
-            definitions = {definition.line for definition in doc.reference_definitions}
-        headings, code, tables, link_only = exemptions
+            exemptions = _LineLengthExemptions(ctx)
         number = index + 1
-        is_heading, in_code, in_table = number in headings, number in code, number in tables
+        is_heading, in_code, in_table = (
+            number in exemptions.headings,
+            number in exemptions.code,
+            number in exemptions.tables,
+        )
         maximum = code_limit if in_code else heading_limit if is_heading else limit
-        text = line if strict or stern else _LAST_WORD.sub("#", line, count=1)
-        if in_table and number not in link_only and _LINK_SOURCE.search(line):
-            link_only.add(number)  # a link in cells past the header's count: micromark still sees it
+        text = line if strict or stern else _without_last_word(line)
         if (
             maximum > 0
+            and _js_length(text) > maximum
             and (include_code or not in_code)
             and (include_tables or not in_table)
             and (include_headings or not is_heading)
-            and number not in definitions
-            and (strict or (not (stern and _NOT_WRAPPABLE.match(line)) and number not in link_only))
-            and _js_length(text) > maximum
+            and number not in exemptions.definitions
+            and (strict or (not (stern and _NOT_WRAPPABLE.match(line)) and not exemptions.link_only(number)))
         ):
             actual = _js_length(line)
             yield Finding(f"Line length [Expected: {maximum}; Actual: {actual}]", number, maximum + 1)

@@ -56,6 +56,12 @@ class RuleMeta:
     fixable: bool = False
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     source: Source = "rule"
+    other_aliases: tuple[str, ...] = ()  # further names markdownlint also accepts (MD025 `single-h1`)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the rule answers to in configuration and inline comments."""
+        return (self.id, self.alias, *self.other_aliases)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,16 +84,28 @@ def rule(
     bad: str,
     fixable: bool = False,
     source: Source = "rule",
+    other_aliases: tuple[str, ...] = (),
     **params: Any,
 ) -> Callable[[RuleCheck], RuleCheck]:
     """Register a check under its metadata; ids and aliases must be unique."""
 
     def register(check: RuleCheck) -> RuleCheck:
-        if id in REGISTRY or any(r.meta.alias == alias for r in REGISTRY.values()):
+        names = {id, alias, *other_aliases}
+        if id in REGISTRY or any(names & set(r.meta.names) for r in REGISTRY.values()):
             raise ValueError(f"rule {id}/{alias} is registered twice")
         REGISTRY[id] = Rule(
             RuleMeta(
-                id, alias, category, severity, description, good, bad, fixable, MappingProxyType(dict(params)), source
+                id,
+                alias,
+                category,
+                severity,
+                description,
+                good,
+                bad,
+                fixable,
+                MappingProxyType(dict(params)),
+                source,
+                tuple(other_aliases),
             ),
             check,
         )

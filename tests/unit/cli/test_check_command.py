@@ -12,11 +12,13 @@ title: Convert a Document to PDF in Java
 description: Learn how to convert a Word document to PDF in Java with a few lines of code and the right save options.
 ---
 
-This article shows how to load a Word document and save it as a PDF file with the default options.
+This article shows how to load a Word document and save it as a PDF file
+with the default options.
 
 ## Load and Save the Document
 
-Load the document from a file, then call the save method with a file name that ends in pdf.
+Load the document from a file, then call the save method with a file name
+that ends in pdf.
 
 ```java
 Document doc = new Document("Input.docx");

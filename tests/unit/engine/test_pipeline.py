@@ -98,7 +98,7 @@ def test_shortcodes_cause_no_markdown_findings():
         '# Title\n\n{{% alert color="primary" %}}\nNote the *container* text.\n{{% /alert %}}\n\n'
         "{{< gist aspose-words-gists 8a4d Convert.java >}}\n\nDone {{< emoticons/tick >}} here.\n\n"
         '{{< highlight java >}}\nString url = "https://x.example/a";   \n\n\n\n{{< /highlight >}}\n\n'
-        "| Method | Example |\n|---|---|\n| `all()` | {{< highlight java >}}\npersons.all(p -> p.getAge() < 50)\n"
+        "| Method | Example |\n| --- | --- |\n| `all()` | {{< highlight java >}}\npersons.all(p -> p.getAge() < 50)\n"
         "{{< /highlight >}} |\n"
     )
     issues = [issue for issue in validate_document(text).issues if issue.category == "markdown"]

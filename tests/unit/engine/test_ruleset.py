@@ -25,7 +25,10 @@ def copy_config(tmp_path: Path) -> Path:
 def test_default_profile_uses_each_rules_own_severity_and_params():
     ruleset = load_ruleset()
     md009 = setting(ruleset, "MD009")
-    assert (md009.severity, dict(md009.params)) == ("warning", {"br_spaces": 2, "code_blocks": False})
+    assert (md009.severity, dict(md009.params)) == (
+        "warning",
+        {"br_spaces": 2, "code_blocks": False, "list_item_empty_lines": False, "strict": False},
+    )
 
 
 def test_default_ruleset_is_loaded_once_per_process():
