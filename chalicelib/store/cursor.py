@@ -27,3 +27,12 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
         raise InvalidCursor("cursor is not one this API returned")
     return value
+
+
+FILTERED_PAGE_SIZE = 200
+
+
+def page_size(limit: int, *, filtered: bool) -> int:
+    """Items a Query reads per request for a page of `limit`: the page itself, more when a
+    filter drops some (without a size a request reads up to 1 MB to return 25 items)."""
+    return max(limit, FILTERED_PAGE_SIZE) if filtered else limit

@@ -13,7 +13,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store.cursor import decode_cursor, encode_cursor
+from chalicelib.store.cursor import decode_cursor, encode_cursor, page_size
 from chalicelib.store.errors import ItemNotFound, VersionConflict
 from chalicelib.store.figures import ValidationCounters
 from chalicelib.store.models import AuditEventModel, ValidationModel
@@ -264,6 +264,7 @@ class ValidationRepository:
         options = {
             "scan_index_forward": False,
             "limit": limit,
+            "page_size": page_size(limit, filtered=condition is not None),
             "last_evaluated_key": start,
             "filter_condition": condition,
         }

@@ -28,7 +28,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.settings import get_settings
-from chalicelib.store.cursor import decode_cursor, encode_cursor
+from chalicelib.store.cursor import decode_cursor, encode_cursor, page_size
 from chalicelib.store.errors import InvalidCursor
 from chalicelib.store.models import AuditEventModel, ValidationModel
 from chalicelib.store.records import AuditEvent, Page
@@ -395,6 +395,7 @@ class AuditSearch:
                     filter_condition=condition,
                     scan_index_forward=False,
                     last_evaluated_key=start,
+                    page_size=page_size(limit, filtered=condition is not None),
                 ),
                 limit,
                 key_name,
@@ -413,7 +414,12 @@ class AuditSearch:
                 break
             range_condition = AuditEventModel.event_id >= since if since else None
             result = AuditEventModel.query(
-                month, range_condition, filter_condition=condition, scan_index_forward=False, last_evaluated_key=start
+                month,
+                range_condition,
+                filter_condition=condition,
+                scan_index_forward=False,
+                last_evaluated_key=start,
+                page_size=page_size(limit, filtered=condition is not None),
             )
             for model in result:
                 items.append(_audit_event(model))
