@@ -91,7 +91,14 @@ def fan_out(stack) -> bool:
         ]
         in_order = progress == list(range(snapshot["processed"] + 1, ITEMS + 1))
         final = frames[-1]["state"] == "completed" and frames[-1]["done"] == ITEMS
-        outcomes[n] = "ok" if in_order and final else f"progress {progress[:5]}..., final {frames[-1]}"
+        expected = list(range(snapshot["processed"] + 1, ITEMS + 1))
+        missing = sorted(set(expected) - set(progress))
+        repeated = sorted({p for p in progress if progress.count(p) > 1})
+        outcomes[n] = (
+            "ok"
+            if in_order and final
+            else f"missing {missing[:10]}, repeated {repeated[:10]}, final state {frames[-1].get('state')}"
+        )
         frames_seen.append(len(frames))
 
     started = time.perf_counter()

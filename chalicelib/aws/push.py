@@ -20,12 +20,13 @@ def _client(endpoint: str | None):
     import boto3
     from botocore.config import Config
 
-    # Short timeouts and one retry: a push is best-effort and must not hold the operation.
+    # One attempt: a post is not idempotent (a retry after a slow answer would deliver the
+    # frame twice), and a push is best-effort; short timeouts keep it from holding the operation.
     return boto3.client(
         "apigatewaymanagementapi",
         endpoint_url=endpoint,
         region_name=get_settings().region,
-        config=Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=2, read_timeout=5),
+        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=2, read_timeout=10),
     )
 
 
