@@ -4,6 +4,7 @@ leaves a JSON log line with a real request id and the principal, the console sta
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -20,10 +21,8 @@ def _log_lines(stack) -> list[dict]:
     lines = []
     for line in stack.console().splitlines():
         if line.startswith("{"):
-            try:
+            with contextlib.suppress(ValueError):
                 lines.append(json.loads(line))
-            except ValueError:
-                pass
     return lines
 
 
