@@ -90,17 +90,18 @@ def _route(op: Operation):
         started = time.perf_counter()
         request = app.current_request
         request_id = _request_id(request)
-        logger.set_correlation_id(request_id)
-        logger.append_keys(operation=op.name, principal=None)
+        logger.set_correlation_id(request_id)  # for lines logged deeper down (one request per Lambda)
+        # the local server runs requests on threads: this request's keys go on its own lines
+        keys = {"correlation_id": request_id, "operation": op.name, "principal": None}
         try:
             principal = principal_for(request.headers.get("authorization"), get_settings())
-            logger.append_keys(principal=principal.name)
+            keys["principal"] = principal.name
             context = context_for(principal.name, principal.roles)
             response = _json(invoke(op.name, context, _arguments(op, path_params)), op.success_status)
         except OperationError as error:
             response = _error(error)
         except Exception:
-            logger.exception("operation failed")
+            logger.exception("operation failed", extra=keys)
             response = _json(
                 {"error": {"code": "internal", "message": f"internal error; see the logs for request {request_id}"}},
                 500,
@@ -108,9 +109,8 @@ def _route(op: Operation):
         latency_ms = (time.perf_counter() - started) * 1000
         logger.info(
             f"{request.method} {request.path} {response.status_code}",
-            extra={"status": response.status_code, "latency_ms": round(latency_ms, 1)},
+            extra={**keys, "status": response.status_code, "latency_ms": round(latency_ms, 1)},
         )
-        logger.remove_keys(["principal", "operation"])
         record_api_call(op.name, response.status_code, latency_ms)
         return response
 
@@ -129,7 +129,8 @@ def mcp():
     """MCP Streamable HTTP, stateless with JSON responses: POST only (GET would open an SSE
     stream, DELETE end a session; neither exists here). Same bearer tokens as REST."""
     request = app.current_request
-    logger.set_correlation_id(_request_id(request))
+    request_id = _request_id(request)
+    logger.set_correlation_id(request_id)
     if request.method != "POST":
         return Response(body="", status_code=405, headers={"Allow": "POST"})
     from chalicelib.mcp.server import handle, origin_allowed, too_large  # lazily: mcp_types is not cheap to import
@@ -145,7 +146,10 @@ def mcp():
         result = too_large(_max_body_bytes())
     else:
         result = handle(request.raw_body, headers, lambda: context_for(principal.name, principal.roles))
-    logger.info(f"POST /mcp {result.status}", extra={"status": result.status, "principal": principal.name})
+    logger.info(
+        f"POST /mcp {result.status}",
+        extra={"correlation_id": request_id, "status": result.status, "principal": principal.name},
+    )
     return Response(body=result.body, status_code=result.status, headers=result.headers)
 
 

@@ -113,7 +113,7 @@ def origin_allowed(origin: str | None, allowed: tuple[str, ...], host: str | Non
         return False
     if any(key == _origin_key(candidate) for candidate in allowed):
         return True
-    own = _origin_key(f"{key[0]}://{host}") if host else None
+    own = _origin_key(f"http://{host}") if host else None  # the local server speaks plain HTTP
     return own is not None and own[1] in _LOOPBACK and key == own
 
 

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,6 +34,13 @@ class Stack:
     api_port: int
     aws_port: int
     ws_port: int
+    output: Any = None  # the stack's console (stdout and stderr), a temporary file
+
+    def console(self) -> str:
+        """Everything the stack printed so far."""
+        self.output.flush()
+        self.output.seek(0)
+        return self.output.read()
 
     @property
     def url(self) -> str:
@@ -83,7 +91,7 @@ def start_stack(state_dir: Path | None = None) -> Stack:
         text=True,
         start_new_session=True,
     )
-    stack = Stack(process, api_port, aws_port, ws_port)
+    stack = Stack(process, api_port, aws_port, ws_port, output)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
