@@ -143,13 +143,12 @@ class LocalStack:
         install_moto_patches()
         install_dynamodb_lock()
         install_lambda_executor(self.app.handler_map, app_name=self.app.app_name, stage=STAGE)
+        self.connections = LocalConnections()
+        install_management_api(self.connections)
         template = load_template()
         resolver = bootstrap(template, STAGE, lambda_handler_names(self.app), self.endpoint_url)
         if self.state_dir is not None:
             self._restore_state(*stored_resource_names(template, resolver))
-        self.connections = LocalConnections()
-        install_management_api(self.connections)
-        resolver = bootstrap(load_template(), STAGE, lambda_handler_names(self.app), self.endpoint_url)
         self.pollers = [p.start() for p in event_source_pollers(self.app, resolver, self.endpoint_url)]
         from chalicelib.aws.queue import register_local_switch
 
