@@ -24,7 +24,7 @@ BROKEN = "# Hello  \n\nSome text.\n"
 
 
 def tbcv(stack, *args, token=TOKEN, url=None, check_code=None):
-    env = {**os.environ, "TBCV_API_URL": url or stack.url, "TBCV_API_TOKEN": token}
+    env = {**os.environ, "TBCV_API_URL": url or stack.url, "TBCV_WS_URL": stack.ws_url, "TBCV_API_TOKEN": token}
     result = subprocess.run([*TBCV, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     if check_code is not None:
         assert result.returncode == check_code, (result.returncode, result.stdout[-2000:], result.stderr[-2000:])
