@@ -35,6 +35,8 @@ test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 bench: install

@@ -65,7 +65,7 @@ def select_non_conflicting(
     for group in groups:
         ordered = _ordered(group, len(text))
         fresh = [edit for edit in ordered if edit not in taken_set]
-        if any(_conflicts(a, b) for a, b in zip(ordered, ordered[1:])) or any(
+        if any(_conflicts(a, b) for a, b in zip(ordered, ordered[1:], strict=False)) or any(
             _conflicts_with_taken(taken, edit) for edit in fresh
         ):
             rejected.append(group)
@@ -89,7 +89,7 @@ def _conflicts_with_taken(taken: list[tuple[int, int, str]], edit: TextEdit) -> 
 def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
     """Return `text` with every edit applied; refuses overlapping or out-of-range edits."""
     ordered = _ordered(edits, len(text))
-    for earlier, later in zip(ordered, ordered[1:]):
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
         if _conflicts(earlier, later):
             raise EditConflict(earlier, later)
     pieces: list[str] = []

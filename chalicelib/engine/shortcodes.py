@@ -142,8 +142,5 @@ def _comment(source: str) -> str:
     """`<!--...-->` of the source's length, keeping its line breaks. Dots, not spaces, fill
     it so no line of it is blank or ends in spaces."""
     inner = source[4:-3]
-    if "\n" in inner or "\r" in inner:
-        inner = _NOT_LINE_BREAK.sub(".", inner)
-    else:
-        inner = "." * len(inner)
+    inner = _NOT_LINE_BREAK.sub(".", inner) if "\n" in inner or "\r" in inner else "." * len(inner)
     return "<!--" + inner + "-->"

@@ -376,8 +376,8 @@ class ReviewRepository:
                         EnhancementModel.rollback_version.set(rollback_version),
                         EnhancementModel.updated_at.set(utc_now()),
                     ],
-                    condition=EnhancementModel.rolled_back == False,
-                )  # noqa: E712
+                    condition=EnhancementModel.rolled_back == False,  # noqa: E712 (a PynamoDB condition, not a test)
+                )
                 tx.update(
                     ValidationModel(validation_id=validation.validation_id, version=validation.version),
                     actions=[ValidationModel.enhanced.set(False), ValidationModel.updated_at.set(utc_now())],

@@ -81,7 +81,7 @@ def start_stack(state_dir: Path | None = None) -> Stack:
         env["TBCV_STATE_DIR"] = str(state_dir)
     # a file, not a pipe: nobody reads a pipe while the stack runs, and a full one blocks
     # every thread of the stack that logs
-    output = tempfile.TemporaryFile(mode="w+")
+    output = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (open while the stack runs; Stack.console reads it)
     process = subprocess.Popen(
         [sys.executable, "-m", "local_aws.run"],
         cwd=ROOT,

@@ -95,7 +95,7 @@ def test_the_sdk_client_calls_a_tool_of_each_category_with_output_matching_its_s
 
     results = run_client(endpoint, mode, body)
     assert {"validation", "admin", "query"} <= set(results)
-    for category, (name, result, schema) in results.items():
+    for name, result, schema in results.values():
         assert result.is_error is False, (name, result.content)
         jsonschema.validate(result.structured_content, schema)
     assert results["validation"][1].structured_content["document"]["key"].endswith("/hello.md")

@@ -562,10 +562,9 @@ def _fragments(ctx: CheckContext) -> dict[str, int]:
                 fragments.setdefault(match.group(1), 1)
     for index in body_lines(doc):
         line = doc.lines[index]
-        if "<" in line and ("id" in line or "name" in line):
-            if index + 1 not in code_lines(ctx, inner_fences=False):
-                for match in _HTML_ID.finditer(line):
-                    fragments.setdefault(f"#{match.group(1)}", 0)
+        if "<" in line and ("id" in line or "name" in line) and index + 1 not in code_lines(ctx, inner_fences=False):
+            for match in _HTML_ID.finditer(line):
+                fragments.setdefault(f"#{match.group(1)}", 0)
     return fragments
 
 

@@ -149,7 +149,7 @@ def consecutive_headings(ctx: CheckContext, params: Mapping) -> Iterable[Finding
     doc = ctx.doc
     headings = doc.headings
     marks = _heading_lines(doc) if len(headings) > 1 else None
-    for heading, following in zip(headings, headings[1:]):
+    for heading, following in zip(headings, headings[1:], strict=False):
         if following.level > heading.level and not _content_after(doc, marks, heading.end_line + 1, following.line - 1):
             yield Finding(
                 f"Heading '{heading_label(following)}' follows heading '{heading_label(heading)}' with no text between",

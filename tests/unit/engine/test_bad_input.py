@@ -12,7 +12,8 @@ GENEROUS_SECONDS = 300
 YAML_BOMB = (
     "---\na: &a [x, x, x, x, x, x, x, x, x]\n"
     + "".join(
-        f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]\n" for previous, name in zip("abcdefgh", "bcdefghi")
+        f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]\n"
+        for previous, name in zip("abcdefgh", "bcdefghi", strict=True)
     )
     + "---\n# Title\n"
 )

@@ -216,7 +216,7 @@ def test_code_rules_stay_linear_on_a_huge_one_line_block():
     line = "'// " * 50_000 + "passwordpassword" * 20_000 + ' "C:\\\\YOUR DIR\\\\x"' * 5_000 + " TODO"
     text = highlight("java", line + "\n")
     for rule_id in ("CD003", "CD006", "CD007", "CD008"):
-        _within(120, lambda: findings(rule_id, text))
+        _within(120, lambda rule_id=rule_id: findings(rule_id, text))
 
 
 def test_cd008_honours_custom_markers():

@@ -10,7 +10,6 @@ noise floor; a ratio over the limit is measured again with more runs before it f
 from __future__ import annotations
 
 import pytest
-
 from adversarial import PAGES, REGISTRY, CheckContext, load_ruleset, parse_document, quiet_gc, timed
 
 SIZE = 24_000  # characters of the smaller page; the larger one is twice this
