@@ -20,7 +20,8 @@ from urllib.parse import parse_qs, urlencode
 from chalice import Chalice, Response
 
 from chalicelib.observability import logger, record_api_call
-from chalicelib.ops import CATALOGUE, invoke
+from chalicelib.ops import invoke
+from chalicelib.ops.catalogue import may_run
 from chalicelib.ops.errors import InvalidInput, OperationError, Unauthorized
 from chalicelib.runtime import context_for
 from chalicelib.settings import get_settings
@@ -65,11 +66,10 @@ def templates():
     return env
 
 
-def allowed(principal: str, operation: str) -> bool:
-    """Whether the page shows the controls of `operation` to `principal`. Every principal
-    may call every operation until operations declare the role they need; then this is the
-    one place that compares it with the principal's role (invoke refuses regardless)."""
-    return operation in CATALOGUE
+def allowed(roles: tuple[str, ...], operation: str) -> bool:
+    """Whether the page shows the controls of `operation` to a principal holding `roles`:
+    the catalogue's own answer (`may_run`), so a page hides exactly what invoke refuses."""
+    return may_run(roles, operation)
 
 
 @dataclass
@@ -170,7 +170,7 @@ class Page:
         """Run a catalogue operation as the session's principal."""
         if self.session is None:
             raise Unauthorized("sign in to continue", field="session")
-        return invoke(operation, context_for(self.session.principal), arguments or {})
+        return invoke(operation, context_for(self.session.principal, self.session.roles), arguments or {})
 
     def maintenance(self) -> dict | None:
         """The maintenance state for the banner (None when signed out)."""
@@ -208,7 +208,7 @@ class Page:
                 csrf_field=sessions.CSRF_FIELD,
                 maintenance=self.maintenance(),
                 flash=self._take_flash(),
-                can=lambda op: self.session is not None and allowed(self.session.principal, op),
+                can=lambda op: self.session is not None and allowed(self.session.roles, op),
                 **values,
             )
         )

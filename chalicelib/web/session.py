@@ -30,6 +30,7 @@ PRE_SESSION_SECONDS = 3600  # a sign-in form's CSRF nonce lives this long
 class Session:
     principal: str
     csrf: str
+    roles: tuple[str, ...]  # as the token grants them; a change of tokens signs everybody out
 
 
 def _signing_key(settings: Settings) -> bytes:
@@ -57,8 +58,9 @@ def sign_in(token: str, settings: Settings) -> tuple[Session, str]:
         principal = principal_for(f"Bearer {token}", settings)
     except Unauthorized:
         raise Unauthorized("this API token is not valid", field="token") from None
-    session = Session(principal=principal, csrf=new_nonce())
-    return session, _serializer(settings, "session").dumps({"p": session.principal, "c": session.csrf})
+    session = Session(principal=principal.name, csrf=new_nonce(), roles=principal.roles)
+    cookie = {"p": session.principal, "c": session.csrf, "r": list(session.roles)}
+    return session, _serializer(settings, "session").dumps(cookie)
 
 
 def read_session(cookie: str | None, settings: Settings) -> Session:
@@ -71,9 +73,16 @@ def read_session(cookie: str | None, settings: Settings) -> Session:
         raise Unauthorized("your session has expired; sign in again", field="session") from None
     except BadSignature:
         raise Unauthorized("your session is not valid; sign in again", field="session") from None
-    if not isinstance(data, dict) or not isinstance(data.get("p"), str) or not isinstance(data.get("c"), str):
+    roles = data.get("r") if isinstance(data, dict) else None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("p"), str)
+        or not isinstance(data.get("c"), str)
+        or not isinstance(roles, list)
+        or not all(isinstance(role, str) for role in roles)
+    ):
         raise Unauthorized("your session is not valid; sign in again", field="session")
-    return Session(principal=data["p"], csrf=data["c"])
+    return Session(principal=data["p"], csrf=data["c"], roles=tuple(roles))
 
 
 def pre_session_cookie(nonce: str, settings: Settings) -> str:

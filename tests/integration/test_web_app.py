@@ -245,3 +245,22 @@ def test_sign_in_keeps_no_state_but_the_cookie(browser):
     browser.sign_in()
     session = sessions.read_session(browser.jar["tbcv_session"], get_settings())
     assert session.principal == "local"
+
+
+def test_a_reader_sees_no_review_controls_and_a_forged_review_is_refused(browser, validation, api):
+    assert browser.sign_in("role-reader-token").status_code == 303
+    page = browser.get(f"/ui/validations/{validation['validation_id']}").body.decode()
+    assert ">Approve<" not in page and ">Reject<" not in page
+    refused = browser.post(
+        f"/ui/validations/{validation['validation_id']}/review", {"action": "approve", "csrf_token": browser.csrf()}
+    )
+    assert refused.status_code == 403
+    assert "reviewer" in refused.body.decode()
+    shown = api.http.get(f"/v1/validations/{validation['validation_id']}", headers=AUTH).json_body
+    assert shown["review_status"] == "pending"
+
+
+def test_a_reviewer_sees_the_review_controls(browser, validation):
+    assert browser.sign_in("role-reviewer-token").status_code == 303
+    page = browser.get(f"/ui/validations/{validation['validation_id']}").body.decode()
+    assert ">Approve<" in page and ">Reject<" in page
