@@ -21,10 +21,11 @@ from typing import Any
 from chalicelib.auth import principal_for
 from chalicelib.aws.push import Gone, ManagementApi
 from chalicelib.observability import logger
-from chalicelib.ops.errors import InvalidInput, NotFound, OperationError, Unauthorized
+from chalicelib.ops.catalogue import may_run
+from chalicelib.ops.errors import Forbidden, InvalidInput, NotFound, OperationError, Unauthorized
 from chalicelib.ops.events import TOPIC_PATTERN, workflow_event
 from chalicelib.settings import Settings
-from chalicelib.store.connections import ConnectionGone, ConnectionRepository, TooManySubscriptions
+from chalicelib.store.connections import Connection, ConnectionGone, ConnectionRepository, TooManySubscriptions
 from chalicelib.store.errors import ItemNotFound
 
 MAX_FRAME_BYTES = 8 * 1024  # a subscribe frame is ~80 bytes; API Gateway's own limit is 32 KiB
@@ -97,7 +98,7 @@ class LiveSession:
             principal = principal_for(lowered.get("authorization"), self.settings)
         except Unauthorized as error:
             return Reply(401, error.to_dict())
-        self.hub.connections.connect(connection_id, principal)
+        self.hub.connections.connect(connection_id, principal.name, principal.roles)
         return Reply(200, {})
 
     # $disconnect ------------------------------------------------------------------------
@@ -172,17 +173,20 @@ class LiveSession:
         # The current state is read after the subscription is stored: every change after
         # this read is pushed too, so a (re)subscribing client misses nothing.
         try:
-            snapshot = self._snapshot(connection.principal, topic)
-        except NotFound:
+            snapshot = self._snapshot(connection, topic)
+        except (NotFound, Forbidden):  # nothing to follow there, or not for this caller
             self.hub.connections.unsubscribe(connection.connection_id, topic)
             raise
         self.hub.send(connection.connection_id, frame(topic, {"type": "subscribed", **reply_id}))
         if snapshot is not None:
             self.hub.send(connection.connection_id, frame(*snapshot))
 
-    def _snapshot(self, principal: str, topic: str) -> tuple[str, dict[str, Any]] | None:
+    def _snapshot(self, connection: Connection, topic: str) -> tuple[str, dict[str, Any]] | None:
         kind, _, item_id = topic.partition(":")
-        context = self.context_for(principal)
+        reading = "get_workflow" if kind == "workflow" else "get_validation"
+        if not may_run(connection.roles, reading):  # a topic shows what that operation reads
+            raise Forbidden(f"subscribing to {topic!r} needs a role that may run {reading}", field="topic")
+        context = self.context_for(connection.principal, connection.roles)
         try:
             if kind == "workflow":
                 return workflow_event(context.workflows.get(item_id), "snapshot")

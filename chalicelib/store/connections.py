@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
@@ -43,6 +43,7 @@ class ConnectionModel(Model):
     topic = UnicodeAttribute(hash_key=True)
     connection_id = UnicodeAttribute(range_key=True)
     principal = UnicodeAttribute(null=True)
+    roles = ListAttribute(of=UnicodeAttribute, null=True)  # as the token granted them at connect
     subscriptions = NumberAttribute(null=True)
     window_start = NumberAttribute(null=True)
     window_messages = NumberAttribute(null=True)
@@ -55,6 +56,7 @@ class ConnectionModel(Model):
 class Connection:
     connection_id: str
     principal: str
+    roles: tuple[str, ...] = ()
 
 
 class TooManySubscriptions(Exception):
@@ -72,12 +74,13 @@ class ConnectionRepository:
     def _expiry(self) -> timedelta:
         return timedelta(seconds=self.ttl_seconds)
 
-    def connect(self, connection_id: str, principal: str) -> None:
+    def connect(self, connection_id: str, principal: str, roles: tuple[str, ...]) -> None:
         now = int(time.time())
         ConnectionModel(
             CONNECTION,
             connection_id,
             principal=principal,
+            roles=list(roles),
             subscriptions=0,
             window_start=now,
             window_messages=0,
@@ -90,7 +93,7 @@ class ConnectionRepository:
             item = ConnectionModel.get(CONNECTION, connection_id, consistent_read=True)
         except DoesNotExist:
             return None
-        return Connection(connection_id, item.principal or "")
+        return Connection(connection_id, item.principal or "", tuple(item.roles or ()))
 
     def count_message(self, connection_id: str, window_seconds: int) -> int:
         """Messages of this connection in the current window, this one included (one
