@@ -179,7 +179,7 @@ class _LineLengthExemptions:
         self.definitions = {definition.line for definition in doc.reference_definitions}
         self._link_lines: set[int] | None = None
         self._text_lines: set[int] | None = None
-        self._inline: list[tuple[int, int]] | None = None
+        self._inline: dict[int, list[tuple[int, int]]] | None = None
 
     def link_only(self, line: int) -> bool:
         doc = self.ctx.doc
@@ -199,16 +199,17 @@ class _LineLengthExemptions:
             }
         if line not in self._text_lines:
             return True
-        if self._inline is None:
+        if self._inline is None:  # inline spans by line, built once
             index = node_index(self.ctx)
             spans = [
                 (index.nodes[position].start, index.nodes[position].end) for position in index.of(*_INLINE_NOT_DATA)
             ]
             spans += [(start, end) for start, end, _url in doc.bare_urls]
-            self._inline = sorted(spans)
-        start = doc.line_starts[line - 1]
-        end = start + len(doc.lines[line - 1])
-        return not _has_data(doc, line, [span for span in self._inline if span[0] < end and start < span[1]])
+            self._inline = {}
+            for start, end in spans:
+                for number in range(doc.position(start)[0], doc.position(max(end - 1, start))[0] + 1):
+                    self._inline.setdefault(number, []).append((start, end))
+        return not _has_data(doc, line, self._inline.get(line, ()))
 
 
 def _has_data(doc: ParsedDocument, line: int, inline: Iterable[tuple[int, int]]) -> bool:
