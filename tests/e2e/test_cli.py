@@ -81,6 +81,9 @@ def test_validations_show_update_revalidate_and_delete(stack, tmp_path):
     assert tbcv_json(stack, "validations", "update", vid, "--notes", "checked")["notes"] == "checked"
     again = tbcv_json(stack, "validations", "revalidate", vid)
     assert again["validation_id"] != vid
+    refused = tbcv(stack, "validations", "delete", vid, "--yes", check_code=1)  # its re-validation would be orphaned
+    assert "1 re-validations" in refused.stderr
+    tbcv(stack, "validations", "delete", again["validation_id"], "--yes", check_code=0)
     tbcv(stack, "validations", "delete", vid, "--yes", check_code=0)
     assert tbcv(stack, "validations", "show", vid).returncode == 1
 
