@@ -80,12 +80,7 @@ class Settings(BaseSettings):
     @field_validator("api_tokens", mode="before")
     @classmethod
     def _grants(cls, value):
-        if not isinstance(value, dict):
-            return value
-        return {
-            token: {"principal": grant, "roles": ["admin"]} if isinstance(grant, str) else grant
-            for token, grant in value.items()
-        }
+        return grants_of(value) if isinstance(value, dict) else value
 
     @field_validator("api_tokens")
     @classmethod
@@ -101,6 +96,21 @@ class Settings(BaseSettings):
         if value is not None and len(value) < MIN_TOKEN_CHARS:
             raise ValueError(f"the token must be at least {MIN_TOKEN_CHARS} characters")
         return value
+
+
+def grants_of(tokens: dict) -> dict:
+    """token -> grant, the older token -> principal form read as an admin grant."""
+    return {
+        token: {"principal": grant, "roles": ["admin"]} if isinstance(grant, str) else grant
+        for token, grant in tokens.items()
+    }
+
+
+def parse_grants(tokens: dict) -> dict[str, TokenGrant]:
+    """Validated grants of a token file (scripts/deploy), with the API's own rules."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(dict[str, TokenGrant]).validate_python(grants_of(tokens))
 
 
 class SettingsError(RuntimeError):

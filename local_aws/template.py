@@ -25,6 +25,7 @@ DEPLOY_ONLY_TYPES = {
     "AWS::SNS::Subscription": "alarm e-mail subscription (optional, AWS only)",
     "AWS::CloudWatch::Alarm": "moto does not turn EMF lines into metrics, so alarms could never fire locally",
     "AWS::CloudWatch::Dashboard": "added by scripts/package.py from infra/dashboards/; AWS only",
+    "AWS::SecretsManager::Secret": "deployed API tokens (digests); locally TBCV_API_TOKEN(S) hold the tokens",
     "AWS::ApiGateway::GatewayResponse": "the local API answers unknown routes itself (local_aws/api_gateway.py)",
 }
 # Resources Chalice generates in the packaged template, and their local stand-ins.
@@ -78,6 +79,8 @@ class Resolver:
             return str(self.template["Parameters"][logical_id].get("Default", ""))
         resource = self.resource(logical_id)
         kind, props = resource.get("Type"), resource.get("Properties", {})
+        if kind == "AWS::SecretsManager::Secret":
+            return ""  # no secret locally: the settings it would configure stay unset
         if kind == "AWS::DynamoDB::Table":
             return self.resolve(props["TableName"])
         if kind == "AWS::S3::Bucket":

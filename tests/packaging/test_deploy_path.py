@@ -4,6 +4,7 @@ scripts/deploy's change set on moto's CloudFormation with every resource but the
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -25,7 +26,8 @@ deploy = module_from_spec(spec_from_loader("deploy", _loader))
 _loader.exec_module(deploy)
 
 # Types moto's CloudFormation skips with a warning instead of creating.
-MOTO_SKIPS = {"AWS::CloudWatch::Alarm", "AWS::SNS::TopicPolicy", "AWS::SQS::QueuePolicy"}
+# types moto's CloudFormation does not create (it lists no resource for them)
+MOTO_SKIPS = {"AWS::CloudWatch::Alarm", "AWS::SNS::TopicPolicy", "AWS::SQS::QueuePolicy", "AWS::SecretsManager::Secret"}
 MOTO_SKIPPED_PREFIXES = ("AWS::ApiGatewayV2::",)  # moto's CloudFormation passes over the WebSocket API
 
 pytestmark = pytest.mark.xdist_group("package")
@@ -235,7 +237,12 @@ def test_localstack_endpoint_follows_aws_endpoint_url_then_localstack_host(monke
 def test_api_tokens_come_from_a_json_file_of_long_tokens(tmp_path):
     good = tmp_path / "tokens.json"
     good.write_text('{"0123456789abcdef0123": "alice"}')
-    assert deploy.api_tokens(good) == '{"0123456789abcdef0123":"alice"}'
+    digest = hashlib.sha256(b"0123456789abcdef0123").hexdigest()
+    assert json.loads(deploy.api_tokens(good)) == {digest: {"principal": "alice", "roles": ["admin"]}}
+    assert "0123456789abcdef0123" not in deploy.api_tokens(good)  # only digests leave the machine
+    roles = tmp_path / "roles.json"
+    roles.write_text('{"0123456789abcdef0123": {"principal": "bob", "roles": ["reader"]}}')
+    assert json.loads(deploy.api_tokens(roles))[digest]["roles"] == ["reader"]
     assert deploy.api_tokens(None) is None
     short = tmp_path / "short.json"
     short.write_text('{"abc": "alice"}')
