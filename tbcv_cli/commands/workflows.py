@@ -25,6 +25,13 @@ FIELDS = [
 ]
 
 
+def show_workflow(workflow: dict) -> None:
+    """The workflow's fields, then its warnings (e.g. a prefix without Markdown pages)."""
+    record(workflow, FIELDS)
+    for warning in workflow.get("warnings") or []:
+        console().print(f"[yellow]warning:[/yellow] {warning}")
+
+
 def follow(workflow_id: str, as_json: bool, poll_seconds: float = 0.5) -> dict:
     """Live progress until the workflow is done; exit 1 unless it completed without failures."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -49,7 +56,7 @@ def follow(workflow_id: str, as_json: bool, poll_seconds: float = 0.5) -> dict:
             if workflow["state"] in FINAL:
                 break
             time.sleep(poll_seconds)
-    emit(workflow, as_json, lambda w: record(w, FIELDS))
+    emit(workflow, as_json, show_workflow)
     if workflow["state"] != "completed" or workflow.get("failed"):
         raise typer.Exit(1)
     return workflow
@@ -79,7 +86,7 @@ def create(
     if wait:
         follow(workflow["workflow_id"], as_json)
     else:
-        emit(workflow, as_json, lambda w: record(w, FIELDS))
+        emit(workflow, as_json, show_workflow)
 
 
 @app.command("list")
@@ -110,7 +117,7 @@ def show(
     if wait:
         follow(workflow_id, as_json)
     else:
-        emit(call("get_workflow", workflow_id=workflow_id), as_json, lambda w: record(w, FIELDS))
+        emit(call("get_workflow", workflow_id=workflow_id), as_json, show_workflow)
 
 
 @app.command("control")
@@ -134,7 +141,7 @@ def report(
     data = call("get_workflow_report", workflow_id=workflow_id, status=status, limit=limit)
 
     def render(d):
-        record(d["workflow"], FIELDS)
+        show_workflow(d["workflow"])
         columns = sorted({k for item in d["items"] for k in item if not isinstance(item[k], (dict, list))})
         table(d["items"], columns, empty="no items")
 
