@@ -598,7 +598,7 @@ def export_validation(context: OperationContext, params: ExportValidationIn) -> 
         text = json.dumps({"schema_version": EXPORT_SCHEMA, "validation": validation}, indent=2)
     elif params.format == "csv":
         path = validation["document"]["path"]
-        text = _csv([{**issue, "path": path} for issue in validation["issues"]], ["path", *ISSUE_COLUMNS])
+        text = _csv([{**issue, "path": path} for issue in validation["issues"]], [*ISSUE_COLUMNS, "path"])
     else:
         text = json.dumps(sarif_document([_report_of(validation)]), indent=2)
     return _deliver(context, f"validation-{params.validation_id}", params.format, text)

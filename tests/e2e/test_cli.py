@@ -115,11 +115,10 @@ def test_docs_put_then_a_prefix_workflow_is_followed_to_completion(stack, pages)
     assert sorted(p["key"] for p in put) == sorted(
         f"docs/cli-workflow/{p.relative_to(pages).as_posix()}" for p in pages.rglob("*.md")
     )
-    result = tbcv(stack, "validate", "folder", "docs/cli-workflow/", "--prefix", "--json")
+    result = tbcv(stack, "validate", "folder", "docs/cli-workflow/", "--prefix", "--json", check_code=0)
     workflow = json.loads(result.stdout)
     assert workflow["state"] == "completed", workflow
     assert workflow["done"] == 4 and workflow["warnings"] == []
-    assert result.returncode == 1  # sub/broken.md fails
     report = tbcv_json(stack, "workflows", "report", workflow["workflow_id"])
     assert len(report["items"]) == 4
     listed = tbcv_json(stack, "workflows", "list")["items"]
