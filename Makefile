@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench package clean
+.PHONY: install run test lint bench load package clean
 
 install: $(STAMP)
 
@@ -26,6 +26,10 @@ lint: install
 
 bench: install
 	$(BIN)/python scripts/bench.py
+
+# A bounded locust run against a fresh local stack: USERS (default 50) for SECONDS (60).
+load: install
+	$(BIN)/python scripts/load.py --users $(or $(USERS),50) --seconds $(or $(SECONDS),60)
 
 package: install
 	$(BIN)/python scripts/package.py
