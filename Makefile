@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 AXE_CORE_VERSION := 4.14.1
 AXE := .web-cache/node_modules/axe-core/axe.min.js
 
-.PHONY: install run test lint bench package clean
+.PHONY: install run test lint bench load package clean
 
 install: $(STAMP) $(CHROMIUM) $(AXE)
 
@@ -41,6 +41,10 @@ lint: install
 
 bench: install
 	$(BIN)/python scripts/bench.py
+
+# A bounded locust run against a fresh local stack: USERS (default 50) for SECONDS (60).
+load: install
+	$(BIN)/python scripts/load.py --users $(or $(USERS),50) --seconds $(or $(SECONDS),60)
 
 package: install
 	$(BIN)/python scripts/package.py

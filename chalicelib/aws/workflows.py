@@ -36,7 +36,14 @@ class ExecutionStarter:
                 raise
 
     def status(self, execution_arn: str) -> str:
-        return client("stepfunctions").describe_execution(executionArn=execution_arn)["status"]
+        """RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED; MISSING when Step Functions does not
+        know the execution (e.g. the local stack restarted: executions are not kept)."""
+        try:
+            return client("stepfunctions").describe_execution(executionArn=execution_arn)["status"]
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ExecutionDoesNotExist":
+                return "MISSING"
+            raise
 
 
 def list_keys(

@@ -4,6 +4,7 @@ them all in `chalicelib.ops.catalogue.CATALOGUE`."""
 from chalicelib.ops import (  # noqa: F401  (registers the operations)  # noqa: F401  (admin and query categories)
     admin,
     approval,
+    document,
     enhancement,
     query,
     recommendation,

@@ -22,6 +22,7 @@ from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, NotFound, Unavailable
 from chalicelib.ops.fields import Cursor, Limit, ValidationId
 from chalicelib.ops.result_cache import key_version
+from chalicelib.ops.validation import document_path
 from chalicelib.store.records import AuditEvent, utc_now
 from chalicelib.store.system import MaintenanceState
 
@@ -226,7 +227,7 @@ def rebuild_cache(context: OperationContext, params: RebuildCacheIn) -> CacheCha
             text = body.decode("utf-8")
         except Exception:  # a deleted document or a non-UTF-8 one: nothing to cache
             continue
-        path = item["key"] if not item["key"].startswith(context.settings.inline_prefix) else None
+        path = document_path(item["key"], context.settings.inline_prefix)
         validate_cached(context.system.result_cache, text, path, item["family"], item["profile"])
     after = context.system.result_cache.stats()["entries"]
     _cache_event(context, "rebuild_cache", {"added": after - before})
@@ -673,7 +674,8 @@ def export_validation(context: OperationContext, params: ExportValidationIn) -> 
     if params.format == "json":
         text = json.dumps({"schema_version": EXPORT_SCHEMA, "validation": validation}, indent=2)
     elif params.format == "csv":
-        text = _csv(validation["issues"], ISSUE_COLUMNS)
+        path = validation["document"]["path"]
+        text = _csv([{**issue, "path": path} for issue in validation["issues"]], [*ISSUE_COLUMNS, "path"])
     else:
         text = json.dumps(sarif_document([_report_of(validation)]), indent=2)
     return _deliver(context, f"validation-{params.validation_id}", params.format, text)
@@ -692,7 +694,7 @@ def _report_of(validation: dict[str, Any]) -> Report:
         for issue in validation["issues"]
     ]
     return Report(
-        path=validation["document"]["key"],
+        path=validation["document"]["path"],
         family=validation["family"],
         profile=validation["profile"],
         ruleset_version=validation["ruleset_version"],

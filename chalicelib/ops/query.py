@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from chalicelib.ops.catalogue import CATALOGUE, operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.fields import Cursor, DocumentPath, Limit
+from chalicelib.ops.validation import document_path
 
 
 def _utc_time(value: str) -> datetime:
@@ -365,6 +366,7 @@ class HistoryItem(BaseModel):
 
 class HistoryOut(BaseModel):
     key: str
+    path: str = Field(description="The page's path as the user named it (see get_validation's document.path)")
     items: list[HistoryItem] = Field(description="Newest first")
     next_cursor: str | None
     trend: Literal["improving", "worsening", "stable", "new", "none"] = Field(
@@ -411,6 +413,7 @@ def get_validation_history(context: OperationContext, params: HistoryIn) -> Hist
         trend = "stable" if change == (0, 0) else "improving" if change < (0, 0) else "worsening"
     return HistoryOut(
         key=params.key,
+        path=document_path(params.key, context.settings.inline_prefix),
         items=items,
         next_cursor=page.next_cursor,
         trend=trend,

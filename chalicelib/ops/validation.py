@@ -23,6 +23,8 @@ from chalicelib.ops.result_cache import result_cache, validate_cached
 from chalicelib.store.errors import VersionConflict
 from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord, utc_now
 
+MAX_KEY_BYTES = 1024  # S3's limit on an object key (UTF-8)
+
 
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -32,6 +34,21 @@ class DocumentOut(BaseModel):
     bucket: str
     key: str
     version_id: str
+    path: str = Field(
+        description="The page's path as the user named it: the key for pages in the bucket, the `path` "
+        "sent with inline content (`document.md` when none was sent)"
+    )
+
+
+def document_path(key: str, inline_prefix: str) -> str:
+    """The user's path of a document key. Inline content is stored under
+    `<inline prefix><validation id>/<path>`, so the path is the key's tail: it needs no
+    attribute of its own, and list views (index projections) carry it with the key.
+    Records written before the whole path was kept have the file name there."""
+    if key.startswith(inline_prefix):
+        path = key[len(inline_prefix) :].partition("/")[2]
+        return path or key
+    return key
 
 
 class ValidationSummary(BaseModel):
@@ -112,10 +129,11 @@ class DeletedOut(BaseModel):
     deleted: bool
 
 
-def _summary_fields(record: ValidationRecord) -> dict[str, Any]:
+def _summary_fields(context: OperationContext, record: ValidationRecord) -> dict[str, Any]:
+    document = record.document
     return {
         "validation_id": record.validation_id,
-        "document": record.document.model_dump(),
+        "document": {**document.model_dump(), "path": document_path(document.key, context.settings.inline_prefix)},
         "family": record.family,
         "profile": record.profile,
         "outcome": record.outcome,
@@ -132,7 +150,7 @@ def _summary_fields(record: ValidationRecord) -> dict[str, Any]:
 
 def _full(context: OperationContext, record: ValidationRecord) -> ValidationOut:
     return ValidationOut(
-        **_summary_fields(record),
+        **_summary_fields(context, record),
         truncated=record.truncated,
         ruleset_version=record.ruleset_version,
         content_sha256=record.content_sha256,
@@ -328,8 +346,12 @@ def validate_content(context: OperationContext, params: ValidateContentIn) -> Va
         cache=result_cache(context),
     )
     validation_id = uuid4().hex
-    name = (params.path or "document.md").rsplit("/", 1)[-1]
-    key = f"{context.settings.inline_prefix}{validation_id}/{name}"
+    key = f"{context.settings.inline_prefix}{validation_id}/{params.path or 'document.md'}"
+    if len(key.encode()) > MAX_KEY_BYTES:
+        raise InvalidInput(
+            f"path is too long: the stored key would be {len(key.encode())} bytes; S3 allows {MAX_KEY_BYTES}",
+            field="path",
+        )
     version_id = context.documents.put(key, body, {PATH_METADATA: quote(params.path or "", safe="/")})
     document = DocumentRef(bucket=context.documents.bucket, key=key, version_id=version_id)
     record = record_validation(
@@ -432,7 +454,7 @@ def list_validations(context: OperationContext, params: ListValidationsIn) -> Va
         key_prefix=params.prefix,
     )
     return ValidationPage(
-        items=[ValidationSummary(**_summary_fields(r)) for r in page.items], next_cursor=page.next_cursor
+        items=[ValidationSummary(**_summary_fields(context, r)) for r in page.items], next_cursor=page.next_cursor
     )
 
 

@@ -15,6 +15,7 @@ from uuid import uuid4
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from chalicelib.aws.workflows import list_keys
 from chalicelib.ops.catalogue import field_of, operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, Unavailable
@@ -30,6 +31,9 @@ WorkflowState = Literal["pending", "running", "paused", "completed", "failed", "
 ACTIVE_STATES = frozenset({"pending", "running", "paused"})
 MAX_BATCH_KEYS = 1000
 MAX_BATCH_KEY_CHARS = 200_000  # keeps the execution input well under Step Functions' 256 KiB
+# A running workflow's record changes with every item; one unchanged this long is asked
+# whether its execution still runs (longer than an execution's hand-off to its successor).
+RECONCILE_AFTER_SECONDS = 60
 
 
 class _Input(BaseModel):
@@ -185,6 +189,9 @@ class WorkflowOut(BaseModel):
     listing_complete: bool
     execution_arn: str | None
     error: str | None
+    warnings: list[str] = Field(
+        description="What the user should know about a finished workflow, e.g. a prefix without any Markdown page"
+    )
     created_by: str
     created_at: str
     updated_at: str
@@ -306,6 +313,47 @@ def change_state(
         ) from None
 
 
+def stop_execution(context: OperationContext, record: WorkflowRecord, cause: str) -> WorkflowRecord:
+    """Stop the execution of a workflow that was just cancelled, so no task of it runs any
+    more. If Step Functions cannot be reached the cancel still holds (each remaining item
+    is skipped at the gate) and the workflow says so in its warnings."""
+    if not record.execution_arn:
+        return record
+    try:
+        context.executions.stop(record.execution_arn, cause)
+    except Exception as error:  # noqa: BLE001 - any failure leaves the gate to skip the items
+        warning = f"the execution could not be stopped ({error}); its remaining items are skipped"
+        context.workflows.update(record.workflow_id, {"warnings": [*record.warnings, warning]})
+        return context.workflows.get(record.workflow_id)
+    return record
+
+
+def reconcile(context: OperationContext, record: WorkflowRecord) -> WorkflowRecord:
+    """A workflow whose execution ended without reaching its finish or Catch step (killed,
+    timed out, stopped outside TBCV, or lost when the local stack restarted) would stay
+    running or paused forever. When its record has not changed for
+    RECONCILE_AFTER_SECONDS, ask Step Functions: if the execution no longer runs, a
+    running workflow becomes failed and a paused one cancelled, with the reason. Called
+    by get_workflow and list_workflows, so whoever looks sees the truth."""
+    if (
+        record.state not in ("running", "paused")
+        or not record.execution_arn
+        or _seconds(record.updated_at) < RECONCILE_AFTER_SECONDS
+    ):
+        return record
+    status = context.executions.status(record.execution_arn)
+    if status == "RUNNING":
+        return record
+    target = "failed" if record.state == "running" else "cancelled"
+    error = f"the execution ended ({status}) without finishing the workflow"
+    try:
+        return change_state(
+            context, record, target, "reconcile_workflow", {"error": error, "finished_at": utc_now()}, reason=error
+        )
+    except Conflict:  # it changed meanwhile (e.g. its finish step ran): that is the truth
+        return context.workflows.get(record.workflow_id)
+
+
 def _type_params(workflow_type: str, params: dict[str, Any], context: OperationContext) -> dict[str, Any]:
     try:
         parsed = WORKFLOW_TYPES[workflow_type].model_validate(params)
@@ -325,6 +373,15 @@ def _type_params(workflow_type: str, params: dict[str, Any], context: OperationC
         raise InvalidInput(
             f"{outside[0]!r} is not under the watched prefix {watched!r}",
             field="params.prefix" if isinstance(parsed, ValidatePrefixParams) else "params.keys",
+        )
+    if (
+        isinstance(parsed, ValidatePrefixParams)
+        and not list_keys(context.documents.bucket, parsed.prefix, page_size=1)[0]
+    ):
+        raise InvalidInput(
+            f"no object under the prefix {parsed.prefix!r} in the documents bucket (put pages there first, "
+            "e.g. tbcv docs put DIR --prefix PREFIX)",
+            field="params.prefix",
         )
     return parsed.model_dump(exclude_none=True)
 
@@ -447,8 +504,9 @@ def revalidate(context: OperationContext, params: ValidationIdIn) -> ValidationO
     idempotent=True,
 )
 def get_workflow(context: OperationContext, params: WorkflowIdIn) -> WorkflowOut:
-    """A workflow's state, counts, progress percent and ETA."""
-    return workflow_out(context.workflows.get(params.workflow_id))
+    """A workflow's state, counts, progress percent and ETA. A running or paused workflow
+    whose execution ended without a result is marked failed (cancelled when paused) here."""
+    return workflow_out(reconcile(context, context.workflows.get(params.workflow_id)))
 
 
 @operation(
@@ -462,7 +520,8 @@ def get_workflow(context: OperationContext, params: WorkflowIdIn) -> WorkflowOut
 )
 def list_workflows(context: OperationContext, params: ListWorkflowsIn) -> WorkflowPage:
     """List workflows newest first, optionally by state, type and creation time range;
-    page with `cursor` (a page may be short when filters apply)."""
+    page with `cursor` (a page may be short when filters apply). Workflows whose execution
+    ended without a result are reconciled as get_workflow does."""
     if params.created_from and params.created_to and params.created_from > params.created_to:
         raise InvalidInput("created_from is after created_to", field="created_from")
     page = context.workflows.list(
@@ -473,7 +532,7 @@ def list_workflows(context: OperationContext, params: ListWorkflowsIn) -> Workfl
         created_from=params.created_from,
         created_to=params.created_to,
     )
-    return WorkflowPage(items=[workflow_out(r) for r in page.items], next_cursor=page.next_cursor)
+    return WorkflowPage(items=[workflow_out(reconcile(context, r)) for r in page.items], next_cursor=page.next_cursor)
 
 
 @operation(
@@ -485,15 +544,21 @@ def list_workflows(context: OperationContext, params: ListWorkflowsIn) -> Workfl
 )
 def control_workflow(context: OperationContext, params: ControlWorkflowIn) -> WorkflowOut:
     """pause (running → paused: no further item starts), resume (paused → running) or
-    cancel (→ cancelled: no further item starts; the report keeps what was done)."""
+    cancel (→ cancelled: the execution is stopped, no further item starts; the report
+    keeps what was done)."""
     record = context.workflows.get(params.workflow_id)
     target = {"pause": "paused", "resume": "running", "cancel": "cancelled"}[params.action]
     changes = {"finished_at": utc_now()} if target == "cancelled" else None
     if target == "cancelled" and params.reason:
         changes["error"] = f"cancelled: {params.reason}"
-    return workflow_out(
-        change_state(context, record, target, "control_workflow", changes, action=params.action, reason=params.reason)
+    record = change_state(
+        context, record, target, "control_workflow", changes, action=params.action, reason=params.reason
     )
+    if target == "cancelled":
+        record = stop_execution(
+            context, record, f"cancelled by {context.principal}: {params.reason or 'no reason given'}"
+        )
+    return workflow_out(record)
 
 
 @operation(
@@ -569,6 +634,7 @@ def _delete(context: OperationContext, workflow_id: str, force: bool) -> None:
         record = change_state(
             context, record, "cancelled", "delete_workflow", {"finished_at": utc_now()}, reason="deleted with force"
         )
+        stop_execution(context, record, f"deleted with force by {context.principal}")
     context.workflows.delete(workflow_id, _event(context, "delete_workflow", workflow_id, record.state, None))
 
 

@@ -174,7 +174,11 @@ def _finish(context: OperationContext, record: WorkflowRecord, event: dict) -> d
         return {"status": "held"}
     if record.state == "running":
         finished_at = utc_now()
-        change_state(context, record, "completed", "finish_workflow", {"finished_at": finished_at})
+        changes: dict[str, Any] = {"finished_at": finished_at}
+        if "prefix" in record.params and record.total == 0:
+            # creation refused an empty prefix, so objects were there: none of them Markdown
+            changes["warnings"] = [*record.warnings, f"no Markdown page (*.md) under {record.params['prefix']!r}"]
+        change_state(context, record, "completed", "finish_workflow", changes)
         metrics.workflow_finished(record.workflow_type, "completed", record.started_at, finished_at)
         return {"status": "completed"}
     return {"status": record.state}

@@ -12,7 +12,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -47,6 +54,7 @@ class WorkflowRecord(BaseModel):
     listing_complete: bool = False
     execution_arn: str | None = None
     error: str | None = None
+    warnings: list[str] = Field(default_factory=list)
     created_by: str
     created_at: str
     updated_at: str
@@ -104,6 +112,7 @@ class WorkflowModel(Model):
     listing_complete = BooleanAttribute(default=False)
     execution_arn = UnicodeAttribute(null=True)
     error = UnicodeAttribute(null=True)
+    warnings = ListAttribute(of=UnicodeAttribute, null=True)  # absent on records written before it existed
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
@@ -154,6 +163,7 @@ def _workflow_record(model: WorkflowModel) -> WorkflowRecord:
     for counter in ("total", "done", "failed", "started"):
         values[counter] = int(values[counter] or 0)
     values["listing_complete"] = bool(values["listing_complete"])
+    values["warnings"] = list(values["warnings"] or [])
     return WorkflowRecord(**values)
 
 

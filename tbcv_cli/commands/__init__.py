@@ -17,6 +17,7 @@ def register(app: typer.Typer) -> None:
     _registered.add(id(app))
     from tbcv_cli.commands import (
         admin,
+        docs,
         enhance,
         export,
         query,
@@ -36,6 +37,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(workflows.app, name="workflows")
     app.add_typer(admin.app, name="admin")
     app.add_typer(export.app, name="export")
+    app.add_typer(docs.app, name="docs")
     app.command("stats")(query.stats)
     app.command("audit")(query.audit)
     app.command("history")(query.history)

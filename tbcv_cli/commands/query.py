@@ -46,6 +46,7 @@ def history(
     data = call("get_validation_history", key=key, limit=limit)
 
     def render(d):
+        print(f"{d['path']} ({d['key']})" if d["path"] != d["key"] else d["key"])
         table(
             ({**i, "issues": counts(i)} for i in d["items"]),
             ["created_at", "validation_id", "outcome", "issues", "review_status"],

@@ -20,7 +20,7 @@ def _show_validation(result: dict) -> None:
     record(
         {**result, "counts": counts(result)},
         ["validation_id", "outcome", "counts", "family", "profile", "review_status"],
-        title=result["document"]["key"],
+        title=result["document"]["path"],
     )
     table(
         ({**i, "where": f"{i['line']}:{i['column']}"} for i in result.get("issues", [])),

@@ -8,11 +8,11 @@ from tbcv_cli.commands._common import JSON_OPTION, call, counts, emit, fail, pag
 
 app = typer.Typer(help="Stored validations.", no_args_is_help=True)
 
-SUMMARY = ["validation_id", "outcome", "issues", "review_status", "key", "created_at"]
+SUMMARY = ["validation_id", "outcome", "issues", "review_status", "path", "created_at"]
 
 
 def _rows(items):
-    return ({**i, "issues": counts(i), "key": i["document"]["key"]} for i in items)
+    return ({**i, "issues": counts(i), "path": i["document"]["path"]} for i in items)
 
 
 @app.command("list")
@@ -37,9 +37,10 @@ def show(validation_id: str, as_json: bool = JSON_OPTION) -> None:
 
     def render(d):
         record(
-            {**d, "issues": counts(d), "key": d["document"]["key"]},
+            {**d, "issues": counts(d), "path": d["document"]["path"], "key": d["document"]["key"]},
             [
                 "validation_id",
+                "path",
                 "key",
                 "outcome",
                 "issues",

@@ -27,6 +27,13 @@ FIELDS = [
 ]
 
 
+def show_workflow(workflow: dict) -> None:
+    """The workflow's fields, then its warnings (e.g. a prefix without Markdown pages)."""
+    record(workflow, FIELDS)
+    for warning in workflow.get("warnings") or []:
+        console().print(f"[yellow]warning:[/yellow] {warning}")
+
+
 def _updates(workflow_id: str, poll_seconds: float) -> Iterator[dict]:
     """The workflow's states until it is final: live frames over the WebSocket API
     (docs/realtime.md), or, when that is unavailable, polling get_workflow."""
@@ -67,7 +74,7 @@ def follow(workflow_id: str, as_json: bool, poll_seconds: float = 0.5) -> dict:
                 state=update.get("state") or "",
             )
     workflow = call("get_workflow", workflow_id=workflow_id)  # the full record, as `show` prints it
-    emit(workflow, as_json, lambda w: record(w, FIELDS))
+    emit(workflow, as_json, show_workflow)
     if workflow["state"] != "completed" or workflow.get("failed"):
         raise typer.Exit(1)
     return workflow
@@ -97,7 +104,7 @@ def create(
     if wait:
         follow(workflow["workflow_id"], as_json)
     else:
-        emit(workflow, as_json, lambda w: record(w, FIELDS))
+        emit(workflow, as_json, show_workflow)
 
 
 @app.command("list")
@@ -128,7 +135,7 @@ def show(
     if wait:
         follow(workflow_id, as_json)
     else:
-        emit(call("get_workflow", workflow_id=workflow_id), as_json, lambda w: record(w, FIELDS))
+        emit(call("get_workflow", workflow_id=workflow_id), as_json, show_workflow)
 
 
 @app.command("watch")
@@ -160,7 +167,7 @@ def report(
     data = call("get_workflow_report", workflow_id=workflow_id, status=status, limit=limit)
 
     def render(d):
-        record(d["workflow"], FIELDS)
+        show_workflow(d["workflow"])
         columns = sorted({k for item in d["items"] for k in item if not isinstance(item[k], (dict, list))})
         table(d["items"], columns, empty="no items")
 

@@ -113,7 +113,39 @@ def test_recommendations_are_generated_reviewed_and_applied_as_an_enhancement(st
     assert [e["enhancement_id"] for e in history] == [enhancement["enhancement_id"]]
 
 
-def test_a_prefix_workflow_is_followed_to_completion(stack, pages):
+def test_docs_put_then_a_prefix_workflow_is_followed_to_completion(stack, pages):
+    put = tbcv_json(stack, "docs", "put", str(pages), "--prefix", "docs/cli-workflow/")["items"]
+    assert sorted(p["key"] for p in put) == sorted(
+        f"docs/cli-workflow/{p.relative_to(pages).as_posix()}" for p in pages.rglob("*.md")
+    )
+    result = tbcv(stack, "validate", "folder", "docs/cli-workflow/", "--prefix", "--json", check_code=0)
+    workflow = json.loads(result.stdout)
+    assert workflow["state"] == "completed", workflow
+    assert workflow["done"] == 4 and workflow["warnings"] == []
+    report = tbcv_json(stack, "workflows", "report", workflow["workflow_id"])
+    assert len(report["items"]) == 4
+    listed = tbcv_json(stack, "workflows", "list")["items"]
+    assert workflow["workflow_id"] in [w["workflow_id"] for w in listed]
+
+
+def test_docs_get_prints_the_latest_or_a_named_version(stack, tmp_path):
+    (tmp_path / "page.md").write_text(CLEAN)
+    first = tbcv_json(stack, "docs", "put", str(tmp_path), "--prefix", "docs/cli-get")["items"][0]
+    (tmp_path / "page.md").write_text(BROKEN)
+    second = tbcv_json(stack, "docs", "put", str(tmp_path), "--prefix", "docs/cli-get")["items"][0]
+    assert first["key"] == second["key"] == "docs/cli-get/page.md" and first["version_id"] != second["version_id"]
+    assert tbcv(stack, "docs", "get", "docs/cli-get/page.md", check_code=0).stdout == BROKEN
+    older = tbcv(stack, "docs", "get", "docs/cli-get/page.md", "--version", first["version_id"], check_code=0)
+    assert older.stdout == CLEAN
+    missing = tbcv(stack, "docs", "get", "docs/cli-get/absent.md", check_code=1)
+    assert "absent.md" in missing.stderr
+    outside = tbcv(stack, "docs", "put", str(tmp_path), "--prefix", "../etc", check_code=1)
+    assert "key" in outside.stderr
+
+
+def test_an_empty_prefix_is_refused_and_one_without_pages_warns(stack):
+    refused = tbcv(stack, "validate", "folder", "docs/cli-nothing/", "--prefix", check_code=1)
+    assert "params.prefix" in refused.stderr and "no object under the prefix" in refused.stderr
     s3 = boto3.client(
         "s3",
         endpoint_url=stack.aws_url,
@@ -122,16 +154,9 @@ def test_a_prefix_workflow_is_followed_to_completion(stack, pages):
         aws_secret_access_key="local",
     )
     bucket = tbcv_json(stack, "admin", "status")["documents_bucket"]
-    for page in sorted(pages.glob("*.md")):
-        s3.put_object(Bucket=bucket, Key=f"docs/cli-workflow/{page.name}", Body=page.read_bytes())
-    result = tbcv(stack, "validate", "folder", "docs/cli-workflow/", "--prefix", "--json", check_code=0)
-    workflow = json.loads(result.stdout)
-    assert workflow["state"] == "completed", workflow
-    assert workflow["done"] == 3
-    report = tbcv_json(stack, "workflows", "report", workflow["workflow_id"])
-    assert len(report["items"]) == 3
-    listed = tbcv_json(stack, "workflows", "list")["items"]
-    assert workflow["workflow_id"] in [w["workflow_id"] for w in listed]
+    s3.put_object(Bucket=bucket, Key="docs/cli-images/logo.png", Body=b"\x89PNG")
+    warned = tbcv(stack, "validate", "folder", "docs/cli-images/", "--prefix", check_code=0)
+    assert "warning: no Markdown page (*.md) under 'docs/cli-images/'" in warned.stdout
 
 
 def test_exports_are_written_to_a_file_in_each_format(stack, tmp_path):

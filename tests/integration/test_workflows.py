@@ -31,6 +31,13 @@ def put_pages(resolver, prefix, count, body=PAGE):
     return keys
 
 
+def no_pages(resolver, prefix):
+    """A prefix that holds an object but no Markdown page: its workflow ends at once, with a warning."""
+    bucket = resolver.environment()["TBCV_DOCUMENTS_BUCKET"]
+    boto3.client("s3").put_object(Bucket=bucket, Key=f"{prefix}notes.txt", Body=b"not a page")
+    return prefix
+
+
 def wait_until(predicate, timeout=90, what="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -81,11 +88,33 @@ def test_validate_prefix_validates_every_markdown_page_once(aws):
         assert validation["outcome"] == item["outcome"]
 
 
-def test_a_workflow_over_an_empty_prefix_completes_with_zero_items(aws):
-    workflow = call("validate_folder", prefix="docs/nothing-here/")
+def test_a_prefix_without_any_object_is_refused_at_creation_naming_params_prefix(aws, api):
+    with pytest.raises(InvalidInput, match="no object under the prefix 'docs/nothing-here/'") as raised:
+        call("validate_folder", prefix="docs/nothing-here/")
+    assert raised.value.field == "params.prefix"
+    response = api.http.post(
+        "/v1/workflows",
+        headers=AUTH,
+        body=json.dumps({"workflow_type": "full_audit", "params": {"prefix": "docs/nothing-here/"}}),
+    )
+    assert response.status_code == 400
+    assert response.json_body["error"]["field"] == "params.prefix"
+    assert call("list_workflows")["items"] == []  # nothing half-written
+
+
+def test_a_prefix_without_markdown_pages_completes_with_a_warning(aws):
+    workflow = call("validate_folder", prefix=no_pages(aws, "docs/nothing-here/"))
     done = finished(workflow["workflow_id"])
     assert (done["state"], done["total"], done["done"], done["failed"]) == ("completed", 0, 0, 0)
-    assert call("get_workflow_report", workflow_id=workflow["workflow_id"])["items"] == []
+    assert done["warnings"] == ["no Markdown page (*.md) under 'docs/nothing-here/'"]
+    report = call("get_workflow_report", workflow_id=workflow["workflow_id"])
+    assert report["items"] == [] and report["workflow"]["warnings"] == done["warnings"]
+
+
+def test_a_prefix_with_pages_completes_without_warnings(aws):
+    put_pages(aws, "docs/some/", 1)
+    done = finished(call("validate_folder", prefix="docs/some/")["workflow_id"])
+    assert (done["state"], done["done"], done["warnings"]) == ("completed", 1, [])
 
 
 def test_failed_items_are_recorded_and_the_workflow_still_completes(aws):
@@ -140,7 +169,7 @@ def test_cancel_stops_the_workflow_with_a_partial_report(aws):
 
 
 def test_transitions_outside_the_table_are_409_naming_the_state(aws):
-    workflow = call("validate_folder", prefix="docs/nothing-here/")
+    workflow = call("validate_folder", prefix=no_pages(aws, "docs/nothing-here/"))
     with pytest.raises(Conflict, match="running; cannot become running"):
         call("control_workflow", workflow_id=workflow["workflow_id"], action="resume")
     finished(workflow["workflow_id"])
@@ -167,7 +196,7 @@ def all_items_after_delete(workflow_id):
 
 
 def test_bulk_delete_reports_each_workflow_it_could_not_delete(aws):
-    finished_one = call("validate_folder", prefix="docs/empty-a/")
+    finished_one = call("validate_folder", prefix=no_pages(aws, "docs/empty-a/"))
     finished(finished_one["workflow_id"])
     put_pages(aws, "docs/bulk/", 3)
     active = call("create_workflow", workflow_type="validate_prefix", params={"prefix": "docs/bulk/"})
@@ -183,9 +212,9 @@ def test_bulk_delete_reports_each_workflow_it_could_not_delete(aws):
 
 
 def test_list_workflows_filters_by_state_type_and_time_and_pages(aws):
-    first = call("validate_folder", prefix="docs/empty-1/")
+    first = call("validate_folder", prefix=no_pages(aws, "docs/empty-1/"))
     second = call("create_workflow", workflow_type="validate_batch", params={"keys": ["docs/none.md"]})
-    third = call("validate_folder", prefix="docs/empty-2/")
+    third = call("validate_folder", prefix=no_pages(aws, "docs/empty-2/"))
     for workflow in (first, second, third):
         finished(workflow["workflow_id"])
     ids = [w["workflow_id"] for w in call("list_workflows", limit=10)["items"]]
@@ -242,7 +271,7 @@ def test_the_rest_routes_create_control_and_report(api, aws):
 
 
 def test_every_state_change_writes_an_audit_event(aws):
-    workflow = call("validate_folder", prefix="docs/nothing-here/")
+    workflow = call("validate_folder", prefix=no_pages(aws, "docs/nothing-here/"))
     finished(workflow["workflow_id"])
     events = context_for("tester").audit.for_target(workflow["workflow_id"]).items
     states = [(e.operation, (e.before or {}).get("state"), (e.after or {}).get("state")) for e in reversed(events)]
