@@ -44,7 +44,7 @@ def _updates(workflow_id: str, poll_seconds: float) -> Iterator[dict]:
         yield from watch_workflow(ws_url_from_environment(), find_token(), workflow_id, max_attempts=2)
         return
     except (Refused, Unavailable) as error:
-        print(f"live events unavailable ({error}); polling instead", file=sys.stderr)  # stdout may be --json
+        print(f"tbcv: live events unavailable ({error}); polling instead", file=sys.stderr)
     while True:
         workflow = call("get_workflow", workflow_id=workflow_id)
         yield workflow

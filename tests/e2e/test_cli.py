@@ -13,7 +13,7 @@ import sys
 import boto3
 import pytest
 
-from tests.e2e.conftest import ROOT, TOKEN
+from tests.e2e.conftest import ROOT, TOKEN, free_port
 
 pytestmark = [pytest.mark.e2e]
 
@@ -23,8 +23,13 @@ CLEAN = "---\ntitle: Hello\ndescription: A short page that greets the reader pol
 BROKEN = "# Hello  \n\nSome text.\n"
 
 
-def tbcv(stack, *args, token=TOKEN, url=None, check_code=None):
-    env = {**os.environ, "TBCV_API_URL": url or stack.url, "TBCV_WS_URL": stack.ws_url, "TBCV_API_TOKEN": token}
+def tbcv(stack, *args, token=TOKEN, url=None, ws_url=None, check_code=None):
+    env = {
+        **os.environ,
+        "TBCV_API_URL": url or stack.url,
+        "TBCV_WS_URL": ws_url or stack.ws_url,
+        "TBCV_API_TOKEN": token,
+    }
     result = subprocess.run([*TBCV, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     if check_code is not None:
         assert result.returncode == check_code, (result.returncode, result.stdout[-2000:], result.stderr[-2000:])
@@ -157,6 +162,13 @@ def test_an_empty_prefix_is_refused_and_one_without_pages_warns(stack):
     s3.put_object(Bucket=bucket, Key="docs/cli-images/logo.png", Body=b"\x89PNG")
     warned = tbcv(stack, "validate", "folder", "docs/cli-images/", "--prefix", check_code=0)
     assert "warning: no Markdown page (*.md) under 'docs/cli-images/'" in warned.stdout
+
+    watched = json.loads(tbcv(stack, "workflows", "watch", workflow["workflow_id"], "--json", check_code=0).stdout)
+    assert watched["state"] == "completed"
+    unreachable = f"ws://127.0.0.1:{free_port()}"  # nothing listens: the CLI polls instead
+    polled = tbcv(stack, "workflows", "watch", workflow["workflow_id"], "--json", ws_url=unreachable, check_code=0)
+    assert json.loads(polled.stdout)["state"] == "completed"
+    assert "polling instead" in polled.stdout + polled.stderr
 
 
 def test_exports_are_written_to_a_file_in_each_format(stack, tmp_path):
