@@ -25,6 +25,7 @@ import argparse
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from chalicelib.engine.truth.inventory import (  # noqa: E402 - after the path s
     INDEX_FILE,
     MEMBER_KINDS,
     NAMES_FILE,
+    NAMINGS,
     TYPE_KINDS,
     TypeInfo,
     check_name,
@@ -79,10 +81,26 @@ class JavaFromNet:
             namespaces.append(self.java_namespace)
 
 
+def dotnet_spelling(member: str) -> str:
+    """How .NET writes a member that Python via .NET or Java names: `add_empty_slide` and
+    `addEmptySlide` -> `AddEmptySlide`, `BENT_CONNECTOR2` -> `BentConnector2`, Java's getter
+    `getSlides` -> the property `Slides`. For messages only: a table derived this way is
+    compared by `normalise_member`, which gives every spelling the same key."""
+    if "_" in member or member.islower() or member.isupper():
+        return "".join(part[:1].upper() + part[1:].lower() for part in member.split("_") if part)
+    if member[:3] in ("get", "set") and member[3:4].isupper():
+        member = member[3:]
+    return member[:1].upper() + member[1:]
+
+
 @dataclass(frozen=True)
 class Source:
     """One generated table: its inventory files (merged in order), any derived additions, and
-    whether it is complete, i.e. whether a name it lacks is evidence that it does not exist."""
+    whether it is complete, i.e. whether a name it lacks is evidence that it does not exist.
+
+    `naming="normalised"` makes a table for a platform that has no inventory of its own from
+    platforms generated from the same API (Slides .NET and C++ from Python via .NET and
+    Java): member names are written in .NET spelling and compared by `normalise_member`."""
 
     family: str
     table: str
@@ -90,6 +108,7 @@ class Source:
     complete: bool
     origin: str
     derived: tuple[JavaFromNet, ...] = ()
+    naming: str = "exact"
 
 
 def _shared(family: str, platform: str, origin: str, complete: bool = True) -> Source:
@@ -129,6 +148,15 @@ SOURCES: tuple[Source, ...] = (
         f"{_slides_origin('java')} + {_SLIDES_PARTIAL}",
     ),
     Source("slides", "python-net", (LOCAL / "slides" / "python-net.tsv",), True, _slides_origin("python-net")),
+    Source(
+        "slides",
+        "net",
+        (LOCAL / "slides" / "python-net.tsv", LOCAL / "slides" / "java.tsv"),
+        True,
+        f"derived from {_slides_origin('python-net')} and {_slides_origin('java')}: the same API generated "
+        "from .NET; members compared by normalised name (read by the .NET and C++ platforms)",
+        naming="normalised",
+    ),
 )
 
 
@@ -146,8 +174,11 @@ def _shown(path: Path) -> str:
     return str(path)
 
 
-def read_inventory(path: Path, namespaces: list[str], types: dict[str, TypeInfo]) -> None:
-    """Add one TSV's rows to `types` (first kind of a type or member wins); validates every row."""
+def read_inventory(
+    path: Path, namespaces: list[str], types: dict[str, TypeInfo], spelling: Callable[[str], str] = str
+) -> None:
+    """Add one TSV's rows to `types` (first kind of a type or member wins), member names
+    written by `spelling`; validates every row."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -181,7 +212,7 @@ def read_inventory(path: Path, namespaces: list[str], types: dict[str, TypeInfo]
         if info is None:
             info = types[name] = TypeInfo(namespace, kind, {})
         if member:
-            info.members.setdefault(member, member_kind)
+            info.members.setdefault(spelling(member), member_kind)
 
 
 def build() -> dict[Path, str]:
@@ -191,8 +222,11 @@ def build() -> dict[Path, str]:
     for source in SOURCES:
         namespaces: list[str] = []
         types: dict[str, TypeInfo] = {}
+        if source.naming not in NAMINGS:
+            raise ValueError(f"{source.family}/{source.table}: naming {source.naming!r} is not one of {NAMINGS}")
+        spelling = dotnet_spelling if source.naming == "normalised" else str
         for path in source.files:
-            read_inventory(path, namespaces, types)
+            read_inventory(path, namespaces, types, spelling)
         for derivation in source.derived:
             derivation.add_to(namespaces, types)
         namespaces.sort()
@@ -207,6 +241,7 @@ def build() -> dict[Path, str]:
                 "source": source.origin,
                 "types": len(types),
                 "members": sum(len(info.members) for info in types.values()),
+                "naming": source.naming,
             }
         )
     for family in sorted({source.family for source in SOURCES}):

@@ -34,9 +34,9 @@ from dataclasses import dataclass
 
 from chalicelib.engine.document import CodeBlock, ParsedDocument
 from chalicelib.engine.truth.foreign import is_foreign_code
-from chalicelib.engine.truth.inventory import FUNCTIONS
+from chalicelib.engine.truth.inventory import FUNCTIONS, normalise_member
 from chalicelib.engine.truth.syntax import c_like_guess, label_syntax, sniff_syntax
-from chalicelib.engine.truth.table import PlatformApi, TruthTable, normalise_member
+from chalicelib.engine.truth.table import PlatformApi, TruthTable
 
 NON_CODE_LABELS = frozenset(
     {
