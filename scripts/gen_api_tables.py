@@ -81,6 +81,30 @@ class JavaFromNet:
             namespaces.append(self.java_namespace)
 
 
+@dataclass(frozen=True)
+class PlatformOnlyMembers:
+    """Members the official reference of a platform documents that the inventories a table is
+    derived from cannot have: .NET-only API built on System.Drawing printing and GDI+, which
+    Python via .NET and Java do not ship (Slides `Presentation.Print`). Added to their types
+    so a derived table does not call them unknown; each entry names its reference page."""
+
+    members: tuple[tuple[str, str, str, str], ...]  # (type, member, member kind, reference page)
+
+    def add_to(self, namespaces: list[str], types: dict[str, TypeInfo]) -> None:
+        for type_name, member, kind, _page in self.members:
+            types[type_name].members.setdefault(member, kind)
+
+
+_SLIDES_NET_REF = "aspose-slides/Aspose.Slides-API-References english/net/aspose.slides"
+SLIDES_NET_ONLY = PlatformOnlyMembers(
+    (
+        ("Presentation", "Print", "method", f"{_SLIDES_NET_REF}/presentation/print"),
+        ("Slide", "RenderToGraphics", "method", f"{_SLIDES_NET_REF}/slide/rendertographics"),
+        ("PPImage", "SystemImage", "property", f"{_SLIDES_NET_REF}/ppimage/systemimage"),
+    )
+)
+
+
 def dotnet_spelling(member: str) -> str:
     """How .NET writes a member that Python via .NET or Java names: `add_empty_slide` and
     `addEmptySlide` -> `AddEmptySlide`, `BENT_CONNECTOR2` -> `BentConnector2`, Java's getter
@@ -107,7 +131,7 @@ class Source:
     files: tuple[Path, ...]
     complete: bool
     origin: str
-    derived: tuple[JavaFromNet, ...] = ()
+    derived: tuple[JavaFromNet | PlatformOnlyMembers, ...] = ()
     naming: str = "exact"
 
 
@@ -154,7 +178,9 @@ SOURCES: tuple[Source, ...] = (
         (LOCAL / "slides" / "python-net.tsv", LOCAL / "slides" / "java.tsv"),
         True,
         f"derived from {_slides_origin('python-net')} and {_slides_origin('java')}: the same API generated "
-        "from .NET; members compared by normalised name (read by the .NET and C++ platforms)",
+        "from .NET; members compared by normalised name (read by the .NET and C++ platforms); "
+        "plus the .NET-only members of the .NET reference (Print, RenderToGraphics, SystemImage)",
+        (SLIDES_NET_ONLY,),
         naming="normalised",
     ),
 )

@@ -242,6 +242,13 @@ def test_slides_net_and_cpp_names_meet_the_derived_table(registry, label, platfo
     assert [re.split(r"\.|::", f.message.split("'")[1])[-1] for f in findings] == ["AddMagic", "BentConector"]
 
 
+def test_net_only_members_of_the_reference_are_known_on_the_derived_table(registry):
+    # Presentation.Print (System.Drawing printing) is in the .NET reference, not in Python or Java
+    code = "Presentation pres = new Presentation();\npres.Print(new PrinterSettings());\npres.Printt();"
+    findings = run_rule(registry, "TR002", _block("csharp", code), path=SLIDES_PAGE.format("net"), family="slides")
+    assert [f.message.split("'")[1] for f in findings] == ["Printt"]
+
+
 def test_normalised_names_meet_across_accessor_conventions():
     same = {
         "bold": ("get_IsBold", "SetIsBold", "IsBold", "is_bold", "isBold", "getBold"),
