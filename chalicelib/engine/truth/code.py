@@ -874,7 +874,7 @@ class _BlockReader:
         return inventory.nearest_member(FUNCTIONS, name, NEAREST_CUTOFF) if inventory is not None else None
 
     def report_member(self, owner: str, member: str, offset: int) -> None:
-        """Report a member only a complete table contradicts (a borrowed or partial table
+        """Report a member only a complete table contradicts (a partial table
         cannot tell an invented name from one it lacks)."""
         if not self.api.complete:
             return
