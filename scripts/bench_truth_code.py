@@ -3,8 +3,8 @@
 
 For each language (and for odd input: unclosed comments, strings and brackets, mixed
 languages), a block of N lines and one of 2N lines are read against the words tables
-(best of three runs); the ratio time(2N)/time(N) is printed. Linear work gives ~2; the
-target is a ratio under 3 for every input. Exits 1 when a target is missed.
+(best of five runs); the ratio time(2N)/time(N) is printed. Linear work gives ~2 and
+quadratic ~4; the target is a ratio under 3.5 for every input. Exits 1 when one is missed.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from chalicelib.engine.truth import load_truth_registry  # noqa: E402
 from chalicelib.engine.truth.code import analyse_block  # noqa: E402
 
 LINES = 2_000
-MAX_RATIO = 3.0
-RUNS = 3
+MAX_RATIO = 3.5  # linear work gives ~2, quadratic ~4
+RUNS = 5
 SNIPPETS = {
     "java": ("java", "java", 'Document doc = new Document(dir + "a.docx");\ndoc.getFirstSection().getBody();\n'),
     "csharp": ("csharp", "net", 'var doc = new Document(dir + "a.docx");\ndoc.FirstSection.Body.Paragraphs.Clear();\n'),

@@ -25,6 +25,7 @@ import argparse
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from chalicelib.engine.truth.inventory import (  # noqa: E402 - after the path s
     INDEX_FILE,
     MEMBER_KINDS,
     NAMES_FILE,
+    NAMINGS,
     TYPE_KINDS,
     TypeInfo,
     check_name,
@@ -80,16 +82,57 @@ class JavaFromNet:
 
 
 @dataclass(frozen=True)
+class PlatformOnlyMembers:
+    """Members the official reference of a platform documents that the inventories a table is
+    derived from cannot have: .NET-only API built on System.Drawing printing and GDI+, which
+    Python via .NET and Java do not ship (Slides `Presentation.Print`). Added to their types
+    so a derived table does not call them unknown; each entry names its reference page."""
+
+    members: tuple[tuple[str, str, str, str], ...]  # (type, member, member kind, reference page)
+
+    def add_to(self, namespaces: list[str], types: dict[str, TypeInfo]) -> None:
+        for type_name, member, kind, _page in self.members:
+            types[type_name].members.setdefault(member, kind)
+
+
+_SLIDES_NET_REF = "aspose-slides/Aspose.Slides-API-References english/net/aspose.slides"
+SLIDES_NET_ONLY = PlatformOnlyMembers(
+    (
+        ("Presentation", "Print", "method", f"{_SLIDES_NET_REF}/presentation/print"),
+        ("Slide", "RenderToGraphics", "method", f"{_SLIDES_NET_REF}/slide/rendertographics"),
+        ("PPImage", "SystemImage", "property", f"{_SLIDES_NET_REF}/ppimage/systemimage"),
+    )
+)
+
+
+def dotnet_spelling(member: str) -> str:
+    """How .NET writes a member that Python via .NET or Java names: `add_empty_slide` and
+    `addEmptySlide` -> `AddEmptySlide`, `BENT_CONNECTOR2` -> `BentConnector2`, Java's getter
+    `getSlides` -> the property `Slides`. For messages only: a table derived this way is
+    compared by `normalise_member`, which gives every spelling the same key."""
+    if "_" in member or member.islower() or member.isupper():
+        return "".join(part[:1].upper() + part[1:].lower() for part in member.split("_") if part)
+    if member[:3] in ("get", "set") and member[3:4].isupper():
+        member = member[3:]
+    return member[:1].upper() + member[1:]
+
+
+@dataclass(frozen=True)
 class Source:
     """One generated table: its inventory files (merged in order), any derived additions, and
-    whether it is complete, i.e. whether a name it lacks is evidence that it does not exist."""
+    whether it is complete, i.e. whether a name it lacks is evidence that it does not exist.
+
+    `naming="normalised"` makes a table for a platform that has no inventory of its own from
+    platforms generated from the same API (Slides .NET and C++ from Python via .NET and
+    Java): member names are written in .NET spelling and compared by `normalise_member`."""
 
     family: str
     table: str
     files: tuple[Path, ...]
     complete: bool
     origin: str
-    derived: tuple[JavaFromNet, ...] = ()
+    derived: tuple[JavaFromNet | PlatformOnlyMembers, ...] = ()
+    naming: str = "exact"
 
 
 def _shared(family: str, platform: str, origin: str, complete: bool = True) -> Source:
@@ -129,6 +172,17 @@ SOURCES: tuple[Source, ...] = (
         f"{_slides_origin('java')} + {_SLIDES_PARTIAL}",
     ),
     Source("slides", "python-net", (LOCAL / "slides" / "python-net.tsv",), True, _slides_origin("python-net")),
+    Source(
+        "slides",
+        "net",
+        (LOCAL / "slides" / "python-net.tsv", LOCAL / "slides" / "java.tsv"),
+        True,
+        f"derived from {_slides_origin('python-net')} and {_slides_origin('java')}: the same API generated "
+        "from .NET; members compared by normalised name (read by the .NET and C++ platforms); "
+        "plus the .NET-only members of the .NET reference (Print, RenderToGraphics, SystemImage)",
+        (SLIDES_NET_ONLY,),
+        naming="normalised",
+    ),
 )
 
 
@@ -146,8 +200,11 @@ def _shown(path: Path) -> str:
     return str(path)
 
 
-def read_inventory(path: Path, namespaces: list[str], types: dict[str, TypeInfo]) -> None:
-    """Add one TSV's rows to `types` (first kind of a type or member wins); validates every row."""
+def read_inventory(
+    path: Path, namespaces: list[str], types: dict[str, TypeInfo], spelling: Callable[[str], str] = str
+) -> None:
+    """Add one TSV's rows to `types` (first kind of a type or member wins), member names
+    written by `spelling`; validates every row."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -181,7 +238,7 @@ def read_inventory(path: Path, namespaces: list[str], types: dict[str, TypeInfo]
         if info is None:
             info = types[name] = TypeInfo(namespace, kind, {})
         if member:
-            info.members.setdefault(member, member_kind)
+            info.members.setdefault(spelling(member), member_kind)
 
 
 def build() -> dict[Path, str]:
@@ -191,8 +248,11 @@ def build() -> dict[Path, str]:
     for source in SOURCES:
         namespaces: list[str] = []
         types: dict[str, TypeInfo] = {}
+        if source.naming not in NAMINGS:
+            raise ValueError(f"{source.family}/{source.table}: naming {source.naming!r} is not one of {NAMINGS}")
+        spelling = dotnet_spelling if source.naming == "normalised" else str
         for path in source.files:
-            read_inventory(path, namespaces, types)
+            read_inventory(path, namespaces, types, spelling)
         for derivation in source.derived:
             derivation.add_to(namespaces, types)
         namespaces.sort()
@@ -207,6 +267,7 @@ def build() -> dict[Path, str]:
                 "source": source.origin,
                 "types": len(types),
                 "members": sum(len(info.members) for info in types.values()),
+                "naming": source.naming,
             }
         )
     for family in sorted({source.family for source in SOURCES}):

@@ -12,8 +12,9 @@ The test prints recall per language and false alarms, and asserts the targets on
 samples whose platform has a complete API table (only a complete table can contradict a
 name, by design): >= 80 % of invented methods found on their exact line in every language,
 >= 95 % overall, and no truth warning or error on clean pages or away from the seeded lines.
-Samples on platforms without a complete table (Slides .NET and C++ read the Python via .NET
-table under other naming) are counted and printed apart, so the gap stays visible.
+Samples on platforms without a complete table would be counted and printed apart, so a gap
+stays visible (none today: Slides .NET and C++ read a table derived from Python via .NET and
+Java, complete by derivation, see docs/truth-tables.md).
 """
 
 from __future__ import annotations

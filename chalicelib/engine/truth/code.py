@@ -34,9 +34,9 @@ from dataclasses import dataclass
 
 from chalicelib.engine.document import CodeBlock, ParsedDocument
 from chalicelib.engine.truth.foreign import is_foreign_code
-from chalicelib.engine.truth.inventory import FUNCTIONS
+from chalicelib.engine.truth.inventory import FUNCTIONS, normalise_member
 from chalicelib.engine.truth.syntax import c_like_guess, label_syntax, sniff_syntax
-from chalicelib.engine.truth.table import PlatformApi, TruthTable, normalise_member
+from chalicelib.engine.truth.table import PlatformApi, TruthTable
 
 NON_CODE_LABELS = frozenset(
     {
@@ -877,7 +877,7 @@ class _BlockReader:
         return inventory.nearest_member(FUNCTIONS, name, NEAREST_CUTOFF) if inventory is not None else None
 
     def report_member(self, owner: str, member: str, offset: int) -> None:
-        """Report a member only a complete table contradicts (a borrowed or partial table
+        """Report a member only a complete table contradicts (a partial table
         cannot tell an invented name from one it lacks)."""
         if not self.api.complete:
             return

@@ -54,6 +54,27 @@ _TABLE_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 _FORBIDDEN_IN_NAME = frozenset(",\t\n\r")
 _HEADER_LINES = 1  # the first type entry is on line 2
 NAMES_FILE = "_types.txt"  # per family: every type name on any platform, one a line
+NAMINGS = ("exact", "normalised")  # how a table's member names are compared (see ApiTable)
+
+# One accessor or `is` prefix: C++ `get_`/`set_` before a capital, .NET/Java/C++ `Get`/`Set`/`Is`
+# (`getText`, `GetText`, `IsBold`), Python `get_`/`set_`/`is_`. Stripped at most twice, so the
+# C++ accessor of an `Is` property (`get_IsBold`, `SetIsBold`) meets Python's `is_bold`.
+_ACCESSOR = re.compile(r"^(?:[gG]et_?(?=[A-Z])|[sS]et_?(?=[A-Z])|[iI]s(?=[A-Z0-9_])|get_|set_|is_)")
+
+
+def normalise_member(name: str) -> str:
+    """A naming-neutral key for a member: `getText`, `GetText`, `get_Text`, `Text`, `text` and
+    `get_text` all become `text`; `get_IsBold`, `IsBold` and `is_bold` become `bold`;
+    `AddEmptySlide`, `addEmptySlide` and `add_empty_slide` become `addemptyslide`. Exact for
+    Aspose's generated APIs (Python via .NET is generated from .NET, C++ ported from it; the
+    rate of .NET/C++ names it misses is measured in docs/truth-tables.md)."""
+    return _ACCESSOR.sub("", _ACCESSOR.sub("", name, count=1), count=1).replace("_", "").lower()
+
+
+def normalise_enum_value(name: str) -> str:
+    """`FLAT_OPC`, `FlatOpc` and `flat_opc` all become `flatopc` (no prefix is stripped:
+    `IsoA4` and `GetMode` are values, not accessors)."""
+    return name.replace("_", "").lower()
 
 
 def table_path(api_dir: Path, family: str, table: str) -> Path:
@@ -82,6 +103,7 @@ class TableInfo:
     source: str  # where the names come from (repository and commit, or package and version)
     types: int
     members: int
+    naming: str = "exact"  # `normalised`: members compared by `normalise_member` (a derived table)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,20 +123,32 @@ class ApiTable:
 
     Lookups take names exactly as written for the platform (`getCells` in Java, `GetCells`
     in C++, `cells` in Python): the inventories are written per platform, so nothing is
-    derived by renaming. `complete` tells whether an absent name is evidence of a mistake.
+    derived by renaming. The exception is a table derived from other platforms' inventories
+    (`naming == "normalised"`: Slides .NET and C++ from Python via .NET and Java): its
+    members are compared by `normalise_member` (enum values by `normalise_enum_value`), so
+    `AddEmptySlide`, `get_Slides` and `SetIsBold` meet `add_empty_slide`, `slides`, `is_bold`.
+    `complete` tells whether an absent name is evidence of a mistake.
     Member lists stay packed (one string per kind) until a type is first asked about, so
     loading a table costs one JSON parse.
     """
 
     def __init__(
-        self, family: str, table: str, complete: bool, namespaces: tuple[str, ...], packed: dict[str, _Packed]
+        self,
+        family: str,
+        table: str,
+        complete: bool,
+        namespaces: tuple[str, ...],
+        packed: dict[str, _Packed],
+        naming: str = "exact",
     ):
         self.family = family
         self.table = table
         self.complete = complete
         self.namespaces = namespaces
+        self.naming = naming
         self._packed = packed
         self._members: dict[str, dict[str, str]] = {}
+        self._keys: dict[str, frozenset[str]] = {}
 
     def __repr__(self) -> str:
         return f"ApiTable({self.family!r}, {self.table!r}, types={len(self._packed)}, complete={self.complete})"
@@ -164,21 +198,37 @@ class ApiTable:
 
     def has_member(self, type_name: str, member: str) -> bool:
         """The reference lists `member` on `type_name` (it may still be inherited when not)."""
-        return member in self.members(type_name)
+        if self.naming == "exact":
+            return member in self.members(type_name)
+        keys = self._keys.get(type_name)
+        if keys is None:
+            keys = self._keys[type_name] = frozenset(map(self._key_for(type_name), self.members(type_name)))
+        return self._key_for(type_name)(member) in keys
+
+    def _key_for(self, type_name: str):
+        """How a member of this type is compared on a normalised table."""
+        return normalise_enum_value if self.type_kind(type_name) == "enum" else normalise_member
 
     def member_kind(self, type_name: str, member: str) -> str | None:
         return self.members(type_name).get(member)
 
     @cached_property
-    def _all_members(self) -> frozenset[str]:
+    def _written_members(self) -> frozenset[str]:
+        """Every member name as the table writes it."""
         return frozenset(
             ",".join(names for packed in self._packed.values() for names in packed[2].values()).split(",")
         ) - {""}
 
+    @cached_property
+    def _all_members(self) -> frozenset[str]:
+        """Every member name as lookups compare it."""
+        written = self._written_members
+        return written if self.naming == "exact" else frozenset(map(normalise_member, written))
+
     def member_anywhere(self, member: str) -> bool:
         """Some type of the platform has a member of this name: the safe test for an invented
         method when the receiver's type is unsure or the member may be inherited."""
-        return member in self._all_members
+        return (member if self.naming == "exact" else normalise_member(member)) in self._all_members
 
     def types_with_member(self, member: str) -> tuple[str, ...]:
         """The types that list the member (a scan of the table: for messages, not hot paths)."""
@@ -186,8 +236,8 @@ class ApiTable:
 
     @cached_property
     def member_names(self) -> tuple[str, ...]:
-        """Every member name of the platform, sorted."""
-        return tuple(sorted(self._all_members))
+        """Every member name of the platform as written in the table, sorted."""
+        return tuple(sorted(self._written_members))
 
     def functions(self) -> dict[str, str]:
         """Free functions (function-style platforms such as PDF for Go or JavaScript via C++)."""
@@ -230,7 +280,7 @@ class ApiTable:
 
     def nearest_enum_value(self, enum: str, value: str, cutoff: int = NEAREST_CUTOFF) -> str | None:
         values = self.enum_values(enum)
-        if value in values:
+        if value in values or (self.naming != "exact" and self.has_member(enum, value)):
             return None
         return _nearest(value, sorted(values), cutoff)
 
@@ -313,7 +363,7 @@ def load_api_table(path: Path, info: TableInfo) -> ApiTable:
         for line, (name, entry) in enumerate(entries.items(), start=_HEADER_LINES + 1):
             _type_entry(path, line, name, entry, namespaces)
         raise _fail(path, None, "types", "malformed")  # not reached: _type_entry raised
-    return ApiTable(info.family, info.table, info.complete, tuple(ns for ns in namespaces if ns), packed)
+    return ApiTable(info.family, info.table, info.complete, tuple(ns for ns in namespaces if ns), packed, info.naming)
 
 
 def _packed_entries(entries: dict[str, object], namespaces: list[str]) -> dict[str, _Packed] | None:
@@ -406,5 +456,7 @@ def load_index(api_dir: Path) -> dict[tuple[str, str], TableInfo]:
             raise _fail(path, None, f"tables[{position}]", str(error)) from None
         if not (_TABLE_ID.match(info.family) and _TABLE_ID.match(info.table) and isinstance(info.complete, bool)):
             raise _fail(path, None, f"tables[{position}]", "family/table must be lower-case ids; complete a boolean")
+        if info.naming not in NAMINGS:
+            raise _fail(path, None, f"tables[{position}].naming", f"must be one of {', '.join(NAMINGS)}")
         index[(info.family, info.table)] = info
     return index

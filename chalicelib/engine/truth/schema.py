@@ -62,9 +62,6 @@ class PlatformSpec(_Model):
     # The generated API table (config/truth/api/<family>/<api>.json, by scripts/gen_api_tables.py);
     # none: the platform's API is unknown and never checked.
     api: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]*$")
-    # False: the table is another platform's with other naming (Slides .NET reads Python via
-    # .NET's `add_empty_slide` as `AddEmptySlide`): names compare normalised, never complete.
-    exact: bool = True
 
 
 class PluginSpec(_Model):

@@ -8,7 +8,6 @@ compiled artefacts (regexes, matchers) on the table through `cached`, so each is
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
@@ -21,29 +20,17 @@ from chalicelib.engine.truth.inventory import (
     TableInfo,
     load_api_table,
     load_family_names,
+    normalise_member,
     table_path,
 )
 from chalicelib.engine.truth.schema import PluginSpec, StdlibSpec, TruthTableSpec
 
 T = TypeVar("T")
 
-_GETTER = re.compile(r"^(?:[gG]et|[sS]et|[iI]s)(?=[A-Z_])|^(?:get_|set_|is_)")
-
-
-def normalise_member(name: str) -> str:
-    """A naming-neutral key: `getText`, `Text`, `text`, `get_text` all become `text`, and
-    `getChildNodes`, `GetChildNodes`, `get_child_nodes` become `childnodes`."""
-    return _GETTER.sub("", name).replace("_", "").lower()
-
-
-def normalise_enum_value(name: str) -> str:
-    """`FLAT_OPC`, `FlatOpc` and `flat_opc` all become `flatopc`."""
-    return name.replace("_", "").lower()
-
 
 class _EnumView(Mapping[str, frozenset[str]]):
     """The platform's enums (and constant classes) as a read-only mapping, built per name on
-    demand: enum name -> its values as written (normalised for a borrowed table)."""
+    demand: enum name -> its values as written."""
 
     def __init__(self, api: PlatformApi) -> None:
         self._api = api
@@ -58,8 +45,7 @@ class _EnumView(Mapping[str, frozenset[str]]):
             raise KeyError(name)
         values = self._values.get(name)
         if values is None:
-            raw = self._api.inventory.enum_values(name)  # type: ignore[union-attr]
-            values = self._values[name] = raw if self._api.exact else frozenset(map(normalise_enum_value, raw))
+            values = self._values[name] = self._api.inventory.enum_values(name)  # type: ignore[union-attr]
         return values
 
     def __iter__(self) -> Iterator[str]:
@@ -75,12 +61,10 @@ class PlatformApi:
     (`inventory`) plus the hand-written hints a table cannot hold (which plugin a type
     belongs to, what a member returns, standard-library and third-party names).
 
-    `complete` is True only when the platform has its own complete table: then a type or
-    member the table lacks is a finding. On an incomplete platform nothing is contradicted:
-    every member of a known type resolves. `exact` is False for a platform that borrows
-    another platform's table under another naming convention (Slides .NET reads the Python
-    via .NET table): it is never complete, so its known types resolve with any member, and
-    enum values are listed normalised (`BENT_CONNECTOR2` as `bentconnector2`).
+    `complete` is True only when the platform's table is complete: then a type or member the
+    table lacks is a finding. On an incomplete platform nothing is contradicted: every member
+    of a known type resolves. (A table derived from other platforms' inventories, such as
+    Slides .NET/C++ from Python via .NET and Java, compares names normalised: see ApiTable.)
     A member counts as present when any type of the platform lists it, because the tables
     record no inheritance: an invented method is one that exists nowhere.
     """
@@ -89,7 +73,6 @@ class PlatformApi:
         self,
         platform: str,
         inventory: ApiTable | None,
-        exact: bool,
         type_plugins: Mapping[str, str],
         returns: Mapping[tuple[str, str], str],
         stdlib: Iterable[str],
@@ -98,8 +81,7 @@ class PlatformApi:
     ) -> None:
         self.platform = platform
         self.inventory = inventory
-        self.exact = exact
-        self.complete = bool(inventory is not None and inventory.complete and exact)
+        self.complete = bool(inventory is not None and inventory.complete)
         self.namespaces: tuple[str, ...] = inventory.namespaces if inventory else ()
         self._type_plugins = type_plugins
         self._returns = returns
@@ -112,7 +94,7 @@ class PlatformApi:
         self.enums: Mapping[str, frozenset[str]] = _EnumView(self)
 
     def __repr__(self) -> str:
-        return f"PlatformApi({self.platform!r}, {self.inventory!r}, exact={self.exact})"
+        return f"PlatformApi({self.platform!r}, {self.inventory!r})"
 
     def class_names(self) -> list[str]:
         """Every product type name of the platform, sorted."""
@@ -248,7 +230,7 @@ class TruthTable:
     def platform_complete(self, platform: str) -> bool:
         """Whether the platform's API table is complete (known without reading the table)."""
         declared = self.spec.platforms.get(platform)
-        if declared is None or declared.api is None or not declared.exact:
+        if declared is None or declared.api is None:
             return False
         info = self.tables.get(declared.api)
         return bool(info and info.complete)
@@ -282,7 +264,6 @@ class TruthTable:
         return PlatformApi(
             platform,
             inventory,
-            declared.exact,
             self._type_plugins,
             self._returns,
             self.stdlib.classes.get(platform, ()),
