@@ -122,7 +122,7 @@ _FOREIGN = re.compile(
     r"acrobat|libreoffice|openoffice|google\s+(?:docs|sheets|slides|drive|chrome)|winzip|winrar|7-zip|"
     r"apple\s+(?:numbers|pages|keynote)|(?:pdf\s+)?(?:reader|viewer)s?|(?:web\s+)?browsers?|"
     r"word\s+processors?|notepad|photoshop|autocad|apache\s+poi|docx4j|itext|pdfbox|ghostscript|ffmpeg|"
-    r"wkhtmltopdf|pandoc|imagemagick)\b"
+    r"wkhtmltopdf|pandoc|imagemagick|imageio|jdk|jre|java\s+runtime)\b"
 )
 _ASPOSE_PRODUCT = re.compile(r"\baspose\.[a-z0-9]+\b")
 _AGENT_BEFORE = re.compile(r"\b(?:use|uses|with|using|via|in|by|through|inside|within)\s+(?:the\s+|an?\s+)?$")

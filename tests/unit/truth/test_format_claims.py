@@ -63,6 +63,7 @@ def test_direction_and_lists_are_read(registry):
         ("Rename the DOCX file to a ZIP file and open it with WinZip.", "words"),
         ("Microsoft Word can save documents as DWG.", "words"),
         ("You can open the DWG file with AutoCAD.", "words"),
+        ("Plugins are needed for Java's ImageIO to load DWG images.", "words"),
         ("Aspose.Words cannot convert DOCX to DWG.", "words"),
         ("Converting DOCX to DWG is not supported.", "words"),
         ("Can I convert DOCX to DWG?", "words"),
