@@ -132,6 +132,13 @@ def test_docs_put_then_a_prefix_workflow_is_followed_to_completion(stack, pages)
     listed = tbcv_json(stack, "workflows", "list")["items"]
     assert workflow["workflow_id"] in [w["workflow_id"] for w in listed]
 
+    watched = json.loads(tbcv(stack, "workflows", "watch", workflow["workflow_id"], "--json", check_code=0).stdout)
+    assert watched["state"] == "completed"
+    unreachable = f"ws://127.0.0.1:{free_port()}"  # nothing listens: the CLI polls instead
+    polled = tbcv(stack, "workflows", "watch", workflow["workflow_id"], "--json", ws_url=unreachable, check_code=0)
+    assert json.loads(polled.stdout)["state"] == "completed"
+    assert "polling instead" in polled.stdout + polled.stderr
+
 
 def test_docs_get_prints_the_latest_or_a_named_version(stack, tmp_path):
     (tmp_path / "page.md").write_text(CLEAN)
@@ -162,13 +169,6 @@ def test_an_empty_prefix_is_refused_and_one_without_pages_warns(stack):
     s3.put_object(Bucket=bucket, Key="docs/cli-images/logo.png", Body=b"\x89PNG")
     warned = tbcv(stack, "validate", "folder", "docs/cli-images/", "--prefix", check_code=0)
     assert "warning: no Markdown page (*.md) under 'docs/cli-images/'" in warned.stdout
-
-    watched = json.loads(tbcv(stack, "workflows", "watch", workflow["workflow_id"], "--json", check_code=0).stdout)
-    assert watched["state"] == "completed"
-    unreachable = f"ws://127.0.0.1:{free_port()}"  # nothing listens: the CLI polls instead
-    polled = tbcv(stack, "workflows", "watch", workflow["workflow_id"], "--json", ws_url=unreachable, check_code=0)
-    assert json.loads(polled.stdout)["state"] == "completed"
-    assert "polling instead" in polled.stdout + polled.stderr
 
 
 def test_exports_are_written_to_a_file_in_each_format(stack, tmp_path):
