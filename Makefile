@@ -31,7 +31,7 @@ $(AXE):
 run: install
 	$(BIN)/python -m local_aws.run
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: install
