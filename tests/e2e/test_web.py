@@ -136,12 +136,14 @@ def test_an_unknown_visitor_is_sent_to_the_sign_in_page(page):
 
 
 def test_a_wrong_token_is_refused_on_the_page(page):
+    page.goto("/ui/sign-in")
     page.get_by_label("API token").fill("not-the-token")
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("#sign-in-message")).to_have_text("this API token is not valid")
 
 
 def test_sign_in_with_an_api_token(page, context):
+    page.goto("/ui/sign-in")
     page.get_by_label("API token").fill(TOKEN)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Signed in as local.")).to_be_visible()
