@@ -30,7 +30,7 @@ from chalicelib.ops.errors import Conflict, InvalidInput, OperationError
 from chalicelib.ops.fields import Cursor, EnhancementId, Limit, Reason, RecommendationIds, ValidationId
 from chalicelib.ops.recommendation import RecommendationOut, change_statuses, to_out
 from chalicelib.ops.result_cache import result_cache
-from chalicelib.ops.validation import build_validation_record, issues_of, run_engine, undo_writes
+from chalicelib.ops.validation import build_validation_record, issues_of, run_engine, undo_writes, validated_path
 from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord, utc_now
 from chalicelib.store.review import EnhancementRecord, RecommendationRecord
 
@@ -237,7 +237,7 @@ def _edits(text: str, selected: list[RecommendationRecord]) -> tuple[list[TextEd
 
 def _plan(context: OperationContext, validation: ValidationRecord, selected: list[RecommendationRecord]) -> _Plan:
     document = validation.document
-    body, _ = context.documents.get(document.key, document.version_id)
+    body, stored = context.documents.get(document.key, document.version_id)
     text = body.decode("utf-8")
     latest = context.documents.head(document.key).version_id
     edits, owner = _edits(text, selected)
@@ -257,7 +257,8 @@ def _plan(context: OperationContext, validation: ValidationRecord, selected: lis
         ) from None
     except EditOutOfRange as error:
         raise InvalidInput(str(error), field="recommendation_ids") from None
-    report = run_engine(enhanced.text, document.key, validation.family, validation.profile, cache=result_cache(context))
+    path = validated_path(document.key, stored)
+    report = run_engine(enhanced.text, path, validation.family, validation.profile, cache=result_cache(context))
     return _Plan(validation, selected, text, enhanced, report, latest != document.version_id)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from typing import Any, get_args
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -133,6 +133,16 @@ def _full(context: OperationContext, record: ValidationRecord) -> ValidationOut:
         parent_validation_id=record.parent_validation_id,
         workflow_id=record.workflow_id,
     )
+
+
+PATH_METADATA = "tbcv-path"  # object metadata: the path an inline page was sent with
+
+
+def validated_path(key: str, stored: StoredObject) -> str:
+    """The path a stored document is validated under: the path an inline page was sent with
+    (kept in its object metadata), else its key. A revalidation after an edit uses it, so the
+    checks that read the path (family, platform, plugin links) see the same page."""
+    return unquote(stored.metadata.get(PATH_METADATA, "")) or key
 
 
 def run_engine(text: str, path: str | None, family: str | None, profile: str, *, cache: Any = None) -> Report:
@@ -309,7 +319,7 @@ def validate_content(context: OperationContext, params: ValidateContentIn) -> Va
     validation_id = uuid4().hex
     name = (params.path or "document.md").rsplit("/", 1)[-1]
     key = f"{context.settings.inline_prefix}{validation_id}/{name}"
-    version_id = context.documents.put(key, body, {"tbcv-path": quote(params.path or "", safe="/")})
+    version_id = context.documents.put(key, body, {PATH_METADATA: quote(params.path or "", safe="/")})
     document = DocumentRef(bucket=context.documents.bucket, key=key, version_id=version_id)
     record = record_validation(
         context, validation_id=validation_id, report=report, document=document, written_keys=[(key, version_id)]

@@ -18,6 +18,9 @@ from chalicelib.engine.document import ParsedDocument
 from chalicelib.engine.model import TextEdit
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule
 
+# Fields FM002/FM003 reported missing on the page (ctx.memo key): TR008, which runs later
+# (truth rules come after front matter rules), does not report the same missing field again.
+MISSING_FIELDS_MEMO = "frontmatter-missing-fields"
 DESCRIPTION_PLACEHOLDER = "TODO: describe this page in one or two sentences (50-160 characters)."
 NON_EDITABLE_FIELDS = ("layout", "categories", "date", "draft", "lastmod", "title", "weight", "author")
 # Hugo's own front matter variables plus the ones documentation sites of this kind use.
@@ -129,7 +132,9 @@ def _missing(ctx: CheckContext, fields: Iterable[str]) -> list[str]:
     if matter.present and (matter.error or matter.data is None and matter.raw.strip()):
         return []  # FM001 reports it; nothing can be said about its fields
     data = data or {}
-    return [field for field in fields if _blank(data.get(field))]
+    missing = [field for field in fields if _blank(data.get(field))]
+    ctx.memo.setdefault(MISSING_FIELDS_MEMO, set()).update(missing)
+    return missing
 
 
 def _add_field_fix(ctx: CheckContext, field: str) -> tuple[TextEdit, ...] | None:

@@ -29,7 +29,7 @@ class Finding:
     suggestion: str | None = None
     fix: tuple[TextEdit, ...] | None = None
     confidence: float = 1.0
-    at_most: Severity | None = None  # caps the rule's severity for this finding (advice only: "info")
+    at_most: Severity | None = None  # caps the rule's severity for this finding ("info": advice, "warning": doubt)
 
 
 @dataclass(slots=True)

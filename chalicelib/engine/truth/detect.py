@@ -243,9 +243,19 @@ class _Collector:
             )
 
 
+_CAMEL_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+")
+
+
 def _is_typo(word: str, canonical: str) -> bool:
-    """A near miss that is a misspelling, not a plural, compound or longer name."""
-    return canonical not in word and word not in canonical and abs(len(word) - len(canonical)) <= 2
+    """A near miss that is a misspelling, not a plural, compound or longer name, nor a
+    sibling name that swaps one whole CamelCase word for another (`OdsSaveOptions` is no
+    misspelled `PdfSaveOptions`: `Ods` and `Pdf` are different words, not a slip)."""
+    if canonical in word or word in canonical or abs(len(word) - len(canonical)) > 2:
+        return False
+    ours, theirs = _CAMEL_WORDS.findall(word), _CAMEL_WORDS.findall(canonical)
+    return len(ours) != len(theirs) or all(
+        a == b or fuzz.ratio(a.lower(), b.lower()) >= 50 for a, b in zip(ours, theirs, strict=True)
+    )
 
 
 def _detect_prose(prose: ProseText, table: TruthTable, collect: _Collector, truth: FamilyTruth) -> None:

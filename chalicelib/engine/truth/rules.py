@@ -12,10 +12,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from chalicelib.engine.document import ParsedDocument
 from chalicelib.engine.model import TextEdit
+from chalicelib.engine.rules.frontmatter import MISSING_FIELDS_MEMO
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+from chalicelib.engine.truth.claims import CLAIM_VERBS, FormatClaim, FormatVocabulary, claims_in_line
+from chalicelib.engine.truth.code import page_platform
 from chalicelib.engine.truth.detect import page_truth
 from chalicelib.engine.truth.table import TruthTable
 from chalicelib.engine.truth.textscan import (
@@ -24,27 +28,10 @@ from chalicelib.engine.truth.textscan import (
     dotted_names,
     find_phrases,
     leading_literal,
-    lower_same_length,
     phrases,
 )
 
 PRODUCT_CUTOFF = 85
-# Matched against the lower-cased line (no leading \b or re.I, so `re` can search for the
-# verb quickly); the word boundary before the verb is checked in `_format_claims`.
-_CONVERT = re.compile(
-    r"convert(?:s|ed|ing)?\b(?P<between>[^.;:!?\n]{0,60}?)\b(?:to|into)\s+(?:an?\s+|the\s+)?"
-    r"(?P<dst>[a-z0-9][\w+]*)"
-)
-_SAVE = re.compile(
-    r"(?:sav(?:e[sd]?|ing)|export(?:s|ed|ing)?|render(?:s|ed|ing)?)\b(?P<between>[^.;:!?\n]{0,50}?)"
-    r"\b(?:as|to|into)\s+(?:an?\s+|the\s+)?(?P<dst>[a-z0-9][\w+]*)"
-)
-_LOAD = re.compile(
-    r"(?:load(?:s|ed|ing)?|open(?:s|ed|ing)?|import(?:s|ed|ing)?)\s+(?:an?\s+|the\s+|existing\s+)?"
-    r"(?P<src>[a-z0-9][\w+]*)\s+(?:files?|documents?)\b"
-)
-_WORD = re.compile(r"[A-Za-z0-9][\w+]*")
-_CLAIM_VERBS = ("conver", "sav", "export", "render", "load", "open", "import")
 
 
 def _excluded_spans(doc: ParsedDocument) -> list[tuple[int, int]]:
@@ -88,6 +75,12 @@ def _product_names(ctx: CheckContext) -> tuple[list[str], list[str], frozenset[s
     return registry.cached("product-names", build)
 
 
+def _near_vendor(word: str, vendor: str) -> bool:
+    """`word` is the vendor name or one slip away from it: rapidfuzz ratio >= PRODUCT_CUTOFF,
+    or one edit counting a swap of neighbours as one (`Aspoes`, `Asopse`, which ratio scores 83)."""
+    return fuzz.ratio(word, vendor) >= PRODUCT_CUTOFF or OSA.distance(word, vendor, score_cutoff=1) <= 1
+
+
 @rule(
     "TR001",
     "truth-product-name",
@@ -111,7 +104,7 @@ def check_product_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterabl
         hits[offset] = (prose.text[start : start + len(wrong)], wrong_by_lower[wrong], line, column)
     for start, left, right in dotted_names(prose.text):
         written = f"{left}.{right}"
-        if written in correct or written.islower() or fuzz.ratio(left.lower(), vendor) < PRODUCT_CUTOFF:
+        if written in correct or written.islower() or not _near_vendor(left.lower(), vendor):
             continue
         line, column, offset = prose.locate(start)
         if offset in hits:
@@ -186,14 +179,12 @@ def check_api(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]
 # --- TR003 format claims --------------------------------------------------------------
 
 
-def _format_vocabulary(table: TruthTable) -> tuple[dict[str, str], dict[str, str]]:
-    """(any-case spellings -> format id, upper-case-only spellings -> format id).
+def _format_vocabulary(table: TruthTable) -> FormatVocabulary:
+    """How the family reads format tokens (see `claims`): its own formats and every alias in
+    any case ("pdf", "Excel"); formats of the wider world only in capitals ("DWG", "MP4"),
+    so "one" or "key" in a sentence is never a format."""
 
-    The family's own formats and every alias match in any case ("pdf", "Excel"); formats
-    of the wider world only as written in capitals ("DWG", "MP4"), so "one" or "key" in a
-    sentence is never a format."""
-
-    def build() -> tuple[dict[str, str], dict[str, str]]:
+    def build() -> FormatVocabulary:
         any_case = {alias.lower(): fmt for alias, fmt in table.stdlib.format_aliases.items()}
         any_case.update(
             {
@@ -202,55 +193,44 @@ def _format_vocabulary(table: TruthTable) -> tuple[dict[str, str], dict[str, str
             }
         )
         any_case.update({alias.lower(): fmt for alias, fmt in table.spec.formats.aliases.items()})
-        return any_case, {fmt: fmt for fmt in table.stdlib.formats}
+        own = {table.spec.product_name.lower(), *(name.lower().split(" ")[0] for name in table.product_names)}
+        return FormatVocabulary(
+            any_case,
+            {fmt: fmt for fmt in table.stdlib.formats},
+            frozenset(own),
+            max(len(alias.split()) for alias in any_case),
+        )
 
     return table.cached("format-vocabulary", build)
 
 
 def _claim_lines(prose: ProseText) -> list[int]:
-    """Prose lines holding a verb that can make a format claim, in order."""
+    """Prose lines holding a word that starts like a claim verb ("convert", "saving"), in order."""
     lines: set[int] = set()
     lowered = prose.lowered
-    for verb in _CLAIM_VERBS:
+    for verb in CLAIM_VERBS:
         start = lowered.find(verb)
         while start >= 0:
-            lines.add(prose.locate(start)[0])
+            if not start or not (lowered[start - 1].isalnum() or lowered[start - 1] in "_-"):
+                lines.add(prose.locate(start)[0])
             start = lowered.find(verb, start + len(verb))
     return sorted(lines)
 
 
-def _claims(pattern: re.Pattern[str], lowered: str) -> Iterable[re.Match[str]]:
-    for match in pattern.finditer(lowered):
-        start = match.start()
-        if not start or not (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
-            yield match
-
-
-def _format_claims(line: str) -> Iterable[tuple[str, int, str, bool]]:
-    """(direction 'load'|'save', column index, written token, about images) per claim."""
-    lowered = lower_same_length(line)
-    if "conver" in lowered:
-        for match in _claims(_CONVERT, lowered):
-            offset = match.start("between")
-            for source in _WORD.finditer(line, offset, match.end("between")):
-                yield "load", source.start(), source.group(), False
-            yield (
-                "save",
-                match.start("dst"),
-                line[match.start("dst") : match.end("dst")],
-                "image" in match.group("between"),
-            )
-    if "sav" in lowered or "export" in lowered or "render" in lowered:
-        for match in _claims(_SAVE, lowered):
-            yield (
-                "save",
-                match.start("dst"),
-                line[match.start("dst") : match.end("dst")],
-                "image" in match.group("between"),
-            )
-    if "load" in lowered or "open" in lowered or "import" in lowered:
-        for match in _claims(_LOAD, lowered):
-            yield "load", match.start("src"), line[match.start("src") : match.end("src")], False
+def _unsupported(table: TruthTable, claim: FormatClaim, platform: str | None) -> tuple[bool, bool]:
+    """(contradicts the family's formats, contradicts only the page platform's formats)."""
+    formats = table.spec.formats
+    if claim.direction == "load":
+        supported = claim.format in table.load_formats or claim.format in table.embed_formats
+    else:
+        supported = claim.format in table.save_formats or (claim.images and claim.format in table.embed_formats)
+    if not supported:
+        return True, False
+    lacks = formats.platforms.get(platform) if platform else None
+    if lacks is None:
+        return False, False
+    missing = lacks.not_load if claim.direction == "load" else lacks.not_save
+    return False, claim.format in missing
 
 
 @rule(
@@ -258,7 +238,9 @@ def _format_claims(line: str) -> Iterable[tuple[str, int, str, bool]]:
     "truth-unsupported-format",
     "truth",
     "error",
-    "Prose claims only file formats the family can load or save.",
+    "Prose claims only file formats the family can load or save. Claims are read with their "
+    "direction, subject and word sense; one that is not certain (an ambiguous word, an indirect "
+    "verb, a format only the page's platform lacks) is reported at most as a warning.",
     good="Aspose.Words can convert DOCX to PDF.",
     bad="Aspose.Words can convert DOCX to DWG.",
     source="truth",
@@ -268,32 +250,28 @@ def check_format_claims(ctx: CheckContext, params: Mapping[str, Any]) -> Iterabl
     if truth.primary is None:
         return
     table = truth.families[truth.primary].table
-    any_case, upper_only = _format_vocabulary(table)
-    load = table.load_formats | table.embed_formats
+    vocabulary = _format_vocabulary(table)
     doc = ctx.doc
     spans = _excluded_spans(doc)
+    platform = page_platform(doc, table) if table.spec.formats.platforms else None
     for number in _claim_lines(truth.prose):
         line = doc.lines[number - 1]
-        reported: set[int] = set()
-        for direction, column, written, images in _format_claims(line):
-            fmt = any_case.get(written.lower()) or upper_only.get(written)
-            if fmt is None or column in reported:
+        for claim in claims_in_line(line, vocabulary):
+            family_lacks, platform_lacks = _unsupported(table, claim, platform)
+            if not (family_lacks or platform_lacks) or _inside(doc.line_starts[number - 1] + claim.column, spans):
                 continue
-            if direction == "load":
-                supported = fmt in load
-            else:
-                supported = fmt in table.save_formats or (images and fmt in table.embed_formats)
-            if supported or _inside(doc.line_starts[number - 1] + column, spans):
-                continue
-            reported.add(column)
-            verb = "load" if direction == "load" else "save to"
+            verb = "load" if claim.direction == "load" else "save to"
+            product = table.spec.platforms[platform].product if platform_lacks else table.spec.product_name
             yield Finding(
-                f"{table.spec.product_name} cannot {verb} {written}",
+                f"{product} cannot {verb} {claim.written}"
+                + ("" if claim.certain or platform_lacks else " (if this sentence claims it)"),
                 number,
-                column + 1,
+                claim.column + 1,
                 end_line=number,
-                end_column=column + len(written),
+                end_column=claim.column + len(claim.written),
                 context=line.strip()[:200],
+                confidence=1.0 if claim.certain and not platform_lacks else 0.6,
+                at_most=None if claim.certain and not platform_lacks else "warning",
             )
 
 
@@ -417,9 +395,10 @@ def check_undeclared_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> It
             where = first[plugin]
             name = family.table.plugins[plugin].name
             edit = declare_plugin_edit(ctx.doc, plugin)
+            link = family.table.plugin_link(plugin, page_platform(ctx.doc, family.table))
             yield Finding(
                 f"the page uses {name} ('{plugin}', confidence {confidence:.2f}) but front matter "
-                f"`plugins` does not declare it; see {family.table.plugin_link(plugin)}",
+                f"`plugins` does not declare it" + (f"; see {link}" if link else ""),
                 where.line,
                 where.column,
                 context=where.matched,
@@ -561,7 +540,8 @@ def check_forbidden_patterns(ctx: CheckContext, params: Mapping[str, Any]) -> It
     "truth-required-fields",
     "truth",
     "warning",
-    "Front matter has every field the family's truth table requires.",
+    "Front matter has every field the family's truth table requires (a field the front matter "
+    "rules FM002/FM003 already report missing is not reported twice).",
     good="---\ntitle: Convert DOCX to PDF\ndescription: How to convert.\n---\n",
     bad="---\ntitle: Convert DOCX to PDF\n---\n",
     source="truth",
@@ -574,7 +554,10 @@ def check_required_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Itera
     if matter.present and matter.data is None:
         return  # unparseable front matter is the front matter rules' finding
     data = matter.data or {}
+    reported = ctx.memo.get(MISSING_FIELDS_MEMO, ())
     for name in truth.families[truth.primary].table.spec.required_fields:
+        if name in reported:
+            continue  # one finding per fact: FM002/FM003 already reported this field
         value = data.get(name)
         if value is None or (isinstance(value, (str, list, dict)) and not value):
             state = "is empty" if name in data else "is missing"
@@ -593,7 +576,8 @@ def check_required_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Itera
     "truth",
     "info",
     "A page that clearly uses a plugin links to the plugin's page (from the family's "
-    "link_template) once; the fix appends the link to the prose line of its first mention.",
+    "link_template, in the documentation of the page's platform, known from its path or front "
+    "matter) once; the fix appends the link to the prose line of its first mention.",
     good="Use [Mail Merge](https://docs.aspose.com/words/java/mail-merge-and-reporting/) to fill templates.",
     bad="Use Mail Merge to fill templates.",
     fixable=True,
@@ -607,9 +591,10 @@ def check_plugin_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable
     family = truth.families[truth.primary]
     linked = {link.url.rstrip("/") for link in ctx.doc.links}
     threshold = float(params.get("min_confidence", 0.7))
+    platform = page_platform(ctx.doc, family.table)
     for plugin, confidence in sorted(family.confidences.items()):
-        url = family.table.plugin_link(plugin)
-        if confidence < threshold or url.rstrip("/") in linked:
+        url = family.table.plugin_link(plugin, platform)
+        if url is None or confidence < threshold or url.rstrip("/") in linked:
             continue
         mentions = sorted(
             (

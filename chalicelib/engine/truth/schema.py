@@ -107,11 +107,21 @@ class ForbiddenPattern(_Model):
     _pattern = field_validator("pattern")(_check_regex)
 
 
+class PlatformFormatsSpec(_Model):
+    """Formats of the family that one platform lacks (its LoadFormat/SaveFormat enums)."""
+
+    not_load: list[str] = Field(default_factory=list)
+    not_save: list[str] = Field(default_factory=list)
+
+    _formats = field_validator("not_load", "not_save")(_check_formats)
+
+
 class FormatsSpec(_Model):
     load: list[str] = Field(min_length=1)
     save: list[str] = Field(min_length=1)
     embed: list[str] = Field(default_factory=list)  # content formats taken in (images)
     aliases: dict[str, str] = Field(default_factory=dict)  # spelling in prose -> format id
+    platforms: dict[PlatformId, PlatformFormatsSpec] = Field(default_factory=dict)
 
     _formats = field_validator("load", "save", "embed")(_check_formats)
 
@@ -130,7 +140,9 @@ class TruthTableSpec(_Model):
     combinations: list[CombinationSpec] = Field(default_factory=list)
     required_fields: list[str] = Field(default_factory=list)
     forbidden_patterns: list[ForbiddenPattern] = Field(default_factory=list)
-    link_template: str
+    # The documentation site folder of each platform ("python-net"), for `{platform}` in link_template.
+    docs_platforms: dict[PlatformId, str] = Field(default_factory=dict)
+    link_template: str  # a plugin page: {slug}, {id} and optionally {platform}
 
     @field_validator("link_template")
     @classmethod
@@ -178,6 +190,23 @@ def cross_reference_errors(spec: TruthTableSpec) -> list[tuple[str, str]]:
     for written in spec.returns:
         if not _RETURNS_KEY.match(written):
             errors.append((f"returns.{written}", "the key must be written Type.member"))
+    for platform, lacks in spec.formats.platforms.items():
+        if platform not in spec.platforms:
+            errors.append((f"formats.platforms.{platform}", f"platform {platform!r} is not declared in platforms"))
+        for field_name, listed, known in (
+            ("not_load", lacks.not_load, spec.formats.load),
+            ("not_save", lacks.not_save, spec.formats.save),
+        ):
+            for index, fmt in enumerate(listed):
+                if fmt not in known:
+                    errors.append(
+                        (f"formats.platforms.{platform}.{field_name}[{index}]", f"{fmt!r} is not a family format")
+                    )
+    for platform in spec.docs_platforms:
+        if platform not in spec.platforms:
+            errors.append((f"docs_platforms.{platform}", f"platform {platform!r} is not declared in platforms"))
+    if "{platform}" in spec.link_template and not spec.docs_platforms:
+        errors.append(("link_template", "{platform} needs docs_platforms"))
     for fmt_alias, target in spec.formats.aliases.items():
         if target not in {*spec.formats.load, *spec.formats.save, *spec.formats.embed}:
             errors.append((f"formats.aliases.{fmt_alias}", f"{target!r} is not a load, save or embed format"))

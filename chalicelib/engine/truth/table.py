@@ -174,8 +174,14 @@ class TruthTable:
     def plugins(self) -> dict[str, PluginSpec]:
         return {plugin.id: plugin for plugin in self.spec.plugins}
 
-    def plugin_link(self, plugin_id: str) -> str:
-        return self.spec.link_template.format(slug=self.plugins[plugin_id].slug, id=plugin_id)
+    def plugin_link(self, plugin_id: str, platform: str | None) -> str | None:
+        """The plugin's documentation page for a platform; None when the template depends on
+        the platform and the page's platform is unknown (no link rather than another
+        platform's: a .NET page is never sent to the Java documentation)."""
+        folder = self.spec.docs_platforms.get(platform) if platform else None
+        if "{platform}" in self.spec.link_template and folder is None:
+            return None
+        return self.spec.link_template.format(slug=self.plugins[plugin_id].slug, id=plugin_id, platform=folder)
 
     @cached_property
     def product_names(self) -> frozenset[str]:
