@@ -504,7 +504,7 @@ class _BlockReader:
             for match in _TYPE_NAME.finditer(text)
             if not match.start() or not (text[match.start() - 1].isalnum() or text[match.start() - 1] in "_$@")
         ]
-        self.hidden.update(_DECLARED_CLASS.findall(text))
+        self.hidden.update(declared_classes(text))
         self.hidden -= self.product_imports
         if not self.product_imports and any(match.group() in self.api.third_party for match in matches):
             return  # another library's code (docx4j, Apache POI ...): nothing to check
@@ -888,12 +888,29 @@ class _BlockReader:
 
 
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)|^[^\S\n]*(?:#|')[^\n]*", re.S | re.M)
-_DECLARED_CLASS = re.compile(r"\b(?:class|interface|enum|struct|record|Class|Structure|Module)\s+([A-Z]\w*)")
+_DECLARATION_KEYWORDS = ("class", "interface", "enum", "struct", "record", "Class", "Structure", "Module")
+# `[ \t]+`, not `\s+`: "// Instantiate Presentation class" followed by a line starting with
+# `Presentation pres = ...` declares nothing.
+_DECLARED_CLASS = re.compile(rf"\b(?:{'|'.join(_DECLARATION_KEYWORDS)})[ \t]+([A-Z]\w*)")
+
+
+def declared_classes(code: str) -> list[str]:
+    """Classes (interfaces, enums, structs ...) the code declares; the keywords are looked for
+    as plain substrings first, so most blocks cost a few substring scans and no regex."""
+    if not any(keyword in code for keyword in _DECLARATION_KEYWORDS):
+        return []
+    return _DECLARED_CLASS.findall(code)
 
 
 def page_classes(doc: ParsedDocument) -> frozenset[str]:
-    """Classes the page's code declares (in any block): the page's own, never product API."""
-    return frozenset(name for block in doc.code_blocks for name in _DECLARED_CLASS.findall(block.content))
+    """Classes the page's code declares (in any block, comments left out): the page's own,
+    never product API."""
+    return frozenset(
+        name
+        for block in doc.code_blocks
+        if any(keyword in block.content for keyword in _DECLARATION_KEYWORDS)
+        for name in declared_classes(_COMMENT.sub("", block.content))
+    )
 
 
 def block_api_refs(
