@@ -28,6 +28,7 @@ matter) and the label together, because real pages mislabel code.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from dataclasses import dataclass
@@ -406,14 +407,8 @@ class _BlockReader:
         return self.parens.get(start, -1)
 
     def position(self, offset: int) -> tuple[int, int]:
-        low, high = 0, len(self.line_starts) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.line_starts[middle] <= offset:
-                low = middle
-            else:
-                high = middle - 1
-        return self.first_line + low, offset - self.line_starts[low] + 1
+        index = bisect.bisect_right(self.line_starts, offset) - 1
+        return self.first_line + index, offset - self.line_starts[index] + 1
 
     def is_product_type(self, name: str) -> bool:
         return name not in self.hidden and self.api.has_type(name)
@@ -905,12 +900,11 @@ def declared_classes(code: str) -> list[str]:
 def page_classes(doc: ParsedDocument) -> frozenset[str]:
     """Classes the page's code declares (in any block, comments left out): the page's own,
     never product API."""
-    return frozenset(
-        name
-        for block in doc.code_blocks
-        if any(keyword in block.content for keyword in _DECLARATION_KEYWORDS)
-        for name in declared_classes(_COMMENT.sub("", block.content))
-    )
+    names: set[str] = set()
+    for block in doc.code_blocks:
+        if declared_classes(block.content):  # cheap first; comments are stripped only then
+            names.update(declared_classes(_COMMENT.sub("", block.content)))
+    return frozenset(names)
 
 
 def block_api_refs(

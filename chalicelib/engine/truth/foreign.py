@@ -19,6 +19,7 @@ linear); the lists are about libraries, never about the product's own names.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from chalicelib.engine.document import CodeBlock, ParsedDocument
 
@@ -167,6 +168,8 @@ def block_roles(doc: ParsedDocument) -> dict[int, str]:
     if _LEGACY_HEADING.search(title) or _LEGACY_PATH.search(doc.path or ""):
         return dict.fromkeys((block.start_line for block in blocks), LEGACY)
     roles: dict[int, str] = {}
+    legacy: dict[str, bool] = {}  # heading text -> verdict: a heading is tested once, not per block
+    other_library: dict[str, bool] = {}
     headings = sorted(doc.headings, key=lambda heading: heading.line)
     path: list[tuple[int, str]] = []  # (level, text) of the open sections
     index = 0
@@ -179,11 +182,24 @@ def block_roles(doc: ParsedDocument) -> dict[int, str]:
             index += 1
         lead_in = _lead_in(doc, block)
         innermost = path[-1][1] if path else ""
-        if any(_LEGACY_HEADING.search(text) for _, text in path) or _LEGACY_LEAD_IN.search(lead_in):
+        if any(_heading_is(text, legacy, _is_legacy_heading) for _, text in path) or _LEGACY_LEAD_IN.search(lead_in):
             roles[block.start_line] = LEGACY
-        elif _names_other_library(lead_in) or (not _PRODUCT.search(lead_in) and _names_other_library(innermost)):
+        elif _names_other_library(lead_in) or (
+            not _PRODUCT.search(lead_in) and _heading_is(innermost, other_library, _names_other_library)
+        ):
             roles[block.start_line] = FOREIGN
     return roles
+
+
+def _heading_is(text: str, verdicts: dict[str, bool], test: Callable[[str], bool]) -> bool:
+    verdict = verdicts.get(text)
+    if verdict is None:
+        verdict = verdicts[text] = test(text)
+    return verdict
+
+
+def _is_legacy_heading(text: str) -> bool:
+    return _LEGACY_HEADING.search(text) is not None
 
 
 def _names_other_library(text: str) -> bool:
