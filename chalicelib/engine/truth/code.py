@@ -118,6 +118,7 @@ _DIRECTIVE = re.compile(
     r"use\s+\\?[\w\\]+|package\s|require_once\b|require\b)[^\n]*",
     re.M,
 )
+_DIRECTIVE_WORDS = ("import", "using", "Imports", "#", "use", "package", "require")  # one is in every directive
 _SYSTEM_USING = re.compile(r"^[^\S\n]*(?:using|Imports)\s+System\.", re.M)
 _GO_IMPORT = re.compile(r'^[^\S\n]*(?:import\s+)?(\w+\s+)?"([^"\n]*aspose[^"\n]*)"', re.M | re.I)
 
@@ -151,23 +152,24 @@ _PAREN = re.compile(r"[()]")
 _IDENTIFIER = re.compile(r"\w+")
 _LOOK_BACK = 64
 
-# Page markers: path segments, URLs and product names of a page, most specific first.
+# Page markers: path segments, URLs and product names of a page, most specific first (matched
+# against lower-cased text: without re.I the regex engine skips branches on their first character).
 _PAGE_MARKERS = (
     (
         "python-java",
         re.compile(
-            r"python[-_ ]?java|java[-_ ]for[-_ ]python|python[-\w]*[-_]for[-_]java|python via java|jpype|jython", re.I
+            r"python[-_ ]?java|java[-_ ]for[-_ ]python|python[-\w]*[-_]for[-_]java|python via java|jpype|jython"
         ),
     ),
-    ("python", re.compile(r"(?:^|[/\-_ ])python(?:[-_ ]?net)?(?:[/\-_ ]|$)|python via \.net", re.I)),
-    ("nodejs-java", re.compile(r"node(?:js|\.js)?[-_ ]java|node\.js via java", re.I)),
-    ("nodejs", re.compile(r"(?:^|[/\-_ ])(?:node(?:js|\.js)?|javascript)(?:[-_ ](?:net|cpp))?(?:[/\-_ ]|$)", re.I)),
-    ("php", re.compile(r"(?:^|[/\-_ ])php(?:[-_ ]java)?(?:[/\-_ ]|$)|php via java", re.I)),
-    ("go", re.compile(r"(?:^|[/\-_ ])go(?:[-_ ]cpp|lang)?(?:/|$)|for go\b|go via c\+\+", re.I)),
-    ("android", re.compile(r"(?:^|[/\-_ ])android(?:java)?(?:[/\-_ ]|$)|android via java", re.I)),
-    ("cpp", re.compile(r"(?:^|[/\-_ ])(?:cpp|c\+\+)(?:[/\-_ ]|$)", re.I)),
-    ("java", re.compile(r"(?:^|[/\-_ ])java(?:[/\-_ ]|$)", re.I)),
-    ("net", re.compile(r"(?:^|[/\-_ ])(?:net|\.net|dotnet|csharp)(?:[/\-_ ]|$)", re.I)),
+    ("python", re.compile(r"(?:^|[/\-_ ])python(?:[-_ ]?net)?(?:[/\-_ ]|$)|python via \.net")),
+    ("nodejs-java", re.compile(r"node(?:js|\.js)?[-_ ]java|node\.js via java")),
+    ("nodejs", re.compile(r"(?:^|[/\-_ ])(?:node(?:js|\.js)?|javascript)(?:[-_ ](?:net|cpp))?(?:[/\-_ ]|$)")),
+    ("php", re.compile(r"(?:^|[/\-_ ])php(?:[-_ ]java)?(?:[/\-_ ]|$)|php via java")),
+    ("go", re.compile(r"(?:^|[/\-_ ])go(?:[-_ ]cpp|lang)?(?:/|$)|for go\b|go via c\+\+")),
+    ("android", re.compile(r"(?:^|[/\-_ ])android(?:java)?(?:[/\-_ ]|$)|android via java")),
+    ("cpp", re.compile(r"(?:^|[/\-_ ])(?:cpp|c\+\+)(?:[/\-_ ]|$)")),
+    ("java", re.compile(r"(?:^|[/\-_ ])java(?:[/\-_ ]|$)")),
+    ("net", re.compile(r"(?:^|[/\-_ ])(?:net|\.net|dotnet|csharp)(?:[/\-_ ]|$)")),
 )
 # The language a page's undecided code is in (a C-like label on a Python page is a mislabel).
 _PAGE_SYNTAX = {
@@ -230,7 +232,7 @@ def page_platform(doc: ParsedDocument, table: TruthTable) -> str | None:
             for platform, spec in table.spec.platforms.items():
                 if spec.product.lower() in lowered:
                     return platform
-    where = " ".join(str(value) for value in (doc.path, data.get("url")) if value)
+    where = " ".join(str(value) for value in (doc.path, data.get("url")) if value).lower()
     for marker, pattern in _PAGE_MARKERS:
         if pattern.search(where):
             return marker
@@ -290,8 +292,9 @@ def mask_code(code: str, syntax: str | None) -> str:
     masked = _NOT_CODE_LINE.sub(_blank, _MASKS.get(syntax or "", _MASK_C).sub(_blank, code))
     if syntax == "python":
         return masked
-    masked = _OUTPUT_LINE.sub(_blank, masked)
-    return _MASK_LINE_HASH.sub(_blank, masked) if syntax not in ("php", "vb") else masked
+    if ": " in masked or ":\t" in masked:  # the literal an output line needs, before its regex
+        masked = _OUTPUT_LINE.sub(_blank, masked)
+    return _MASK_LINE_HASH.sub(_blank, masked) if syntax not in ("php", "vb") and "#" in masked else masked
 
 
 def _matching_parens(text: str) -> dict[int, int]:
@@ -448,7 +451,7 @@ class _BlockReader:
             for match in _JS_NS_ASSIGN.finditer(text):
                 if self._module_at(raw, match.end()):
                     self.aliases.add(match.group(1))
-        if _SYSTEM_USING.search(text):
+        if "System." in text and _SYSTEM_USING.search(text):
             self.stdlib_wildcard = True
         if syntax == "php" and "use" in text.lower():
             for match in _PHP_USE.finditer(text):
@@ -460,7 +463,8 @@ class _BlockReader:
                 self.aliases.add((match.group(1) or "").strip() or match.group(2).rstrip("/").split("/")[-1])
             self.aliases.update({"asposecells", "asposepdf", "asposewords", "asposeslides"})
         self.hidden -= self.product_imports
-        self.text = _DIRECTIVE.sub(_blank, text)
+        if any(word in text for word in _DIRECTIVE_WORDS):
+            self.text = _DIRECTIVE.sub(_blank, text)
 
     def _imported(self, module: str, names: list[str]) -> None:
         if not self.is_product_module(module):
