@@ -10,8 +10,6 @@ a hash of the page path, see `harness.part_of`):
   family plus the seeded code samples of tests/quality/seeded_code/).
 
 The figures are printed (run with `-s`) and written to build/quality/truth-quality.{json,md}.
-A target the other branches of issue 11 must reach first is marked xfail(strict=False)
-with the branch named, so the figure is still measured and printed.
 """
 
 from __future__ import annotations
@@ -30,11 +28,6 @@ MIN_MUTATIONS_PER_PART = 100
 MIN_WORDS_RESOLVED_SHARE = 0.90
 MIN_SAMPLES_PER_LANGUAGE = 2
 
-_PYTHON_ON_JAVA = (
-    "branch truth-code: Python/Jython code of the Java products' 'for Python' pages "
-    "(doc = self.Document(); doc.save_twice(...)) is not read as typed Java API yet"
-)
-
 
 @pytest.fixture(scope="module")
 def figures() -> dict[str, harness.FamilyFigures]:
@@ -42,10 +35,6 @@ def figures() -> dict[str, harness.FamilyFigures]:
     path = harness.write_summary(measured)
     print(f"\n{harness.format_report(measured)}\n(summary with every finding and miss: {path})")
     return measured
-
-
-def _xfail(reason: str, *values: str):
-    return pytest.param(*values, marks=pytest.mark.xfail(strict=False, reason=reason))
 
 
 @pytest.mark.parametrize("family", list(harness.CORPORA))
@@ -68,10 +57,7 @@ def test_seeded_mistakes_are_found_on_their_line(figures, family):
         assert recall.recall >= MIN_RECALL, (part, recall.missed)
 
 
-@pytest.mark.parametrize(
-    "language",
-    ["java", "csharp", "vb", "cpp", _xfail(_PYTHON_ON_JAVA, "python"), "javascript", "php", "go"],
-)
+@pytest.mark.parametrize("language", ["java", "csharp", "vb", "cpp", "python", "javascript", "php", "go"])
 def test_invented_methods_are_found_in_every_language(figures, language):
     found: collections.Counter[str] = collections.Counter()
     total: collections.Counter[str] = collections.Counter()

@@ -28,6 +28,7 @@ matter) and the label together, because real pages mislabel code.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from dataclasses import dataclass
@@ -120,6 +121,7 @@ _DIRECTIVE = re.compile(
     r"use\s+\\?[\w\\]+|package\s|require_once\b|require\b)[^\n]*",
     re.M,
 )
+_DIRECTIVE_WORDS = ("import", "using", "Imports", "#", "use", "package", "require")  # one is in every directive
 _SYSTEM_USING = re.compile(r"^[^\S\n]*(?:using|Imports)\s+System\.", re.M)
 _GO_IMPORT = re.compile(r'^[^\S\n]*(?:import\s+)?(\w+\s+)?"([^"\n]*aspose[^"\n]*)"', re.M | re.I)
 
@@ -153,23 +155,24 @@ _PAREN = re.compile(r"[()]")
 _IDENTIFIER = re.compile(r"\w+")
 _LOOK_BACK = 64
 
-# Page markers: path segments, URLs and product names of a page, most specific first.
+# Page markers: path segments, URLs and product names of a page, most specific first (matched
+# against lower-cased text: without re.I the regex engine skips branches on their first character).
 _PAGE_MARKERS = (
     (
         "python-java",
         re.compile(
-            r"python[-_ ]?java|java[-_ ]for[-_ ]python|python[-\w]*[-_]for[-_]java|python via java|jpype|jython", re.I
+            r"python[-_ ]?java|java[-_ ]for[-_ ]python|python[-\w]*[-_]for[-_]java|python via java|jpype|jython"
         ),
     ),
-    ("python", re.compile(r"(?:^|[/\-_ ])python(?:[-_ ]?net)?(?:[/\-_ ]|$)|python via \.net", re.I)),
-    ("nodejs-java", re.compile(r"node(?:js|\.js)?[-_ ]java|node\.js via java", re.I)),
-    ("nodejs", re.compile(r"(?:^|[/\-_ ])(?:node(?:js|\.js)?|javascript)(?:[-_ ](?:net|cpp))?(?:[/\-_ ]|$)", re.I)),
-    ("php", re.compile(r"(?:^|[/\-_ ])php(?:[-_ ]java)?(?:[/\-_ ]|$)|php via java", re.I)),
-    ("go", re.compile(r"(?:^|[/\-_ ])go(?:[-_ ]cpp|lang)?(?:/|$)|for go\b|go via c\+\+", re.I)),
-    ("android", re.compile(r"(?:^|[/\-_ ])android(?:java)?(?:[/\-_ ]|$)|android via java", re.I)),
-    ("cpp", re.compile(r"(?:^|[/\-_ ])(?:cpp|c\+\+)(?:[/\-_ ]|$)", re.I)),
-    ("java", re.compile(r"(?:^|[/\-_ ])java(?:[/\-_ ]|$)", re.I)),
-    ("net", re.compile(r"(?:^|[/\-_ ])(?:net|\.net|dotnet|csharp)(?:[/\-_ ]|$)", re.I)),
+    ("python", re.compile(r"(?:^|[/\-_ ])python(?:[-_ ]?net)?(?:[/\-_ ]|$)|python via \.net")),
+    ("nodejs-java", re.compile(r"node(?:js|\.js)?[-_ ]java|node\.js via java")),
+    ("nodejs", re.compile(r"(?:^|[/\-_ ])(?:node(?:js|\.js)?|javascript)(?:[-_ ](?:net|cpp))?(?:[/\-_ ]|$)")),
+    ("php", re.compile(r"(?:^|[/\-_ ])php(?:[-_ ]java)?(?:[/\-_ ]|$)|php via java")),
+    ("go", re.compile(r"(?:^|[/\-_ ])go(?:[-_ ]cpp|lang)?(?:/|$)|for go\b|go via c\+\+")),
+    ("android", re.compile(r"(?:^|[/\-_ ])android(?:java)?(?:[/\-_ ]|$)|android via java")),
+    ("cpp", re.compile(r"(?:^|[/\-_ ])(?:cpp|c\+\+)(?:[/\-_ ]|$)")),
+    ("java", re.compile(r"(?:^|[/\-_ ])java(?:[/\-_ ]|$)")),
+    ("net", re.compile(r"(?:^|[/\-_ ])(?:net|\.net|dotnet|csharp)(?:[/\-_ ]|$)")),
 )
 # The language a page's undecided code is in (a C-like label on a Python page is a mislabel).
 _PAGE_SYNTAX = {
@@ -232,7 +235,7 @@ def page_platform(doc: ParsedDocument, table: TruthTable) -> str | None:
             for platform, spec in table.spec.platforms.items():
                 if spec.product.lower() in lowered:
                     return platform
-    where = " ".join(str(value) for value in (doc.path, data.get("url")) if value)
+    where = " ".join(str(value) for value in (doc.path, data.get("url")) if value).lower()
     for marker, pattern in _PAGE_MARKERS:
         if pattern.search(where):
             return marker
@@ -292,8 +295,9 @@ def mask_code(code: str, syntax: str | None) -> str:
     masked = _NOT_CODE_LINE.sub(_blank, _MASKS.get(syntax or "", _MASK_C).sub(_blank, code))
     if syntax == "python":
         return masked
-    masked = _OUTPUT_LINE.sub(_blank, masked)
-    return _MASK_LINE_HASH.sub(_blank, masked) if syntax not in ("php", "vb") else masked
+    if ": " in masked or ":\t" in masked:  # the literal an output line needs, before its regex
+        masked = _OUTPUT_LINE.sub(_blank, masked)
+    return _MASK_LINE_HASH.sub(_blank, masked) if syntax not in ("php", "vb") and "#" in masked else masked
 
 
 def _matching_parens(text: str) -> dict[int, int]:
@@ -409,14 +413,8 @@ class _BlockReader:
         return self.parens.get(start, -1)
 
     def position(self, offset: int) -> tuple[int, int]:
-        low, high = 0, len(self.line_starts) - 1
-        while low < high:
-            middle = (low + high + 1) // 2
-            if self.line_starts[middle] <= offset:
-                low = middle
-            else:
-                high = middle - 1
-        return self.first_line + low, offset - self.line_starts[low] + 1
+        index = bisect.bisect_right(self.line_starts, offset) - 1
+        return self.first_line + index, offset - self.line_starts[index] + 1
 
     def is_product_type(self, name: str) -> bool:
         return name not in self.hidden and self.api.has_type(name)
@@ -456,7 +454,7 @@ class _BlockReader:
             for match in _JS_NS_ASSIGN.finditer(text):
                 if self._module_at(raw, match.end()):
                     self.aliases.add(match.group(1))
-        if _SYSTEM_USING.search(text):
+        if "System." in text and _SYSTEM_USING.search(text):
             self.stdlib_wildcard = True
         if syntax == "php" and "use" in text.lower():
             for match in _PHP_USE.finditer(text):
@@ -468,7 +466,8 @@ class _BlockReader:
                 self.aliases.add((match.group(1) or "").strip() or match.group(2).rstrip("/").split("/")[-1])
             self.aliases.update({"asposecells", "asposepdf", "asposewords", "asposeslides"})
         self.hidden -= self.product_imports
-        self.text = _DIRECTIVE.sub(_blank, text)
+        if any(word in text for word in _DIRECTIVE_WORDS):
+            self.text = _DIRECTIVE.sub(_blank, text)
 
     def _imported(self, module: str, names: list[str]) -> None:
         if not self.is_product_module(module):
@@ -507,7 +506,7 @@ class _BlockReader:
             for match in _TYPE_NAME.finditer(text)
             if not match.start() or not (text[match.start() - 1].isalnum() or text[match.start() - 1] in "_$@")
         ]
-        self.hidden.update(_DECLARED_CLASS.findall(text))
+        self.hidden.update(declared_classes(text))
         self.hidden -= self.product_imports
         if not self.product_imports and any(match.group() in self.api.third_party for match in matches):
             return  # another library's code (docx4j, Apache POI ...): nothing to check
@@ -891,12 +890,28 @@ class _BlockReader:
 
 
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)|^[^\S\n]*(?:#|')[^\n]*", re.S | re.M)
-_DECLARED_CLASS = re.compile(r"\b(?:class|interface|enum|struct|record|Class|Structure|Module)\s+([A-Z]\w*)")
+_DECLARATION_KEYWORDS = ("class", "interface", "enum", "struct", "record", "Class", "Structure", "Module")
+# `[ \t]+`, not `\s+`: "// Instantiate Presentation class" followed by a line starting with
+# `Presentation pres = ...` declares nothing.
+_DECLARED_CLASS = re.compile(rf"\b(?:{'|'.join(_DECLARATION_KEYWORDS)})[ \t]+([A-Z]\w*)")
+
+
+def declared_classes(code: str) -> list[str]:
+    """Classes (interfaces, enums, structs ...) the code declares; the keywords are looked for
+    as plain substrings first, so most blocks cost a few substring scans and no regex."""
+    if not any(keyword in code for keyword in _DECLARATION_KEYWORDS):
+        return []
+    return _DECLARED_CLASS.findall(code)
 
 
 def page_classes(doc: ParsedDocument) -> frozenset[str]:
-    """Classes the page's code declares (in any block): the page's own, never product API."""
-    return frozenset(name for block in doc.code_blocks for name in _DECLARED_CLASS.findall(block.content))
+    """Classes the page's code declares (in any block, comments left out): the page's own,
+    never product API."""
+    names: set[str] = set()
+    for block in doc.code_blocks:
+        if declared_classes(block.content):  # cheap first; comments are stripped only then
+            names.update(declared_classes(_COMMENT.sub("", block.content)))
+    return frozenset(names)
 
 
 def block_api_refs(

@@ -129,6 +129,7 @@ class FamilyTruth:
     detections: list[Detection] = field(default_factory=list)
     confidences: dict[str, float] = field(default_factory=dict)
     misspelled: list[Misspelling] = field(default_factory=list)  # near misses of plugin names
+    platform: str | None = None  # the table platform the page is written for (page_platform)
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +356,8 @@ def page_truth(ctx: CheckContext) -> PageTruth:
         for name, score in family_evidence(ctx.doc, registry).items():
             if name != primary and score >= MIN_EVIDENCE_FOR_OTHER_FAMILY:
                 families[name] = FamilyTruth(registry.get(name))
-        platforms = {name: page_platform(ctx.doc, truth.table) for name, truth in families.items()}
+        for truth in families.values():
+            truth.platform = page_platform(ctx.doc, truth.table)
         roles = block_roles(ctx.doc) if ctx.doc.code_blocks else {}
         own_classes = page_classes(ctx.doc)
         for block in ctx.doc.code_blocks:
@@ -364,7 +366,7 @@ def page_truth(ctx: CheckContext) -> PageTruth:
                 continue
             name, mixed = _block_family(block, families, primary)
             truth = families[name]
-            refs = analyse_block(block, truth.table, platforms[name], role == LEGACY, own_classes)
+            refs = analyse_block(block, truth.table, truth.platform, role == LEGACY, own_classes)
             # a block using two families' API cannot tell whose a shared name (SaveFormat) is
             truth.refs.extend((block, ref) for ref in refs if ref.resolved or not mixed)
         for name, truth in families.items():

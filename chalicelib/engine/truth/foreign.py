@@ -19,6 +19,7 @@ linear); the lists are about libraries, never about the product's own names.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from chalicelib.engine.document import CodeBlock, ParsedDocument
 
@@ -123,30 +124,52 @@ FOREIGN_MARKERS = (
     "PhpOffice\\",
     "PHPExcel",
 )
-_FOREIGN = re.compile("|".join(re.escape(marker) for marker in FOREIGN_MARKERS))
+
+
+def _any_of(markers: tuple[str, ...]) -> str:
+    """A regex finding any of the literal markers, written as a prefix tree (markers sharing a
+    start share one branch), so each position of the text costs a few character compares
+    rather than one per marker. A marker that is a prefix of others ends its branch: only
+    whether some marker occurs matters."""
+    tree: dict = {}
+    for marker in markers:
+        node = tree
+        for char in marker:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        if "" in node:
+            return ""
+        alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items())]
+        return alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+
+    return branch(tree)
+
+
+_FOREIGN = re.compile(_any_of(FOREIGN_MARKERS))
 
 _LEGACY_HEADING = re.compile(
     r"\b(?:legacy|deprecated|obsolete|outdated|old(?:er)?\s+(?:api|apis|version|versions|way|approach|code|method|methods)|"
     r"previous\s+(?:api|version|versions)|migrat\w*|no\s+longer\s+(?:supported|available)|removed\s+(?:api|methods?)|"
-    r"api\s+changes)\b",
-    re.I,
+    r"api\s+changes)\b"
 )
-_LEGACY_PATH = re.compile(r"migrat|api-changes|legacy|deprecated|obsolete", re.I)
+_LEGACY_PATH = re.compile(r"migrat|api-changes|legacy|deprecated|obsolete")
 _LEGACY_LEAD_IN = re.compile(
     r"\b(?:legacy|deprecated|obsolete|outdated|old(?:er)?\s+(?:api|apis|version|way|approach|code|method|methods|style)|"
     r"previous\s+(?:api|apis|versions?|releases?)|before\s+(?:version|release|the\s+(?:change|update|migration))|"
     r"prior\s+to\s+(?:version|release)|no\s+longer\s+(?:supported|available)|used\s+to\s+be|"
-    r"(?:was|were|has\s+been|have\s+been)\s+replaced)\b",
-    re.I,
+    r"(?:was|were|has\s+been|have\s+been)\s+replaced)\b"
 )
+# These patterns are matched against lower-cased text (without re.I the regex engine skips a
+# branch on its first character, so a scan costs a compare per position, not one per word).
 # A heading or lead-in that names another library (and not the product) introduces its code.
 _OTHER_LIBRARY = re.compile(
     r"\b(?:apache\s+poi|poi|hssf|xssf|xwpf|hwpf|hslf|docx4j|open\s*xml(?:\s+sdk)?|interop|vsto|office\s+automation|"
     r"itext(?:sharp)?|pdfbox|npoi|epplus|closedxml|openpyxl|python-docx|python-pptx|spire|gembox|syncfusion|jxl|"
-    r"jexcel|pdfsharp|xlsxwriter)\b",
-    re.I,
+    r"jexcel|pdfsharp|xlsxwriter)\b"
 )
-_PRODUCT = re.compile(r"\baspose\b", re.I)
+_PRODUCT = re.compile(r"\baspose\b")
 LEAD_IN_LINES = 3  # prose lines before a block that can introduce it
 LEGACY, FOREIGN = "legacy", "foreign"
 
@@ -162,11 +185,13 @@ def block_roles(doc: ParsedDocument) -> dict[int, str]:
     it presents legacy or deprecated API; FOREIGN where the heading above the block or its
     lead-in names another library and not the product (comparison pages)."""
     data = doc.front_matter.data or {}
-    title = " ".join(str(data.get(key) or "") for key in ("title", "linktitle"))
+    title = " ".join(str(data.get(key) or "") for key in ("title", "linktitle")).lower()
     blocks = sorted(doc.code_blocks, key=lambda block: block.start_line)
-    if _LEGACY_HEADING.search(title) or _LEGACY_PATH.search(doc.path or ""):
+    if _LEGACY_HEADING.search(title) or _LEGACY_PATH.search((doc.path or "").lower()):
         return dict.fromkeys((block.start_line for block in blocks), LEGACY)
     roles: dict[int, str] = {}
+    legacy: dict[str, bool] = {}  # heading text -> verdict: a heading is tested once, not per block
+    other_library: dict[str, bool] = {}
     headings = sorted(doc.headings, key=lambda heading: heading.line)
     path: list[tuple[int, str]] = []  # (level, text) of the open sections
     index = 0
@@ -175,15 +200,28 @@ def block_roles(doc: ParsedDocument) -> dict[int, str]:
             heading = headings[index]
             while path and path[-1][0] >= heading.level:
                 path.pop()
-            path.append((heading.level, heading.text))
+            path.append((heading.level, heading.text.lower()))
             index += 1
-        lead_in = _lead_in(doc, block)
+        lead_in = _lead_in(doc, block).lower()
         innermost = path[-1][1] if path else ""
-        if any(_LEGACY_HEADING.search(text) for _, text in path) or _LEGACY_LEAD_IN.search(lead_in):
+        if any(_heading_is(text, legacy, _is_legacy_heading) for _, text in path) or _LEGACY_LEAD_IN.search(lead_in):
             roles[block.start_line] = LEGACY
-        elif _names_other_library(lead_in) or (not _PRODUCT.search(lead_in) and _names_other_library(innermost)):
+        elif _names_other_library(lead_in) or (
+            not _PRODUCT.search(lead_in) and _heading_is(innermost, other_library, _names_other_library)
+        ):
             roles[block.start_line] = FOREIGN
     return roles
+
+
+def _heading_is(text: str, verdicts: dict[str, bool], test: Callable[[str], bool]) -> bool:
+    verdict = verdicts.get(text)
+    if verdict is None:
+        verdict = verdicts[text] = test(text)
+    return verdict
+
+
+def _is_legacy_heading(text: str) -> bool:
+    return _LEGACY_HEADING.search(text) is not None
 
 
 def _names_other_library(text: str) -> bool:

@@ -19,7 +19,6 @@ from chalicelib.engine.model import TextEdit
 from chalicelib.engine.rules.frontmatter import MISSING_FIELDS_MEMO
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule
 from chalicelib.engine.truth.claims import CLAIM_VERBS, FormatClaim, FormatVocabulary, claims_in_line
-from chalicelib.engine.truth.code import page_platform
 from chalicelib.engine.truth.detect import page_truth
 from chalicelib.engine.truth.table import TruthTable
 from chalicelib.engine.truth.textscan import (
@@ -249,11 +248,12 @@ def check_format_claims(ctx: CheckContext, params: Mapping[str, Any]) -> Iterabl
     truth = page_truth(ctx)
     if truth.primary is None:
         return
-    table = truth.families[truth.primary].table
+    family = truth.families[truth.primary]
+    table = family.table
     vocabulary = _format_vocabulary(table)
     doc = ctx.doc
     spans = _excluded_spans(doc)
-    platform = page_platform(doc, table) if table.spec.formats.platforms else None
+    platform = family.platform if table.spec.formats.platforms else None
     for number in _claim_lines(truth.prose):
         line = doc.lines[number - 1]
         for claim in claims_in_line(line, vocabulary):
@@ -395,7 +395,7 @@ def check_undeclared_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> It
             where = first[plugin]
             name = family.table.plugins[plugin].name
             edit = declare_plugin_edit(ctx.doc, plugin)
-            link = family.table.plugin_link(plugin, page_platform(ctx.doc, family.table))
+            link = family.table.plugin_link(plugin, family.platform)
             yield Finding(
                 f"the page uses {name} ('{plugin}', confidence {confidence:.2f}) but front matter "
                 f"`plugins` does not declare it" + (f"; see {link}" if link else ""),
@@ -591,7 +591,7 @@ def check_plugin_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable
     family = truth.families[truth.primary]
     linked = {link.url.rstrip("/") for link in ctx.doc.links}
     threshold = float(params.get("min_confidence", 0.7))
-    platform = page_platform(ctx.doc, family.table)
+    platform = family.platform
     for plugin, confidence in sorted(family.confidences.items()):
         url = family.table.plugin_link(plugin, platform)
         if url is None or confidence < threshold or url.rstrip("/") in linked:

@@ -101,6 +101,14 @@ _PYTHON = _signs(
     (":", r":[ \t]*\n[ \t]+\S"),  # a block opened by a colon and indented
     ("print", r"^[ \t]*print\s*\("),
 )
+# Python written with Java habits (`;` line ends) on the Java products' "for Python via Java"
+# / Jython pages: these decide Python however many lines end with `;`. No Java or C# line
+# assigns an untyped name from `self.`, prints with a `print` statement or defines `def f(self`.
+_PYTHON_DESPITE_SEMICOLONS = _signs(
+    ("self.", r"^[ \t]*\w+[ \t]*=[ \t]*self\.[A-Za-z_]"),
+    ("print ", r"^[ \t]*print[ \t]+[\"'A-Za-z_]"),
+    ("def ", r"^[ \t]*def[ \t]+\w+[ \t]*\([ \t]*self\b"),
+)
 _JS = _signs(
     ("require", r"require\s*\("),
     ("console.log", None),
@@ -149,7 +157,7 @@ def sniff_syntax(code: str) -> str | None:
         return "cpp"
     if _shows(head, _GO):
         return "go"
-    if _shows(head, _PYTHON) and len(_STATEMENT_END.findall(head)) < 2:
+    if _shows(head, _PYTHON_DESPITE_SEMICOLONS) or (_shows(head, _PYTHON) and len(_STATEMENT_END.findall(head)) < 2):
         return "python"
     if _shows(head, _JS):
         return "js"
