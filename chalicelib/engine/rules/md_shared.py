@@ -175,8 +175,10 @@ def line_edit(doc: ParsedDocument, line: int) -> TextEdit:
 
 
 def newline(doc: ParsedDocument) -> str:
-    """The page's line ending (a fix keeps CRLF pages CRLF)."""
-    return "\r\n" if "\r\n" in doc.text else "\n"
+    """The page's line ending, as its first line ends (a fix keeps CRLF pages CRLF). Read
+    from one line break, not the whole text: rules call this once per finding."""
+    second = doc.line_starts[1] if len(doc.line_starts) > 1 else 0
+    return "\r\n" if second >= 2 and doc.text[second - 2 : second] == "\r\n" else "\n"
 
 
 def insert_line_before(doc: ParsedDocument, line: int, text: str = "") -> TextEdit:

@@ -13,13 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.engine.markdownlint_config import MarkdownlintConfigFinder
 from chalicelib.engine.rules.registry import REGISTRY
-from tbcv_cli.check import Engine, _fix_text
+from tbcv_cli.check import Engine, Target, _fix_text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "markdownlint"
 FIXABLE = sorted(
     rule_id for rule_id, rule in REGISTRY.items() if re.fullmatch(r"MD\d{3}", rule_id) and rule.meta.fixable
 )
+PAGE = Target("page.md", "page.md")
 ALL_FIXTURES = sorted(path for path in FIXTURES.rglob("*.md"))
 
 
@@ -28,7 +30,13 @@ def _only(rule_id: str, params: dict) -> Engine:
         "categories": dict.fromkeys(("frontmatter", "markdown", "code", "links", "structure", "seo", "truth"), "off")
     }
     overrides["rules"] = {rule_id: {"level": "warning", **params}}
-    return Engine(profile=None, family=None, overrides=overrides, docs=frozenset())
+    return Engine(
+        profile=None,
+        family=None,
+        overrides=overrides,
+        docs=frozenset(),
+        markdownlint=MarkdownlintConfigFinder(fixed={}),
+    )
 
 
 def _read(path: Path) -> str:
@@ -75,11 +83,11 @@ def test_fixing_removes_the_rules_fixable_issues_and_fixing_again_changes_nothin
     for original, params in _inputs(rule_id):
         engine = _only(rule_id, params)
         for text in (original, _crlf_bom(original)):
-            before = [issue for issue in engine.validate(text, "page.md").issues if issue.rule == rule_id]
+            before = [issue for issue in engine.validate(text, PAGE).issues if issue.rule == rule_id]
             fired = fired or any(issue.fix for issue in before)
-            report, once, _ = _fix_text(text, "page.md", engine)
+            report, once, _ = _fix_text(text, PAGE, engine)
             assert not [issue for issue in report.issues if issue.rule == rule_id and issue.fix], once
-            _, twice, fixed_again = _fix_text(once, "page.md", engine)
+            _, twice, fixed_again = _fix_text(once, PAGE, engine)
             assert (twice, fixed_again) == (once, 0)
             _assert_kept_crlf_and_bom(text, once)
     assert fired, f"no input makes {rule_id} offer a fix"
@@ -87,10 +95,12 @@ def test_fixing_removes_the_rules_fixable_issues_and_fixing_again_changes_nothin
 
 @pytest.mark.parametrize("path", ALL_FIXTURES, ids=lambda path: path.relative_to(FIXTURES).as_posix())
 def test_fixing_a_fixture_with_every_rule_on_is_idempotent(path):
-    engine = Engine(profile=None, family=None, overrides={}, docs=frozenset())
+    engine = Engine(
+        profile=None, family=None, overrides={}, docs=frozenset(), markdownlint=MarkdownlintConfigFinder(fixed={})
+    )  # every rule with its defaults, not the fixture folder's parameters
     text = _read(path)
     for variant in (text, text if "\r\n" in text else _crlf_bom(text)):
-        _, once, _ = _fix_text(variant, path.name, engine)
-        _, twice, fixed_again = _fix_text(once, path.name, engine)
+        _, once, _ = _fix_text(variant, Target(path.name, str(path)), engine)
+        _, twice, fixed_again = _fix_text(once, Target(path.name, str(path)), engine)
         assert (twice, fixed_again) == (once, 0)
         _assert_kept_crlf_and_bom(variant, once)
