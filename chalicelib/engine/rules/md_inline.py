@@ -32,6 +32,9 @@ _NORMALIZE_PUNCTUATION = re.compile(r"[\W_]+")
 _SPACES = re.compile(r"\s+")
 _LEADING_SPACE = re.compile(r"^[^\S\r\n]*")
 _TRAILING_SPACE = re.compile(r"[^\S\r\n]*$")
+# Spaces (not line breaks) then a non-space, from an opening marker's end: `^\s+\S` in the
+# rest of its line, matched in place (slicing the rest of the line per marker was quadratic).
+_SPACES_AFTER = re.compile(r"[^\S\n]+\S")
 _BACKSLASH_ESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 
 
@@ -154,14 +157,13 @@ def no_space_in_emphasis(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
     for (_container_at, marker), runs in groups.items():
         for pair in range(0, len(runs) - 1, 2):
             (_open_start, open_end), (close_start, _close_end) = runs[pair], runs[pair + 1]
-            line_end = text.find("\n", open_end)
-            spaces = re.match(r"^\s+\S", text[open_end : line_end if line_end >= 0 else len(text)])
+            spaces = _SPACES_AFTER.match(text, open_end)
             if spaces:
                 found.append((open_end, len(spaces.group()) - 1, f"{marker}{spaces.group()}"))
-            spaces = re.search(r"\S\s+$", text[text.rfind("\n", 0, close_start) + 1 : close_start])
+            spaces = _spaces_before(text, close_start)
             if spaces:
-                count = len(spaces.group()) - 1
-                found.append((close_start - count, count, f"{spaces.group()}{marker}"))
+                count = len(spaces) - 1
+                found.append((close_start - count, count, f"{spaces}{marker}"))
     for start, count, context in sorted(found):
         line, column = doc.position(start)
         yield Finding(
@@ -171,6 +173,19 @@ def no_space_in_emphasis(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
             context=context,
             fix=(TextEdit(start, start + count, ""),),
         )
+
+
+def _spaces_before(text: str, end: int) -> str | None:
+    """The spaces (not line breaks) right before `end` and the character before them, when that
+    character is on the same line and not a space: what `\\S\\s+$` finds in the line up to `end`.
+    Walks back over the spaces only (searching the line from its start per closing marker was
+    quadratic on a long line)."""
+    start = end
+    while start > 0 and text[start - 1] != "\n" and text[start - 1].isspace():
+        start -= 1
+    if start == end or start == 0 or text[start - 1] == "\n":
+        return None
+    return text[start - 1 : end]
 
 
 def _literal_parts(start: int, end: int, matched: set[int]) -> Iterable[tuple[int, int]]:
