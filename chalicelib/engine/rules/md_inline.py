@@ -19,13 +19,18 @@ from chalicelib.engine.rules.md_shared import (
 )
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule
 
+# HTML tokens of a block. A comment, CDATA section, processing instruction or declaration is
+# matched by its opener only, and its closer found with str.find (_block_tags): the lazy
+# `<!--.*?-->` scanned to the block's end from every unclosed opener, quadratic on a line of
+# `<!-- ` repeated.
 _HTML_TOKEN = re.compile(
-    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<![A-Za-z][^>]*>"
+    r"(?P<opener><!--|<!\[CDATA\[|<\?|<![A-Za-z])"
     r"|</[A-Za-z][A-Za-z0-9-]*\s*>"
     r"|<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s\"'=<>`]+|'[^']*'|\"[^\"]*\"))?)*\s*/?>"
     r"|(?P<ticks>`+)",
-    re.DOTALL,
 )
+# opener -> (its closer, where the search for the closer starts after the opener's start)
+_HTML_CLOSERS = {"<!--": ("-->", 4), "<![CDATA[": ("]]>", 9), "<?": ("?>", 2)}
 _TAG_NAME = re.compile(r"<([^!>][^/\s>]*)")  # markdownlint's getHtmlTagInfo
 _EMPHASIS_RUN = re.compile(r"\*+|_+")
 _NORMALIZE_PUNCTUATION = re.compile(r"[\W_]+")
@@ -78,10 +83,23 @@ def _block_tags(text: str, start: int, end: int) -> Iterable[tuple[int, str]]:
     """Opening tags of an HTML block, as markdownlint finds them (it reads the block as inline
     Markdown again: comments hide tags, and so do code spans)."""
     position = start
+    closers: dict[str, tuple[int, int]] = {}  # closer -> (searched from, first found there or -1)
     while True:
         match = _HTML_TOKEN.search(text, position, end)
         if match is None:
             return
+        opener = match.group("opener")
+        if opener:
+            closer, skip = _HTML_CLOSERS.get(opener, (">", 2))  # else a declaration, `<!X...>`
+            found = _find_closer(text, closer, match.start() + skip, end, closers)
+            if found < 0:  # unclosed: not a token here (nothing else starts with `<!` or `<?`)
+                position = match.start() + 1
+                continue
+            name = _opening_tag_name(text, match.start(), found + len(closer))
+            if name:
+                yield match.start(), name
+            position = found + len(closer)
+            continue
         ticks = match.group("ticks")
         if ticks:
             closing = text.find(ticks, match.end(), end)
@@ -93,6 +111,18 @@ def _block_tags(text: str, start: int, end: int) -> Iterable[tuple[int, str]]:
         if name:
             yield match.start(), name
         position = match.end()
+
+
+def _find_closer(text: str, closer: str, start: int, end: int, cache: dict[str, tuple[int, int]]) -> int:
+    """text.find(closer, start, end) for non-decreasing `start`s, reusing the last answer while it
+    still holds (an unclosed opener stays unclosed for every later one), so a block of many
+    openers is searched once per closer, not once per opener."""
+    searched, found = cache.get(closer, (-1, -1))
+    if 0 <= searched <= start and (found < 0 or found >= start):
+        return found
+    found = text.find(closer, start, end)
+    cache[closer] = (start, found)
+    return found
 
 
 def _opening_tag_name(text: str, start: int, end: int) -> str | None:
