@@ -199,18 +199,28 @@ def _width(text: str) -> int:
     return width
 
 
+def _divider_widths(line: str, row: Row) -> Iterable[tuple[int, int]]:
+    """(start, display width of the line before it) of each divider of a row. The width grows
+    from one divider to the next (it is a sum over characters): measuring each divider's whole
+    prefix again was quadratic in a wide row."""
+    offset = width = 0
+    for kind, start, _end in row.tokens:
+        if kind != "divider":
+            continue
+        if start < offset:  # tokens out of order: measure from the line's start
+            offset = width = 0
+        width += _width(line[offset:start])
+        offset = start
+        yield start, width
+
+
 def _aligned_errors(lines: list[str], rows: list[Row], detail: str) -> list[tuple[int, int, str]]:
     errors = []
     header = rows[0]
-    header_line = lines[header.line - 1]
-    columns = [_width(header_line[:start]) for kind, start, _ in header.tokens if kind == "divider"]
+    columns = [width for _start, width in _divider_widths(lines[header.line - 1], header)]
     for row in rows[1:]:
         remaining = set(columns)
-        line = lines[row.line - 1]
-        for kind, start, _end in row.tokens:
-            if kind != "divider":
-                continue
-            effective = _width(line[:start])
+        for start, effective in _divider_widths(lines[row.line - 1], row):
             if remaining and effective not in remaining:
                 errors.append((row.line, start + 1, detail))
             remaining.discard(effective)
