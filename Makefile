@@ -32,7 +32,7 @@ run: install
 	$(BIN)/python -m local_aws.run
 
 test: install lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: install
 	$(BIN)/ruff check .
