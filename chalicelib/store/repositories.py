@@ -54,14 +54,14 @@ class AuditLog:
         result = AuditEventModel.by_target.query(
             target_id, scan_index_forward=False, limit=limit, last_evaluated_key=decode_cursor(cursor)
         )
-        items = [_audit_record(m) for m in take(result, limit)]
+        items = [audit_record(m) for m in take(result, limit)]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
     def for_actor(self, actor: str, *, limit: int = 50, cursor: str | None = None) -> Page[AuditEvent]:
         result = AuditEventModel.by_actor.query(
             actor, scan_index_forward=False, limit=limit, last_evaluated_key=decode_cursor(cursor)
         )
-        items = [_audit_record(m) for m in take(result, limit)]
+        items = [audit_record(m) for m in take(result, limit)]
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
 
@@ -74,7 +74,8 @@ def take(result: Iterable[Model], limit: int) -> list[Model]:
     return items
 
 
-def _audit_record(model: AuditEventModel) -> AuditEvent:
+def audit_record(model: AuditEventModel) -> AuditEvent:
+    """The record of a stored audit event (the audit log and the audit search read both)."""
     return AuditEvent(
         event_id=model.event_id,
         actor=model.actor,

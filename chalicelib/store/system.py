@@ -32,6 +32,7 @@ from chalicelib.store.cursor import decode_cursor, encode_cursor, page_size
 from chalicelib.store.errors import InvalidCursor
 from chalicelib.store.models import AuditEventModel, ValidationModel
 from chalicelib.store.records import AuditEvent, Page
+from chalicelib.store.repositories import audit_record
 
 _settings = get_settings()
 _log = logging.getLogger(__name__)
@@ -422,7 +423,7 @@ class AuditSearch:
                 page_size=page_size(limit, filtered=condition is not None),
             )
             for model in result:
-                items.append(_audit_event(model))
+                items.append(audit_record(model))
                 if len(items) == limit:
                     last = {"month": {"S": model.month}, "event_id": {"S": model.event_id}}
                     return Page(items=items, next_cursor=encode_cursor(last))
@@ -434,7 +435,7 @@ class AuditSearch:
         """A page of an index query; the cursor is the index's exclusive start key."""
         items = []
         for model in result:
-            items.append(_audit_event(model))
+            items.append(audit_record(model))
             if len(items) == limit:
                 last = {
                     "month": {"S": model.month},
@@ -443,19 +444,6 @@ class AuditSearch:
                 }
                 return Page(items=items, next_cursor=encode_cursor(last))
         return Page(items=items, next_cursor=None)
-
-
-def _audit_event(model: AuditEventModel) -> AuditEvent:
-    return AuditEvent(
-        event_id=model.event_id,
-        actor=model.actor,
-        operation=model.operation,
-        target_type=model.target_type,
-        target_id=model.target_id,
-        before=model.before,
-        after=model.after,
-        created_at=model.created_at,
-    )
 
 
 class ValidationFigures:
