@@ -42,7 +42,8 @@ def test_path_parameters_query_parameters_and_bodies_come_from_the_input_models(
     operations = _operations()
     _, _, get_validation = operations["get_validation"]
     assert [(p["name"], p["in"], p["required"]) for p in get_validation["parameters"]] == [
-        ("validation_id", "path", True)
+        ("validation_id", "path", True),
+        ("include_content", "query", False),
     ]
     assert get_validation["parameters"][0]["schema"]["pattern"] == "^[0-9a-f]{32}$"
     _, _, listing = operations["list_validations"]
