@@ -68,8 +68,11 @@ def test_no_output_carries_a_secret_or_a_fragment_of_one(secret, code, positions
     head = f"---\ntitle: Page {secret}\ndescription: About {secret}\n---\n\n" if front_matter else ""
     body = "\n\n".join(p.format(s=secret) for p in positions)
     text = head + "# Title\n\n" + body + "\n\n" + code.format(s=secret) + "\n"
+    # text every report carries whatever the page (SARIF's rule metadata names parameters such
+    # as `heading_line_length`): a fragment of the secret found there is no leak
+    static = "\n".join(_outputs(text.replace(secret, "#" * len(secret))))
     for output in _outputs(text):
-        leaked = [fragment for fragment in _fragments(secret) if fragment in output]
+        leaked = [fragment for fragment in _fragments(secret) if fragment in output and fragment not in static]
         assert not leaked, f"{leaked[0]!r} leaked in {output[:300]!r}"
 
 
