@@ -70,3 +70,24 @@ def api(aws):
 
 
 AUTH = {"Authorization": "Bearer test-token", "Content-Type": "application/json"}
+
+
+@pytest.fixture(scope="session")
+def markdownlint_cli():
+    """markdownlint-cli2, installed from npm on first use (scripts/markdownlint.py): the peer
+    the markdownlint parity tests compare tbcv with."""
+    import importlib.util
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.fail("node and npm are required to compare with markdownlint-cli2")
+    script = Path(__file__).resolve().parents[1] / "scripts" / "markdownlint.py"
+    spec = importlib.util.spec_from_file_location("markdownlint_installer", script)
+    installer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(installer)
+    try:
+        return installer.ensure_markdownlint()
+    except (OSError, subprocess.SubprocessError, RuntimeError) as error:
+        pytest.fail(f"could not install markdownlint-cli2 with npm: {error}")

@@ -6,10 +6,8 @@ in CI, installed by scripts/markdownlint.py as for the rule parity tests)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -60,19 +58,6 @@ PROJECT = {
 }
 
 Result = set[tuple[str, int, str]]
-
-
-@pytest.fixture(scope="module")
-def markdownlint_cli() -> Path:
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.fail("node and npm are required to compare with markdownlint-cli2")
-    spec = importlib.util.spec_from_file_location("markdownlint_installer", REPO / "scripts" / "markdownlint.py")
-    installer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(installer)
-    try:
-        return installer.ensure_markdownlint()
-    except (OSError, subprocess.SubprocessError, RuntimeError) as error:
-        pytest.fail(f"could not install markdownlint-cli2 with npm: {error}")
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ reason. Node is required (it is in CI): without it, or if the install fails, the
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
@@ -49,19 +48,6 @@ def accepted_differences() -> dict[tuple[str, int, str], str]:
     """(page, line, rule) -> reason, from the reviewed table."""
     entries = yaml.safe_load(DIFFERENCES.read_text(encoding="utf-8")) or []
     return {(entry["page"], entry["line"], entry["rule"]): entry["reason"] for entry in entries}
-
-
-@pytest.fixture(scope="module")
-def markdownlint_cli() -> Path:
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.fail("node and npm are required to compare the MD rules with markdownlint-cli2")
-    spec = importlib.util.spec_from_file_location("markdownlint_installer", REPO / "scripts" / "markdownlint.py")
-    installer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(installer)
-    try:
-        return installer.ensure_markdownlint()
-    except (OSError, subprocess.SubprocessError, RuntimeError) as error:
-        pytest.fail(f"could not install markdownlint-cli2 with npm: {error}")
 
 
 def _markdownlint(cli: Path, folder: Path) -> Result:
