@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from uuid import uuid4
 
+import boto3
 import pytest
 
 from chalicelib.ops import workflow as workflow_ops
@@ -99,6 +100,9 @@ def ended_execution(aws):
     put_pages(aws, "docs/ended/", 1)
     workflow = call("validate_folder", prefix="docs/ended/")
     wait_until(lambda: call("get_workflow", workflow_id=workflow["workflow_id"])["state"] == "completed")
+    # the record completes in the last step, a moment before the execution itself ends
+    sfn = boto3.client("stepfunctions")
+    wait_until(lambda: sfn.describe_execution(executionArn=workflow["execution_arn"])["status"] != "RUNNING")
     return workflow["execution_arn"]
 
 
