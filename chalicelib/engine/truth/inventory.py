@@ -31,7 +31,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -62,6 +62,7 @@ NAMINGS = ("exact", "normalised")  # how a table's member names are compared (se
 _ACCESSOR = re.compile(r"^(?:[gG]et_?(?=[A-Z])|[sS]et_?(?=[A-Z])|[iI]s(?=[A-Z0-9_])|get_|set_|is_)")
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the name; code repeats the same few names
 def normalise_member(name: str) -> str:
     """A naming-neutral key for a member: `getText`, `GetText`, `get_Text`, `Text`, `text` and
     `get_text` all become `text`; `get_IsBold`, `IsBold` and `is_bold` become `bold`;

@@ -26,6 +26,7 @@ from chalicelib.engine.truth.inventory import (
 from chalicelib.engine.truth.schema import PluginSpec, StdlibSpec, TruthTableSpec
 
 T = TypeVar("T")
+MAX_REMEMBERED_MEMBERS = 50_000  # (type, member) answers kept per platform before starting over
 
 
 class _EnumView(Mapping[str, frozenset[str]]):
@@ -92,6 +93,8 @@ class PlatformApi:
         self.third_party = frozenset(set(third_party) - product_types)  # other libraries (their blocks are skipped)
         self.object_members = frozenset(object_members)  # every object's (`getClass`, `.class`)
         self.enums: Mapping[str, frozenset[str]] = _EnumView(self)
+        self._members_seen: dict[tuple[str, str], bool] = {}
+        self._types_seen: dict[tuple[str, str], str | None] = {}
 
     def __repr__(self) -> str:
         return f"PlatformApi({self.platform!r}, {self.inventory!r})"
@@ -114,6 +117,16 @@ class PlatformApi:
         return {member: self.member_type(name, member) for member in self.inventory.members(name)}
 
     def member_type(self, class_name: str, member: str) -> str | None:
+        """`_member_type`, remembered per platform like `has_member`."""
+        key = (class_name, member)
+        if key in self._types_seen:
+            return self._types_seen[key]
+        if len(self._types_seen) >= MAX_REMEMBERED_MEMBERS:
+            self._types_seen.clear()
+        found = self._types_seen[key] = self._member_type(class_name, member)
+        return found
+
+    def _member_type(self, class_name: str, member: str) -> str | None:
         """The type a member returns, when the family table says so (for following chains),
         or the nested type a member names (`ExcelSaveOptions.ExcelFormat`)."""
         if self.inventory is not None and member[:1].isupper():
@@ -124,6 +137,17 @@ class PlatformApi:
         return self._returns.get((class_name, key)) or self._returns.get(("", key))
 
     def has_member(self, class_name: str, member: str) -> bool:
+        """Whether the table lets `class_name.member` stand (see `_has_member`); remembered per
+        platform, since code asks about the same few members on every page."""
+        key = (class_name, member)
+        known = self._members_seen.get(key)
+        if known is None:
+            if len(self._members_seen) >= MAX_REMEMBERED_MEMBERS:
+                self._members_seen.clear()  # bounded: a flood of invented names cannot grow it
+            known = self._members_seen[key] = self._has_member(class_name, member)
+        return known
+
+    def _has_member(self, class_name: str, member: str) -> bool:
         """The member exists on the (known) type, or on any type of the platform (it may be
         inherited), or is a nested type, or every object has it (`getClass`), or the table
         cannot contradict it: the platform's table is incomplete, or it names the type without
