@@ -130,10 +130,15 @@ def report_to_json(report: Report) -> dict[str, Any]:
     }
 
 
-def report_from_json(data: dict[str, Any]) -> Report:
-    """A report stored by `report_to_json`; raises KeyError/TypeError for data of another shape."""
+def report_from_json(data: dict[str, Any], *, timings_ms: dict[str, float] | None = None) -> Report:
+    """A report from its JSON form: what `report_to_json` wrote (the result cache), or a
+    stored validation (exports; its issues also carry derived fields such as `fixable`, and
+    it has no `llm_status`). Raises KeyError/TypeError for data of another shape."""
     issues = [
-        Issue(**{**issue, "fix": tuple(TextEdit(**edit) for edit in issue["fix"]) if issue["fix"] else None})
+        Issue(
+            **{name: issue[name] for name in _ISSUE_FIELDS if name in issue},
+            fix=tuple(TextEdit(**edit) for edit in issue["fix"]) if issue.get("fix") else None,
+        )
         for issue in data["issues"]
     ]
     return Report(
@@ -143,9 +148,9 @@ def report_from_json(data: dict[str, Any]) -> Report:
         ruleset_version=data["ruleset_version"],
         content_sha256=data["content_sha256"],
         issues=issues,
-        detections=[Detection(**d) for d in data["detections"]],
-        llm_status=data["llm_status"],
-        timings_ms={"cached": 0.0},
+        detections=[Detection(**d) for d in data.get("detections", ())],
+        llm_status=data.get("llm_status", "disabled"),
+        timings_ms=dict(timings_ms or {}),
         truncated=data.get("truncated", False),
     )
 

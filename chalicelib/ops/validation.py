@@ -19,7 +19,8 @@ from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from chalicelib.ops.fields import Cursor, DocumentPath, Family, Limit, Notes, Profile, ReviewStatus, ValidationId
-from chalicelib.ops.result_cache import result_cache, validate_cached
+from chalicelib.ops.ports import ResultCache
+from chalicelib.ops.result_cache import validate_cached
 from chalicelib.store.errors import VersionConflict
 from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord, utc_now
 
@@ -173,9 +174,9 @@ def validated_path(key: str, stored: StoredObject) -> str:
     return unquote(stored.metadata.get(PATH_METADATA, "")) or key
 
 
-def run_engine(text: str, path: str | None, family: str | None, profile: str, *, cache: Any = None) -> Report:
-    """Profiles are checked by the input model; the engine names an unknown family. With a
-    `cache` (the context's result cache) identical content skips the engine."""
+def run_engine(text: str, path: str | None, family: str | None, profile: str, *, cache: ResultCache) -> Report:
+    """Profiles are checked by the input model; the engine names an unknown family. Identical
+    content found in `cache` (the context's result cache) skips the engine."""
     try:
         report = validate_cached(cache, text, path, family, profile)
     except UnknownFamilyError as error:
@@ -293,7 +294,7 @@ def validate_stored(
         raise InvalidInput(
             f"object metadata tbcv-profile {profile!r} is not one of {', '.join(get_args(Profile))}", field="profile"
         )
-    report = run_engine(text, key, family, profile, cache=result_cache(context))
+    report = run_engine(text, key, family, profile, cache=context.result_cache)
     ref = DocumentRef(bucket=context.documents.bucket, key=key, version_id=stored.version_id)
     written: list[tuple[str, str]] = []
     try:
@@ -343,7 +344,7 @@ def validate_content(context: OperationContext, params: ValidateContentIn) -> Va
         params.path,
         params.family or context.settings.default_family,
         params.profile or context.settings.default_profile,
-        cache=result_cache(context),
+        cache=context.result_cache,
     )
     validation_id = uuid4().hex
     key = f"{context.settings.inline_prefix}{validation_id}/{params.path or 'document.md'}"
