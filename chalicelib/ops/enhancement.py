@@ -29,7 +29,7 @@ from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, OperationError
 from chalicelib.ops.fields import Cursor, EnhancementId, Limit, Reason, RecommendationIds, ValidationId
 from chalicelib.ops.recommendation import RecommendationOut, change_statuses, to_out
-from chalicelib.ops.validation import build_validation_record, issues_of, run_engine, undo_writes, validated_path
+from chalicelib.ops.validation import build_validation_record, document_path, issues_of, run_engine, undo_writes
 from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord, utc_now
 from chalicelib.store.review import Enhancement, EnhancementRecord, RecommendationRecord
 
@@ -243,7 +243,7 @@ def _plan(context: OperationContext, validation: ValidationRecord, selected: lis
         ) from None
     except EditOutOfRange as error:
         raise InvalidInput(str(error), field="recommendation_ids") from None
-    path = validated_path(document.key, stored)
+    path = document_path(document.key, context.settings.inline_prefix, stored.metadata)
     report = run_engine(enhanced.text, path, validation.family, validation.profile, cache=context.result_cache)
     return _Plan(validation, selected, text, enhanced, report, latest != document.version_id)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any, Literal, get_args
 from urllib.parse import quote, unquote
 from uuid import uuid4
@@ -41,11 +42,20 @@ class DocumentOut(BaseModel):
     )
 
 
-def document_path(key: str, inline_prefix: str) -> str:
-    """The user's path of a document key. Inline content is stored under
-    `<inline prefix><validation id>/<path>`, so the path is the key's tail: it needs no
-    attribute of its own, and list views (index projections) carry it with the key.
-    Records written before the whole path was kept have the file name there."""
+PATH_METADATA = "tbcv-path"  # object metadata: the path a page was stored with
+
+
+def document_path(key: str, inline_prefix: str, metadata: Mapping[str, str] | None = None) -> str:
+    """The user's path of a document: the path it was stored with (`tbcv-path` object
+    metadata) when the object's metadata is at hand, else the key's. Inline content is
+    stored under `<inline prefix><validation id>/<path>`, so the path is the key's tail: list
+    views (index projections) carry it with the key. Records written before the whole path
+    was kept have only the file name there; their metadata has the whole path, which is why
+    a revalidation after an edit reads it (the checks that read the path: family, platform,
+    plugin links)."""
+    stored = unquote((metadata or {}).get(PATH_METADATA, ""))
+    if stored:
+        return stored
     if key.startswith(inline_prefix):
         path = key[len(inline_prefix) :].partition("/")[2]
         return path or key
@@ -162,16 +172,6 @@ def _full(context: OperationContext, record: ValidationRecord) -> ValidationOut:
         parent_validation_id=record.parent_validation_id,
         workflow_id=record.workflow_id,
     )
-
-
-PATH_METADATA = "tbcv-path"  # object metadata: the path an inline page was sent with
-
-
-def validated_path(key: str, stored: StoredObject) -> str:
-    """The path a stored document is validated under: the path an inline page was sent with
-    (kept in its object metadata), else its key. A revalidation after an edit uses it, so the
-    checks that read the path (family, platform, plugin links) see the same page."""
-    return unquote(stored.metadata.get(PATH_METADATA, "")) or key
 
 
 def run_engine(text: str, path: str | None, family: str | None, profile: str, *, cache: ResultCache) -> Report:

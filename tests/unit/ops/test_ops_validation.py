@@ -90,3 +90,12 @@ def test_a_validation_with_recommendations_cannot_be_deleted(world, call):
         "deleted": True,
     }
     assert other["validation_id"] not in world.validations.records
+
+
+def test_the_path_a_page_was_stored_with_wins_over_the_one_its_key_carries():
+    from chalicelib.ops.validation import document_path
+
+    old_inline_key = "inline/0123/_index.md"  # written before the whole path was kept in the key
+    assert document_path(old_inline_key, "inline/") == "_index.md"
+    assert document_path(old_inline_key, "inline/", {"tbcv-path": "docs/a/_index.md"}) == "docs/a/_index.md"
+    assert document_path("docs/en/b.md", "inline/", {}) == "docs/en/b.md"
