@@ -30,15 +30,13 @@ class TextEdit:
     replacement: str
 
 
-@dataclass(slots=True)
-class Issue:
-    """One finding, modelled on markdownlint's result record. Lines/columns are 1-based,
-    columns count Unicode code points; `end_*` is inclusive of the last character."""
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """What a rule observed on a page: the message, where (lines/columns are 1-based,
+    columns count Unicode code points; `end_*` is inclusive of the last character) and how
+    sure it is, with a fix when it has one. A rule yields it as a `Finding`
+    (chalicelib.engine.rules.registry), the pipeline reports it as an `Issue`."""
 
-    rule: str
-    alias: str
-    category: Category
-    severity: Severity
     message: str
     line: int
     column: int = 1
@@ -48,6 +46,20 @@ class Issue:
     suggestion: str | None = None
     fix: tuple[TextEdit, ...] | None = None
     confidence: float = 1.0
+
+
+OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Issue(Observation):
+    """One finding in a report, with the rule that found it; modelled on markdownlint's
+    result record."""
+
+    rule: str
+    alias: str
+    category: Category
+    severity: Severity
     source: Source = "rule"
 
     @property
