@@ -73,26 +73,27 @@ class AuditLog:
         if actor is not None and target_id is not None:
             condition = (model.actor == actor) if condition is None else condition & (model.actor == actor)
         start = decode_cursor(cursor)
+        options = {
+            "filter_condition": condition,
+            "scan_index_forward": False,
+            "page_size": page_size(limit, filtered=condition is not None),
+        }
+        range_condition = model.event_id >= since if since else None
         if target_id is not None or actor is not None:
             index, hash_key, key_name = (
                 (model.by_target, target_id, "target_id") if target_id is not None else (model.by_actor, actor, "actor")
             )
-            range_condition = model.event_id >= since if since else None
-            return self._page(
-                index.query(
-                    hash_key,
-                    range_condition,
-                    filter_condition=condition,
-                    scan_index_forward=False,
-                    last_evaluated_key=start,
-                    page_size=page_size(limit, filtered=condition is not None),
-                ),
-                limit,
-                key_name,
-            )
-        return self._by_month(limit=limit, start=start, condition=condition, since=since)
+            items: list[AuditEvent] = []
+            result = index.query(hash_key, range_condition, last_evaluated_key=start, **options)
+            full = _fill(items, result, limit, lambda m: {**_table_key(m), key_name: {"S": getattr(m, key_name)}})
+            return full or Page(items=items, next_cursor=None)
+        return self._by_month(limit, start, range_condition, since, options)
 
-    def _by_month(self, *, limit: int, start: dict | None, condition: Any, since: str | None) -> Page[AuditEvent]:
+    def _by_month(
+        self, limit: int, start: dict | None, range_condition: Any, since: str | None, options: dict[str, Any]
+    ) -> Page[AuditEvent]:
+        """Month partitions newest first, from the cursor's month (a cursor here is the
+        table's own key, so it names the month to go on with)."""
         month = datetime.now(UTC).strftime("%Y-%m")
         if start is not None:
             month = (start.get("month") or {}).get("S") or ""
@@ -102,34 +103,24 @@ class AuditLog:
         for _ in range(self._months):
             if since and month < since[:7]:
                 break
-            range_condition = self._model.event_id >= since if since else None
-            result = self._model.query(
-                month,
-                range_condition,
-                filter_condition=condition,
-                scan_index_forward=False,
-                last_evaluated_key=start,
-                page_size=page_size(limit, filtered=condition is not None),
-            )
-            for model in result:
-                items.append(audit_record(model))
-                if len(items) == limit:
-                    last = {"month": {"S": model.month}, "event_id": {"S": model.event_id}}
-                    return Page(items=items, next_cursor=encode_cursor(last))
+            result = self._model.query(month, range_condition, last_evaluated_key=start, **options)
+            full = _fill(items, result, limit, _table_key)
+            if full is not None:
+                return full
             start, month = None, _month_before(month)
         return Page(items=items, next_cursor=None)
 
-    @staticmethod
-    def _page(result, limit: int, index_key: str) -> Page[AuditEvent]:
-        """A page of an index query; the cursor is the index's exclusive start key."""
-        items = []
-        for model in result:
-            items.append(audit_record(model))
-            if len(items) == limit:
-                last = {
-                    "month": {"S": model.month},
-                    "event_id": {"S": model.event_id},
-                    index_key: {"S": getattr(model, index_key)},
-                }
-                return Page(items=items, next_cursor=encode_cursor(last))
-        return Page(items=items, next_cursor=None)
+
+def _table_key(model: AuditEventModel) -> dict[str, Any]:
+    return {"month": {"S": model.month}, "event_id": {"S": model.event_id}}
+
+
+def _fill(items: list[AuditEvent], result, limit: int, cursor_of) -> Page[AuditEvent] | None:
+    """Add `result`'s events to `items` until there are `limit`; then the page, whose cursor
+    (`cursor_of` the last event: the exclusive start key of the next query) is built here
+    rather than taken from DynamoDB, which stops at its page size, not at `limit`."""
+    for model in result:
+        items.append(audit_record(model))
+        if len(items) == limit:
+            return Page(items=items, next_cursor=encode_cursor(cursor_of(model)))
+    return None
