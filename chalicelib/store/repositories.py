@@ -27,59 +27,25 @@ def is_condition_failure(error: Exception) -> bool:
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
+# ValidationRecord's fields are stored under their own names, except `document` (three attributes)
+_COLUMNS = tuple(name for name in ValidationRecord.model_fields if name != "document")
+
+
 def _validation_record(model: ValidationModel) -> ValidationRecord:
     return ValidationRecord(
-        validation_id=model.validation_id,
+        **{name: getattr(model, name) for name in _COLUMNS},
         document=DocumentRef(bucket=model.document_bucket, key=model.document_key, version_id=model.document_version),
-        family=model.family,
-        profile=model.profile,
-        ruleset_version=model.ruleset_version,
-        content_sha256=model.content_sha256,
-        outcome=model.outcome,
-        review_status=model.review_status,
-        enhanced=bool(model.enhanced),
-        enhancement_ids=list(model.enhancement_ids or []),
-        counts=model.counts or {},
-        truncated=bool(model.truncated),
-        issues=model.issues,
-        issues_s3_key=model.issues_s3_key,
-        detections=model.detections or [],
-        timings_ms=model.timings_ms or {},
-        notes=model.notes or "",
-        parent_validation_id=model.parent_validation_id,
-        workflow_id=model.workflow_id,
-        created_by=model.created_by,
-        created_at=model.created_at,
-        updated_at=model.updated_at,
-        version=model.version or 0,
     )
 
 
 def validation_item(model: type[ValidationModel], record: ValidationRecord, retention_days: int) -> ValidationModel:
-    """The item of a new validation (`model`: ValidationModel bound to its table)."""
+    """The item of a new validation (`model`: ValidationModel bound to its table; the version
+    is PynamoDB's to set)."""
     return model(
-        validation_id=record.validation_id,
-        created_at=record.created_at,
-        updated_at=record.updated_at,
-        created_by=record.created_by,
+        **record.model_dump(include=set(_COLUMNS) - {"version"}),
         document_bucket=record.document.bucket,
         document_key=record.document.key,
         document_version=record.document.version_id,
-        family=record.family,
-        profile=record.profile,
-        ruleset_version=record.ruleset_version,
-        content_sha256=record.content_sha256,
-        outcome=record.outcome,
-        review_status=record.review_status,
-        counts=record.counts,
-        truncated=record.truncated,
-        issues=record.issues,
-        issues_s3_key=record.issues_s3_key,
-        detections=record.detections,
-        timings_ms=record.timings_ms,
-        notes=record.notes,
-        parent_validation_id=record.parent_validation_id,
-        workflow_id=record.workflow_id,
         expires_at=expiry(retention_days),
     )
 
