@@ -1,55 +1,91 @@
-"""Composition root: builds operation contexts with the real adapters, once per process."""
+"""Composition root: builds operation contexts with the real adapters, once per process.
+
+The adapters bind their tables here (`TableNames.of(settings)`), so nothing reads the
+settings at import; every port of `OperationContext` (chalicelib/ops/ports.py) gets its
+AWS adapter here and nowhere else."""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from chalicelib.aws.documents import DocumentStore
 from chalicelib.aws.infra import Infrastructure
 from chalicelib.aws.push import ManagementApi
+from chalicelib.aws.queue import EventSourceMappings
 from chalicelib.aws.workflows import ExecutionStarter
+from chalicelib.engine.ruleset import Ruleset, load_ruleset, reload_default_ruleset
 from chalicelib.ops.context import OperationContext
+from chalicelib.ops.ports import UploadConsumers
 from chalicelib.realtime import EventHub, LiveSession
-from chalicelib.settings import ROLES, get_settings
+from chalicelib.settings import ROLES, Settings, get_settings
+from chalicelib.store.audit import AuditLog
+from chalicelib.store.checkpoints import CheckpointIndex
 from chalicelib.store.connections import ConnectionRepository
-from chalicelib.store.repositories import AuditLog, ValidationRepository
+from chalicelib.store.figures import ValidationFigures
+from chalicelib.store.maintenance import MaintenanceFlag
+from chalicelib.store.repositories import ValidationRepository
+from chalicelib.store.result_cache import ResultCacheStore
 from chalicelib.store.review import ReviewRepository
-from chalicelib.store.system import SystemStore
+from chalicelib.store.tables import TableNames
+from chalicelib.store.timings import TimingStore
 from chalicelib.store.workflows import UploadLedger, WorkflowRepository
 
 # Tables a checkpoint leaves out: live WebSocket connections mean nothing after a restore.
 EPHEMERAL_TABLES = frozenset({"connections_table"})
+UPLOAD_CONSUMER = "on_sqs_message"  # the Chalice handler that consumes the upload queue
+
+_upload_consumers: UploadConsumers | None = None
+
+
+def use_upload_consumers(consumers: UploadConsumers | None) -> None:
+    """Consumers maintenance mode switches instead of the upload function's event source
+    mappings: the local stack's SQS pollers (it has no mappings); None: the mappings."""
+    global _upload_consumers
+    _upload_consumers = consumers
+    _adapters.cache_clear()
+
+
+class EngineRules:
+    """The engine's per-process default ruleset (the `Rules` port)."""
+
+    def current(self) -> Ruleset:
+        return load_ruleset()
+
+    def reload(self) -> Ruleset:
+        return reload_default_ruleset()
 
 
 @lru_cache(maxsize=1)
-def _adapters() -> dict:
+def _adapters() -> dict[str, Any]:
     settings = get_settings()
-    audit = AuditLog(settings.audit_retention_days)
+    tables = TableNames.of(settings)
+    audit = AuditLog(tables, settings.audit_retention_days)
     return {
         "settings": settings,
         "audit": audit,
-        "validations": ValidationRepository(audit, settings.validation_retention_days, settings.region),
+        "validations": ValidationRepository(audit, tables, settings.validation_retention_days),
         "documents": DocumentStore(settings.documents_bucket),
-        "system": SystemStore(
-            audit,
-            audit_retention_days=settings.audit_retention_days,
-            result_cache_days=settings.result_cache_days,
-            timings_flush_seconds=settings.timings_flush_seconds,
-            maintenance_cache_seconds=settings.maintenance_cache_seconds,
-        ),
+        "review": ReviewRepository(audit, tables, settings.validation_retention_days),
+        "figures": ValidationFigures(tables),
+        "maintenance": MaintenanceFlag(audit, tables, settings.maintenance_cache_seconds),
+        "result_cache": ResultCacheStore(tables, settings.result_cache_days),
+        "timings": TimingStore(tables, settings.timings_flush_seconds),
+        "checkpoints": CheckpointIndex(audit, tables),
         "infra": _infrastructure(settings),
-        "review": ReviewRepository(audit, settings.validation_retention_days, settings.region),
-        "workflows": WorkflowRepository(audit, settings.region),
+        "workflows": WorkflowRepository(audit, tables),
         "executions": ExecutionStarter(settings.state_machine_arn_prefix),
-        "uploads": UploadLedger(settings.upload_retention_days),
+        "uploads": UploadLedger(tables, settings.upload_retention_days),
         "events": EventHub(
-            ConnectionRepository(settings.ws_connection_ttl_seconds, settings.ws_max_subscriptions),
+            ConnectionRepository(tables, settings.ws_connection_ttl_seconds, settings.ws_max_subscriptions),
             ManagementApi(settings.ws_endpoint),
         ),
+        "consumers": _upload_consumers or EventSourceMappings(f"tbcv-{settings.stage}-{UPLOAD_CONSUMER}"),
+        "rules": EngineRules(),
     }
 
 
-def _infrastructure(settings) -> Infrastructure:
+def _infrastructure(settings: Settings) -> Infrastructure:
     """Every table the settings name (`*_table`), so checkpoints cover tables added later."""
     tables = {
         name[: -len("_table")]: value

@@ -97,3 +97,19 @@ class SqsPoller:
                 self.poll_once()
             except Exception:  # keep polling through transient local errors, like the service
                 self._stop.wait(1)
+
+
+class PollerSwitch:
+    """The local stack's upload consumers (the `UploadConsumers` port of the operations):
+    maintenance mode switches these pollers, as it switches the event source mappings in AWS."""
+
+    def __init__(self, pollers: list[SqsPoller]):
+        self.pollers = list(pollers)
+
+    def switch(self, enabled: bool) -> int:
+        for poller in self.pollers:
+            if enabled:
+                poller.enabled.set()
+            else:
+                poller.enabled.clear()
+        return len(self.pollers)

@@ -132,7 +132,7 @@ class LocalStack:
         os.environ.update(_keeping_user_settings(local_environment(self.endpoint_url)))
         os.environ["MOTO_PORT"] = str(self.aws_port)  # moto's Step Functions Lambda tasks call this server
 
-        import app as chalice_app  # after the environment: models read table names at import
+        import app as chalice_app  # after the environment: app.py names its SQS queue from the settings
         from local_aws.bootstrap import bootstrap, stored_resource_names
         from local_aws.dynamodb_lock import install_dynamodb_lock
         from local_aws.executor import install_lambda_executor
@@ -150,10 +150,10 @@ class LocalStack:
         if self.state_dir is not None:
             self._restore_state(*stored_resource_names(template, resolver))
         self.pollers = [p.start() for p in event_source_pollers(self.app, resolver, self.endpoint_url)]
-        from chalicelib.aws.queue import register_local_switch
+        from chalicelib.runtime import use_upload_consumers
+        from local_aws.sqs_poller import PollerSwitch
 
-        for poller in self.pollers:  # maintenance mode switches these instead of event source mappings
-            register_local_switch(lambda enabled, p=poller: p.enabled.set() if enabled else p.enabled.clear())
+        use_upload_consumers(PollerSwitch(self.pollers))  # maintenance mode switches these: no mappings here
         return self
 
     def _restore_state(self, tables: list[str], buckets: list[str]) -> None:

@@ -7,21 +7,33 @@ import json
 import os
 from contextlib import contextmanager
 
+import pytest
+
 from local_aws.stack import local_environment
 
-os.environ.pop("AWS_ENDPOINT_URL", None)
-os.environ.update(local_environment(None))
-os.environ["TBCV_API_TOKEN"] = "test-token"
-os.environ["TBCV_API_TOKENS"] = json.dumps(
-    {
-        "reviewer-token": "reviewer",  # the older form: an admin
-        "role-reader-token": {"principal": "rita", "roles": ["reader"]},
-        "role-reviewer-token": {"principal": "rene", "roles": ["reviewer"]},
-        "role-admin-token": {"principal": "ada", "roles": ["admin"]},
-    }
-)
 
-import pytest  # noqa: E402
+def pytest_configure(config):
+    """Before any test module is collected: app.py reads the settings when it is imported."""
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    os.environ.update(local_environment(None))
+    os.environ["TBCV_API_TOKEN"] = "test-token"
+    os.environ["TBCV_API_TOKENS"] = json.dumps(
+        {
+            "reviewer-token": "reviewer",  # the older form: an admin
+            "role-reader-token": {"principal": "rita", "roles": ["reader"]},
+            "role-reviewer-token": {"principal": "rene", "roles": ["reviewer"]},
+            "role-admin-token": {"principal": "ada", "roles": ["admin"]},
+        }
+    )
+
+
+def stored(model):
+    """A store model on its table of the test environment (chalicelib/store/tables.py), for
+    tests that read or write items the way no operation does."""
+    from chalicelib.settings import get_settings
+    from chalicelib.store.tables import TableNames
+
+    return TableNames.of(get_settings()).bind(model)
 
 
 @pytest.fixture

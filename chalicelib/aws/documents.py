@@ -61,6 +61,16 @@ class DocumentStore:
         """Used only to undo a write whose validation record could not be stored."""
         client("s3").delete_object(Bucket=self.bucket, Key=key, VersionId=version_id)
 
+    def list_keys(
+        self, prefix: str, *, page_size: int, continuation_token: str | None = None
+    ) -> tuple[list[str], str | None]:
+        """One page of object keys under `prefix` and the token of the next page (None: last);
+        a workflow works through a large prefix page by page."""
+        kwargs = {"ContinuationToken": continuation_token} if continuation_token else {}
+        response = client("s3").list_objects_v2(Bucket=self.bucket, Prefix=prefix, MaxKeys=page_size, **kwargs)
+        keys = [entry["Key"] for entry in response.get("Contents", [])]
+        return keys, response.get("NextContinuationToken") if response.get("IsTruncated") else None
+
     def reachable(self) -> bool:
         try:
             client("s3").head_bucket(Bucket=self.bucket)

@@ -1,5 +1,4 @@
-"""Step Functions: start, stop and describe workflow executions, and list the keys a
-workflow works through (one S3 page per call, so large prefixes are processed in chunks)."""
+"""Step Functions: start, stop and describe workflow executions."""
 
 from __future__ import annotations
 
@@ -44,13 +43,3 @@ class ExecutionStarter:
             if error.response["Error"]["Code"] == "ExecutionDoesNotExist":
                 return "MISSING"
             raise
-
-
-def list_keys(
-    bucket: str, prefix: str, *, page_size: int, continuation_token: str | None = None
-) -> tuple[list[str], str | None]:
-    """One page of object keys under `prefix` and the token of the next page (None: last)."""
-    kwargs = {"ContinuationToken": continuation_token} if continuation_token else {}
-    response = client("s3").list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=page_size, **kwargs)
-    keys = [entry["Key"] for entry in response.get("Contents", [])]
-    return keys, response.get("NextContinuationToken") if response.get("IsTruncated") else None

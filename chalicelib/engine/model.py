@@ -30,15 +30,13 @@ class TextEdit:
     replacement: str
 
 
-@dataclass(slots=True)
-class Issue:
-    """One finding, modelled on markdownlint's result record. Lines/columns are 1-based,
-    columns count Unicode code points; `end_*` is inclusive of the last character."""
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """What a rule observed on a page: the message, where (lines/columns are 1-based,
+    columns count Unicode code points; `end_*` is inclusive of the last character) and how
+    sure it is, with a fix when it has one. A rule yields it as a `Finding`
+    (chalicelib.engine.rules.registry), the pipeline reports it as an `Issue`."""
 
-    rule: str
-    alias: str
-    category: Category
-    severity: Severity
     message: str
     line: int
     column: int = 1
@@ -48,6 +46,20 @@ class Issue:
     suggestion: str | None = None
     fix: tuple[TextEdit, ...] | None = None
     confidence: float = 1.0
+
+
+OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Issue(Observation):
+    """One finding in a report, with the rule that found it; modelled on markdownlint's
+    result record."""
+
+    rule: str
+    alias: str
+    category: Category
+    severity: Severity
     source: Source = "rule"
 
     @property
@@ -130,10 +142,15 @@ def report_to_json(report: Report) -> dict[str, Any]:
     }
 
 
-def report_from_json(data: dict[str, Any]) -> Report:
-    """A report stored by `report_to_json`; raises KeyError/TypeError for data of another shape."""
+def report_from_json(data: dict[str, Any], *, timings_ms: dict[str, float] | None = None) -> Report:
+    """A report from its JSON form: what `report_to_json` wrote (the result cache), or a
+    stored validation (exports; its issues also carry derived fields such as `fixable`, and
+    it has no `llm_status`). Raises KeyError/TypeError for data of another shape."""
     issues = [
-        Issue(**{**issue, "fix": tuple(TextEdit(**edit) for edit in issue["fix"]) if issue["fix"] else None})
+        Issue(
+            **{name: issue[name] for name in _ISSUE_FIELDS if name in issue},
+            fix=tuple(TextEdit(**edit) for edit in issue["fix"]) if issue.get("fix") else None,
+        )
         for issue in data["issues"]
     ]
     return Report(
@@ -143,9 +160,9 @@ def report_from_json(data: dict[str, Any]) -> Report:
         ruleset_version=data["ruleset_version"],
         content_sha256=data["content_sha256"],
         issues=issues,
-        detections=[Detection(**d) for d in data["detections"]],
-        llm_status=data["llm_status"],
-        timings_ms={"cached": 0.0},
+        detections=[Detection(**d) for d in data.get("detections", ())],
+        llm_status=data.get("llm_status", "disabled"),
+        timings_ms=dict(timings_ms or {}),
         truncated=data.get("truncated", False),
     )
 

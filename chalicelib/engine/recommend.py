@@ -14,7 +14,8 @@ from chalicelib.engine.parse import parse_document
 
 @dataclass(frozen=True, slots=True)
 class EditSpec:
-    """A TextEdit with what it replaces and where, for review and display."""
+    """A TextEdit with what it replaces and where, for review and display: the one
+    declaration of a recommendation's edit (stored as JSON; the API's EditOut derives from it)."""
 
     start: int
     end: int
@@ -33,7 +34,7 @@ class RecommendationDraft:
     category: str
     severity: str
     confidence: float
-    kind: str  # "fix" (has edits) or "advice"
+    type: str  # "fix" (has edits) or "advice"
     title: str
     rationale: str
     line: int
@@ -62,7 +63,7 @@ def draft_recommendations(text: str, issues: Iterable[dict[str, Any]]) -> list[R
             category=issue["category"],
             severity=issue["severity"],
             confidence=float(issue.get("confidence", 1.0)),
-            kind="fix" if edits else "advice",
+            type="fix" if edits else "advice",
             title=f"{issue['rule']} {issue['alias']} (line {issue['line']}): {message}"[:200],
             rationale=f"{message}. {suggestion}" if suggestion else message,
             line=issue["line"],

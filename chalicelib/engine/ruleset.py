@@ -142,6 +142,13 @@ def _default_ruleset(directory: str) -> Ruleset:
     return _load(Path(directory), {})
 
 
+def reload_default_ruleset() -> Ruleset:
+    """Forget the per-process default ruleset and read the configuration folder again
+    (the reload_rules operation, through its context's `rules` port)."""
+    _default_ruleset.cache_clear()
+    return load_ruleset()
+
+
 def _load(directory: Path, overrides: dict) -> Ruleset:
     digest = hashlib.sha256(engine_source_digest().encode())
     for rule in _ordered_rules():

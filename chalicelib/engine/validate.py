@@ -5,11 +5,12 @@ workflows) calls `validate_document`."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from time import perf_counter
 from typing import Any
 
 from chalicelib.engine.markdownlint_config import config_digest
-from chalicelib.engine.model import SEVERITIES, Issue, Report, Severity
+from chalicelib.engine.model import OBSERVATION_FIELDS, SEVERITIES, Issue, Report, Severity
 from chalicelib.engine.parse import parse_document
 from chalicelib.engine.rules.code import SecretMasker, page_secrets
 from chalicelib.engine.rules.configuration import INLINE_CONFIG_MEMO
@@ -80,19 +81,11 @@ def validate_document(
                     break
                 issues.append(
                     Issue(
+                        **{name: getattr(finding, name) for name in OBSERVATION_FIELDS},
                         rule=meta.id,
                         alias=meta.alias,
                         category=meta.category,
                         severity=_capped(setting.severity, finding.at_most),
-                        message=finding.message,
-                        line=finding.line,
-                        column=finding.column,
-                        end_line=finding.end_line,
-                        end_column=finding.end_column,
-                        context=finding.context,
-                        suggestion=finding.suggestion,
-                        fix=finding.fix,
-                        confidence=finding.confidence,
                         source=meta.source,
                     )
                 )
@@ -115,7 +108,7 @@ def validate_document(
     if len(issues) > max_issues:
         truncated = True
         issues = sorted(issues, key=lambda issue: (_SEVERITY_RANK[issue.severity], *_issue_order(issue)))[:max_issues]
-    _mask_secrets(issues, SecretMasker(page_secrets(context)), text)
+    issues = _masked(issues, SecretMasker(page_secrets(context)), text)
     issues.sort(key=_issue_order)
     timings["total"] = (perf_counter() - started) * 1000
     version = ruleset.version  # the page's own configure-file comments are content, not ruleset
@@ -134,19 +127,25 @@ def validate_document(
     )
 
 
-def _mask_secrets(issues: list[Issue], masker: SecretMasker, text: str) -> None:
+def _masked(issues: list[Issue], masker: SecretMasker, text: str) -> list[Issue]:
     """No secret found in the page's code, nor any fragment of one, appears in any string of
     any issue. A fix whose replacement or replaced text overlaps a secret is withdrawn: it
     could not be shown, reviewed or applied without carrying the value."""
-    for issue in issues:
-        issue.message = masker.mask(issue.message)
-        issue.context = masker.mask(issue.context[:MAX_CONTEXT_CHARS])
-        if issue.suggestion:
-            issue.suggestion = masker.mask(issue.suggestion)
-        if issue.fix and any(
-            masker.reveals(edit.replacement) or masker.reveals(text[edit.start : edit.end]) for edit in issue.fix
-        ):
-            issue.fix = None
+    return [
+        replace(
+            issue,
+            message=masker.mask(issue.message),
+            context=masker.mask(issue.context[:MAX_CONTEXT_CHARS]),
+            suggestion=masker.mask(issue.suggestion) if issue.suggestion else issue.suggestion,
+            fix=None
+            if issue.fix
+            and any(
+                masker.reveals(edit.replacement) or masker.reveals(text[edit.start : edit.end]) for edit in issue.fix
+            )
+            else issue.fix,
+        )
+        for issue in issues
+    ]
 
 
 def _capped(severity: Severity, at_most: Severity | None) -> Severity:

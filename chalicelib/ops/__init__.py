@@ -1,7 +1,7 @@
 """The operations of SPEC §7, one module per category; importing this package registers
 them all in `chalicelib.ops.catalogue.CATALOGUE`."""
 
-from chalicelib.ops import (  # noqa: F401  (registers the operations)  # noqa: F401  (admin and query categories)
+from chalicelib.ops import (  # noqa: F401  (registers the operations)
     admin,
     approval,
     document,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from time import perf_counter
-from typing import Any, get_type_hints
+from typing import TYPE_CHECKING, Any, get_type_hints
 
 from pydantic import BaseModel, ValidationError
 
@@ -19,6 +19,9 @@ from chalicelib.ops.errors import Conflict, Forbidden, InvalidInput, NotFound, O
 from chalicelib.settings import ROLES, Role
 from chalicelib.store.errors import InvalidCursor, ItemNotFound, VersionConflict
 from chalicelib.store.records import AuditEvent
+
+if TYPE_CHECKING:
+    from chalicelib.ops.context import OperationContext
 
 CATEGORIES = ("validation", "approval", "enhancement", "recommendation", "workflow", "admin", "query")
 
@@ -33,7 +36,7 @@ class Operation:
     path: str
     input_model: type[BaseModel]
     output_model: type[BaseModel]
-    handler: Callable[[Any, BaseModel], BaseModel]
+    handler: Callable[[OperationContext, BaseModel], BaseModel]
     read_only: bool
     destructive: bool
     idempotent: bool
@@ -104,24 +107,22 @@ def may_run(roles: Any, name: str) -> bool:
     return op is not None and op.role in granted(roles)
 
 
-def _authorise(op: Operation, context: Any, system: Any) -> None:
+def _authorise(op: Operation, context: OperationContext) -> None:
     """Refuse (403, naming the role needed) an operation the caller's roles do not cover; the
-    refusal is audited. A context without roles is an internal caller (workflow steps, the
-    upload consumer, `make run`), which holds every role."""
-    roles = getattr(context, "roles", ROLES)
-    if may_run(roles, op.name):
+    refusal is audited. Internal callers (workflow steps, the upload consumer, `make run`)
+    hold every role."""
+    if may_run(context.roles, op.name):
         return
-    if system is not None:
-        system.record(
-            AuditEvent.new(
-                actor=context.principal,
-                operation=op.name,
-                target_type="operation",
-                target_id=op.name,
-                after={"denied": True, "needs": op.role, "roles": sorted(granted(roles))},
-            )
+    context.audit.record(
+        AuditEvent.new(
+            actor=context.principal,
+            operation=op.name,
+            target_type="operation",
+            target_id=op.name,
+            after={"denied": True, "needs": op.role, "roles": sorted(granted(context.roles))},
         )
-    held = ", ".join(sorted(granted(roles))) or "none"
+    )
+    held = ", ".join(sorted(granted(context.roles))) or "none"
     raise Forbidden(f"{op.name} needs the {op.role!r} role; {context.principal!r} has {held}", field="role")
 
 
@@ -160,44 +161,35 @@ def field_of(error: ValidationError) -> tuple[str, str]:
     return field, f"{field}: {first['msg']}"
 
 
-def invoke(name: str, context: Any, arguments: dict[str, Any]) -> dict[str, Any]:
+def invoke(name: str, context: OperationContext, arguments: dict[str, Any]) -> dict[str, Any]:
     """Validate arguments, run the operation, return its output as JSON-ready data.
 
     Store outcomes become operation errors here, once, for every entry point."""
     op = CATALOGUE.get(name)
     if op is None:
         raise NotFound(f"unknown operation {name!r}", field="operation")
-    system = getattr(context, "system", None)
-    _authorise(op, context, system)
+    _authorise(op, context)
     check_arguments(arguments)
-    if system is None:
-        return _published(op, context, arguments, _run(op, context, arguments))
     started, ok = perf_counter(), False
     try:
-        _refuse_writes_in_maintenance(op, system)
+        _refuse_writes_in_maintenance(op, context)
         result = _run(op, context, arguments)
         ok = True
     finally:
-        system.timings.record(op.name, (perf_counter() - started) * 1000, ok)
-    return _published(op, context, arguments, result)
-
-
-def _published(op: Operation, context: Any, arguments: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
-    """Push the committed change's live events (docs/realtime.md); the publisher never raises."""
-    publisher = getattr(context, "events", None)
-    if publisher is not None and not op.read_only:
+        context.timings.record(op.name, (perf_counter() - started) * 1000, ok)
+    if not op.read_only:  # push the committed change's live events (docs/realtime.md); never raises
         from chalicelib.ops.events import operation_events
 
-        publisher.publish_all(operation_events(op.name, arguments, result))
+        context.events.publish_all(operation_events(op.name, arguments, result))
     return result
 
 
-def _refuse_writes_in_maintenance(op: Operation, system: Any) -> None:
+def _refuse_writes_in_maintenance(op: Operation, context: OperationContext) -> None:
     """Maintenance mode blocks every operation that changes state, except the admin
     category (what an operator runs during maintenance: checkpoints, cache, the switch)."""
     if op.read_only or op.category == "admin":
         return
-    state = system.maintenance.get()
+    state = context.maintenance.get()
     if state.enabled:
         raise Unavailable(
             f"maintenance mode is on since {state.since} ({state.reason or 'no reason given'}); "
@@ -206,7 +198,7 @@ def _refuse_writes_in_maintenance(op: Operation, system: Any) -> None:
         )
 
 
-def _run(op: Operation, context: Any, arguments: dict[str, Any]) -> dict[str, Any]:
+def _run(op: Operation, context: OperationContext, arguments: dict[str, Any]) -> dict[str, Any]:
     try:
         params = op.input_model.model_validate(arguments)
     except ValidationError as error:

@@ -1,13 +1,13 @@
-"""What an operation receives: the caller and the adapters (ports), never globals.
+"""What an operation receives: the caller and the ports (chalicelib/ops/ports.py), never globals.
 
-Tests build a context with in-memory fakes; the app builds one with the real adapters
-(`chalicelib.runtime`)."""
+The app builds contexts with the AWS adapters (`chalicelib.runtime`); the fast unit tests
+build them with the in-memory fakes of `tests/fakes.py`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from chalicelib.ops import ports
 from chalicelib.settings import ROLES, Settings
 
 
@@ -15,14 +15,20 @@ from chalicelib.settings import ROLES, Settings
 class OperationContext:
     principal: str
     settings: Settings
-    validations: Any  # chalicelib.store.repositories.ValidationRepository
-    audit: Any  # chalicelib.store.repositories.AuditLog
-    documents: Any  # chalicelib.aws.documents.DocumentStore
-    review: Any  # chalicelib.store.review.ReviewRepository
-    system: Any = None  # chalicelib.store.system.SystemStore: maintenance flag, result cache, timings
-    infra: Any = None  # chalicelib.aws.infra.Infrastructure: status probes, checkpoints, exports
-    workflows: Any = None  # chalicelib.store.workflows.WorkflowRepository
-    executions: Any = None  # chalicelib.aws.workflows.ExecutionStarter
-    uploads: Any = None  # chalicelib.store.workflows.UploadLedger
-    events: Any = None  # chalicelib.realtime.EventHub: live events, pushed after the change is committed
+    validations: ports.Validations
+    audit: ports.AuditTrail
+    documents: ports.Documents
+    review: ports.Review
+    figures: ports.Figures
+    maintenance: ports.Maintenance
+    result_cache: ports.ResultCache
+    timings: ports.Timings
+    checkpoints: ports.Checkpoints
+    infra: ports.Infrastructure  # status probes, checkpoint files, exports
+    workflows: ports.Workflows
+    executions: ports.Executions
+    uploads: ports.Uploads
+    events: ports.EventPublisher  # live events, pushed after the change is committed
+    consumers: ports.UploadConsumers  # switched off and on by maintenance mode
+    rules: ports.Rules
     roles: tuple[str, ...] = ROLES  # the caller's roles; internal callers hold every role

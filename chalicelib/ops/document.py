@@ -13,7 +13,7 @@ from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import InvalidInput, PayloadTooLarge
 from chalicelib.ops.fields import DocumentPath, Family, Profile
-from chalicelib.ops.validation import MAX_KEY_BYTES, document_path, read_document
+from chalicelib.ops.validation import MAX_KEY_BYTES, PATH_METADATA, document_path, read_document
 
 
 class _Input(BaseModel):
@@ -72,7 +72,7 @@ def put_document(context: OperationContext, params: PutDocumentIn) -> StoredDocu
         raise PayloadTooLarge(
             f"content is {len(body)} bytes; the limit is {context.settings.max_document_bytes}", field="content"
         )
-    metadata = {"tbcv-path": quote(params.key, safe="/")}
+    metadata = {PATH_METADATA: quote(params.key, safe="/")}
     metadata |= {"tbcv-family": params.family} if params.family else {}
     metadata |= {"tbcv-profile": params.profile} if params.profile else {}
     version_id = context.documents.put(params.key, body, metadata)

@@ -29,10 +29,9 @@ from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, OperationError
 from chalicelib.ops.fields import Cursor, EnhancementId, Limit, Reason, RecommendationIds, ValidationId
 from chalicelib.ops.recommendation import RecommendationOut, change_statuses, to_out
-from chalicelib.ops.result_cache import result_cache
-from chalicelib.ops.validation import build_validation_record, issues_of, run_engine, undo_writes, validated_path
+from chalicelib.ops.validation import build_validation_record, document_path, issues_of, run_engine, undo_writes
 from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord, utc_now
-from chalicelib.store.review import EnhancementRecord, RecommendationRecord
+from chalicelib.store.review import Enhancement, EnhancementRecord, RecommendationRecord
 
 DIFF_INLINE_LIMIT = 200 * 1024
 MAX_BATCH = 20
@@ -82,22 +81,9 @@ class PreviewOut(BaseModel):
     )
 
 
-class EnhancementOut(BaseModel):
-    enhancement_id: str
-    validation_id: str
-    document_key: str
-    base_version: str
-    result_version: str
-    recommendation_ids: list[str]
-    stats: dict[str, Any]
-    safety: dict[str, Any]
-    result_validation_id: str
-    applied_by: str
-    rolled_back: bool
-    rolled_back_by: str | None
-    rolled_back_at: str | None
-    rollback_version: str | None
-    created_at: str
+class EnhancementOut(Enhancement):
+    # the stored record's public fields (chalicelib.store.review.Enhancement)
+    pass
 
 
 class EnhancementIdIn(_Input):
@@ -174,7 +160,7 @@ def _already_applied(
     """The enhancement that already applied these recommendations, if any (checked first)."""
     by_id = {r.recommendation_id: r for r in recs}
     if ids is None:
-        if any(r.status == "approved" and r.kind == "fix" for r in recs):
+        if any(r.status == "approved" and r.type == "fix" for r in recs):
             return None
         live = [e for e in context.review.enhancements_of(validation_id) if not e.rolled_back]
         return max(live, key=lambda e: e.created_at) if live else None
@@ -189,7 +175,7 @@ def _already_applied(
 def _select(recs: list[RecommendationRecord], ids: list[str] | None, version: str) -> list[RecommendationRecord]:
     by_id = {r.recommendation_id: r for r in recs}
     if ids is None:
-        selected = [r for r in recs if r.status == "approved" and r.kind == "fix"]
+        selected = [r for r in recs if r.status == "approved" and r.type == "fix"]
         if not selected:
             raise Conflict("no approved fix recommendations to apply", field="recommendation_ids")
         return selected
@@ -197,7 +183,7 @@ def _select(recs: list[RecommendationRecord], ids: list[str] | None, version: st
     if unknown:
         raise InvalidInput(f"not recommendations of this validation: {', '.join(unknown)}", field="recommendation_ids")
     selected = [by_id[i] for i in dict.fromkeys(ids)]
-    advice = [r.recommendation_id for r in selected if r.kind != "fix"]
+    advice = [r.recommendation_id for r in selected if r.type != "fix"]
     if advice:
         raise InvalidInput(
             f"advice-only recommendations have no edits to apply: {', '.join(advice)}", field="recommendation_ids"
@@ -257,8 +243,8 @@ def _plan(context: OperationContext, validation: ValidationRecord, selected: lis
         ) from None
     except EditOutOfRange as error:
         raise InvalidInput(str(error), field="recommendation_ids") from None
-    path = validated_path(document.key, stored)
-    report = run_engine(enhanced.text, path, validation.family, validation.profile, cache=result_cache(context))
+    path = document_path(document.key, context.settings.inline_prefix, stored.metadata)
+    report = run_engine(enhanced.text, path, validation.family, validation.profile, cache=context.result_cache)
     return _Plan(validation, selected, text, enhanced, report, latest != document.version_id)
 
 
@@ -362,8 +348,13 @@ def apply_approved(context: OperationContext, validation_id: str, ids: list[str]
             },
             result_validation_id=revalidation.validation_id,
             applied_by=context.principal,
+            rolled_back=False,
+            rolled_back_by=None,
+            rolled_back_at=None,
+            rollback_version=None,
             created_at=now,
             updated_at=now,
+            version=0,
         )
         events = [
             AuditEvent.new(
@@ -504,7 +495,7 @@ def auto_apply(context: OperationContext, params: ApplyIn) -> AutoApplyOut:
         r.recommendation_id
         for r in recs
         if r.status == "pending"
-        and r.kind == "fix"
+        and r.type == "fix"
         and r.rule in policy["rules"]
         and r.confidence >= policy["min_confidence"]
         and (params.recommendation_ids is None or r.recommendation_id in params.recommendation_ids)
@@ -520,7 +511,7 @@ def auto_apply(context: OperationContext, params: ApplyIn) -> AutoApplyOut:
         )
     approved = [to_out(r) for r in context.review.get_recommendations(chosen).values()] if chosen else []
     has_approved = any(
-        r.status == "approved" and r.kind == "fix" for r in context.review.recommendations_of(params.validation_id)
+        r.status == "approved" and r.type == "fix" for r in context.review.recommendations_of(params.validation_id)
     )
     enhancement = _out(apply_approved(context, params.validation_id, None)) if has_approved else None
     return AutoApplyOut(validation_id=params.validation_id, approved=approved, enhancement=enhancement)

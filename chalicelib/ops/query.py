@@ -90,7 +90,7 @@ def get_stats(context: OperationContext, params: StatsIn) -> StatsOut:
     Without `since` the counts come from running counters kept with every write (one
     read, whatever the number of validations); with it, from the validations created in
     the window."""
-    timings = context.system.timings.summaries(sorted(CATALOGUE), _since_time(params.since, 30))
+    timings = context.timings.summaries(sorted(CATALOGUE), _since_time(params.since, 30))
     operations = {t.operation: t.count for t in timings}
     if params.since is None and not params.bucket_minutes:
         return _stats_from_counters(context.validations.counters.read(), operations)
@@ -100,7 +100,7 @@ def get_stats(context: OperationContext, params: StatsIn) -> StatsOut:
     issues = {"error": 0, "warning": 0, "info": 0}
     documents, total = set(), 0
     buckets: dict[str, StatsBucket] = {}
-    for item in context.system.figures.since(params.since):
+    for item in context.figures.since(params.since):
         total += 1
         if params.bucket_minutes:
             _add_to_bucket(buckets, item, params.bucket_minutes)
@@ -212,7 +212,7 @@ class AuditPage(BaseModel):
 def get_audit_log(context: OperationContext, params: AuditLogIn) -> AuditPage:
     """Every state change (who, what, before/after), newest first, filtered by actor,
     target, operation and time; page with `cursor`."""
-    page = context.system.audit_search.search(
+    page = context.audit.search(
         limit=params.limit,
         cursor=params.cursor,
         actor=params.actor,
@@ -261,7 +261,7 @@ def get_performance_report(context: OperationContext, params: PerformanceIn) -> 
     """Per operation: calls, errors, mean and p50/p95/p99/max latency over the last `hours`,
     from the timings every call records (log-scale buckets, about 19 % wide)."""
     names = [params.operation] if params.operation else sorted(CATALOGUE)
-    summaries = context.system.timings.summaries(names, datetime.now(UTC) - timedelta(hours=params.hours))
+    summaries = context.timings.summaries(names, datetime.now(UTC) - timedelta(hours=params.hours))
     rows = [
         OperationTiming(
             operation=s.operation,
@@ -312,16 +312,16 @@ class HealthOut(BaseModel):
 def get_health_report(context: OperationContext, params: HealthIn) -> HealthOut:
     """One verdict (healthy / degraded / unhealthy) with the reasons: unreachable services,
     messages in the dead-letter queue, maintenance mode, and operations that fail."""
-    from chalicelib.ops.admin import service_statuses
+    from chalicelib.ops.admin.status import service_statuses
 
     services = service_statuses(context)
-    summaries = context.system.timings.summaries(sorted(CATALOGUE), datetime.now(UTC) - timedelta(hours=params.hours))
+    summaries = context.timings.summaries(sorted(CATALOGUE), datetime.now(UTC) - timedelta(hours=params.hours))
     calls = sum(s.count for s in summaries)
     errors = sum(s.errors for s in summaries)
     failing = {s.operation: round(s.errors / s.count, 4) for s in summaries if s.errors}
     dlq = int(services["sqs"].detail.get("dlq_depth", 0)) if services["sqs"].ok else 0
-    maintenance = context.system.maintenance.get()
-    cache = context.system.result_cache.stats()
+    maintenance = context.maintenance.get()
+    cache = context.result_cache.stats()
     looked_up = cache["hits"] + cache["misses"]
     problems = [f"{name} is not reachable: {status.error}" for name, status in services.items() if not status.ok]
     unhealthy = bool(problems)

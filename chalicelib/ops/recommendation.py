@@ -4,13 +4,13 @@ reviewed one at a time or in bulk, applied through the enhancement path."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, Literal
+from typing import Any, Literal, get_type_hints
 from uuid import uuid4
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from chalicelib import metrics
-from chalicelib.engine.recommend import draft_recommendations
+from chalicelib.engine.recommend import EditSpec, draft_recommendations
 from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, NotFound, OperationError
@@ -18,9 +18,8 @@ from chalicelib.ops.fields import Cursor, Limit, Notes, RecommendationId, Recomm
 from chalicelib.ops.transitions import check_transition
 from chalicelib.ops.validation import issues_of
 from chalicelib.store.records import AuditEvent, ValidationRecord, utc_now
-from chalicelib.store.review import RecommendationRecord
+from chalicelib.store.review import Recommendation, RecommendationRecord, RecommendationStatus
 
-RecommendationStatus = Literal["pending", "approved", "rejected", "applied"]
 ReviewAction = Literal["approve", "reject", "reset"]
 _TARGET = {"approve": "approved", "reject": "rejected", "reset": "pending"}
 
@@ -29,39 +28,17 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class EditOut(BaseModel):
-    start: int = Field(description="0-based code-point offset in the validated document version")
-    end: int
-    original: str
-    replacement: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+# The API shape of an edit, derived from the engine's declaration of it
+EditOut = create_model(
+    "EditOut",
+    **{name: (hint, ...) for name, hint in get_type_hints(EditSpec).items()}
+    | {"start": (int, Field(description="0-based code-point offset in the validated document version"))},
+)
 
 
-class RecommendationOut(BaseModel):
-    recommendation_id: str
-    validation_id: str
-    document_version: str
-    rule: str
-    alias: str
-    category: str
-    severity: str
-    confidence: float
-    type: str = Field(description="fix (has exact edits) or advice (approve only, never applied)")
-    title: str
-    rationale: str
-    line: int
-    column: int
+class RecommendationOut(Recommendation):
+    # the stored record's public fields (chalicelib.store.review.Recommendation), edits typed
     edits: list[EditOut]
-    status: RecommendationStatus
-    reviewer: str | None
-    notes: str
-    enhancement_id: str | None
-    created_at: str
-    updated_at: str
-    version: int
 
 
 class RecommendationsOut(BaseModel):
@@ -126,8 +103,7 @@ class DeletedOut(BaseModel):
 
 
 def to_out(record: RecommendationRecord) -> RecommendationOut:
-    values = record.model_dump(exclude={"kind", "dedup_key", "issue_indexes"})
-    return RecommendationOut(**values, type=record.kind)
+    return RecommendationOut.model_validate(record.model_dump(include=set(RecommendationOut.model_fields)))
 
 
 def new_records(
@@ -147,7 +123,7 @@ def new_records(
             category=d.category,
             severity=d.severity,
             confidence=d.confidence,
-            kind=d.kind,
+            type=d.type,
             title=d.title,
             rationale=d.rationale,
             line=d.line,
@@ -155,8 +131,13 @@ def new_records(
             edits=[asdict(e) for e in d.edits],
             issue_indexes=d.issue_indexes,
             dedup_key=d.dedup_key,
+            status="pending",
+            reviewer=None,
+            notes="",
+            enhancement_id=None,
             created_at=now,
             updated_at=now,
+            version=0,
         )
         for d in drafts
         if d.dedup_key not in skip_keys

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any, Literal, get_args
 from urllib.parse import quote, unquote
 from uuid import uuid4
@@ -19,7 +20,8 @@ from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from chalicelib.ops.fields import Cursor, DocumentPath, Family, Limit, Notes, Profile, ReviewStatus, ValidationId
-from chalicelib.ops.result_cache import result_cache, validate_cached
+from chalicelib.ops.ports import ResultCache
+from chalicelib.ops.result_cache import validate_cached
 from chalicelib.store.errors import VersionConflict
 from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord, utc_now
 
@@ -40,11 +42,20 @@ class DocumentOut(BaseModel):
     )
 
 
-def document_path(key: str, inline_prefix: str) -> str:
-    """The user's path of a document key. Inline content is stored under
-    `<inline prefix><validation id>/<path>`, so the path is the key's tail: it needs no
-    attribute of its own, and list views (index projections) carry it with the key.
-    Records written before the whole path was kept have the file name there."""
+PATH_METADATA = "tbcv-path"  # object metadata: the path a page was stored with
+
+
+def document_path(key: str, inline_prefix: str, metadata: Mapping[str, str] | None = None) -> str:
+    """The user's path of a document: the path it was stored with (`tbcv-path` object
+    metadata) when the object's metadata is at hand, else the key's. Inline content is
+    stored under `<inline prefix><validation id>/<path>`, so the path is the key's tail: list
+    views (index projections) carry it with the key. Records written before the whole path
+    was kept have only the file name there; their metadata has the whole path, which is why
+    a revalidation after an edit reads it (the checks that read the path: family, platform,
+    plugin links)."""
+    stored = unquote((metadata or {}).get(PATH_METADATA, ""))
+    if stored:
+        return stored
     if key.startswith(inline_prefix):
         path = key[len(inline_prefix) :].partition("/")[2]
         return path or key
@@ -163,19 +174,9 @@ def _full(context: OperationContext, record: ValidationRecord) -> ValidationOut:
     )
 
 
-PATH_METADATA = "tbcv-path"  # object metadata: the path an inline page was sent with
-
-
-def validated_path(key: str, stored: StoredObject) -> str:
-    """The path a stored document is validated under: the path an inline page was sent with
-    (kept in its object metadata), else its key. A revalidation after an edit uses it, so the
-    checks that read the path (family, platform, plugin links) see the same page."""
-    return unquote(stored.metadata.get(PATH_METADATA, "")) or key
-
-
-def run_engine(text: str, path: str | None, family: str | None, profile: str, *, cache: Any = None) -> Report:
-    """Profiles are checked by the input model; the engine names an unknown family. With a
-    `cache` (the context's result cache) identical content skips the engine."""
+def run_engine(text: str, path: str | None, family: str | None, profile: str, *, cache: ResultCache) -> Report:
+    """Profiles are checked by the input model; the engine names an unknown family. Identical
+    content found in `cache` (the context's result cache) skips the engine."""
     try:
         report = validate_cached(cache, text, path, family, profile)
     except UnknownFamilyError as error:
@@ -293,7 +294,7 @@ def validate_stored(
         raise InvalidInput(
             f"object metadata tbcv-profile {profile!r} is not one of {', '.join(get_args(Profile))}", field="profile"
         )
-    report = run_engine(text, key, family, profile, cache=result_cache(context))
+    report = run_engine(text, key, family, profile, cache=context.result_cache)
     ref = DocumentRef(bucket=context.documents.bucket, key=key, version_id=stored.version_id)
     written: list[tuple[str, str]] = []
     try:
@@ -343,7 +344,7 @@ def validate_content(context: OperationContext, params: ValidateContentIn) -> Va
         params.path,
         params.family or context.settings.default_family,
         params.profile or context.settings.default_profile,
-        cache=result_cache(context),
+        cache=context.result_cache,
     )
     validation_id = uuid4().hex
     key = f"{context.settings.inline_prefix}{validation_id}/{params.path or 'document.md'}"

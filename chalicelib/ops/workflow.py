@@ -15,7 +15,6 @@ from uuid import uuid4
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from chalicelib.aws.workflows import list_keys
 from chalicelib.ops.catalogue import field_of, operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, Unavailable
@@ -374,10 +373,7 @@ def _type_params(workflow_type: str, params: dict[str, Any], context: OperationC
             f"{outside[0]!r} is not under the watched prefix {watched!r}",
             field="params.prefix" if isinstance(parsed, ValidatePrefixParams) else "params.keys",
         )
-    if (
-        isinstance(parsed, ValidatePrefixParams)
-        and not list_keys(context.documents.bucket, parsed.prefix, page_size=1)[0]
-    ):
+    if isinstance(parsed, ValidatePrefixParams) and not context.documents.list_keys(parsed.prefix, page_size=1)[0]:
         raise InvalidInput(
             f"no object under the prefix {parsed.prefix!r} in the documents bucket (put pages there first, "
             "e.g. tbcv docs put DIR --prefix PREFIX)",

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from chalicelib import metrics
-from chalicelib.aws.workflows import list_keys
 from chalicelib.ops.catalogue import invoke
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import OperationError
@@ -39,8 +38,7 @@ def _list(context: OperationContext, record: WorkflowRecord, event: dict) -> dic
         context.workflows.update(record.workflow_id, {"execution_arn": event["execution_arn"]})
     if record.state not in ("running", "paused", "pending"):
         return {"keys": [], "cursor": None, "pages": 0, "continue_as": None}
-    keys, cursor = list_keys(
-        context.documents.bucket,
+    keys, cursor = context.documents.list_keys(
         record.params["prefix"],
         page_size=LIST_PAGE_SIZE,
         continuation_token=event.get("cursor"),
@@ -127,7 +125,7 @@ ITEM_RUNNERS: dict[str, Callable[[OperationContext, WorkflowRecord, str], Workfl
 
 def _maintenance_on(context: OperationContext) -> bool:
     """Maintenance mode pauses workflows between items (SPEC §7): items wait at the gate."""
-    return context.system is not None and context.system.maintenance.get().enabled
+    return context.maintenance.get().enabled
 
 
 def _item(context: OperationContext, record: WorkflowRecord, event: dict) -> dict:

@@ -11,19 +11,20 @@ import pkgutil
 
 
 def all_models() -> list[type]:
-    """Every PynamoDB model of the store's modules (each must have a table in
-    infra/template.json; tests/unit/test_template.py compares them)."""
+    """Every PynamoDB model the store's modules declare (each names its table with `TABLE`,
+    which must be in infra/template.json; tests/unit/test_template.py compares them)."""
     from pynamodb.models import Model
 
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
-    return sorted(_subclasses(Model), key=lambda m: m.__name__)
+    return sorted(_declared(Model), key=lambda m: m.__name__)
 
 
-def _subclasses(cls: type) -> set[type]:
+def _declared(cls: type) -> set[type]:
+    """Subclasses that declare `TABLE` themselves (not the classes `TableNames.bind` makes)."""
     found = set()
     for sub in cls.__subclasses__():
-        if getattr(sub, "Meta", None) is not None and hasattr(sub.Meta, "table_name"):
+        if "TABLE" in vars(sub):
             found.add(sub)
-        found |= _subclasses(sub)
+        found |= _declared(sub)
     return found

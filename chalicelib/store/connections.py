@@ -19,10 +19,9 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
-from chalicelib.settings import get_settings
 from chalicelib.store.repositories import is_condition_failure
+from chalicelib.store.tables import TableNames
 
-_settings = get_settings()
 CONNECTION = "$connection"
 
 
@@ -36,9 +35,7 @@ class ByConnection(GlobalSecondaryIndex):
 
 
 class ConnectionModel(Model):
-    class Meta:
-        table_name = _settings.connections_table
-        region = _settings.region
+    TABLE = "connections"
 
     topic = UnicodeAttribute(hash_key=True)
     connection_id = UnicodeAttribute(range_key=True)
@@ -68,7 +65,8 @@ class ConnectionGone(Exception):
 
 
 class ConnectionRepository:
-    def __init__(self, ttl_seconds: int, max_subscriptions: int):
+    def __init__(self, tables: TableNames, ttl_seconds: int, max_subscriptions: int):
+        self._model = tables.bind(ConnectionModel)
         self.ttl_seconds, self.max_subscriptions = ttl_seconds, max_subscriptions
 
     def _expiry(self) -> timedelta:
@@ -76,7 +74,7 @@ class ConnectionRepository:
 
     def connect(self, connection_id: str, principal: str, roles: tuple[str, ...]) -> None:
         now = int(time.time())
-        ConnectionModel(
+        self._model(
             CONNECTION,
             connection_id,
             principal=principal,
@@ -90,7 +88,7 @@ class ConnectionRepository:
 
     def get(self, connection_id: str) -> Connection | None:
         try:
-            item = ConnectionModel.get(CONNECTION, connection_id, consistent_read=True)
+            item = self._model.get(CONNECTION, connection_id, consistent_read=True)
         except DoesNotExist:
             return None
         return Connection(connection_id, item.principal or "", tuple(item.roles or ()))
@@ -99,12 +97,11 @@ class ConnectionRepository:
         """Messages of this connection in the current window, this one included (one
         atomic update); a new window starts when the last one is over."""
         now = int(time.time())
-        item = ConnectionModel(CONNECTION, connection_id)
+        item = self._model(CONNECTION, connection_id)
         try:
             item.update(
-                actions=[ConnectionModel.window_messages.add(1)],
-                condition=ConnectionModel.connection_id.exists()
-                & (ConnectionModel.window_start > now - window_seconds),
+                actions=[self._model.window_messages.add(1)],
+                condition=self._model.connection_id.exists() & (self._model.window_start > now - window_seconds),
             )
             return int(item.window_messages)
         except UpdateError as error:
@@ -112,8 +109,8 @@ class ConnectionRepository:
                 raise
         try:
             item.update(
-                actions=[ConnectionModel.window_start.set(now), ConnectionModel.window_messages.set(1)],
-                condition=ConnectionModel.connection_id.exists(),
+                actions=[self._model.window_start.set(now), self._model.window_messages.set(1)],
+                condition=self._model.connection_id.exists(),
             )
         except UpdateError as error:
             if is_condition_failure(error):
@@ -126,12 +123,11 @@ class ConnectionRepository:
         raised first, conditional on the maximum, so concurrent subscribes cannot pass it."""
         if self.is_subscribed(connection_id, topic):
             return False
-        counter = ConnectionModel(CONNECTION, connection_id)
+        counter = self._model(CONNECTION, connection_id)
         try:
             counter.update(
-                actions=[ConnectionModel.subscriptions.add(1)],
-                condition=ConnectionModel.connection_id.exists()
-                & (ConnectionModel.subscriptions < self.max_subscriptions),
+                actions=[self._model.subscriptions.add(1)],
+                condition=self._model.connection_id.exists() & (self._model.subscriptions < self.max_subscriptions),
             )
         except UpdateError as error:
             if not is_condition_failure(error):
@@ -139,19 +135,19 @@ class ConnectionRepository:
             if self.get(connection_id) is None:
                 raise ConnectionGone(connection_id) from None
             raise TooManySubscriptions(connection_id) from None
-        ConnectionModel(topic, connection_id, expires_at=self._expiry()).save()
+        self._model(topic, connection_id, expires_at=self._expiry()).save()
         return True
 
     def unsubscribe(self, connection_id: str, topic: str) -> bool:
         try:
-            ConnectionModel(topic, connection_id).delete(condition=ConnectionModel.connection_id.exists())
+            self._model(topic, connection_id).delete(condition=self._model.connection_id.exists())
         except DeleteError as error:
             if is_condition_failure(error):
                 return False
             raise
         try:
-            ConnectionModel(CONNECTION, connection_id).update(
-                actions=[ConnectionModel.subscriptions.add(-1)], condition=ConnectionModel.connection_id.exists()
+            self._model(CONNECTION, connection_id).update(
+                actions=[self._model.subscriptions.add(-1)], condition=self._model.connection_id.exists()
             )
         except UpdateError as error:
             if not is_condition_failure(error):
@@ -160,24 +156,24 @@ class ConnectionRepository:
 
     def is_subscribed(self, connection_id: str, topic: str) -> bool:
         try:
-            ConnectionModel.get(topic, connection_id, consistent_read=True)
+            self._model.get(topic, connection_id, consistent_read=True)
         except DoesNotExist:
             return False
         return True
 
     def subscribers(self, topic: str) -> list[str]:
-        return [item.connection_id for item in ConnectionModel.query(topic, attributes_to_get=["connection_id"])]
+        return [item.connection_id for item in self._model.query(topic, attributes_to_get=["connection_id"])]
 
     def topics_of(self, connection_id: str) -> list[str]:
-        return [item.topic for item in ConnectionModel.by_connection.query(connection_id) if item.topic != CONNECTION]
+        return [item.topic for item in self._model.by_connection.query(connection_id) if item.topic != CONNECTION]
 
     def remove(self, connection_id: str) -> None:
         """Delete the connection and every subscription of it (disconnect, or gone)."""
-        topics = {item.topic for item in ConnectionModel.by_connection.query(connection_id)} | {CONNECTION}
-        with ConnectionModel.batch_write() as batch:
+        topics = {item.topic for item in self._model.by_connection.query(connection_id)} | {CONNECTION}
+        with self._model.batch_write() as batch:
             for topic in topics:
-                batch.delete(ConnectionModel(topic, connection_id))
+                batch.delete(self._model(topic, connection_id))
 
     def count(self) -> int:
         """Connection records in the table (tests and benchmarks check that none leak)."""
-        return ConnectionModel.count(CONNECTION)
+        return self._model.count(CONNECTION)

@@ -1,5 +1,15 @@
-"""PynamoDB models. Key schemas must equal the tables in infra/template.json (a test
-compares them), because the deployed tables and the local ones come from that template."""
+"""PynamoDB models of the tables several repositories share. Key schemas must equal the
+tables in infra/template.json (a test compares them), because the deployed tables and the
+local ones come from that template; the table names are bound when a repository is built
+(chalicelib/store/tables.py).
+
+The system table holds small items of several kinds, keyed `pk`/`sk`:
+- `maintenance` / `state`: the maintenance flag (store/maintenance.py);
+- `cache` / `<key>` and `counter` / `cache`: cached engine reports and their hit/miss
+  counts (store/result_cache.py);
+- `timing` / `<YYYY-MM-DDTHH>#<operation>`: hourly latency histograms (store/timings.py);
+- `checkpoint` / `<checkpoint_id>`: a checkpoint's manifest (store/checkpoints.py);
+- `figures` / `all` and `document` / `<key>`: validation counters (store/figures.py)."""
 
 from __future__ import annotations
 
@@ -13,10 +23,6 @@ from pynamodb.attributes import (
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
-
-from chalicelib.settings import get_settings
-
-_settings = get_settings()
 
 VALIDATION_SUMMARY_FIELDS = [
     "document_bucket",
@@ -67,9 +73,7 @@ class _ByReviewStatus(GlobalSecondaryIndex):
 
 
 class ValidationModel(Model):
-    class Meta:
-        table_name = _settings.validations_table
-        region = _settings.region
+    TABLE = "validations"
 
     validation_id = UnicodeAttribute(hash_key=True)
     list_partition = UnicodeAttribute(default="validation")
@@ -125,9 +129,7 @@ class _ByActor(GlobalSecondaryIndex):
 class AuditEventModel(Model):
     """One state change. Partitioned by month so listing is a Query, newest first."""
 
-    class Meta:
-        table_name = _settings.audit_table
-        region = _settings.region
+    TABLE = "audit"
 
     month = UnicodeAttribute(hash_key=True)  # YYYY-MM
     event_id = UnicodeAttribute(range_key=True)  # <ISO time>#<uuid>: sorts by time
@@ -142,3 +144,17 @@ class AuditEventModel(Model):
 
     by_target = _ByTarget()
     by_actor = _ByActor()
+
+
+class SystemEntryModel(Model):
+    """An entry of the system table (`pk` what, `sk` which): the maintenance flag, a cached
+    report, a checkpoint's manifest. The table's other items have models of their own
+    (cache counters, latency histograms, validation figures)."""
+
+    TABLE = "system"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    data = JSONAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)

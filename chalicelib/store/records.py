@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 from uuid import uuid4
 
@@ -14,6 +14,11 @@ T = TypeVar("T")
 def utc_now() -> str:
     """ISO-8601 UTC with microseconds: fixed width, so strings sort by time."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def expiry(days: int) -> datetime:
+    """The TTL of an item kept `days` from now."""
+    return datetime.now(UTC) + timedelta(days=days)
 
 
 class Page(BaseModel, Generic[T]):

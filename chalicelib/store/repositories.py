@@ -1,27 +1,24 @@
-"""Repositories: Query-only access (no Scan), conditional writes, audit in the same
-transaction as the change it records."""
+"""The validations repository, and the transaction helpers every repository shares:
+Query-only access (no Scan), conditional writes, audit in the same transaction as the
+change it records."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store.cursor import decode_cursor, encode_cursor, page_size
+from chalicelib.store.audit import AuditLog
+from chalicelib.store.cursor import page_size, query_page
 from chalicelib.store.errors import ItemNotFound, VersionConflict
 from chalicelib.store.figures import ValidationCounters
-from chalicelib.store.models import AuditEventModel, ValidationModel
-from chalicelib.store.records import AuditEvent, DocumentRef, Page, ValidationRecord, utc_now
-
-
-def expiry(days: int) -> datetime:
-    return datetime.now(UTC) + timedelta(days=days)
+from chalicelib.store.models import ValidationModel
+from chalicelib.store.records import AuditEvent, DocumentRef, Page, ValidationRecord, expiry, utc_now
+from chalicelib.store.tables import TableNames
 
 
 def is_condition_failure(error: Exception) -> bool:
@@ -30,116 +27,25 @@ def is_condition_failure(error: Exception) -> bool:
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
-class AuditLog:
-    """Audit events: written inside the transaction of the change they describe."""
-
-    def __init__(self, retention_days: int):
-        self._retention_days = retention_days
-
-    def to_model(self, event: AuditEvent) -> AuditEventModel:
-        return AuditEventModel(
-            month=event.created_at[:7],
-            event_id=event.event_id,
-            actor=event.actor,
-            operation=event.operation,
-            target_type=event.target_type,
-            target_id=event.target_id,
-            before=event.before,
-            after=event.after,
-            created_at=event.created_at,
-            expires_at=expiry(self._retention_days),
-        )
-
-    def for_target(self, target_id: str, *, limit: int = 50, cursor: str | None = None) -> Page[AuditEvent]:
-        result = AuditEventModel.by_target.query(
-            target_id, scan_index_forward=False, limit=limit, last_evaluated_key=decode_cursor(cursor)
-        )
-        items = [audit_record(m) for m in take(result, limit)]
-        return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
-
-    def for_actor(self, actor: str, *, limit: int = 50, cursor: str | None = None) -> Page[AuditEvent]:
-        result = AuditEventModel.by_actor.query(
-            actor, scan_index_forward=False, limit=limit, last_evaluated_key=decode_cursor(cursor)
-        )
-        items = [audit_record(m) for m in take(result, limit)]
-        return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
-
-
-def take(result: Iterable[Model], limit: int) -> list[Model]:
-    items = []
-    for item in result:
-        items.append(item)
-        if len(items) == limit:
-            break
-    return items
-
-
-def audit_record(model: AuditEventModel) -> AuditEvent:
-    """The record of a stored audit event (the audit log and the audit search read both)."""
-    return AuditEvent(
-        event_id=model.event_id,
-        actor=model.actor,
-        operation=model.operation,
-        target_type=model.target_type,
-        target_id=model.target_id,
-        before=model.before,
-        after=model.after,
-        created_at=model.created_at,
-    )
+# ValidationRecord's fields are stored under their own names, except `document` (three attributes)
+_COLUMNS = tuple(name for name in ValidationRecord.model_fields if name != "document")
 
 
 def _validation_record(model: ValidationModel) -> ValidationRecord:
     return ValidationRecord(
-        validation_id=model.validation_id,
+        **{name: getattr(model, name) for name in _COLUMNS},
         document=DocumentRef(bucket=model.document_bucket, key=model.document_key, version_id=model.document_version),
-        family=model.family,
-        profile=model.profile,
-        ruleset_version=model.ruleset_version,
-        content_sha256=model.content_sha256,
-        outcome=model.outcome,
-        review_status=model.review_status,
-        enhanced=bool(model.enhanced),
-        enhancement_ids=list(model.enhancement_ids or []),
-        counts=model.counts or {},
-        truncated=bool(model.truncated),
-        issues=model.issues,
-        issues_s3_key=model.issues_s3_key,
-        detections=model.detections or [],
-        timings_ms=model.timings_ms or {},
-        notes=model.notes or "",
-        parent_validation_id=model.parent_validation_id,
-        workflow_id=model.workflow_id,
-        created_by=model.created_by,
-        created_at=model.created_at,
-        updated_at=model.updated_at,
-        version=model.version or 0,
     )
 
 
-def validation_model(record: ValidationRecord, retention_days: int) -> ValidationModel:
-    return ValidationModel(
-        validation_id=record.validation_id,
-        created_at=record.created_at,
-        updated_at=record.updated_at,
-        created_by=record.created_by,
+def validation_item(model: type[ValidationModel], record: ValidationRecord, retention_days: int) -> ValidationModel:
+    """The item of a new validation (`model`: ValidationModel bound to its table; the version
+    is PynamoDB's to set)."""
+    return model(
+        **record.model_dump(include=set(_COLUMNS) - {"version"}),
         document_bucket=record.document.bucket,
         document_key=record.document.key,
         document_version=record.document.version_id,
-        family=record.family,
-        profile=record.profile,
-        ruleset_version=record.ruleset_version,
-        content_sha256=record.content_sha256,
-        outcome=record.outcome,
-        review_status=record.review_status,
-        counts=record.counts,
-        truncated=record.truncated,
-        issues=record.issues,
-        issues_s3_key=record.issues_s3_key,
-        detections=record.detections,
-        timings_ms=record.timings_ms,
-        notes=record.notes,
-        parent_validation_id=record.parent_validation_id,
-        workflow_id=record.workflow_id,
         expires_at=expiry(retention_days),
     )
 
@@ -205,20 +111,21 @@ def write_in_chunks(
 
 
 class ValidationRepository:
-    def __init__(self, audit: AuditLog, retention_days: int, region: str):
+    def __init__(self, audit: AuditLog, tables: TableNames, retention_days: int):
         self._audit = audit
+        self._model = tables.bind(ValidationModel)
         self._retention_days = retention_days
-        self._region = region
-        self.counters = ValidationCounters()
+        self._region = tables.region
+        self.counters = ValidationCounters(tables)
 
     def _transaction(self) -> TransactWrite:
         return transaction(self._region)
 
     def create(self, record: ValidationRecord, event: AuditEvent) -> ValidationRecord:
-        model = validation_model(record, self._retention_days)
+        model = validation_item(self._model, record, self._retention_days)
         try:
             with self._transaction() as tx:
-                tx.save(model, condition=ValidationModel.validation_id.does_not_exist())
+                tx.save(model, condition=self._model.validation_id.does_not_exist())
                 tx.save(self._audit.to_model(event))
         except TransactWriteError as error:
             if is_condition_failure(error):
@@ -230,13 +137,13 @@ class ValidationRepository:
 
     def reachable(self) -> bool:
         try:
-            return ValidationModel.exists()
+            return self._model.exists()
         except Exception:  # any transport or auth failure means "not reachable"
             return False
 
     def get(self, validation_id: str) -> ValidationRecord:
         try:
-            return _validation_record(ValidationModel.get(validation_id, consistent_read=True))
+            return _validation_record(self._model.get(validation_id, consistent_read=True))
         except DoesNotExist:
             raise ItemNotFound("validation", validation_id) from None
 
@@ -253,30 +160,30 @@ class ValidationRepository:
     ) -> Page[ValidationRecord]:
         """Newest first, from the GSI that matches the key filter; outcome, family and key
         prefix filter that index's items (a Query with a filter, never a Scan)."""
-        start = decode_cursor(cursor)
         condition = None
         for part in (
-            ValidationModel.outcome == outcome if outcome else None,
-            ValidationModel.family == family if family else None,
-            ValidationModel.document_key.startswith(key_prefix) if key_prefix else None,
+            self._model.outcome == outcome if outcome else None,
+            self._model.family == family if family else None,
+            self._model.document_key.startswith(key_prefix) if key_prefix else None,
         ):
             if part is not None:
                 condition = part if condition is None else condition & part
-        options = {
-            "scan_index_forward": False,
-            "limit": limit,
-            "page_size": page_size(limit, filtered=condition is not None),
-            "last_evaluated_key": start,
-            "filter_condition": condition,
-        }
         if document_key is not None:
-            result = ValidationModel.by_document.query(document_key, **options)
+            query, hash_key = self._model.by_document.query, document_key
         elif review_status is not None:
-            result = ValidationModel.by_review_status.query(review_status, **options)
+            query, hash_key = self._model.by_review_status.query, review_status
         else:
-            result = ValidationModel.by_created.query("validation", **options)
-        items = [_validation_record(m) for m in take(result, limit)]
-        return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
+            query, hash_key = self._model.by_created.query, "validation"
+        return query_page(
+            query,
+            _validation_record,
+            hash_key,
+            limit=limit,
+            cursor=cursor,
+            scan_index_forward=False,
+            page_size=page_size(limit, filtered=condition is not None),
+            filter_condition=condition,
+        )
 
     def update(
         self, validation_id: str, expected_version: int, changes: dict[str, Any], event: AuditEvent
@@ -292,8 +199,8 @@ class ValidationRepository:
 
     def revalidations_of(self, validation: ValidationRecord) -> list[str]:
         """Ids of the validations re-run from `validation` (same document, by_document GSI)."""
-        result = ValidationModel.by_document.query(
-            validation.document.key, filter_condition=ValidationModel.parent_validation_id == validation.validation_id
+        result = self._model.by_document.query(
+            validation.document.key, filter_condition=self._model.parent_validation_id == validation.validation_id
         )
         return [model.validation_id for model in result]
 
@@ -301,7 +208,7 @@ class ValidationRepository:
         """One BatchGet; ids that do not exist are absent from the result."""
         return {
             m.validation_id: _validation_record(m)
-            for m in ValidationModel.batch_get(list(dict.fromkeys(validation_ids)), consistent_read=True)
+            for m in self._model.batch_get(list(dict.fromkeys(validation_ids)), consistent_read=True)
         }
 
     def update_many(self, changes: list[tuple[str, int, dict[str, Any], AuditEvent]]) -> tuple[list[str], list[str]]:
@@ -317,20 +224,20 @@ class ValidationRepository:
         self, tx: TransactWrite, validation_id: str, version: int, fields: dict[str, Any], event: AuditEvent
     ) -> None:
         actions = [getattr(ValidationModel, name).set(value) for name, value in fields.items()]
-        actions.append(ValidationModel.updated_at.set(utc_now()))
+        actions.append(self._model.updated_at.set(utc_now()))
         tx.update(
-            ValidationModel(validation_id=validation_id, version=version),
+            self._model(validation_id=validation_id, version=version),
             actions=actions,
-            condition=ValidationModel.validation_id.exists(),
+            condition=self._model.validation_id.exists(),
         )
         tx.save(self._audit.to_model(event))
 
     def delete(self, validation_id: str, expected_version: int, event: AuditEvent) -> None:
         record = self.get(validation_id)  # what the counters take back
-        model = ValidationModel(validation_id=validation_id, version=expected_version)
+        model = self._model(validation_id=validation_id, version=expected_version)
         try:
             with self._transaction() as tx:
-                tx.delete(model, condition=ValidationModel.validation_id.exists())
+                tx.delete(model, condition=self._model.validation_id.exists())
                 tx.save(self._audit.to_model(event))
         except TransactWriteError as error:
             raise_conflict_or_missing(error, "validation", validation_id, self.get)

@@ -3,7 +3,7 @@ lifecycle (every status change with its audit event, version-conditioned)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from pynamodb.attributes import (
@@ -19,23 +19,21 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.settings import get_settings
-from chalicelib.store.cursor import decode_cursor, encode_cursor
+from chalicelib.store.audit import AuditLog
+from chalicelib.store.cursor import query_page
 from chalicelib.store.errors import ItemNotFound, VersionConflict
 from chalicelib.store.models import ValidationModel
-from chalicelib.store.records import AuditEvent, Page, ValidationRecord, utc_now
+from chalicelib.store.records import AuditEvent, Page, ValidationRecord, expiry, utc_now
 from chalicelib.store.repositories import (
-    AuditLog,
-    expiry,
     is_condition_failure,
     raise_conflict_or_missing,
-    take,
     transaction,
-    validation_model,
+    validation_item,
     write_in_chunks,
 )
+from chalicelib.store.tables import TableNames
 
-_settings = get_settings()
+RecommendationStatus = Literal["pending", "approved", "rejected", "applied"]
 
 
 class _RecommendationsByValidation(GlobalSecondaryIndex):
@@ -48,9 +46,7 @@ class _RecommendationsByValidation(GlobalSecondaryIndex):
 
 
 class RecommendationModel(Model):
-    class Meta:
-        table_name = _settings.recommendations_table
-        region = _settings.region
+    TABLE = "recommendations"
 
     recommendation_id = UnicodeAttribute(hash_key=True)
     validation_id = UnicodeAttribute()
@@ -62,7 +58,7 @@ class RecommendationModel(Model):
     category = UnicodeAttribute()
     severity = UnicodeAttribute()
     confidence = NumberAttribute()
-    kind = UnicodeAttribute()
+    type = UnicodeAttribute(attr_name="kind")  # "fix" or "advice"; stored as `kind` since the first release
     title = UnicodeAttribute()
     rationale = UnicodeAttribute()
     line = NumberAttribute()
@@ -99,9 +95,7 @@ class _EnhancementsByCreated(GlobalSecondaryIndex):
 
 
 class EnhancementModel(Model):
-    class Meta:
-        table_name = _settings.enhancements_table
-        region = _settings.region
+    TABLE = "enhancements"
 
     enhancement_id = UnicodeAttribute(hash_key=True)
     list_partition = UnicodeAttribute(default="enhancement")
@@ -130,7 +124,10 @@ class EnhancementModel(Model):
     by_created = _EnhancementsByCreated()
 
 
-class RecommendationRecord(BaseModel):
+class Recommendation(BaseModel):
+    """A recommendation as reviewers see it; the API's RecommendationOut derives from it, so
+    a field added here is stored, read and shown without another declaration."""
+
     recommendation_id: str
     validation_id: str
     document_version: str
@@ -139,44 +136,58 @@ class RecommendationRecord(BaseModel):
     category: str
     severity: str
     confidence: float
-    kind: str
+    type: str = Field(description="fix (has exact edits) or advice (approve only, never applied)")
     title: str
     rationale: str
     line: int
     column: int
-    edits: list[dict[str, Any]] = Field(default_factory=list)
-    issue_indexes: list[int] = Field(default_factory=list)
-    dedup_key: str
-    status: str = "pending"
-    reviewer: str | None = None
-    notes: str = ""
-    enhancement_id: str | None = None
+    edits: list[dict[str, Any]]  # chalicelib.engine.recommend.EditSpec, as JSON
+    status: RecommendationStatus
+    reviewer: str | None
+    notes: str
+    enhancement_id: str | None
     created_at: str
     updated_at: str
-    version: int = 0
+    version: int
 
 
-class EnhancementRecord(BaseModel):
+class RecommendationRecord(Recommendation):
+    """A stored recommendation: what reviewers see, plus where it came from (the indexes of
+    its issues in the validation and the key that deduplicates regenerated drafts)."""
+
+    issue_indexes: list[int]
+    dedup_key: str
+
+
+class Enhancement(BaseModel):
+    """An enhancement as the API shows it (EnhancementOut derives from it)."""
+
     enhancement_id: str
     validation_id: str
-    document_bucket: str
     document_key: str
     base_version: str
     result_version: str
     recommendation_ids: list[str]
-    diff: str | None = None
-    diff_s3_key: str | None = None
-    stats: dict[str, Any] = Field(default_factory=dict)
-    safety: dict[str, Any] = Field(default_factory=dict)
+    stats: dict[str, Any]
+    safety: dict[str, Any]
     result_validation_id: str
     applied_by: str
-    rolled_back: bool = False
-    rolled_back_by: str | None = None
-    rolled_back_at: str | None = None
-    rollback_version: str | None = None
+    rolled_back: bool
+    rolled_back_by: str | None
+    rolled_back_at: str | None
+    rollback_version: str | None
     created_at: str
+
+
+class EnhancementRecord(Enhancement):
+    """A stored enhancement: what the API shows, plus its bucket, its diff (inline when
+    small, else the S3 key) and its bookkeeping."""
+
+    document_bucket: str
+    diff: str | None
+    diff_s3_key: str | None
     updated_at: str
-    version: int = 0
+    version: int
 
 
 _REC_FIELDS = list(RecommendationRecord.model_fields)
@@ -196,8 +207,11 @@ def _enh_record(model: EnhancementModel) -> EnhancementRecord:
 class ReviewRepository:
     """Recommendations and enhancements; the multi-item transactions of apply/rollback."""
 
-    def __init__(self, audit: AuditLog, retention_days: int, region: str):
-        self._audit, self._retention_days, self._region = audit, retention_days, region
+    def __init__(self, audit: AuditLog, tables: TableNames, retention_days: int):
+        self._audit, self._retention_days, self._region = audit, retention_days, tables.region
+        self._recommendations = tables.bind(RecommendationModel)
+        self._enhancements = tables.bind(EnhancementModel)
+        self._validations = tables.bind(ValidationModel)
 
     # -- recommendations ---------------------------------------------------------------
 
@@ -216,9 +230,9 @@ class ReviewRepository:
         try:
             with transaction(self._region) as tx:
                 for record in remove:
-                    tx.delete(RecommendationModel(recommendation_id=record.recommendation_id, version=record.version))
+                    tx.delete(self._recommendations(recommendation_id=record.recommendation_id, version=record.version))
                 for record in records:
-                    tx.save(self._rec_model(record), condition=RecommendationModel.recommendation_id.does_not_exist())
+                    tx.save(self._rec_model(record), condition=self._recommendations.recommendation_id.does_not_exist())
                 tx.save(self._audit.to_model(event))
         except TransactWriteError as error:
             if is_condition_failure(error):
@@ -230,9 +244,9 @@ class ReviewRepository:
         audit event (after the change it records); a rebuild that stops half-way is completed
         by running it again. Batch writes skip PynamoDB's version handling, so each new item
         gets the version a transactional save would give it (1) here."""
-        with RecommendationModel.batch_write() as batch:
+        with self._recommendations.batch_write() as batch:
             for record in remove:
-                batch.delete(RecommendationModel(recommendation_id=record.recommendation_id))
+                batch.delete(self._recommendations(recommendation_id=record.recommendation_id))
             for record in records:
                 model = self._rec_model(record)
                 model.version = 1
@@ -241,36 +255,39 @@ class ReviewRepository:
 
     def _rec_model(self, record: RecommendationRecord) -> RecommendationModel:
         values = record.model_dump(exclude={"version"})
-        return RecommendationModel(**values, expires_at=expiry(self._retention_days))
+        return self._recommendations(**values, expires_at=expiry(self._retention_days))
 
     def get_recommendation(self, recommendation_id: str) -> RecommendationRecord:
         try:
-            return _rec_record(RecommendationModel.get(recommendation_id, consistent_read=True))
+            return _rec_record(self._recommendations.get(recommendation_id, consistent_read=True))
         except DoesNotExist:
             raise ItemNotFound("recommendation", recommendation_id) from None
 
     def get_recommendations(self, recommendation_ids: list[str]) -> dict[str, RecommendationRecord]:
         return {
             m.recommendation_id: _rec_record(m)
-            for m in RecommendationModel.batch_get(list(dict.fromkeys(recommendation_ids)), consistent_read=True)
+            for m in self._recommendations.batch_get(list(dict.fromkeys(recommendation_ids)), consistent_read=True)
         }
 
     def recommendations_of(self, validation_id: str) -> list[RecommendationRecord]:
         """All recommendations of one validation, oldest first (then re-read consistently:
         a GSI is eventually consistent, and statuses drive apply)."""
-        ids = [m.recommendation_id for m in RecommendationModel.by_validation.query(validation_id)]
+        ids = [m.recommendation_id for m in self._recommendations.by_validation.query(validation_id)]
         found = self.get_recommendations(ids) if ids else {}
         return [found[i] for i in ids if i in found]
 
     def list_recommendations(
         self, validation_id: str, *, limit: int, cursor: str | None, status: str | None
     ) -> Page[RecommendationRecord]:
-        condition = RecommendationModel.status == status if status else None
-        result = RecommendationModel.by_validation.query(
-            validation_id, filter_condition=condition, limit=limit, last_evaluated_key=decode_cursor(cursor)
+        condition = self._recommendations.status == status if status else None
+        return query_page(
+            self._recommendations.by_validation.query,
+            _rec_record,
+            validation_id,
+            limit=limit,
+            cursor=cursor,
+            filter_condition=condition,
         )
-        items = [_rec_record(m) for m in take(result, limit)]
-        return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
     def set_statuses(
         self, changes: list[tuple[RecommendationRecord, dict[str, Any], AuditEvent]]
@@ -282,18 +299,18 @@ class ReviewRepository:
 
     def _stage_rec_update(self, tx, record: RecommendationRecord, fields: dict[str, Any], event: AuditEvent) -> None:
         actions = [getattr(RecommendationModel, k).set(v) for k, v in fields.items()]
-        actions.append(RecommendationModel.updated_at.set(utc_now()))
+        actions.append(self._recommendations.updated_at.set(utc_now()))
         tx.update(
-            RecommendationModel(recommendation_id=record.recommendation_id, version=record.version),
+            self._recommendations(recommendation_id=record.recommendation_id, version=record.version),
             actions=actions,
-            condition=RecommendationModel.recommendation_id.exists(),
+            condition=self._recommendations.recommendation_id.exists(),
         )
         tx.save(self._audit.to_model(event))
 
     def delete_recommendation(self, record: RecommendationRecord, event: AuditEvent) -> None:
         try:
             with transaction(self._region) as tx:
-                tx.delete(RecommendationModel(recommendation_id=record.recommendation_id, version=record.version))
+                tx.delete(self._recommendations(recommendation_id=record.recommendation_id, version=record.version))
                 tx.save(self._audit.to_model(event))
         except TransactWriteError as error:
             raise_conflict_or_missing(error, "recommendation", record.recommendation_id, self.get_recommendation)
@@ -302,27 +319,21 @@ class ReviewRepository:
 
     def get_enhancement(self, enhancement_id: str) -> EnhancementRecord:
         try:
-            return _enh_record(EnhancementModel.get(enhancement_id, consistent_read=True))
+            return _enh_record(self._enhancements.get(enhancement_id, consistent_read=True))
         except DoesNotExist:
             raise ItemNotFound("enhancement", enhancement_id) from None
 
     def enhancements_of(self, validation_id: str) -> list[EnhancementRecord]:
-        return [_enh_record(m) for m in EnhancementModel.by_validation.query(validation_id)]
+        return [_enh_record(m) for m in self._enhancements.by_validation.query(validation_id)]
 
     def list_enhancements(
         self, *, validation_id: str | None, limit: int, cursor: str | None
     ) -> Page[EnhancementRecord]:
-        start = decode_cursor(cursor)
         if validation_id:
-            result = EnhancementModel.by_validation.query(
-                validation_id, scan_index_forward=False, limit=limit, last_evaluated_key=start
-            )
+            query, hash_key = self._enhancements.by_validation.query, validation_id
         else:
-            result = EnhancementModel.by_created.query(
-                "enhancement", scan_index_forward=False, limit=limit, last_evaluated_key=start
-            )
-        items = [_enh_record(m) for m in take(result, limit)]
-        return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
+            query, hash_key = self._enhancements.by_created.query, "enhancement"
+        return query_page(query, _enh_record, hash_key, limit=limit, cursor=cursor, scan_index_forward=False)
 
     def record_enhancement(
         self,
@@ -333,22 +344,26 @@ class ReviewRepository:
     ) -> None:
         """One transaction: the enhancement, the re-validation of its result, and the source
         validation marked enhanced (version-checked), with their audit events."""
-        model = EnhancementModel(**enhancement.model_dump(exclude={"version"}), expires_at=expiry(self._retention_days))
+        model = self._enhancements(
+            **enhancement.model_dump(exclude={"version"}), expires_at=expiry(self._retention_days)
+        )
         try:
             with transaction(self._region) as tx:
-                tx.save(model, condition=EnhancementModel.enhancement_id.does_not_exist())
+                tx.save(model, condition=self._enhancements.enhancement_id.does_not_exist())
                 tx.save(
-                    validation_model(result_validation, self._retention_days),
-                    condition=ValidationModel.validation_id.does_not_exist(),
+                    validation_item(self._validations, result_validation, self._retention_days),
+                    condition=self._validations.validation_id.does_not_exist(),
                 )
                 tx.update(
-                    ValidationModel(validation_id=validation.validation_id, version=validation.version),
+                    self._validations(validation_id=validation.validation_id, version=validation.version),
                     actions=[
-                        ValidationModel.enhanced.set(True),
-                        ValidationModel.enhancement_ids.set(validation.enhancement_ids + [enhancement.enhancement_id]),
-                        ValidationModel.updated_at.set(utc_now()),
+                        self._validations.enhanced.set(True),
+                        self._validations.enhancement_ids.set(
+                            validation.enhancement_ids + [enhancement.enhancement_id]
+                        ),
+                        self._validations.updated_at.set(utc_now()),
                     ],
-                    condition=ValidationModel.validation_id.exists(),
+                    condition=self._validations.validation_id.exists(),
                 )
                 for event in events:
                     tx.save(self._audit.to_model(event))
@@ -368,20 +383,20 @@ class ReviewRepository:
         try:
             with transaction(self._region) as tx:
                 tx.update(
-                    EnhancementModel(enhancement_id=enhancement.enhancement_id, version=enhancement.version),
+                    self._enhancements(enhancement_id=enhancement.enhancement_id, version=enhancement.version),
                     actions=[
-                        EnhancementModel.rolled_back.set(True),
-                        EnhancementModel.rolled_back_by.set(actor),
-                        EnhancementModel.rolled_back_at.set(utc_now()),
-                        EnhancementModel.rollback_version.set(rollback_version),
-                        EnhancementModel.updated_at.set(utc_now()),
+                        self._enhancements.rolled_back.set(True),
+                        self._enhancements.rolled_back_by.set(actor),
+                        self._enhancements.rolled_back_at.set(utc_now()),
+                        self._enhancements.rollback_version.set(rollback_version),
+                        self._enhancements.updated_at.set(utc_now()),
                     ],
-                    condition=EnhancementModel.rolled_back == False,  # noqa: E712 (a PynamoDB condition, not a test)
+                    condition=self._enhancements.rolled_back == False,  # noqa: E712 (a PynamoDB condition, not a test)
                 )
                 tx.update(
-                    ValidationModel(validation_id=validation.validation_id, version=validation.version),
-                    actions=[ValidationModel.enhanced.set(False), ValidationModel.updated_at.set(utc_now())],
-                    condition=ValidationModel.validation_id.exists(),
+                    self._validations(validation_id=validation.validation_id, version=validation.version),
+                    actions=[self._validations.enhanced.set(False), self._validations.updated_at.set(utc_now())],
+                    condition=self._validations.validation_id.exists(),
                 )
                 tx.save(self._audit.to_model(event))
         except TransactWriteError as error:

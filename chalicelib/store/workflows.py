@@ -25,13 +25,12 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.settings import get_settings
-from chalicelib.store.cursor import decode_cursor, encode_cursor
+from chalicelib.store.audit import AuditLog
+from chalicelib.store.cursor import query_page
 from chalicelib.store.errors import ItemNotFound
 from chalicelib.store.records import AuditEvent, Page, utc_now
-from chalicelib.store.repositories import AuditLog, is_condition_failure, take, transaction
-
-_settings = get_settings()
+from chalicelib.store.repositories import is_condition_failure, transaction
+from chalicelib.store.tables import TableNames
 
 
 class StateChanged(Exception):
@@ -96,9 +95,7 @@ class _ByCreated(GlobalSecondaryIndex):
 
 
 class WorkflowModel(Model):
-    class Meta:
-        table_name = _settings.workflows_table
-        region = _settings.region
+    TABLE = "workflows"
 
     workflow_id = UnicodeAttribute(hash_key=True)
     list_partition = UnicodeAttribute(default="workflow")
@@ -123,9 +120,7 @@ class WorkflowModel(Model):
 
 
 class WorkflowItemModel(Model):
-    class Meta:
-        table_name = _settings.workflow_items_table
-        region = _settings.region
+    TABLE = "workflow_items"
 
     workflow_id = UnicodeAttribute(hash_key=True)
     item = UnicodeAttribute(range_key=True)
@@ -138,9 +133,7 @@ class WorkflowItemModel(Model):
 
 
 class UploadModel(Model):
-    class Meta:
-        table_name = _settings.uploads_table
-        region = _settings.region
+    TABLE = "uploads"
 
     upload_id = UnicodeAttribute(hash_key=True)
     bucket = UnicodeAttribute()
@@ -181,23 +174,25 @@ def _item_record(model: WorkflowItemModel) -> WorkflowItem:
 
 
 class WorkflowRepository:
-    def __init__(self, audit: AuditLog, region: str):
+    def __init__(self, audit: AuditLog, tables: TableNames):
         self._audit = audit
-        self._region = region
+        self._region = tables.region
+        self._workflows = tables.bind(WorkflowModel)
+        self._items = tables.bind(WorkflowItemModel)
 
     def _transaction(self) -> TransactWrite:
         return transaction(self._region)
 
     def create(self, record: WorkflowRecord, event: AuditEvent) -> WorkflowRecord:
-        model = WorkflowModel(**record.model_dump())
+        model = self._workflows(**record.model_dump())
         with self._transaction() as tx:
-            tx.save(model, condition=WorkflowModel.workflow_id.does_not_exist())
+            tx.save(model, condition=self._workflows.workflow_id.does_not_exist())
             tx.save(self._audit.to_model(event))
         return record
 
     def get(self, workflow_id: str) -> WorkflowRecord:
         try:
-            return _workflow_record(WorkflowModel.get(workflow_id, consistent_read=True))
+            return _workflow_record(self._workflows.get(workflow_id, consistent_read=True))
         except DoesNotExist:
             raise ItemNotFound("workflow", workflow_id) from None
 
@@ -215,39 +210,41 @@ class WorkflowRepository:
         each page (so a page can hold fewer than `limit` items and still have a cursor)."""
         range_condition = None
         if created_from and created_to:
-            range_condition = WorkflowModel.created_at.between(created_from, created_to)
+            range_condition = self._workflows.created_at.between(created_from, created_to)
         elif created_from:
-            range_condition = WorkflowModel.created_at >= created_from
+            range_condition = self._workflows.created_at >= created_from
         elif created_to:
-            range_condition = WorkflowModel.created_at <= created_to
+            range_condition = self._workflows.created_at <= created_to
         filters = None
         if state is not None:
-            filters = WorkflowModel.state == state
+            filters = self._workflows.state == state
         if workflow_type is not None:
-            by_type = WorkflowModel.workflow_type == workflow_type
+            by_type = self._workflows.workflow_type == workflow_type
             filters = by_type if filters is None else filters & by_type
-        result = WorkflowModel.by_created.query(
+        return query_page(
+            self._workflows.by_created.query,
+            _workflow_record,
             "workflow",
             range_condition,
+            limit=limit,
+            cursor=cursor,
             filter_condition=filters,
             scan_index_forward=False,
-            limit=limit,
-            last_evaluated_key=decode_cursor(cursor),
         )
-        items = [_workflow_record(m) for m in take(result, limit)]
-        return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
     def transition(
         self, workflow_id: str, current: str, target: str, event: AuditEvent, changes: dict[str, Any] | None = None
     ) -> WorkflowRecord:
         """Move from `current` to `target` only if the workflow is still `current`."""
         now = utc_now()
-        actions = [WorkflowModel.state.set(target), WorkflowModel.updated_at.set(now)]
+        actions = [self._workflows.state.set(target), self._workflows.updated_at.set(now)]
         actions += [getattr(WorkflowModel, name).set(value) for name, value in (changes or {}).items()]
         try:
             with self._transaction() as tx:
                 tx.update(
-                    WorkflowModel(workflow_id=workflow_id), actions=actions, condition=WorkflowModel.state == current
+                    self._workflows(workflow_id=workflow_id),
+                    actions=actions,
+                    condition=self._workflows.state == current,
                 )
                 tx.save(self._audit.to_model(event))
         except TransactWriteError as error:
@@ -259,16 +256,17 @@ class WorkflowRepository:
     def update(self, workflow_id: str, changes: dict[str, Any]) -> None:
         """Bookkeeping that is not a state change (execution ARN, listing progress)."""
         actions = [getattr(WorkflowModel, name).set(value) for name, value in changes.items()]
-        WorkflowModel(workflow_id=workflow_id).update(
-            actions=actions + [WorkflowModel.updated_at.set(utc_now())], condition=WorkflowModel.workflow_id.exists()
+        self._workflows(workflow_id=workflow_id).update(
+            actions=actions + [self._workflows.updated_at.set(utc_now())],
+            condition=self._workflows.workflow_id.exists(),
         )
 
     def add_items(self, workflow_id: str, count: int, *, listing_complete: bool) -> None:
-        WorkflowModel(workflow_id=workflow_id).update(
+        self._workflows(workflow_id=workflow_id).update(
             actions=[
-                WorkflowModel.total.add(count),
-                WorkflowModel.listing_complete.set(listing_complete),
-                WorkflowModel.updated_at.set(utc_now()),
+                self._workflows.total.add(count),
+                self._workflows.listing_complete.set(listing_complete),
+                self._workflows.updated_at.set(utc_now()),
             ]
         )
 
@@ -276,8 +274,8 @@ class WorkflowRepository:
         """The pause gate: count one more started item only while the workflow runs.
         Atomic, so once a pause or cancel is stored no further item starts."""
         try:
-            WorkflowModel(workflow_id=workflow_id).update(
-                actions=[WorkflowModel.started.add(1)], condition=WorkflowModel.state == "running"
+            self._workflows(workflow_id=workflow_id).update(
+                actions=[self._workflows.started.add(1)], condition=self._workflows.state == "running"
             )
             return True
         except UpdateError as error:
@@ -287,14 +285,14 @@ class WorkflowRepository:
 
     def record_item(self, item: WorkflowItem) -> bool:
         """Store an item's result and count it, once (a retried step is a no-op)."""
-        counter = WorkflowModel.done if item.status == "succeeded" else WorkflowModel.failed
-        model = WorkflowItemModel(**item.model_dump())
+        counter = self._workflows.done if item.status == "succeeded" else self._workflows.failed
+        model = self._items(**item.model_dump())
         try:
             with self._transaction() as tx:
-                tx.save(model, condition=WorkflowItemModel.item.does_not_exist())
+                tx.save(model, condition=self._items.item.does_not_exist())
                 tx.update(
-                    WorkflowModel(workflow_id=item.workflow_id),
-                    actions=[counter.add(1), WorkflowModel.updated_at.set(item.finished_at)],
+                    self._workflows(workflow_id=item.workflow_id),
+                    actions=[counter.add(1), self._workflows.updated_at.set(item.finished_at)],
                 )
         except TransactWriteError as error:
             if is_condition_failure(error):
@@ -304,30 +302,30 @@ class WorkflowRepository:
 
     def get_item(self, workflow_id: str, item: str) -> WorkflowItem | None:
         try:
-            return _item_record(WorkflowItemModel.get(workflow_id, item, consistent_read=True))
+            return _item_record(self._items.get(workflow_id, item, consistent_read=True))
         except DoesNotExist:
             return None
 
     def items(
         self, workflow_id: str, *, limit: int, cursor: str | None = None, status: str | None = None
     ) -> Page[WorkflowItem]:
-        result = WorkflowItemModel.query(
+        return query_page(
+            self._items.query,
+            _item_record,
             workflow_id,
-            filter_condition=(WorkflowItemModel.status == status) if status else None,
             limit=limit,
-            last_evaluated_key=decode_cursor(cursor),
+            cursor=cursor,
+            filter_condition=(self._items.status == status) if status else None,
             consistent_read=True,
         )
-        items = [_item_record(m) for m in take(result, limit)]
-        return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
     def delete(self, workflow_id: str, event: AuditEvent) -> None:
         """Delete the record (with its audit event), then its items in batches."""
         with self._transaction() as tx:
-            tx.delete(WorkflowModel(workflow_id=workflow_id), condition=WorkflowModel.workflow_id.exists())
+            tx.delete(self._workflows(workflow_id=workflow_id), condition=self._workflows.workflow_id.exists())
             tx.save(self._audit.to_model(event))
-        with WorkflowItemModel.batch_write() as batch:
-            for model in WorkflowItemModel.query(workflow_id, attributes_to_get=["workflow_id", "item"]):
+        with self._items.batch_write() as batch:
+            for model in self._items.query(workflow_id, attributes_to_get=["workflow_id", "item"]):
                 batch.delete(model)
 
 
@@ -351,7 +349,8 @@ class UploadLedger:
     claimed with a conditional put before the work and finished after it. A claim older
     than `claim_timeout` seconds (a crashed consumer) may be taken over."""
 
-    def __init__(self, retention_days: int, claim_timeout: int = 300):
+    def __init__(self, tables: TableNames, retention_days: int, claim_timeout: int = 300):
+        self._model = tables.bind(UploadModel)
         self._retention_days = retention_days
         self._claim_timeout = claim_timeout
 
@@ -359,7 +358,7 @@ class UploadLedger:
         """Claim the upload; returns None when claimed, else the existing record."""
         now = utc_now()
         stale = (datetime.now(UTC) - timedelta(seconds=self._claim_timeout)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        model = UploadModel(
+        model = self._model(
             upload_id=upload_id,
             bucket=bucket,
             key=key,
@@ -371,8 +370,8 @@ class UploadLedger:
         )
         try:
             model.save(
-                condition=UploadModel.upload_id.does_not_exist()
-                | ((UploadModel.status == "processing") & (UploadModel.claimed_at < stale))
+                condition=self._model.upload_id.does_not_exist()
+                | ((self._model.status == "processing") & (self._model.claimed_at < stale))
             )
             return None
         except PutError as error:
@@ -390,20 +389,20 @@ class UploadLedger:
         enhancement_id: str | None = None,
     ) -> None:
         values = {"reason": reason, "validation_id": validation_id, "enhancement_id": enhancement_id}
-        UploadModel(upload_id=upload_id).update(
+        self._model(upload_id=upload_id).update(
             actions=[
-                UploadModel.status.set(status),
-                UploadModel.updated_at.set(utc_now()),
+                self._model.status.set(status),
+                self._model.updated_at.set(utc_now()),
                 *(getattr(UploadModel, name).set(value) for name, value in values.items() if value),
             ]
         )
 
     def release(self, upload_id: str) -> None:
         """Give up a claim after a transient failure, so the retry can claim again."""
-        UploadModel(upload_id=upload_id).delete(condition=UploadModel.status == "processing")
+        self._model(upload_id=upload_id).delete(condition=self._model.status == "processing")
 
     def get(self, upload_id: str) -> UploadRecord | None:
         try:
-            return _upload_record(UploadModel.get(upload_id, consistent_read=True))
+            return _upload_record(self._model.get(upload_id, consistent_read=True))
         except DoesNotExist:
             return None

@@ -12,7 +12,7 @@ import boto3
 
 from chalicelib.ops import invoke
 from chalicelib.runtime import context_for
-from tests.conftest import AUTH
+from tests.conftest import AUTH, stored
 
 PAGE = "---\ntitle: Hello\n---\n\n# Hello  \n\nSome text.\n"
 
@@ -88,15 +88,21 @@ def test_disabling_maintenance_mode_accepts_writes_again_and_both_switches_are_a
 
 
 def test_maintenance_mode_stops_the_local_upload_consumer_and_resumes_it(api):
-    from chalicelib.aws import queue
+    from chalicelib.runtime import use_upload_consumers
 
     states = []
-    queue.register_local_switch(states.append)
+
+    class LocalConsumers:
+        def switch(self, enabled: bool) -> int:
+            states.append(enabled)
+            return 1
+
+    use_upload_consumers(LocalConsumers())
     try:
         assert call("enable_maintenance_mode", reason="x")["consumers_switched"] >= 1
         call("disable_maintenance_mode")
     finally:
-        queue._local_switches.remove(states.append)
+        use_upload_consumers(None)
     assert states == [False, True]
 
 
@@ -139,9 +145,9 @@ def test_clear_cache_removes_every_entry_and_is_audited(api):
 
 def test_cleanup_cache_drops_only_entries_of_other_ruleset_versions(api):
     validate(api)
-    from chalicelib.store.system import SystemEntryModel
+    from chalicelib.store.models import SystemEntryModel
 
-    SystemEntryModel(pk="cache", sk="0" * 64 + "|old-version|-|default|x", data={}).save()
+    stored(SystemEntryModel)(pk="cache", sk="0" * 64 + "|old-version|-|default|x", data={}).save()
     assert call("cleanup_cache") == {"removed": 1, "added": 0, "entries": 1}
 
 
@@ -288,9 +294,9 @@ def test_export_validation_as_sarif_is_a_sarif_log(api):
 
 
 def test_a_large_export_goes_to_s3_behind_a_presigned_url(api, monkeypatch):
-    from chalicelib.ops import admin
+    from chalicelib.ops.admin import exports
 
-    monkeypatch.setattr(admin, "INLINE_EXPORT_LIMIT", 10)
+    monkeypatch.setattr(exports, "INLINE_EXPORT_LIMIT", 10)
     created = validate(api)
     export = call("export_validation", validation_id=created["validation_id"])
     assert export["content"] is None and export["size"] > 10

@@ -14,6 +14,7 @@ from chalicelib.ops import invoke
 from chalicelib.ops.validation import document_path
 from chalicelib.runtime import context_for
 from chalicelib.store.records import utc_now
+from tests.conftest import stored
 
 PAGE = "---\ntitle: Index\n---\n\n# Index  \n\nSome text.\n"
 
@@ -88,7 +89,7 @@ def test_records_written_before_the_path_was_kept_stay_readable(aws):
     from chalicelib.store.models import ValidationModel
 
     now = utc_now()
-    ValidationModel(
+    stored(ValidationModel)(
         validation_id="f" * 32,
         created_at=now,
         updated_at=now,

@@ -238,16 +238,21 @@ def _add_recommendation(validation, rule, start, end, replacement):
         category="markdown",
         severity="warning",
         confidence=1.0,
-        kind="fix",
+        type="fix",
         title=rule,
         rationale=rule,
         line=1,
         column=1,
         edits=[asdict(edit)],
+        issue_indexes=[],
         dedup_key=uuid4().hex,
         status="approved",
+        reviewer=None,
+        notes="",
+        enhancement_id=None,
         created_at=now,
         updated_at=now,
+        version=0,
     )
     context = context_for("test")
     context.review.replace_recommendations(

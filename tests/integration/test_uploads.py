@@ -12,11 +12,11 @@ import boto3
 import pytest
 
 import app as chalice_app
-from chalicelib.aws import queue as upload_queue
+from chalicelib.aws.queue import EventSourceMappings
 from chalicelib.ops import invoke
 from chalicelib.ops.uploads import NotAnUploadEvent, parse_message
 from chalicelib.runtime import context_for
-from local_aws.sqs_poller import SqsPoller
+from local_aws.sqs_poller import PollerSwitch, SqsPoller
 
 PAGE = "---\ntitle: Converting documents\n---\n\n# Converting documents\n\nAspose.Words converts.\n"
 
@@ -165,25 +165,21 @@ def test_messages_that_are_not_s3_events_are_rejected():
     assert parse_message('{"Event": "s3:TestEvent", "Bucket": "b"}') == []
 
 
-def test_consumption_can_be_switched_off_and_messages_stay_queued(pipeline, monkeypatch):
-    monkeypatch.setattr(upload_queue, "_local_switches", [])
-    upload_queue.register_local_switch(
-        lambda on: pipeline.poller.enabled.set() if on else pipeline.poller.enabled.clear()
-    )
-    assert upload_queue.set_upload_consumption(False, "tbcv-local-on_sqs_message") == 1
+def test_consumption_can_be_switched_off_and_messages_stay_queued(pipeline):
+    consumers = PollerSwitch([pipeline.poller])
+    assert consumers.switch(False) == 1
     assert not pipeline.poller.enabled.is_set()
     pipeline.put("docs/en/held.md")
     queued = pipeline.sqs.get_queue_attributes(
         QueueUrl=pipeline.queue_url, AttributeNames=["ApproximateNumberOfMessages"]
     )
     assert queued["Attributes"]["ApproximateNumberOfMessages"] == "1"
-    upload_queue.set_upload_consumption(True, "tbcv-local-on_sqs_message")
+    consumers.switch(True)
     assert pipeline.poller.enabled.is_set()
 
 
-def test_without_a_local_switch_the_event_source_mappings_are_switched(aws, monkeypatch):
-    monkeypatch.setattr(upload_queue, "_local_switches", [])
-    assert upload_queue.set_upload_consumption(False, "tbcv-local-on_sqs_message") == 0
+def test_without_a_local_switch_the_event_source_mappings_are_switched(aws):
+    assert EventSourceMappings("tbcv-local-on_sqs_message").switch(False) == 0
 
 
 def _enhance(key):

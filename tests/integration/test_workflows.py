@@ -13,7 +13,7 @@ import pytest
 from chalicelib.ops import invoke
 from chalicelib.ops.errors import Conflict, InvalidInput, NotFound
 from chalicelib.runtime import context_for
-from tests.conftest import AUTH
+from tests.conftest import AUTH, stored
 
 PAGE = "---\ntitle: Converting documents\n---\n\n# Converting documents\n\nText about {n}.\n"
 
@@ -140,9 +140,9 @@ def test_pause_holds_items_at_the_gate_until_resume(aws):
     started = lambda: call("get_workflow", workflow_id=workflow["workflow_id"])  # noqa: E731
     from chalicelib.store.workflows import WorkflowModel
 
-    started_at_pause = int(WorkflowModel.get(workflow["workflow_id"], consistent_read=True).started)
+    started_at_pause = int(stored(WorkflowModel).get(workflow["workflow_id"], consistent_read=True).started)
     time.sleep(4)  # several gate rounds: every held item asked again and was refused
-    record = WorkflowModel.get(workflow["workflow_id"], consistent_read=True)
+    record = stored(WorkflowModel).get(workflow["workflow_id"], consistent_read=True)
     assert int(record.started) == started_at_pause
     assert started()["done"] <= started_at_pause < 30
     execution = boto3.client("stepfunctions").describe_execution(executionArn=workflow["execution_arn"])
@@ -192,7 +192,7 @@ def test_an_active_workflow_is_deleted_only_with_force_which_cancels_it(aws):
 def all_items_after_delete(workflow_id):
     from chalicelib.store.workflows import WorkflowItemModel
 
-    return list(WorkflowItemModel.query(workflow_id))
+    return list(stored(WorkflowItemModel).query(workflow_id))
 
 
 def test_bulk_delete_reports_each_workflow_it_could_not_delete(aws):
@@ -298,9 +298,9 @@ def test_maintenance_mode_holds_items_at_the_gate_until_it_ends(aws):
     workflow = call("create_workflow", workflow_type="validate_prefix", params={"prefix": "docs/maintenance/"})
     call("enable_maintenance_mode", reason="upgrade")
     time.sleep(1)  # items that passed the gate before it finish
-    started = int(WorkflowModel.get(workflow["workflow_id"], consistent_read=True).started)
+    started = int(stored(WorkflowModel).get(workflow["workflow_id"], consistent_read=True).started)
     time.sleep(4)
-    assert int(WorkflowModel.get(workflow["workflow_id"], consistent_read=True).started) == started < 30
+    assert int(stored(WorkflowModel).get(workflow["workflow_id"], consistent_read=True).started) == started < 30
     assert call("get_workflow", workflow_id=workflow["workflow_id"])["state"] == "running"
     call("disable_maintenance_mode")
     assert finished(workflow["workflow_id"])["done"] == 30

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 import app as chalice_app
+from chalicelib.settings import get_settings
 from chalicelib.store import all_models
+from chalicelib.store.tables import TableNames
 from local_aws.stack import lambda_handler_names
 from local_aws.template import BOOTSTRAPPED_TYPES, DEPLOY_ONLY_TYPES, Resolver, load_template, logical_id_of_handler
 
@@ -47,6 +49,7 @@ def _keys(key_schema) -> dict:
 
 @pytest.mark.parametrize("model", all_models(), ids=lambda m: m.__name__)
 def test_model_keys_and_indexes_match_the_template(model):
+    model = TableNames.of(get_settings()).bind(model)
     table = _template_table(model.Meta.table_name)
     schema = model._get_schema()
     assert _keys(schema["key_schema"]) == _keys(table["KeySchema"])

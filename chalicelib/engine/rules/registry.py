@@ -15,20 +15,13 @@ from types import MappingProxyType
 from typing import Any
 
 from chalicelib.engine.document import ParsedDocument
-from chalicelib.engine.model import Category, Severity, Source, TextEdit
+from chalicelib.engine.model import Category, Observation, Severity, Source
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
-    message: str
-    line: int
-    column: int = 1
-    end_line: int | None = None
-    end_column: int | None = None
-    context: str = ""
-    suggestion: str | None = None
-    fix: tuple[TextEdit, ...] | None = None
-    confidence: float = 1.0
+class Finding(Observation):
+    """What a check yields; the pipeline adds the rule's identity and severity."""
+
     at_most: Severity | None = None  # caps the rule's severity for this finding ("info": advice, "warning": doubt)
 
 
