@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Any
 
 from chalicelib.engine.document import Heading, Node, ParsedDocument
 from chalicelib.engine.model import TextEdit
@@ -114,11 +113,11 @@ def is_indented_blank(line: str) -> bool:
     return column >= 4
 
 
-def front_matter_has_title(doc: ParsedDocument, pattern: Any) -> bool:
+def front_matter_has_title(doc: ParsedDocument, pattern: str) -> bool:
     """markdownlint's test: some front matter line matches `front_matter_title` (empty: ignore)."""
     if not doc.front_matter.present or pattern == "":
         return False
-    matcher = re.compile(pattern or DEFAULT_TITLE, re.IGNORECASE)
+    matcher = re.compile(pattern, re.IGNORECASE)
     last = doc.front_matter.end_line or len(doc.lines)
     return any(matcher.search(line) for line in doc.lines[:last])
 
