@@ -67,7 +67,8 @@ _ATX_START = re.compile(r"#{1,6}(?:[ \t]|$)")
 _HTML_HEADING = re.compile(r"<h([1-6])\b", re.IGNORECASE)
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]")
 _ANCHOR_DROP = re.compile(r"[^\w\- ]")
-_FENCE_OPEN = re.compile(r"\ufeff?[ \t>]*(?:[-*+]|\d{1,9}[.)])?[ \t]*(`{3,}|~{3,})[ \t]*([^ \t`]*)")  # a BOM may open line 1
+# A fence's opening line: indent, quote or list marker, the fence, its label (a BOM may open line 1)
+_FENCE_OPEN = re.compile(r"\ufeff?[ \t>]*(?:[-*+]|\d{1,9}[.)])?[ \t]*(`{3,}|~{3,})[ \t]*([^ \t`]*)")
 _DEFINITION = re.compile(r" {0,3}\[((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*(<[^>\n]*>|\S+)")
 _TABLE_PIPE = re.compile(r"(?<!\\)\|")
 _DOMAIN = r"""[^\s!"#$%&'()*+,/:;<=>?@\[\\\]^`{|}~]+"""

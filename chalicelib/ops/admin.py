@@ -10,7 +10,7 @@ import json
 from typing import Any, Literal
 from uuid import uuid4
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from chalicelib.engine import ruleset as engine_ruleset
 from chalicelib.engine.model import Issue, Report, TextEdit
@@ -20,10 +20,10 @@ from chalicelib.engine.ruleset import load_ruleset
 from chalicelib.ops.catalogue import CATALOGUE, invoke, operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, NotFound, Unavailable
-from chalicelib.ops.fields import Cursor, Limit, ValidationId
+from chalicelib.ops.fields import AdminReason, Cursor, Limit, OperationInput, ValidationId
 from chalicelib.ops.result_cache import key_version
 from chalicelib.ops.validation import document_path
-from chalicelib.store.records import AuditEvent, utc_now
+from chalicelib.store.records import AuditEvent, Page, utc_now
 from chalicelib.store.system import MaintenanceState
 
 CHECKPOINT_SCHEMA = "tbcv.checkpoint/2"  # /2: per-file SHA-256 and item counts in `files`
@@ -31,15 +31,10 @@ EXPORT_SCHEMA = "tbcv.export/1"
 UPLOAD_CONSUMER = "on_sqs_message"  # the Chalice handler that consumes the upload queue
 INLINE_EXPORT_LIMIT = 256 * 1024  # larger exports go to S3 behind a pre-signed URL
 
-Reason = Field(min_length=1, max_length=500, description="Why; shown to every refused caller and kept in the audit log")
 ExportFormat = Literal["json", "csv", "sarif"]
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class NoInput(_Input):
+class NoInput(OperationInput):
     """This operation takes no arguments."""
 
 
@@ -166,7 +161,7 @@ def _cache_event(context: OperationContext, name: str, after: dict) -> None:
     )
 
 
-class AuditedChangeIn(_Input):
+class AuditedChangeIn(OperationInput):
     reason: str | None = Field(
         default=None, min_length=1, max_length=2000, description="Why; kept in the audit event of the change"
     )
@@ -207,7 +202,7 @@ def cleanup_cache(context: OperationContext, params: AuditedChangeIn) -> CacheCh
     return CacheChangeOut(removed=removed, entries=context.system.result_cache.stats()["entries"])
 
 
-class RebuildCacheIn(_Input):
+class RebuildCacheIn(OperationInput):
     limit: Limit = Field(default=50, description="How many of the newest validations to re-check, 1-100")
 
 
@@ -279,7 +274,7 @@ def reload_rules(context: OperationContext, params: AuditedChangeIn) -> RulesetO
     )
 
 
-class ListValidatorsIn(_Input):
+class ListValidatorsIn(OperationInput):
     category: Literal["frontmatter", "markdown", "code", "links", "structure", "seo", "truth", "llm"] | None = None
     limit: Limit = 100
     cursor: Cursor | None = None
@@ -294,9 +289,8 @@ class ValidatorOut(BaseModel):
     fixable: bool
 
 
-class ValidatorPage(BaseModel):
-    items: list[ValidatorOut]
-    next_cursor: str | None
+class ValidatorPage(Page[ValidatorOut]):
+    pass
 
 
 @operation(
@@ -339,8 +333,8 @@ def list_validators(context: OperationContext, params: ListValidatorsIn) -> Vali
 # --- maintenance -------------------------------------------------------------------------
 
 
-class EnableMaintenanceIn(_Input):
-    reason: str = Reason
+class EnableMaintenanceIn(OperationInput):
+    reason: AdminReason
 
 
 @operation(
@@ -420,7 +414,7 @@ def _switch_consumers(context: OperationContext, *, enabled: bool) -> int:
 # --- checkpoints -------------------------------------------------------------------------
 
 
-class CheckpointIn(_Input):
+class CheckpointIn(OperationInput):
     notes: str = Field(default="", max_length=1000, description="Free text kept with the checkpoint")
 
 
@@ -479,9 +473,9 @@ def create_checkpoint(context: OperationContext, params: CheckpointIn) -> Checkp
     return CheckpointOut(**manifest)
 
 
-class RestoreIn(_Input):
+class RestoreIn(OperationInput):
     checkpoint_id: str = Field(pattern=r"^[0-9a-f]{32}$", description="Id from create_checkpoint")
-    reason: str = Reason
+    reason: AdminReason
 
 
 class RestoreOut(BaseModel):
@@ -638,7 +632,7 @@ def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return out.getvalue()
 
 
-class ExportValidationIn(_Input):
+class ExportValidationIn(OperationInput):
     validation_id: ValidationId
     format: ExportFormat = "json"
 
@@ -703,7 +697,7 @@ def _report_of(validation: dict[str, Any]) -> Report:
     )
 
 
-class ExportRecommendationsIn(_Input):
+class ExportRecommendationsIn(OperationInput):
     validation_id: ValidationId
     format: Literal["json", "csv"] = "json"
 
@@ -730,7 +724,7 @@ def export_recommendations(context: OperationContext, params: ExportRecommendati
     return _deliver(context, f"recommendations-{params.validation_id}", params.format, text)
 
 
-class ExportWorkflowIn(_Input):
+class ExportWorkflowIn(OperationInput):
     workflow_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Workflow id")
     format: Literal["json", "csv"] = "json"
 

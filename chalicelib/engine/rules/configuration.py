@@ -18,7 +18,7 @@ INLINE_CONFIG_MEMO = "inline_config"
     "warning",
     "A `markdownlint-configure-file` comment must hold a JSON (or YAML) object; one that cannot be "
     "parsed configures nothing (markdownlint ignores it silently, so the page is not checked as meant). "
-    "A rule param value the rule cannot use (`\"line_length\": \"wide\"`) is reported too, and that "
+    'A rule param value the rule cannot use (`"line_length": "wide"`) is reported too, and that '
     "rule's entry is ignored.",
     why="A configuration comment that cannot be read is ignored, so the page is checked differently from what "
     "its author wrote.",

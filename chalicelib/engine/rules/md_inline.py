@@ -5,7 +5,7 @@ masked page text (what the Markdown parser saw)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -276,6 +276,17 @@ def _label_end(text: str, start: int, end: int) -> int | None:
     return None
 
 
+def _link_labels(ctx: CheckContext) -> Iterator[tuple[int, int, int]]:
+    """(node position, label start, label end) of each link node written with a `[label]`."""
+    text = ctx.doc.masked
+    index = node_index(ctx)
+    for position in index.of("Link"):
+        node = index.nodes[position]
+        label_end = _label_end(text, node.start, node.end)
+        if label_end is not None:
+            yield position, node.start + 1, label_end
+
+
 @rule(
     "MD039",
     "no-space-in-links",
@@ -291,12 +302,8 @@ def no_space_in_links(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     text = doc.masked
     index = node_index(ctx)
-    for position in index.of("Link"):
+    for position, label_start, label_end in _link_labels(ctx):
         node = index.nodes[position]
-        label_end = _label_end(text, node.start, node.end)
-        if label_end is None:
-            continue
-        label_start = node.start + 1
         label = text[label_start:label_end]
         context = _SPACES.sub(" ", text[node.start : node.end])
         leading = len(_LEADING_SPACE.match(label).group())
@@ -593,14 +600,11 @@ def descriptive_link_text(ctx: CheckContext, params: DescriptiveLinkTextParams) 
     doc = ctx.doc
     text = doc.masked
     index = node_index(ctx)
-    for position in index.of("Link"):
-        node = index.nodes[position]
-        label_end = _label_end(text, node.start, node.end)
-        if label_end is None:
-            continue
+    for position, label_start, label_end in _link_labels(ctx):
         if any(index.nodes[child].kind in ("Code", "InlineHtml") for child in _descendants(index, position)):
             continue
-        label = text[node.start + 1 : label_end]
+        node = index.nodes[position]
+        label = text[label_start:label_end]
         if _normalize(label) in prohibited:
             line, column = doc.position(node.start + 1)
             context = text[node.start : node.end]

@@ -15,6 +15,7 @@ from chalicelib.engine.rules.md_shared import (
     last_content_line,
     newline,
     node_index,
+    per_page,
 )
 from chalicelib.engine.rules.registry import FALSY_IS_DEFAULT, CheckContext, Finding, NoParams, RuleParams, rule
 
@@ -44,28 +45,26 @@ class ListInfo:
     end_line: int  # last line with content
 
 
+@per_page
 def lists(ctx: CheckContext) -> list[ListInfo]:
     """Every list with its items' markers, in document order (built once per page)."""
-    found = ctx.memo.get("md.lists")
-    if found is None:
-        doc = ctx.doc
-        index = node_index(ctx)
-        found = []
-        for position in index.of("List"):
-            node = index.nodes[position]
-            markers = [_marker(doc, index.nodes[item].start) for item in index.kids(position, "Item")]
-            if not markers:
-                continue
-            found.append(
-                ListInfo(
-                    position,
-                    node.attrs is not None,
-                    markers,
-                    markers[0].line,
-                    last_content_line(doc, node.start, node.end),
-                )
+    doc = ctx.doc
+    index = node_index(ctx)
+    found = []
+    for position in index.of("List"):
+        node = index.nodes[position]
+        markers = [_marker(doc, index.nodes[item].start) for item in index.kids(position, "Item")]
+        if not markers:
+            continue
+        found.append(
+            ListInfo(
+                position,
+                node.attrs is not None,
+                markers,
+                markers[0].line,
+                last_content_line(doc, node.start, node.end),
             )
-        ctx.memo["md.lists"] = found
+        )
     return found
 
 

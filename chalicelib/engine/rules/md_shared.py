@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
 
 from chalicelib.engine.document import Heading, Node, ParsedDocument
 from chalicelib.engine.model import TextEdit
@@ -17,6 +20,7 @@ JS_WHITESPACE = (
 )
 DEFAULT_TITLE = r'^\s*"?title"?\s*[:=]'
 ATX_OPEN = re.compile(r"[ \t>]*(#{1,6})")
+T = TypeVar("T")
 _LEAVES = frozenset({"SoftBreak", "HardBreak", "Code", "InlineHtml", "Rule", "Html", "TaskListMarker"})
 
 
@@ -73,6 +77,21 @@ class NodeIndex:
         while parent >= 0:
             yield parent
             parent = self.nodes[parent].parent
+
+
+def per_page(build: Callable[[CheckContext], T]) -> Callable[[CheckContext], T]:
+    """Build a structure of the page once, in the check context's memo (key `md.<name>`), and
+    share it with every rule that asks for it."""
+    key = f"md.{build.__name__}"
+
+    @wraps(build)
+    def shared(ctx: CheckContext) -> T:
+        found = ctx.memo.get(key)
+        if found is None:
+            found = ctx.memo[key] = build(ctx)
+        return found
+
+    return shared
 
 
 def node_index(ctx: CheckContext) -> NodeIndex:

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from chalicelib.engine.model import TextEdit
 from chalicelib.engine.parse import is_code_indented
-from chalicelib.engine.rules.md_shared import is_blank_line, last_content_line, newline, node_index
+from chalicelib.engine.rules.md_shared import is_blank_line, last_content_line, newline, node_index, per_page
 from chalicelib.engine.rules.registry import FALSY_IS_DEFAULT, CheckContext, Finding, NoParams, RuleParams, rule
 
 
@@ -31,35 +31,33 @@ class TableRows:
     rows: list[Row]
 
 
+@per_page
 def tables(ctx: CheckContext) -> list[TableRows]:
     """Every table's rows, tokenised (built once per page)."""
-    found = ctx.memo.get("md.tables")
-    if found is None:
-        doc = ctx.doc
-        index = node_index(ctx)
-        found = []
-        for position in index.of("Table"):
-            node = index.nodes[position]
-            first_column = doc.position(node.start)[1] - 1
-            row_lines = []
-            last_line = last_content_line(doc, node.start, node.end)
-            for child in index.kids(position):
-                kind = index.nodes[child].kind
-                if kind in ("TableHead", "TableRow"):
-                    line = doc.position(index.nodes[child].start)[0]
-                    if is_code_indented(doc.lines[line - 1], first_column):
-                        last_line = row_lines[-1] + (1 if len(row_lines) == 1 else 0)
-                        break  # micromark ends the table at an indented-code line
-                    if doc.prose_line_mask[line - 1] or kind == "TableHead":
-                        row_lines.append(line)  # not rows inside a shortcode (a highlight in a cell)
-            if not row_lines:
-                continue
-            header, *body = row_lines
-            rows = [_row(doc.lines[header - 1], header, first_column, False)]
-            rows.append(_row(doc.lines[header], header + 1, first_column, True))
-            rows.extend(_row(doc.lines[line - 1], line, first_column, False) for line in body)
-            found.append(TableRows(header, last_line, rows))
-        ctx.memo["md.tables"] = found
+    doc = ctx.doc
+    index = node_index(ctx)
+    found = []
+    for position in index.of("Table"):
+        node = index.nodes[position]
+        first_column = doc.position(node.start)[1] - 1
+        row_lines = []
+        last_line = last_content_line(doc, node.start, node.end)
+        for child in index.kids(position):
+            kind = index.nodes[child].kind
+            if kind in ("TableHead", "TableRow"):
+                line = doc.position(index.nodes[child].start)[0]
+                if is_code_indented(doc.lines[line - 1], first_column):
+                    last_line = row_lines[-1] + (1 if len(row_lines) == 1 else 0)
+                    break  # micromark ends the table at an indented-code line
+                if doc.prose_line_mask[line - 1] or kind == "TableHead":
+                    row_lines.append(line)  # not rows inside a shortcode (a highlight in a cell)
+        if not row_lines:
+            continue
+        header, *body = row_lines
+        rows = [_row(doc.lines[header - 1], header, first_column, False)]
+        rows.append(_row(doc.lines[header], header + 1, first_column, True))
+        rows.extend(_row(doc.lines[line - 1], line, first_column, False) for line in body)
+        found.append(TableRows(header, last_line, rows))
     return found
 
 

@@ -65,6 +65,7 @@ class RuleParams(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _unset_values(cls, data: Any) -> Any:
+        """Drop `null`s (and falsy values of FALSY_IS_DEFAULT fields): those params keep their default."""
         if not isinstance(data, Mapping):
             return data
         return {
