@@ -108,9 +108,10 @@ def _component_schemas(operations: list[Operation]) -> tuple[dict, dict, dict]:
 
 
 def _readable_names(definitions: dict) -> dict[str, str]:
-    """Pydantic qualifies models whose names collide with their module path
-    (`chalicelib__ops__recommendation__BulkReviewOut`), which client generators refuse;
-    they become `<Module><Name>` (`RecommendationBulkReviewOut`)."""
+    """Pydantic qualifies models whose names collide (two modules' `BulkOut`) with their module
+    path (`chalicelib__ops__recommendation__BulkOut`), which client generators refuse; they
+    become `<Module><Name>` (`RecommendationBulkOut`). Operations name their models uniquely,
+    so this only guards a future collision."""
     return {
         name: name.split("__")[-2].title().replace("_", "") + name.split("__")[-1]
         for name in definitions

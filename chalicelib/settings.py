@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     max_issues_per_report: int = Field(default=1000, gt=0)  # a report keeps the most severe ones (truncated)
     max_issues_per_rule: int = Field(default=500, gt=0)
     metrics_file: str = ""  # append EMF lines here instead of stdout (`make run` keeps its console readable)
-    api_token: str | None = None  # the single local token (DESIGN §6)
+    api_token: str | None = None  # the single local token (docs/configuration.md)
     # JSON: token -> {"principal": ..., "roles": [...]}; the older token -> principal form is an admin
     api_tokens: dict[str, TokenGrant] = Field(default_factory=dict)
     api_tokens_secret: str = ""  # Secrets Manager id of {sha256(token): grant} (deployed stages)

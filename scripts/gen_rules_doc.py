@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +28,20 @@ DOC_PATH = REPO_ROOT / "docs" / "rules.md"
 # Hand-written: configuration precedence, markdownlint files and inline comments, front matter.
 CONFIGURATION_SECTION = Path(__file__).resolve().parent / "rules_doc_configuration.md"
 _BACKTICKS = re.compile(r"`+")
+_PARAMS_HEADER = re.compile(r"^Params of [^)]*\)[.:]?\s*")  # each params model's docstring opens so
 
 HEADER = """# Rules
 
 Generated from the rule metadata by `scripts/gen_rules_doc.py`; do not edit by hand
 (`tests/unit/test_rules_doc.py` fails when this page is out of date).
 
-Every rule has a stable id and alias, a category, a default severity, params, and good/bad
-examples. Profiles (`config/profiles/`), families (`config/families/`) and a project's
+Every rule has a stable id and alias, a category, a default severity, params, why it matters,
+and good/bad examples. The examples are run by `tests/unit/engine/test_rule_examples.py`: each
+`bad` example fires its rule, each `good` one does not, and a fixable rule's fixes clear its `bad`
+example (checked as the page `content/words/java/page.md` of family `words`). Params are typed:
+a value of the wrong type or out of range in a profile, `.tbcv.yaml` or markdownlint file is an
+error naming the rule and the param when the configuration loads; `null` means the default.
+Profiles (`config/profiles/`), families (`config/families/`) and a project's
 `.tbcv.yaml` (found from the working directory upwards, or `tbcv check --config FILE`) change
 severities and params, by rule id or alias:
 
@@ -92,8 +99,16 @@ def _fenced(text: str) -> str:
     return f"{fence}markdown\n{text}\n{fence}"
 
 
+def _params_text(params: Mapping[str, Any]) -> str:
+    return ", ".join(f"`{name}`: {_format_value(value)}" for name, value in sorted(params.items()))
+
+
 def _entry(meta: RuleMeta) -> str:
-    params = ", ".join(f"`{name}`: {_format_value(value)}" for name, value in sorted(meta.params.items())) or "none"
+    params = _params_text(dict(meta.params)) or "none"
+    note = _PARAMS_HEADER.sub("", " ".join((type(meta.params).__doc__ or "").split()))
+    if note and meta.param_names:
+        params = f"{params} ({note[0].lower()}{note[1:].rstrip('.')})"
+    examples = _params_text(meta.example_params)
     return "\n".join(
         [
             f"### {meta.id} {meta.alias}",
@@ -107,6 +122,9 @@ def _entry(meta: RuleMeta) -> str:
             "",
             meta.description,
             "",
+            f"Why it matters: {meta.why}",
+            "",
+            *([f"The examples use these params: {examples}.", ""] if examples else []),
             "Bad:",
             "",
             _fenced(meta.bad),

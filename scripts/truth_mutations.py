@@ -379,15 +379,13 @@ def _other_library_lines(lines: list[str], kinds: list[str]) -> set[int]:
     """Indexes of the lines of code blocks that use another library."""
     skipped: set[int] = set()
     block: list[int] = []
-    for index, kind in enumerate(kinds):
+    for index, kind in enumerate([*kinds, "end"]):  # "end" closes a block left open at the end
         if kind == "code":
             block.append(index)
         elif block:
             if any(_OTHER_LIBRARIES.search(lines[line]) for line in block):
                 skipped.update(block)
             block = []
-    if block and any(_OTHER_LIBRARIES.search(lines[line]) for line in block):
-        skipped.update(block)
     return skipped
 
 

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 import typer
 
@@ -29,8 +29,10 @@ if TYPE_CHECKING:
     from chalicelib.engine.model import Report
     from tbcv_cli.result_cache import ResultCache
 
-FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")  # = chalicelib.engine.report.FORMATS
-FAIL_ON = ("error", "warning")
+# typer offers a Literal's values as the option's choices (and refuses others, exit 2)
+ReportFormat = Literal["text", "json", "sarif", "junit", "github", "gitlab"]  # = chalicelib.engine.report.FORMATS
+FailOn = Literal["error", "warning"]
+FORMATS = get_args(ReportFormat)
 MAX_FIX_ROUNDS = 5
 UNREADABLE_RULE = ("IO001", "unreadable-file")
 
@@ -311,13 +313,13 @@ def check(
     paths: list[Path] = typer.Argument(..., help="Markdown files or folders (searched recursively for *.md)."),
     family: str | None = typer.Option(None, "--family", help="Product family, e.g. words."),
     profile: str | None = typer.Option(None, "--profile", help="Rule profile: default, strict or relaxed."),
-    fmt: str = typer.Option("text", "--format", help="Output format: text, json, sarif, junit, github or gitlab."),
-    jobs: int | None = typer.Option(None, "--jobs", help="Processes to use (default: all cores; 1: no pool)."),
+    fmt: ReportFormat = typer.Option("text", "--format", help="Output format."),
+    jobs: int | None = typer.Option(None, "--jobs", min=1, help="Processes to use (default: all cores; 1: no pool)."),
     config_file: Path | None = typer.Option(
         None, "--config", help="A .tbcv.yaml-style project config or a markdownlint config file (default: found)."
     ),
     exclude: list[str] = typer.Option([], "--exclude", help="Glob of paths to skip; repeatable."),
-    fail_on: str = typer.Option("error", "--fail-on", help="Lowest severity that fails the run: error or warning."),
+    fail_on: FailOn = typer.Option("error", "--fail-on", help="Lowest severity that fails the run."),
     output: Path | None = typer.Option(None, "--output", help="Write the report here instead of stdout."),
     fix: bool = typer.Option(False, "--fix", help="Apply fixable edits in place, then report what is left."),
     cache_dir: Path = typer.Option(DEFAULT_CACHE_DIR, "--cache-dir", help="Where results are cached."),
@@ -328,12 +330,6 @@ def check(
     ),
 ) -> None:
     """Validate Markdown files offline; exit 0 when clean, 1 when an issue fails the run, 2 on usage errors."""
-    if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    if fail_on not in FAIL_ON:
-        raise UsageError(f"--fail-on must be error or warning, not {fail_on!r}")
-    if jobs is not None and jobs < 1:
-        raise UsageError("--jobs must be at least 1")
     if baseline is not None and update_baseline is not None:
         raise UsageError("--baseline and --update-baseline cannot be used together")
     known = _load_baseline(baseline) if baseline is not None else None

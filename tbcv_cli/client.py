@@ -2,7 +2,8 @@
 
 Stateless protocol 2026-07-28: every call is one POST carrying the protocol version and
 client info in `params._meta` and the `MCP-Protocol-Version`/`Mcp-Method`/`Mcp-Name`
-headers, so no handshake round trip. Standard library only, so commands start fast.
+headers, so no handshake round trip. Standard library only at start-up, so commands start fast
+(the `_meta` keys come from `mcp_types`, as the server's do, imported on the first request).
 """
 
 from __future__ import annotations
@@ -82,10 +83,14 @@ class McpClient:
     def _request(self, method: str, params: dict[str, Any], *, name: str | None = None) -> dict[str, Any]:
         if not self.token:
             raise ClientError("no API token: set TBCV_API_TOKEN or run `make run`, which writes .tbcv/token")
+        # The server's own protocol constants; imported here, on the first request, because
+        # importing mcp_types costs more than the rest of a command's start-up.
+        from mcp_types import CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY
+
         meta = {
-            "io.modelcontextprotocol/protocolVersion": PROTOCOL_VERSION,
-            "io.modelcontextprotocol/clientCapabilities": {},
-            "io.modelcontextprotocol/clientInfo": CLIENT_INFO,
+            PROTOCOL_VERSION_META_KEY: PROTOCOL_VERSION,
+            CLIENT_CAPABILITIES_META_KEY: {},
+            CLIENT_INFO_META_KEY: CLIENT_INFO,
         }
         body = json.dumps(
             {"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": {**params, "_meta": meta}}

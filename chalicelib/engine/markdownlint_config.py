@@ -17,7 +17,8 @@ Files are found from the checked file's folder upwards, with markdownlint-cli2's
 The search stops after the project's root: the first folder (going up) that holds `.git`
 or `.tbcv.yaml`, so a stray file above the project never applies.
 
-Malformed files raise `MarkdownlintConfigError`, which names the file and the line.
+Malformed files, and files that give a rule a param value it cannot use (`"MD013":
+{"line_length": "wide"}`), raise `MarkdownlintConfigError`, which names the file and the line.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from typing import Any
 
 import json5
 import yaml
+
+from chalicelib.engine.markdownlint_names import params_problems
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CONFIG_FILES = (".markdownlint.jsonc", ".markdownlint.json", ".markdownlint.yaml", ".markdownlint.yml")
@@ -94,6 +97,7 @@ def read_config_file(path: Path, *, seen: tuple[Path, ...] = ()) -> dict[str, An
     except UnicodeDecodeError:
         raise MarkdownlintConfigError(str(path), 1, "not UTF-8 text") from None
     config = parse_config_text(text, str(path), yaml_syntax=path.suffix in (".yaml", ".yml"))
+    _check_params(config, path)
     return _extended(config, path, (*seen, path))
 
 
@@ -124,7 +128,16 @@ def _read_options_config(path: Path) -> dict[str, Any] | None:
         return None
     if not isinstance(config, dict):
         raise MarkdownlintConfigError(str(path), _key_line(path, "config"), "config must be an object")
+    _check_params(config, path)
     return _extended(config, path, (path,))
+
+
+def _check_params(config: dict[str, Any], path: Path) -> None:
+    """Raise for the first rule param of the file's own config object that its rule cannot use."""
+    problems = params_problems(config)
+    if problems:
+        key, error = problems[0]
+        raise MarkdownlintConfigError(str(path), _key_line(path, key), str(error))
 
 
 def _key_line(path: Path, key: str) -> int:

@@ -29,16 +29,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import yaml
 
 from chalicelib.engine import rules as _rules  # noqa: F401 - registers every rule
 from chalicelib.engine.markdownlint_config import config_digest
-from chalicelib.engine.markdownlint_names import SECOND_ALIASES, TAGS
+from chalicelib.engine.markdownlint_names import MARKDOWNLINT_CATEGORY, markdownlint_names, rule_params
 from chalicelib.engine.model import CATEGORIES, SEVERITIES, Severity
-from chalicelib.engine.rules.registry import REGISTRY, Rule
+from chalicelib.engine.rules.registry import REGISTRY, Rule, RuleParams, RuleParamsError
 from chalicelib.engine.sources import config_dir, engine_source_digest
 from chalicelib.engine.truth import TruthRegistry, load_truth_registry
 
@@ -46,7 +45,6 @@ DEFAULT_PROFILE = "default"
 OFF = "off"
 _LEVELS = (*SEVERITIES, OFF)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MARKDOWNLINT_CATEGORY = "markdown"  # the category of markdownlint's rules (MD001...)
 _SETTINGS_CACHE_SIZE = 256
 
 
@@ -56,11 +54,14 @@ class RuleSetting:
 
     rule: Rule
     severity: Severity
-    params: Mapping[str, Any]
+    params: RuleParams
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
+class ResolvedRules:
+    """The rules one profile and family resolve to (with the markdownlint configuration of a
+    page): each enabled rule with its severity and params."""
+
     profile: str
     family: str | None
     rules: tuple[RuleSetting, ...]
@@ -88,7 +89,7 @@ class Ruleset:
     project_profile: str | None
     project_family: str | None
     truth: TruthRegistry
-    _cache: dict[tuple[str, str | None, str], Settings] = field(default_factory=dict, repr=False)
+    _cache: dict[tuple[str, str | None, str], ResolvedRules] = field(default_factory=dict, repr=False)
 
     @property
     def profile_names(self) -> list[str]:
@@ -102,7 +103,7 @@ class Ruleset:
 
     def settings(
         self, profile: str | None = None, family: str | None = None, markdownlint: Mapping[str, Any] | None = None
-    ) -> Settings:
+    ) -> ResolvedRules:
         """The enabled rules with their severity and params for this profile and family, with a
         markdownlint config object (from `.markdownlint*` files and `markdownlint-configure-file`
         comments) layered between the family and the project's `.tbcv.yaml`."""
@@ -113,7 +114,7 @@ class Ruleset:
             md_layer = markdownlint_layer(markdownlint) if markdownlint else _Layer()
             layers = [self.profiles[name], self.families.get(family or "", _Layer()), md_layer, self.project]
             resolved = [_resolve(rule, layers) for rule in _ordered_rules()]
-            cached = Settings(
+            cached = ResolvedRules(
                 name,
                 family,
                 tuple(setting for setting in resolved if setting.severity != OFF),
@@ -164,7 +165,7 @@ def _load(directory: Path, overrides: dict) -> Ruleset:
                     meta.good,
                     meta.bad,
                     meta.fixable,
-                    dict(meta.params),
+                    meta.params.model_dump(mode="json"),
                     meta.source,
                     meta.other_aliases,
                 ],
@@ -266,17 +267,22 @@ def _layer(data: dict, where: str) -> _Layer:
         rule = _find_rule(str(key), where)
         setting: dict[str, Any] = {"params": {}}
         if isinstance(value, dict):
+            params = rule.meta.param_names
             for name, item in value.items():
-                if name == "level" and not (name in rule.meta.params and type(item) is int):
+                if name == "level" and not (name in params and type(item) is int):
                     # markdownlint's MD025/MD041 have a `level` param (a heading level, a number)
                     setting["level"] = _level(item, where, key)
                 elif name == "enabled":
                     setting["level"] = rule.meta.severity if item else OFF
-                elif name in rule.meta.params:
+                elif name in params:
                     setting["params"][name] = item
                 else:
-                    known = ", ".join(sorted(rule.meta.params)) or "none"
+                    known = ", ".join(sorted(params)) or "none"
                     raise ValueError(f"{where}: rule {key} has no param {name!r}; params: {known}")
+            try:
+                rule.meta.resolve_params(setting["params"])
+            except RuleParamsError as error:
+                raise ValueError(f"{where}: {error}") from None
         else:
             setting["level"] = _level(value, where, key)
         _merge_rule(layer.rules, rule.meta.id, setting)
@@ -329,30 +335,14 @@ def _severity(rule: Rule, layers: list[_Layer]) -> str:
 
 
 def _resolve(rule: Rule, layers: list[_Layer]) -> RuleSetting:
-    params = dict(rule.meta.params)
+    """The rule's severity and params after every layer (each layer's params were validated
+    when it loaded; a `null` resets a param to its default)."""
+    params: dict[str, Any] = {}
     for layer in layers:
         setting = layer.rules.get(rule.meta.id)
         if setting:
             params.update(setting["params"])
-    return RuleSetting(rule, _severity(rule, layers), MappingProxyType(params))  # type: ignore[arg-type]
-
-
-def markdownlint_names() -> dict[str, tuple[str, ...]]:
-    """Upper-cased name -> ids of the markdownlint rules it names, as markdownlint matches
-    names: each registered MD rule's id and alias, markdownlint's second aliases and its tags."""
-    names: dict[str, tuple[str, ...]] = {}
-    for rule_id, registered in REGISTRY.items():
-        if registered.meta.category == MARKDOWNLINT_CATEGORY:
-            names[rule_id.upper()] = (rule_id,)
-            names[registered.meta.alias.upper()] = (rule_id,)
-    for alias, rule_id in SECOND_ALIASES.items():
-        if rule_id in REGISTRY:
-            names[alias.upper()] = (rule_id,)
-    for tag, rule_ids in TAGS.items():
-        registered_ids = tuple(rule_id for rule_id in rule_ids if rule_id in REGISTRY)
-        if registered_ids:
-            names[tag.upper()] = registered_ids
-    return names
+    return RuleSetting(rule, _severity(rule, layers), rule.meta.resolve_params(params))  # type: ignore[arg-type]
 
 
 def markdownlint_layer(config: Mapping[str, Any]) -> _Layer:
@@ -370,15 +360,19 @@ def markdownlint_layer(config: Mapping[str, Any]) -> _Layer:
         for rule_ids in names.values():
             for rule_id in rule_ids:
                 layer.rules[rule_id] = {"level": level, "params": {}}
+    params = {(key, rule_id): values for key, rule_id, values in rule_params(config)}
     for key, value in config.items():
         for rule_id in names.get(str(key).upper(), ()):
-            known = REGISTRY[rule_id].meta.params
             setting: dict[str, Any] = {"params": {}}
             if isinstance(value, dict):
                 enabled = bool(value.get("enabled", True))
                 severity = value.get("severity")
                 setting["level"] = (severity if severity in ("warning", "error") else "on") if enabled else OFF
-                setting["params"] = {name: item for name, item in value.items() if name in known}
+                setting["params"] = params[str(key), rule_id]
+                try:
+                    REGISTRY[rule_id].meta.resolve_params(setting["params"])
+                except RuleParamsError as error:
+                    raise ValueError(f"markdownlint configuration {key!r}: {error}") from None
             elif value in ("warning", "error"):
                 setting["level"] = value
             else:

@@ -14,7 +14,8 @@ case, separated by spaces.
   configuration switched off (such rules are kept *dormant* in the settings and woken here).
   `<!-- markdownlint-configure-file { JSON or YAML } -->` objects merge (later keys win) over
   the `.markdownlint*` configuration before anything else; one that cannot be parsed is an
-  issue of rule CF001 at its line (markdownlint ignores it silently).
+  issue of rule CF001 at its line (markdownlint ignores it silently), and so is a rule param
+  value the rule cannot use (that rule's entry is then ignored; the rest of the object applies).
 - `<!-- tbcv-… -->` (also `tbcv-disable-file`/`tbcv-enable-file`, `tbcv-capture`/`-restore`):
   any rule of any category; the state starts with every rule on, so these only switch off
   and back. Comments inside code blocks are code, not configuration.
@@ -30,9 +31,10 @@ from typing import Any
 
 from chalicelib.engine.document import ParsedDocument
 from chalicelib.engine.markdownlint_config import MarkdownlintConfigError, parse_config_text
+from chalicelib.engine.markdownlint_names import MARKDOWNLINT_CATEGORY, markdownlint_names, params_problems
 from chalicelib.engine.model import CATEGORIES, Issue
 from chalicelib.engine.rules.registry import REGISTRY
-from chalicelib.engine.ruleset import MARKDOWNLINT_CATEGORY, RuleSetting, Settings, markdownlint_names
+from chalicelib.engine.ruleset import ResolvedRules, RuleSetting
 
 _COMMENT = re.compile(
     r"<!--\s*(tbcv|markdownlint)-(disable-next-line|disable-line|disable-file|enable-file|disable|enable"
@@ -81,6 +83,9 @@ def _read_configure_file(doc: ParsedDocument, body_start: int, inline: InlineCon
         except MarkdownlintConfigError as error:
             inline.errors.append((error.line, f"markdownlint-configure-file is not usable: {error.problem}"))
             continue
+        for key, problem in params_problems(parsed):
+            inline.errors.append((line, f"markdownlint-configure-file is not usable: {problem}"))
+            parsed.pop(key, None)
         inline.configure_file = {**(inline.configure_file or {}), **parsed}
 
 
@@ -176,7 +181,7 @@ class InlineSwitches:
     tbcv: Switches | None
     markdownlint: Switches | None
 
-    def rules_to_run(self, settings: Settings) -> tuple[RuleSetting, ...]:
+    def rules_to_run(self, settings: ResolvedRules) -> tuple[RuleSetting, ...]:
         """The enabled rules plus the dormant ones a `markdownlint-enable` switches on."""
         if self.markdownlint is None or not settings.dormant:
             return settings.rules
@@ -206,7 +211,7 @@ class InlineSwitches:
         return kept
 
 
-def inline_switches(inline: InlineConfig, settings: Settings) -> InlineSwitches:
+def inline_switches(inline: InlineConfig, settings: ResolvedRules) -> InlineSwitches:
     tbcv = [(action, names, line) for vocabulary, action, names, line in inline.comments if vocabulary == "tbcv"]
     markdownlint = [(a, names, line) for vocabulary, a, names, line in inline.comments if vocabulary == "markdownlint"]
     tbcv_switches = None

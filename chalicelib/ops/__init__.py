@@ -1,4 +1,4 @@
-"""The operations of SPEC §7, one module per category; importing this package registers
+"""The operations (docs/api.md lists them all), one module per category; importing this package registers
 them all in `chalicelib.ops.catalogue.CATALOGUE`."""
 
 from chalicelib.ops import (  # noqa: F401  (registers the operations)

@@ -5,36 +5,32 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, NotFound, OperationError
-from chalicelib.ops.fields import Notes, Reason, ValidationId, ValidationIds
+from chalicelib.ops.fields import Notes, OperationInput, Reason, ValidationId, ValidationIds
 from chalicelib.ops.transitions import check_transition
 from chalicelib.store.records import AuditEvent
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ApproveIn(_Input):
+class ApproveIn(OperationInput):
     validation_id: ValidationId
     notes: Notes | None = Field(default=None, description="Appended to the validation's notes")
 
 
-class RejectIn(_Input):
+class RejectIn(OperationInput):
     validation_id: ValidationId
     reason: Reason
 
 
-class BulkApproveIn(_Input):
+class BulkApproveIn(OperationInput):
     validation_ids: ValidationIds
     notes: Notes | None = None
 
 
-class BulkRejectIn(_Input):
+class BulkRejectIn(OperationInput):
     validation_ids: ValidationIds
     reason: Reason
 
@@ -54,7 +50,7 @@ class ItemResult(BaseModel):
     message: str | None = None
 
 
-class BulkReviewOut(BaseModel):
+class ApprovalBulkReviewOut(BaseModel):
     items: list[ItemResult]
     changed: int
     failed: int
@@ -132,9 +128,9 @@ def _single(context: OperationContext, validation_id: str, target: str, text: st
     )
 
 
-def _bulk(results: list[ItemResult]) -> BulkReviewOut:
+def _bulk(results: list[ItemResult]) -> ApprovalBulkReviewOut:
     changed = sum(1 for r in results if r.result == "changed")
-    return BulkReviewOut(items=results, changed=changed, failed=len(results) - changed)
+    return ApprovalBulkReviewOut(items=results, changed=changed, failed=len(results) - changed)
 
 
 @operation(
@@ -171,7 +167,7 @@ def reject(context: OperationContext, params: RejectIn) -> ReviewOut:
     method="POST",
     path="/v1/bulk/validations/approve",
 )
-def bulk_approve(context: OperationContext, params: BulkApproveIn) -> BulkReviewOut:
+def bulk_approve(context: OperationContext, params: BulkApproveIn) -> ApprovalBulkReviewOut:
     """Approve up to 100 validations in one call; each item reports changed, not_found or
     conflict (a transition the table forbids, or a concurrent change)."""
     return _bulk(review_validations(context, params.validation_ids, "approved", params.notes))
@@ -184,6 +180,6 @@ def bulk_approve(context: OperationContext, params: BulkApproveIn) -> BulkReview
     method="POST",
     path="/v1/bulk/validations/reject",
 )
-def bulk_reject(context: OperationContext, params: BulkRejectIn) -> BulkReviewOut:
+def bulk_reject(context: OperationContext, params: BulkRejectIn) -> ApprovalBulkReviewOut:
     """Reject up to 100 validations in one call with one reason; per-item results."""
     return _bulk(review_validations(context, params.validation_ids, "rejected", params.reason))

@@ -1,4 +1,4 @@
-"""The operation catalogue: every operation of SPEC §7 is declared here once.
+"""The operation catalogue: every operation (docs/api.md) is declared here once.
 
 `@operation(...)` records the name, category, REST method and path, annotations and the
 pydantic input/output models (taken from the handler's type hints). REST routes, MCP

@@ -7,27 +7,23 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import InvalidInput, PayloadTooLarge
-from chalicelib.ops.fields import DocumentPath, Family, Profile
+from chalicelib.ops.fields import DocumentPath, Family, OperationInput, Profile
 from chalicelib.ops.validation import MAX_KEY_BYTES, PATH_METADATA, document_path, read_document
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class PutDocumentIn(_Input):
+class PutDocumentIn(OperationInput):
     key: DocumentPath = Field(description="S3 key of the page under the watched prefix, ending in .md")
     content: str = Field(description="The Markdown page (UTF-8 text, at most 1 MiB by default)")
     family: Family | None = Field(default=None, description="Stored as the object's tbcv-family metadata")
     profile: Profile | None = Field(default=None, description="Stored as the object's tbcv-profile metadata")
 
 
-class GetDocumentIn(_Input):
+class GetDocumentIn(OperationInput):
     key: DocumentPath = Field(description="S3 key under the watched prefix, or of inline content (inline/...)")
     version_id: str | None = Field(
         default=None, max_length=1024, description="The version to read; the latest when omitted"

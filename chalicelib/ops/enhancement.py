@@ -17,7 +17,7 @@ from typing import Any, Literal
 from uuid import uuid4
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from chalicelib import metrics
 from chalicelib.engine.edits import EditConflict, EditOutOfRange
@@ -27,28 +27,24 @@ from chalicelib.engine.ruleset import config_dir
 from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, OperationError
-from chalicelib.ops.fields import Cursor, EnhancementId, Limit, Reason, RecommendationIds, ValidationId
+from chalicelib.ops.fields import Cursor, EnhancementId, Limit, OperationInput, Reason, RecommendationIds, ValidationId
 from chalicelib.ops.recommendation import RecommendationOut, change_statuses, to_out
 from chalicelib.ops.validation import build_validation_record, document_path, issues_of, run_engine, undo_writes
-from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord, utc_now
+from chalicelib.store.records import AuditEvent, DocumentRef, Page, ValidationRecord, utc_now
 from chalicelib.store.review import Enhancement, EnhancementRecord, RecommendationRecord
 
 DIFF_INLINE_LIMIT = 200 * 1024
 MAX_BATCH = 20
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ApplyIn(_Input):
+class ApplyIn(OperationInput):
     validation_id: ValidationId
     recommendation_ids: RecommendationIds | None = Field(
         default=None, description="Approved recommendations to apply; all approved ones when omitted"
     )
 
 
-class ApplyRecommendationsIn(_Input):
+class ApplyRecommendationsIn(OperationInput):
     validation_id: ValidationId
     recommendation_ids: RecommendationIds
 
@@ -86,11 +82,11 @@ class EnhancementOut(Enhancement):
     pass
 
 
-class EnhancementIdIn(_Input):
+class EnhancementIdIn(OperationInput):
     enhancement_id: EnhancementId
 
 
-class RollbackIn(_Input):
+class RollbackIn(OperationInput):
     enhancement_id: EnhancementId
     reason: Reason
 
@@ -104,18 +100,17 @@ class ComparisonOut(BaseModel):
     remaining_by_rule: dict[str, int]
 
 
-class ListEnhancementsIn(_Input):
+class ListEnhancementsIn(OperationInput):
     validation_id: ValidationId | None = None
     limit: Limit = 20
     cursor: Cursor | None = None
 
 
-class EnhancementPage(BaseModel):
-    items: list[EnhancementOut]
-    next_cursor: str | None
+class EnhancementPage(Page[EnhancementOut]):
+    pass
 
 
-class BatchIn(_Input):
+class BatchIn(OperationInput):
     validation_ids: list[ValidationId] = Field(
         min_length=1, max_length=MAX_BATCH, description=f"1-{MAX_BATCH} validations"
     )

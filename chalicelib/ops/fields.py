@@ -1,4 +1,4 @@
-"""Parameter types shared by all operations (SPEC §7 names), with the limits and
+"""Parameter types shared by all operations (named as in docs/api.md), with the limits and
 patterns that become MCP input schemas and REST validation."""
 
 from __future__ import annotations
@@ -6,7 +6,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+class OperationInput(BaseModel):
+    """The base of every operation's input model: a field the operation does not have is refused
+    (a misspelt argument is a 400 naming it, not silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
 
 ValidationId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$", description="Validation id (32 hex characters)")]
 Limit = Annotated[int, Field(ge=1, le=100, description="Page size, 1-100")]
@@ -37,7 +45,12 @@ DocumentPath = Annotated[
 
 RecommendationId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$", description="Recommendation id (32 hex characters)")]
 EnhancementId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$", description="Enhancement id (32 hex characters)")]
+# A reviewer's reason (reject, bulk review), appended to the notes.
 Reason = Annotated[str, Field(min_length=1, max_length=2_000, description="Why; appended to the notes and audited")]
+# An admin's reason (maintenance, restore): shown to every caller maintenance refuses, so shorter.
+AdminReason = Annotated[
+    str, Field(min_length=1, max_length=500, description="Why; shown to every refused caller and kept in the audit log")
+]
 ValidationIds = Annotated[list[ValidationId], Field(min_length=1, max_length=100, description="1-100 validation ids")]
 RecommendationIds = Annotated[
     list[RecommendationId], Field(min_length=1, max_length=100, description="1-100 recommendation ids")

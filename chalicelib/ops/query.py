@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from chalicelib.ops.catalogue import CATALOGUE, operation
 from chalicelib.ops.context import OperationContext
-from chalicelib.ops.fields import Cursor, DocumentPath, Limit
+from chalicelib.ops.fields import Cursor, DocumentPath, Limit, OperationInput
 from chalicelib.ops.validation import document_path
+from chalicelib.store.records import Page
 
 
 def _utc_time(value: str) -> datetime:
@@ -35,14 +36,10 @@ Since = Annotated[
 ]
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 # --- statistics -----------------------------------------------------------------------------
 
 
-class StatsIn(_Input):
+class StatsIn(OperationInput):
     since: Since = None
     bucket_minutes: int | None = Field(
         default=None, ge=1, le=1440, description="Also return the figures per time bucket of this many minutes"
@@ -168,7 +165,7 @@ def _add_to_bucket(buckets: dict[str, StatsBucket], item: dict[str, Any], minute
 # --- audit log --------------------------------------------------------------------------------
 
 
-class AuditLogIn(_Input):
+class AuditLogIn(OperationInput):
     limit: Limit = 50
     cursor: Cursor | None = None
     actor: str | None = Field(default=None, min_length=1, max_length=200, description="Only events by this principal")
@@ -195,9 +192,8 @@ class AuditEventOut(BaseModel):
     created_at: str
 
 
-class AuditPage(BaseModel):
-    items: list[AuditEventOut]
-    next_cursor: str | None
+class AuditPage(Page[AuditEventOut]):
+    pass
 
 
 @operation(
@@ -226,7 +222,7 @@ def get_audit_log(context: OperationContext, params: AuditLogIn) -> AuditPage:
 # --- performance and health -----------------------------------------------------------------
 
 
-class PerformanceIn(_Input):
+class PerformanceIn(OperationInput):
     hours: int = Field(default=24, ge=1, le=720, description="Look-back window in hours, 1-720")
     operation: str | None = Field(default=None, pattern=r"^[a-z_]{1,64}$", description="Only this operation")
 
@@ -283,7 +279,7 @@ def get_performance_report(context: OperationContext, params: PerformanceIn) -> 
     )
 
 
-class HealthIn(_Input):
+class HealthIn(OperationInput):
     hours: int = Field(default=24, ge=1, le=720, description="Look-back window for error rates, 1-720")
 
 
@@ -347,7 +343,7 @@ def get_health_report(context: OperationContext, params: HealthIn) -> HealthOut:
 # --- history -----------------------------------------------------------------------------------
 
 
-class HistoryIn(_Input):
+class HistoryIn(OperationInput):
     key: DocumentPath = Field(description="Document key in the documents bucket, e.g. docs/en/java/index.md")
     limit: Limit = 20
     cursor: Cursor | None = None

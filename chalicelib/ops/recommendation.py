@@ -7,25 +7,29 @@ from dataclasses import asdict
 from typing import Any, Literal, get_type_hints
 from uuid import uuid4
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, Field, create_model
 
 from chalicelib import metrics
 from chalicelib.engine.recommend import EditSpec, draft_recommendations
 from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, NotFound, OperationError
-from chalicelib.ops.fields import Cursor, Limit, Notes, RecommendationId, RecommendationIds, ValidationId
+from chalicelib.ops.fields import (
+    Cursor,
+    Limit,
+    Notes,
+    OperationInput,
+    RecommendationId,
+    RecommendationIds,
+    ValidationId,
+)
 from chalicelib.ops.transitions import check_transition
 from chalicelib.ops.validation import issues_of
-from chalicelib.store.records import AuditEvent, ValidationRecord, utc_now
+from chalicelib.store.records import AuditEvent, Page, ValidationRecord, utc_now
 from chalicelib.store.review import Recommendation, RecommendationRecord, RecommendationStatus
 
 ReviewAction = Literal["approve", "reject", "reset"]
 _TARGET = {"approve": "approved", "reject": "rejected", "reset": "pending"}
-
-
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # The API shape of an edit, derived from the engine's declaration of it
@@ -47,33 +51,32 @@ class RecommendationsOut(BaseModel):
     items: list[RecommendationOut]
 
 
-class RecommendationPage(BaseModel):
-    items: list[RecommendationOut]
-    next_cursor: str | None
+class RecommendationPage(Page[RecommendationOut]):
+    pass
 
 
-class ValidationIdIn(_Input):
+class ValidationIdIn(OperationInput):
     validation_id: ValidationId
 
 
-class ListRecommendationsIn(_Input):
+class ListRecommendationsIn(OperationInput):
     validation_id: ValidationId
     status: RecommendationStatus | None = None
     limit: Limit = 50
     cursor: Cursor | None = None
 
 
-class RecommendationIdIn(_Input):
+class RecommendationIdIn(OperationInput):
     recommendation_id: RecommendationId
 
 
-class ReviewRecommendationIn(_Input):
+class ReviewRecommendationIn(OperationInput):
     recommendation_id: RecommendationId
     action: ReviewAction = Field(description="approve, reject, or reset (rejected -> pending)")
     notes: Notes | None = None
 
 
-class BulkReviewIn(_Input):
+class BulkReviewIn(OperationInput):
     recommendation_ids: RecommendationIds
     action: ReviewAction
     notes: Notes | None = None
@@ -86,13 +89,13 @@ class ReviewItem(BaseModel):
     message: str | None = None
 
 
-class BulkReviewOut(BaseModel):
+class RecommendationBulkReviewOut(BaseModel):
     items: list[ReviewItem]
     changed: int
     failed: int
 
 
-class MarkAppliedIn(_Input):
+class MarkAppliedIn(OperationInput):
     recommendation_ids: RecommendationIds
     notes: Notes | None = Field(default=None, description="Where/how the edits were applied")
 
@@ -294,9 +297,9 @@ def change_statuses(
     return list(results.values())
 
 
-def _summary(items: list[ReviewItem]) -> BulkReviewOut:
+def _summary(items: list[ReviewItem]) -> RecommendationBulkReviewOut:
     changed = sum(1 for i in items if i.result == "changed")
-    return BulkReviewOut(items=items, changed=changed, failed=len(items) - changed)
+    return RecommendationBulkReviewOut(items=items, changed=changed, failed=len(items) - changed)
 
 
 @operation(
@@ -331,7 +334,7 @@ def review_recommendation(context: OperationContext, params: ReviewRecommendatio
     method="POST",
     path="/v1/bulk/recommendations/review",
 )
-def bulk_review_recommendations(context: OperationContext, params: BulkReviewIn) -> BulkReviewOut:
+def bulk_review_recommendations(context: OperationContext, params: BulkReviewIn) -> RecommendationBulkReviewOut:
     """Approve, reject or reset up to 100 recommendations in one call; per-item results."""
     return _summary(
         change_statuses(
@@ -352,7 +355,7 @@ def bulk_review_recommendations(context: OperationContext, params: BulkReviewIn)
     method="POST",
     path="/v1/bulk/recommendations/mark-applied",
 )
-def mark_recommendations_applied(context: OperationContext, params: MarkAppliedIn) -> BulkReviewOut:
+def mark_recommendations_applied(context: OperationContext, params: MarkAppliedIn) -> RecommendationBulkReviewOut:
     """Record that approved recommendations were applied outside TBCV (for example by a
     writer by hand); only approved ones can be marked."""
     return _summary(

@@ -1,4 +1,4 @@
-"""The allowed status transitions of SPEC §2, in one place. Everything that changes a
+"""The allowed status transitions (docs/review.md), in one place. Everything that changes a
 status asks `check_transition` first; anything else is a 409 naming the current state."""
 
 from __future__ import annotations

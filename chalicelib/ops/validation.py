@@ -9,7 +9,7 @@ from typing import Any, Literal, get_args
 from urllib.parse import quote, unquote
 from uuid import uuid4
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from chalicelib import metrics
 from chalicelib.aws.documents import DocumentMissing, StoredObject
@@ -19,17 +19,23 @@ from chalicelib.engine.truth import UnknownFamilyError
 from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
-from chalicelib.ops.fields import Cursor, DocumentPath, Family, Limit, Notes, Profile, ReviewStatus, ValidationId
+from chalicelib.ops.fields import (
+    Cursor,
+    DocumentPath,
+    Family,
+    Limit,
+    Notes,
+    OperationInput,
+    Profile,
+    ReviewStatus,
+    ValidationId,
+)
 from chalicelib.ops.ports import ResultCache
 from chalicelib.ops.result_cache import validate_cached
 from chalicelib.store.errors import VersionConflict
-from chalicelib.store.records import AuditEvent, DocumentRef, ValidationRecord, utc_now
+from chalicelib.store.records import AuditEvent, DocumentRef, Page, ValidationRecord, utc_now
 
 MAX_KEY_BYTES = 1024  # S3's limit on an object key (UTF-8)
-
-
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class DocumentOut(BaseModel):
@@ -91,19 +97,18 @@ class ValidationOut(ValidationSummary):
     content: str | None = Field(default=None, description="The validated document version's text (include_content)")
 
 
-class ValidationPage(BaseModel):
-    items: list[ValidationSummary]
-    next_cursor: str | None
+class ValidationPage(Page[ValidationSummary]):
+    pass
 
 
-class ValidateContentIn(_Input):
+class ValidateContentIn(OperationInput):
     content: str = Field(description="The Markdown page (UTF-8 text, at most 1 MiB by default)")
     path: DocumentPath | None = None
     family: Family | None = None
     profile: Profile | None = None
 
 
-class ValidateFileIn(_Input):
+class ValidateFileIn(OperationInput):
     key: DocumentPath = Field(description="S3 key of the page in the documents bucket, under the watched prefix")
     version_id: str | None = Field(
         default=None, max_length=1024, description="Object version to validate; the latest when omitted"
@@ -112,7 +117,7 @@ class ValidateFileIn(_Input):
     profile: Profile | None = None
 
 
-class ValidationIdIn(_Input):
+class ValidationIdIn(OperationInput):
     validation_id: ValidationId
 
 
@@ -120,7 +125,7 @@ class GetValidationIn(ValidationIdIn):
     include_content: bool = Field(default=False, description="Also return the validated document version's text")
 
 
-class ListValidationsIn(_Input):
+class ListValidationsIn(OperationInput):
     limit: Limit = 20
     cursor: Cursor | None = None
     review_status: ReviewStatus | None = None
@@ -130,7 +135,7 @@ class ListValidationsIn(_Input):
     prefix: DocumentPath | None = Field(default=None, description="Only documents whose key starts with this")
 
 
-class UpdateValidationIn(_Input):
+class UpdateValidationIn(OperationInput):
     validation_id: ValidationId
     notes: Notes
 

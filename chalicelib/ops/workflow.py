@@ -1,4 +1,4 @@
-"""Workflow operations (SPEC §6, §7): create, read, list, control, report, summary, delete;
+"""Workflow operations (docs/workflows.md): create, read, list, control, report, summary, delete;
 plus `validate_folder` and `revalidate` of the validation category, which start or
 repeat validation work.
 
@@ -13,16 +13,16 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import uuid4
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, Field, ValidationError, field_validator
 
 from chalicelib.ops.catalogue import field_of, operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, Unavailable
-from chalicelib.ops.fields import Cursor, DocumentPath, Family, Limit, Profile, ValidationId
+from chalicelib.ops.fields import Cursor, DocumentPath, Family, Limit, OperationInput, Profile, ValidationId
 from chalicelib.ops.transitions import check_transition
 from chalicelib.ops.validation import GetValidationIn, ValidationIdIn, ValidationOut, get_validation, validate_stored
 from chalicelib.store.errors import ItemNotFound
-from chalicelib.store.records import AuditEvent, utc_now
+from chalicelib.store.records import AuditEvent, Page, utc_now
 from chalicelib.store.workflows import StateChanged, WorkflowRecord
 
 WorkflowId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$", description="Workflow id (32 hex characters)")]
@@ -33,10 +33,6 @@ MAX_BATCH_KEY_CHARS = 200_000  # keeps the execution input well under Step Funct
 # A running workflow's record changes with every item; one unchanged this long is asked
 # whether its execution still runs (longer than an execution's hand-off to its successor).
 RECONCILE_AFTER_SECONDS = 60
-
-
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # ---- parameters of each workflow type ----------------------------------------------
@@ -61,19 +57,19 @@ ValidationIds = Annotated[
 ]
 
 
-class ValidatePrefixParams(_Input):
+class ValidatePrefixParams(OperationInput):
     prefix: Prefix
     family: Family | None = None
     profile: Profile | None = None
 
 
-class ValidateBatchParams(_Input):
+class ValidateBatchParams(OperationInput):
     keys: Keys
     family: Family | None = None
     profile: Profile | None = None
 
 
-class ValidationBatchParams(_Input):
+class ValidationBatchParams(OperationInput):
     validation_ids: ValidationIds
 
 
@@ -81,7 +77,7 @@ class FullAuditParams(ValidatePrefixParams):
     """validate → recommend → auto-approve by policy (config/auto_apply.yaml) → enhance."""
 
 
-WORKFLOW_TYPES: dict[str, type[_Input]] = {
+WORKFLOW_TYPES: dict[str, type[OperationInput]] = {
     "validate_prefix": ValidatePrefixParams,
     "validate_batch": ValidateBatchParams,
     "generate_recommendations": ValidationBatchParams,
@@ -91,7 +87,7 @@ WORKFLOW_TYPES: dict[str, type[_Input]] = {
 WorkflowType = Literal["validate_prefix", "validate_batch", "generate_recommendations", "enhance_batch", "full_audit"]
 
 
-class WorkflowParams(_Input):
+class WorkflowParams(OperationInput):
     """Every type's parameters; which are required depends on the type (checked on create)."""
 
     prefix: Prefix | None = Field(default=None, description="validate_prefix, full_audit: S3 prefix")
@@ -104,7 +100,7 @@ class WorkflowParams(_Input):
 # ---- inputs and outputs --------------------------------------------------------------
 
 
-class CreateWorkflowIn(_Input):
+class CreateWorkflowIn(OperationInput):
     workflow_type: WorkflowType
     params: WorkflowParams = Field(
         default_factory=WorkflowParams,
@@ -114,11 +110,11 @@ class CreateWorkflowIn(_Input):
     )
 
 
-class WorkflowIdIn(_Input):
+class WorkflowIdIn(OperationInput):
     workflow_id: WorkflowId
 
 
-class ListWorkflowsIn(_Input):
+class ListWorkflowsIn(OperationInput):
     limit: Limit = 20
     cursor: Cursor | None = None
     state: WorkflowState | None = None
@@ -144,30 +140,30 @@ class ListWorkflowsIn(_Input):
         return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-class ControlWorkflowIn(_Input):
+class ControlWorkflowIn(OperationInput):
     workflow_id: WorkflowId
     action: Literal["pause", "resume", "cancel"]
     reason: str | None = Field(default=None, max_length=1000)
 
 
-class WorkflowReportIn(_Input):
+class WorkflowReportIn(OperationInput):
     workflow_id: WorkflowId
     limit: Limit = 100
     cursor: Cursor | None = None
     status: Literal["succeeded", "failed"] | None = Field(default=None, description="Only items with this result")
 
 
-class DeleteWorkflowIn(_Input):
+class DeleteWorkflowIn(OperationInput):
     workflow_id: WorkflowId
     force: bool = Field(default=False, description="Cancel a workflow that is still active, then delete it")
 
 
-class BulkDeleteWorkflowsIn(_Input):
+class BulkDeleteWorkflowsIn(OperationInput):
     workflow_ids: list[WorkflowId] = Field(min_length=1, max_length=100)
     force: bool = False
 
 
-class ValidateFolderIn(_Input):
+class ValidateFolderIn(OperationInput):
     prefix: Prefix
     family: Family | None = None
     profile: Profile | None = None
@@ -198,9 +194,8 @@ class WorkflowOut(BaseModel):
     finished_at: str | None
 
 
-class WorkflowPage(BaseModel):
-    items: list[WorkflowOut]
-    next_cursor: str | None
+class WorkflowPage(Page[WorkflowOut]):
+    pass
 
 
 class WorkflowItemOut(BaseModel):

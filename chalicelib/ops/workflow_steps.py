@@ -124,7 +124,7 @@ ITEM_RUNNERS: dict[str, Callable[[OperationContext, WorkflowRecord, str], Workfl
 
 
 def _maintenance_on(context: OperationContext) -> bool:
-    """Maintenance mode pauses workflows between items (SPEC §7): items wait at the gate."""
+    """Maintenance mode pauses workflows between items (docs/workflows.md): items wait at the gate."""
     return context.maintenance.get().enabled
 
 

@@ -22,8 +22,12 @@ def expiry(days: int) -> datetime:
 
 
 class Page(BaseModel, Generic[T]):
+    """One page of a listing, for the store and the operations' outputs alike (an operation's
+    page is a named subclass, `class ValidationPage(Page[ValidationSummary])`, so its schema keeps
+    its name); `next_cursor` is None on the last page."""
+
     items: list[T]
-    next_cursor: str | None = None
+    next_cursor: str | None
 
 
 class DocumentRef(BaseModel):

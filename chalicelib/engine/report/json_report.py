@@ -1,4 +1,4 @@
-"""The `tbcv.report/1` JSON shape (DESIGN §6), published as schemas/tbcv-report-1.schema.json.
+"""The `tbcv.report/1` JSON shape (docs/cli.md), published as schemas/tbcv-report-1.schema.json.
 
 `report_to_dict` is the per-file object the API layer reuses. Timings are left out by default:
 they differ from run to run, and the CLI's output must be identical whatever the job count.

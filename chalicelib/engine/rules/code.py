@@ -9,12 +9,14 @@ values found are left in `memo["secret_values"]` so the pipeline can mask them a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import lru_cache
+
+from pydantic import Field
 
 from chalicelib.engine.document import CodeBlock
 from chalicelib.engine.model import TextEdit
-from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+from chalicelib.engine.rules.registry import CheckContext, Finding, NoParams, RuleParams, rule
 
 SECRET_MASK = "********"
 SECRETS_MEMO = "secret_values"
@@ -312,11 +314,14 @@ def _code_blocks(ctx: CheckContext) -> list[CodeBlock]:
     "warning",
     "A highlight shortcode should name its language, so the page highlights the code and the code "
     "rules can check it (fenced blocks: see MD040).",
-    good="{{< highlight java >}}\nDocument doc = new Document();\n{{< /highlight >}}",
-    bad="{{< highlight >}}\nDocument doc = new Document();\n{{< /highlight >}}",
+    why="Unlabelled code renders as plain text, and no code rule can check code whose language is unknown.",
+    good='{{< highlight java >}}\nimport com.aspose.words.Document;\n\nDocument doc = new Document("in.docx");\n'
+    "System.out.println(doc.getText());\n{{< /highlight >}}",
+    bad='{{< highlight >}}\nimport com.aspose.words.Document;\n\nDocument doc = new Document("in.docx");\n'
+    "System.out.println(doc.getText());\n{{< /highlight >}}",
     fixable=True,
 )
-def highlight_language_missing(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def highlight_language_missing(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     for block in _code_blocks(ctx):
         if block.kind != "highlight" or block.language:
             continue
@@ -333,6 +338,12 @@ def highlight_language_missing(ctx: CheckContext, params: Mapping) -> Iterable[F
         )
 
 
+class LanguageUnknownParams(RuleParams):
+    """Params of CD002 (code-language-unknown). The labels the site's highlighter knows."""
+
+    languages: tuple[str, ...] = KNOWN_LANGUAGES
+
+
 @rule(
     "CD002",
     "code-language-unknown",
@@ -340,12 +351,14 @@ def highlight_language_missing(ctx: CheckContext, params: Mapping) -> Iterable[F
     "warning",
     "The code's language label should be one the site's highlighter knows (typos and made-up labels "
     "leave code unhighlighted).",
+    why="A label the highlighter does not know leaves the sample uncoloured and hides it from the language- "
+    "specific checks.",
     good="```java\nDocument doc = new Document();\n```",
     bad="```jvaa\nDocument doc = new Document();\n```",
-    languages=KNOWN_LANGUAGES,
+    params=LanguageUnknownParams,
 )
-def language_unknown(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    known = params["languages"]
+def language_unknown(ctx: CheckContext, params: LanguageUnknownParams) -> Iterable[Finding]:
+    known = params.languages
     known = _KNOWN_SET if known is KNOWN_LANGUAGES else frozenset(label.lower() for label in known)
     for block in _code_blocks(ctx):
         if block.language and block.language not in known:
@@ -364,6 +377,13 @@ def _label_position(ctx: CheckContext, block: CodeBlock) -> tuple[int, int]:
     return block.start_line, 1
 
 
+class LanguageMismatchParams(RuleParams):
+    """Params of CD003 (code-language-mismatch). `min_margin`: how much more the detected language
+    must score than the labelled one."""
+
+    min_margin: int = Field(2, ge=0)
+
+
 @rule(
     "CD003",
     "code-language-mismatch",
@@ -373,15 +393,17 @@ def _label_position(ctx: CheckContext, block: CodeBlock) -> tuple[int, int]:
     "highlighted wrongly and checked against the wrong API. Detected from cheap signals such as "
     "`System.out.println`, `throws`, getX()/setX() calls and `import com.…;` (Java) versus `using …;`, "
     "`Console.WriteLine` and PascalCase method calls (C#).",
+    why="Code under the wrong label is coloured wrongly and checked against another language's API, so real "
+    "mistakes slip through.",
     good='{{< highlight java >}}\nDocument doc = new Document("in.docx");\ndoc.save("out.pdf");\n'
     "doc.getFirstSection().getBody();\n{{< /highlight >}}",
     bad='{{< highlight csharp >}}\nDocument doc = new Document("in.docx");\ndoc.save("out.pdf");\n'
     "doc.getFirstSection().getBody();\n{{< /highlight >}}",
     fixable=True,
-    min_margin=2,
+    params=LanguageMismatchParams,
 )
-def language_mismatch(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    margin = params["min_margin"]
+def language_mismatch(ctx: CheckContext, params: LanguageMismatchParams) -> Iterable[Finding]:
+    margin = params.min_margin
     for block in _code_blocks(ctx):
         label = block.language
         if not label or label in NEUTRAL_LABELS or label not in _KNOWN_SET:
@@ -413,13 +435,20 @@ def language_mismatch(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "code",
     "warning",
     "A code block should hold code; an empty block renders as an empty box.",
+    why="An empty block is a promised sample that is not there; readers see an empty box.",
     good="```java\nDocument doc = new Document();\n```",
     bad="```java\n\n```",
 )
-def block_empty(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def block_empty(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     for block in _code_blocks(ctx):
         if not block.content.strip():
             yield Finding("Code block is empty", block.start_line)
+
+
+class BlockTooLongParams(RuleParams):
+    """Params of CD005 (code-block-too-long)."""
+
+    max_lines: int = Field(100, ge=1)
 
 
 @rule(
@@ -428,12 +457,14 @@ def block_empty(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "code",
     "info",
     "Long code blocks are hard to follow on a page; split them or link a full sample.",
-    good="A block of at most `max_lines` lines.",
-    bad="A block of more than `max_lines` lines.",
-    max_lines=100,
+    why="Readers copy samples; a very long block is hard to follow and usually mixes several tasks.",
+    good='```java\nDocument doc = new Document("in.docx");\ndoc.save("out.pdf");\n```',
+    bad='```java\nDocument doc = new Document("in.docx");\ndoc.updateFields();\ndoc.save("out.pdf");\n```',
+    example_params={"max_lines": 2},
+    params=BlockTooLongParams,
 )
-def block_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    limit = params["max_lines"]
+def block_too_long(ctx: CheckContext, params: BlockTooLongParams) -> Iterable[Finding]:
+    limit = params.max_lines
     for block in _code_blocks(ctx):
         lines = block.content.count("\n") + (0 if block.content.endswith("\n") or not block.content else 1)
         if lines > limit:
@@ -458,10 +489,11 @@ _PATH_WINDOW = 300
     "Samples should not hard-code a machine's folders (`C:\\Users\\me`, `/home/me`): readers cannot run "
     'them. Paths containing a placeholder such as "YOUR DIR", `path/to/`, `<folder>` or `_username_` '
     "follow the docs' convention and are accepted. Reported once per block, at the first such path.",
+    why="A sample that hard-codes the writer's folders fails on every reader's machine.",
     good='{{< highlight java >}}\nDocument doc = new Document(dataDir + "Input.docx");\n{{< /highlight >}}',
     bad='{{< highlight java >}}\nDocument doc = new Document("C:\\\\Users\\\\me\\\\Input.docx");\n{{< /highlight >}}',
 )
-def hardcoded_path(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def hardcoded_path(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     for block in _code_blocks(ctx):
         content = block.content
@@ -621,10 +653,12 @@ _CONTEXT_WINDOW = 120  # characters of a long line shown either side of a findin
     "Code must not contain real passwords, API keys, tokens or private keys. The value is never "
     'shown: messages and context carry it masked. Obvious stand-ins ("password", "YOUR_API_KEY", '
     '"<token>") are accepted.',
+    why="A published secret is leaked to everyone who reads or crawls the page, and stays in caches after it "
+    "is removed.",
     good='{{< highlight java >}}\nloadOptions.setPassword("password");\n{{< /highlight >}}',
     bad='{{< highlight java >}}\nString apiKey = "9f8e7d6c5b4a39281706";\n{{< /highlight >}}',
 )
-def secret_in_code(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def secret_in_code(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     masker = SecretMasker(page_secrets(ctx))
     for block in _code_blocks(ctx):
@@ -650,18 +684,25 @@ def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(" + "|".join(re.escape(marker) for marker in markers) + r")\b")
 
 
+class PlaceholderCommentParams(RuleParams):
+    """Params of CD008 (code-placeholder-comment)."""
+
+    markers: tuple[str, ...] = ("TODO", "FIXME", "XXX", "HACK")
+
+
 @rule(
     "CD008",
     "code-placeholder-comment",
     "code",
     "info",
     "Published samples should not carry TODO/FIXME/XXX/HACK comments: they read as unfinished.",
+    why="A TODO in a published sample tells readers the code is unfinished and may not work.",
     good='{{< highlight java >}}\n// Save the document as PDF.\ndoc.save("Out.pdf");\n{{< /highlight >}}',
     bad='{{< highlight java >}}\n// TODO: handle errors\ndoc.save("Out.pdf");\n{{< /highlight >}}',
-    markers=("TODO", "FIXME", "XXX", "HACK"),
+    params=PlaceholderCommentParams,
 )
-def placeholder_comment(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    markers = tuple(params["markers"])
+def placeholder_comment(ctx: CheckContext, params: PlaceholderCommentParams) -> Iterable[Finding]:
+    markers = tuple(params.markers)
     pattern = _marker_pattern(markers)
     doc = ctx.doc
     for block in _code_blocks(ctx):
@@ -684,18 +725,25 @@ def placeholder_comment(ctx: CheckContext, params: Mapping) -> Iterable[Finding]
             offset += len(line) + 1
 
 
+class InlineCodeTooLongParams(RuleParams):
+    """Params of CD009 (inline-code-too-long)."""
+
+    max_chars: int = Field(80, ge=1)
+
+
 @rule(
     "CD009",
     "inline-code-too-long",
     "code",
     "info",
     "Inline code longer than `max_chars` is hard to read in a sentence; use a code block.",
+    why="Long inline code breaks the line it sits in and cannot be copied comfortably.",
     good='Call `doc.save("Out.pdf")` to save.',
-    bad="Call `doc.getFirstSection().getBody().getFirstParagraph().getRuns().get(0).getFont()` to read it.",
-    max_chars=80,
+    bad="Call `doc.getFirstSection().getBody().getFirstParagraph().getRuns().get(0).getFont().getName()` to read it.",
+    params=InlineCodeTooLongParams,
 )
-def inline_code_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    limit = params["max_chars"]
+def inline_code_too_long(ctx: CheckContext, params: InlineCodeTooLongParams) -> Iterable[Finding]:
+    limit = params.max_chars
     doc = ctx.doc
     for start, end in doc.code_spans:
         if end - start - 2 > limit:

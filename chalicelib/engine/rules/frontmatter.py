@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
+
+from pydantic import Field
 
 from chalicelib.engine.document import ParsedDocument
 from chalicelib.engine.model import TextEdit
-from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+from chalicelib.engine.rules.registry import CheckContext, Finding, NoParams, RuleParams, rule
 
 # Fields FM002/FM003 reported missing on the page (ctx.memo key): TR008, which runs later
 # (truth rules come after front matter rules), does not report the same missing field again.
@@ -90,10 +92,11 @@ def _key_line(ctx: CheckContext, key: str) -> int:
     "error",
     "The front matter must be YAML that loads into a mapping, between a `---` line at the top and a "
     "closing `---` line; otherwise no field can be read.",
+    why="Broken front matter hides every field from the site: the page loses its title, menus and metadata.",
     good="---\ntitle: Convert a Document to PDF\n---",
     bad="---\ntitle: Convert: a Document to PDF\n---",
 )
-def frontmatter_valid(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def frontmatter_valid(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     matter = ctx.doc.front_matter
     if not matter.present:
         return
@@ -173,6 +176,12 @@ def _add_field_fix(ctx: CheckContext, field: str) -> tuple[TextEdit, ...] | None
     return (edit,) if edit else None
 
 
+class RequiredFieldsParams(RuleParams):
+    """Params of FM002 (frontmatter-required-fields)."""
+
+    fields: tuple[str, ...] = ("title",)
+
+
 @rule(
     "FM002",
     "frontmatter-required-fields",
@@ -180,19 +189,26 @@ def _add_field_fix(ctx: CheckContext, field: str) -> tuple[TextEdit, ...] | None
     "error",
     "Fields the site cannot render a page without (by default `title`) must be present and not "
     "empty. A missing title is fixed from the page's H1 when it has one.",
+    why="Without its required fields the site cannot render the page properly (no title in the tab, menus or search).",
     good="---\ntitle: Convert a Document to PDF\n---",
-    bad="---\nweight: 10\n---",
+    bad="---\nweight: 10\n---\n\n# Convert a Document to PDF\n",
     fixable=True,
-    fields=("title",),
+    params=RequiredFieldsParams,
 )
-def required_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    for field in _missing(ctx, params["fields"]):
+def required_fields(ctx: CheckContext, params: RequiredFieldsParams) -> Iterable[Finding]:
+    for field in _missing(ctx, params.fields):
         yield Finding(
             f"Front matter has no '{field}'",
             _key_line(ctx, field),
             suggestion=f"Add a '{field}' field",
             fix=_add_field_fix(ctx, field),
         )
+
+
+class RecommendedFieldsParams(RuleParams):
+    """Params of FM003 (frontmatter-recommended-fields)."""
+
+    fields: tuple[str, ...] = ("description",)
 
 
 @rule(
@@ -202,14 +218,15 @@ def required_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "warning",
     "Fields search engines and listings use (by default `description`) should be present. The fix "
     "adds a clearly marked placeholder description for an author to replace.",
+    why="Search engines and listings show the description; without it they pick an arbitrary snippet.",
     good="---\ntitle: Convert a Document to PDF\ndescription: Learn how to convert a Word document to PDF "
     "in Java with Aspose.Words.\n---",
     bad="---\ntitle: Convert a Document to PDF\n---",
     fixable=True,
-    fields=("description",),
+    params=RecommendedFieldsParams,
 )
-def recommended_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    for field in _missing(ctx, params["fields"]):
+def recommended_fields(ctx: CheckContext, params: RecommendedFieldsParams) -> Iterable[Finding]:
+    for field in _missing(ctx, params.fields):
         yield Finding(
             f"Front matter has no '{field}'",
             _key_line(ctx, field),
@@ -235,6 +252,13 @@ def _scalar_value(line: str) -> tuple[int, str] | None:
     return prefix.end(), rest.rstrip(" \t\r")
 
 
+class StringFieldsParams(RuleParams):
+    """Params of FM004 (frontmatter-string-fields). `non_editable`: fields the fix never rewrites."""
+
+    fields: tuple[str, ...] = ("title", "description", "author", "linktitle", "second_title", "articleTitle")
+    non_editable: tuple[str, ...] = NON_EDITABLE_FIELDS
+
+
 @rule(
     "FM004",
     "frontmatter-string-fields",
@@ -242,18 +266,19 @@ def _scalar_value(line: str) -> tuple[int, str] | None:
     "error",
     "Text fields must be strings: `title: 2024` or `title: yes` load as a number or a boolean. The "
     "fix quotes the value, unless the field is non-editable.",
-    good='---\ntitle: "2024 Release Notes"\n---',
-    bad="---\ntitle: 2024\n---",
+    why="A title that YAML reads as a number or a boolean renders as `2024` or `true`, or breaks templates "
+    "that expect text.",
+    good='---\ntitle: Release Notes\nlinktitle: "2024"\n---',
+    bad="---\ntitle: Release Notes\nlinktitle: 2024\n---",
     fixable=True,
-    fields=("title", "description", "author", "linktitle", "second_title", "articleTitle"),
-    non_editable=NON_EDITABLE_FIELDS,
+    params=StringFieldsParams,
 )
-def string_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def string_fields(ctx: CheckContext, params: StringFieldsParams) -> Iterable[Finding]:
     data = _data(ctx)
     if not data:
         return
-    protected = set(params["non_editable"])
-    for field in params["fields"]:
+    protected = set(params.non_editable)
+    for field in params.fields:
         value = data.get(field)
         if value is None or isinstance(value, str):
             continue
@@ -294,21 +319,28 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+class ListFieldsParams(RuleParams):
+    """Params of FM005 (frontmatter-list-fields)."""
+
+    fields: tuple[str, ...] = ("tags", "categories", "keywords", "aliases")
+
+
 @rule(
     "FM005",
     "frontmatter-list-fields",
     "frontmatter",
     "warning",
     "Fields that hold several values (tags, categories, keywords, aliases) must be YAML lists.",
+    why="Templates iterate over these fields; a plain string is split into characters or dropped.",
     good="---\ntags: [pdf, conversion]\n---",
     bad="---\ntags: pdf, conversion\n---",
-    fields=("tags", "categories", "keywords", "aliases"),
+    params=ListFieldsParams,
 )
-def list_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def list_fields(ctx: CheckContext, params: ListFieldsParams) -> Iterable[Finding]:
     data = _data(ctx)
     if not data:
         return
-    for field in params["fields"]:
+    for field in params.fields:
         value = data.get(field)
         if value is not None and not isinstance(value, list):
             yield Finding(
@@ -318,21 +350,28 @@ def list_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
             )
 
 
+class DateFieldsParams(RuleParams):
+    """Params of FM006 (frontmatter-date-fields)."""
+
+    fields: tuple[str, ...] = ("date", "lastmod", "publishDate", "expiryDate", "published_date", "updated_date")
+
+
 @rule(
     "FM006",
     "frontmatter-date-fields",
     "frontmatter",
     "warning",
     "Date fields must be ISO 8601 dates (`2024-01-27` or `2024-01-27T14:07:04Z`), which Hugo and feeds read reliably.",
+    why="Dates Hugo and feed readers cannot parse sort pages wrongly or drop them from feeds.",
     good="---\ndate: 2024-01-27\n---",
     bad="---\ndate: 27/01/2024\n---",
-    fields=("date", "lastmod", "publishDate", "expiryDate", "published_date", "updated_date"),
+    params=DateFieldsParams,
 )
-def date_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def date_fields(ctx: CheckContext, params: DateFieldsParams) -> Iterable[Finding]:
     data = _data(ctx)
     if not data:
         return
-    for field in params["fields"]:
+    for field in params.fields:
         value = data.get(field)
         if value is None or isinstance(value, (datetime.date, datetime.datetime)):
             continue
@@ -357,6 +396,13 @@ def _length_findings(ctx: CheckContext, field: str, minimum: int, maximum: int) 
         yield Finding(f"Front matter '{field}' is {length} characters long (max {maximum})", _key_line(ctx, field))
 
 
+class TitleLengthParams(RuleParams):
+    """Params of FM007 (frontmatter-title-length)."""
+
+    min_length: int = Field(10, ge=0)
+    max_length: int = Field(100, ge=1)
+
+
 @rule(
     "FM007",
     "frontmatter-title-length",
@@ -364,13 +410,20 @@ def _length_findings(ctx: CheckContext, field: str, minimum: int, maximum: int) 
     "warning",
     "A title should be long enough to say what the page is about and short enough to show in full "
     "in search results (10-100 characters by default; strict publishing uses 70).",
+    why="Search results cut long titles and short ones do not say what the page is about.",
     good="---\ntitle: Convert a Document to PDF in Java\n---",
     bad="---\ntitle: Convert\n---",
-    min_length=10,
-    max_length=100,
+    params=TitleLengthParams,
 )
-def title_length(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    return _length_findings(ctx, "title", params["min_length"], params["max_length"])
+def title_length(ctx: CheckContext, params: TitleLengthParams) -> Iterable[Finding]:
+    return _length_findings(ctx, "title", params.min_length, params.max_length)
+
+
+class DescriptionLengthParams(RuleParams):
+    """Params of FM008 (frontmatter-description-length)."""
+
+    min_length: int = Field(50, ge=0)
+    max_length: int = Field(160, ge=1)
 
 
 @rule(
@@ -379,13 +432,19 @@ def title_length(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "frontmatter",
     "info",
     "A description of 50-160 characters is what search engines show as the page summary.",
+    why="The description is the summary search engines show; too short says nothing, too long is cut.",
     good="---\ndescription: Learn how to convert a Word document to PDF in Java with Aspose.Words.\n---",
     bad="---\ndescription: PDF conversion.\n---",
-    min_length=50,
-    max_length=160,
+    params=DescriptionLengthParams,
 )
-def description_length(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    return _length_findings(ctx, "description", params["min_length"], params["max_length"])
+def description_length(ctx: CheckContext, params: DescriptionLengthParams) -> Iterable[Finding]:
+    return _length_findings(ctx, "description", params.min_length, params.max_length)
+
+
+class ForbiddenFieldsParams(RuleParams):
+    """Params of FM009 (frontmatter-forbidden-fields)."""
+
+    fields: tuple[str, ...] = ()
 
 
 @rule(
@@ -395,17 +454,25 @@ def description_length(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "error",
     "Fields a site bans (param `fields`, empty by default; for example `draft` on a release branch) "
     "must not be present.",
+    why="Some fields must never reach a published branch (a `draft: true` hides the page).",
     good="---\ntitle: Convert a Document to PDF\n---",
-    bad="---\ntitle: Convert a Document to PDF\ndraft: true\n---  (with fields: [draft])",
-    fields=(),
+    bad="---\ntitle: Convert a Document to PDF\ndraft: true\n---",
+    example_params={"fields": ["draft"]},
+    params=ForbiddenFieldsParams,
 )
-def forbidden_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def forbidden_fields(ctx: CheckContext, params: ForbiddenFieldsParams) -> Iterable[Finding]:
     data = _data(ctx)
-    if not data or not params["fields"]:
+    if not data or not params.fields:
         return
-    for field in params["fields"]:
+    for field in params.fields:
         if field in data:
             yield Finding(f"Front matter field '{field}' is not allowed", _key_line(ctx, field))
+
+
+class UnknownFieldsParams(RuleParams):
+    """Params of FM010 (frontmatter-unknown-fields). `fields`: the fields a page may have."""
+
+    fields: tuple[str, ...] = KNOWN_FIELDS
 
 
 @rule(
@@ -415,15 +482,16 @@ def forbidden_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "info",
     "Fields the site does not know are usually typos (`descripton`) and are silently ignored. Known "
     "fields are Hugo's own plus param `fields`.",
+    why="An unknown field is usually a typo of a known one, so the value the writer meant is silently ignored.",
     good="---\ntitle: Convert a Document to PDF\ndescription: How to convert a document.\n---",
     bad="---\ntitle: Convert a Document to PDF\ndescripton: How to convert a document.\n---",
-    fields=KNOWN_FIELDS,
+    params=UnknownFieldsParams,
 )
-def unknown_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def unknown_fields(ctx: CheckContext, params: UnknownFieldsParams) -> Iterable[Finding]:
     data = _data(ctx)
     if not data:
         return
-    known = _KNOWN_SET if params["fields"] is KNOWN_FIELDS else frozenset(params["fields"])
+    known = _KNOWN_SET if params.fields is KNOWN_FIELDS else frozenset(params.fields)
     for field in data:
         if isinstance(field, str) and field not in known:
             yield Finding(f"Unknown front matter field '{field}'", _key_line(ctx, field))

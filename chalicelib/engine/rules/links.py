@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from urllib.parse import unquote
 
 from chalicelib.engine.document import Link
 from chalicelib.engine.model import TextEdit
-from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+from chalicelib.engine.rules.registry import CheckContext, Finding, NoParams, RuleParams, rule
 
 DOCS_MEMO = "docs_set"
 ALLOWED_SCHEMES = ("http", "https", "mailto", "ftp", "tel")
@@ -57,10 +57,11 @@ def _host(url: str) -> str | None:
     "error",
     "Images and reference definitions need a destination; an empty one renders a broken image or "
     "a dead link (empty link destinations are MD042's).",
+    why="An empty destination renders a broken image or a link that goes nowhere.",
     good="![Save dialog](save-dialog.png)",
     bad="![Save dialog]()",
 )
-def empty_url(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def empty_url(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     for link in ctx.doc.links:
         if link.is_image and not link.url.strip():
             yield Finding("Image has no URL", link.line, link.column)
@@ -75,11 +76,12 @@ def empty_url(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "links",
     "error",
     "URLs must not contain spaces (write `%20`); many renderers cut the link at the space.",
+    why="Renderers cut the URL at the space, so the link points somewhere else.",
     good="[Guide](<docs/user%20guide.md>)",
     bad="[Guide](<docs/user guide.md>)",
     fixable=True,
 )
-def url_spaces(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def url_spaces(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     text = ctx.doc.text
     for link in ctx.doc.links:
         url = link.url
@@ -100,13 +102,20 @@ def url_spaces(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "links",
     "warning",
     "Links to localhost or a loopback address only work on the writer's machine.",
+    why="Localhost links only work on the writer's machine; every reader gets an error.",
     good="[API](https://reference.aspose.com/words/java/)",
     bad="[API](http://localhost:8080/words/java/)",
 )
-def localhost(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def localhost(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     for url, line, column, _ in _targets(ctx):
         if "//" in url and _host(url) in _LOCAL_HOSTS:
             yield Finding(f"Link points at a local address: '{url[:80]}'", line, column)
+
+
+class PlaceholderHostParams(RuleParams):
+    """Params of LK004 (link-placeholder)."""
+
+    hosts: tuple[str, ...] = ("example.com", "example.org", "example.net", "your-domain.com", "yourdomain.com")
 
 
 @rule(
@@ -115,12 +124,13 @@ def localhost(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "links",
     "warning",
     "Placeholder destinations (example.com, TODO, FIXME, `url`, `...`) are links nobody finished.",
+    why="A placeholder link is one nobody finished; readers who follow it land nowhere useful.",
     good="[Download](https://releases.aspose.com/words/java/)",
     bad="[Download](https://example.com/download)",
-    hosts=PLACEHOLDER_HOSTS,
+    params=PlaceholderHostParams,
 )
-def placeholder(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    hosts = tuple(params["hosts"])
+def placeholder(ctx: CheckContext, params: PlaceholderHostParams) -> Iterable[Finding]:
+    hosts = tuple(params.hosts)
     for url, line, column, _ in _targets(ctx):
         if not url:
             continue
@@ -131,6 +141,12 @@ def placeholder(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
             yield Finding(f"Link destination is a placeholder: '{url[:80]}'", line, column)
 
 
+class AllowedSchemesParams(RuleParams):
+    """Params of LK005 (link-disallowed-scheme)."""
+
+    schemes: tuple[str, ...] = ("http", "https", "mailto", "ftp", "tel")
+
+
 @rule(
     "LK005",
     "link-disallowed-scheme",
@@ -138,12 +154,13 @@ def placeholder(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "error",
     "Only web, mail, FTP and phone links are allowed: `javascript:`, `file:` or `data:` links are unsafe "
     "or only work on one machine, and `C:\\...` is a local file path.",
+    why="`javascript:`, `file:` and `data:` links are unsafe or only work on one machine.",
     good="[Contact](mailto:support@aspose.com)",
     bad="[Run](javascript:alert(1))",
-    schemes=ALLOWED_SCHEMES,
+    params=AllowedSchemesParams,
 )
-def disallowed_scheme(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    allowed = {scheme.lower() for scheme in params["schemes"]}
+def disallowed_scheme(ctx: CheckContext, params: AllowedSchemesParams) -> Iterable[Finding]:
+    allowed = {scheme.lower() for scheme in params.schemes}
     for url, line, column, _ in _targets(ctx):
         match = _SCHEME.match(url.strip())
         if not match:
@@ -162,10 +179,11 @@ def disallowed_scheme(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "error",
     "A destination written as `[label]` is a reference label put in the URL's place: the link goes "
     "to a page literally named `[label]`. Write `[text][label]` instead.",
+    why="The link goes to a page literally named `[label]`, which does not exist.",
     good="[Aspose.Words][words]",
     bad="[Aspose.Words]([words])",
 )
-def bracketed_url(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def bracketed_url(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     for link in ctx.doc.links:
         url = link.url.strip()
         if link.kind == "inline" and len(url) > 2 and url[0] == "[" and url[-1] == "]":
@@ -184,10 +202,11 @@ def bracketed_url(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "warning",
     "A relative link written as a file path (`./x.md`, `../images/a.png`, `page.md`) must point at a "
     "file of the docs set. Checked only when the set is known (e.g. `tbcv check` over a folder).",
-    good="[Install](../installation/_index.md)  (a file that exists)",
+    why="A relative link to a missing file is a 404 for every reader.",
+    good="[Install](../installation/_index.md)",
     bad="[Install](../instalation/_index.md)",
 )
-def relative_unresolved(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def relative_unresolved(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     docs = ctx.memo.get(DOCS_MEMO)
     path = ctx.doc.path
     if not docs or not path:

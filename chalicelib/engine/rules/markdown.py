@@ -7,9 +7,11 @@ links, code blocks, tables, lines) and never re-parse.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
+from typing import Annotated
 from urllib.parse import quote
+
+from pydantic import Field
 
 from chalicelib.engine.document import CodeBlock, Heading, ParsedDocument
 from chalicelib.engine.model import TextEdit
@@ -30,7 +32,15 @@ from chalicelib.engine.rules.md_shared import (
     node_index,
     paragraph_ranges,
 )
-from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+from chalicelib.engine.rules.registry import (
+    FALSY_IS_DEFAULT,
+    CheckContext,
+    Finding,
+    NoParams,
+    RegexText,
+    RuleParams,
+    rule,
+)
 
 _ALL_PUNCTUATION = ".,;:!?。，；：！？"
 _FULL_REFERENCE = re.compile(r"(?<![\\\]])\[((?:[^\[\]\\]|\\.)*)\]\[((?:[^\[\]\\]|\\.)*)\](?![(:\[])")
@@ -46,20 +56,27 @@ _BRACKET = re.compile(r"(?<!\\)[\[\]]")
 _TAG_NAME = re.compile(r"<(/?)([^!>/\s][^/\s>]*)")
 
 
+class HeadingIncrementParams(RuleParams):
+    """Params of MD001 (heading-increment)."""
+
+    front_matter_title: RegexText = DEFAULT_TITLE
+
+
 @rule(
     "MD001",
     "heading-increment",
     "markdown",
     "warning",
     "Heading levels should only increment by one level at a time",
+    why="Skipped heading levels break the outline that screen readers and tables of contents build from the headings.",
     good="# Title\n\n## Section\n\n### Detail\n",
     bad="# Title\n\n### Detail\n",
     fixable=True,
-    front_matter_title=DEFAULT_TITLE,
+    params=HeadingIncrementParams,
 )
-def heading_increment(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def heading_increment(ctx: CheckContext, params: HeadingIncrementParams) -> Iterable[Finding]:
     doc = ctx.doc
-    previous = 1 if front_matter_has_title(doc, params["front_matter_title"]) else 7
+    previous = 1 if front_matter_has_title(doc, params.front_matter_title) else 7
     for heading in doc.headings:
         if heading.level > previous + 1:
             expected = previous + 1
@@ -84,28 +101,35 @@ def _relevel(doc: ParsedDocument, heading: Heading, level: int) -> tuple[TextEdi
     return (TextEdit(start, start + len(match.group(1)), "#" * level),)
 
 
+class TrailingSpacesParams(RuleParams):
+    """Params of MD009 (no-trailing-spaces)."""
+
+    br_spaces: int = 2
+    code_blocks: bool = False
+    list_item_empty_lines: bool = False
+    strict: bool = False
+
+
 @rule(
     "MD009",
     "no-trailing-spaces",
     "markdown",
     "warning",
     "Trailing spaces",
+    why="Trailing spaces are invisible noise in diffs, and two of them make an unintended hard line break.",
     good="A line.\nA hard break  \nnext line\n",
     bad="A line with trailing spaces   \n",
     fixable=True,
-    br_spaces=2,
-    code_blocks=False,
-    list_item_empty_lines=False,
-    strict=False,
+    params=TrailingSpacesParams,
 )
-def no_trailing_spaces(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_trailing_spaces(ctx: CheckContext, params: TrailingSpacesParams) -> Iterable[Finding]:
     doc = ctx.doc
-    br_spaces = 2 if params["br_spaces"] is None else int(params["br_spaces"])
+    br_spaces = params.br_spaces
     expected = 0 if br_spaces < 2 else br_spaces
-    skipped = set() if params["code_blocks"] else code_lines(ctx, inner_fences=True)
-    strict = bool(params["strict"])
+    skipped = set() if params.code_blocks else code_lines(ctx, inner_fences=True)
+    strict = params.strict
     lines = doc.lines
-    list_lines = _list_lines(ctx) if params["list_item_empty_lines"] else set()
+    list_lines = _list_lines(ctx) if params.list_item_empty_lines else set()
     breaks: set[int] = set()  # lines where a hard break may end (strict): inside paragraphs, not code
     if strict:
         breaks = {line for first, last in paragraph_ranges(ctx) for line in range(first, last)}
@@ -143,20 +167,27 @@ def _list_lines(ctx: CheckContext) -> set[int]:
     return lines
 
 
+class MultipleBlanksParams(RuleParams):
+    """Params of MD012 (no-multiple-blanks)."""
+
+    maximum: Annotated[int, FALSY_IS_DEFAULT] = 1
+
+
 @rule(
     "MD012",
     "no-multiple-blanks",
     "markdown",
     "warning",
     "Multiple consecutive blank lines",
+    why="Runs of blank lines are noise in the source and diffs; one blank line separates blocks.",
     good="Para one.\n\nPara two.\n",
     bad="Para one.\n\n\nPara two.\n",
     fixable=True,
-    maximum=1,
+    params=MultipleBlanksParams,
 )
-def no_multiple_blanks(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_multiple_blanks(ctx: CheckContext, params: MultipleBlanksParams) -> Iterable[Finding]:
     doc = ctx.doc
-    maximum = int(params["maximum"] or 1)
+    maximum = params.maximum
     in_code = code_lines(ctx, inner_fences=False)
     count = 0
     lines = doc.lines
@@ -171,19 +202,26 @@ def no_multiple_blanks(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable
             )
 
 
+class DuplicateHeadingParams(RuleParams):
+    """Params of MD024 (no-duplicate-heading)."""
+
+    siblings_only: bool = False
+
+
 @rule(
     "MD024",
     "no-duplicate-heading",
     "markdown",
     "warning",
     "Multiple headings with the same content",
+    why="Duplicate headings get ambiguous anchors, so links to the second one reach the first.",
     good="# Title\n\n## Install\n\n## Use\n",
     bad="# Title\n\n## Install\n\n## Install\n",
-    siblings_only=False,
+    params=DuplicateHeadingParams,
 )
-def no_duplicate_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_duplicate_heading(ctx: CheckContext, params: DuplicateHeadingParams) -> Iterable[Finding]:
     doc = ctx.doc
-    siblings_only = bool(params["siblings_only"])
+    siblings_only = params.siblings_only
     known: list[set[str]] = [set() for _ in range(8)]
     last_level = 1
     for heading in doc.headings:
@@ -203,25 +241,32 @@ def no_duplicate_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
             bucket.add(text)
 
 
+class SingleTitleParams(RuleParams):
+    """Params of MD025 (single-title)."""
+
+    level: Annotated[int, FALSY_IS_DEFAULT] = Field(1, ge=1, le=6)
+    front_matter_title: RegexText = DEFAULT_TITLE
+
+
 @rule(
     "MD025",
     "single-title",
     "markdown",
     "warning",
     "Multiple top-level headings in the same document",
+    why="A page has one title; a second top-level heading breaks the outline and search snippets.",
     good="# Title\n\n## Part\n",
     bad="# Title\n\n# Another title\n",
     other_aliases=("single-h1",),
-    level=1,
-    front_matter_title=DEFAULT_TITLE,
+    params=SingleTitleParams,
 )
-def single_title(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def single_title(ctx: CheckContext, params: SingleTitleParams) -> Iterable[Finding]:
     doc = ctx.doc
-    level = int(params["level"] or 1)
+    level = params.level
     matching = [heading for heading in doc.headings if heading.level == level]
     if not matching:
         return
-    has_title = front_matter_has_title(doc, params["front_matter_title"])
+    has_title = front_matter_has_title(doc, params.front_matter_title)
     if not has_title:
         first = first_content(doc)
         if first is None or first[1] != matching[0].line:
@@ -239,11 +284,12 @@ def single_title(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findi
     "markdown",
     "warning",
     "Bare URL used",
+    why="Bare URLs are not links in every renderer, and they read poorly.",
     good="See <https://example.com>.\n",
     bad="See https://example.com.\n",
     fixable=True,
 )
-def no_bare_urls(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_bare_urls(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     if not doc.bare_urls:
         return
@@ -319,22 +365,36 @@ def _html_element_contents(text: str, tags: list) -> Iterable[tuple[int, int]]:
                     break
 
 
+class EmphasisAsHeadingParams(RuleParams):
+    """Params of MD036 (no-emphasis-as-heading)."""
+
+    punctuation: str = _ALL_PUNCTUATION
+
+
 @rule(
     "MD036",
     "no-emphasis-as-heading",
     "markdown",
     "warning",
     "Emphasis used instead of a heading",
+    why="Bold text used as a heading is missing from the outline, anchors and table of contents.",
     good="## Note\n\nText.\n",
     bad="**Note**\n\nText.\n",
-    punctuation=_ALL_PUNCTUATION,
+    params=EmphasisAsHeadingParams,
 )
-def no_emphasis_as_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
-    punctuation = str(params["punctuation"])
+def no_emphasis_as_heading(ctx: CheckContext, params: EmphasisAsHeadingParams) -> Iterable[Finding]:
+    punctuation = params.punctuation
     for line, _column, text in ctx.doc.emphasis_paragraphs:
         if punctuation and text[-1] in punctuation:
             continue
         yield Finding(f'Emphasis used instead of a heading [Context: "{text}"]', line, context=text)
+
+
+class FencedCodeLanguageParams(RuleParams):
+    """Params of MD040 (fenced-code-language)."""
+
+    allowed_languages: tuple[str, ...] = ()
+    language_only: bool = False
 
 
 @rule(
@@ -343,15 +403,17 @@ def no_emphasis_as_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iter
     "markdown",
     "warning",
     "Fenced code blocks should have a language specified",
-    good="```java\nint x = 1;\n```\n",
-    bad="```\nint x = 1;\n```\n",
+    why="Without a language the code is not highlighted and cannot be checked.",
+    good='```java\nimport com.aspose.words.Document;\n\nDocument doc = new Document("in.docx");\n'
+    "System.out.println(doc.getText());\n```\n",
+    bad='```\nimport com.aspose.words.Document;\n\nDocument doc = new Document("in.docx");\n'
+    "System.out.println(doc.getText());\n```\n",
     fixable=True,
-    allowed_languages=(),
-    language_only=False,
+    params=FencedCodeLanguageParams,
 )
-def fenced_code_language(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def fenced_code_language(ctx: CheckContext, params: FencedCodeLanguageParams) -> Iterable[Finding]:
     doc = ctx.doc
-    allowed = list(params["allowed_languages"] or ())
+    allowed = list(params.allowed_languages)
     for block in doc.code_blocks:
         if block.kind != "fence":
             continue
@@ -370,7 +432,7 @@ def fenced_code_language(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
                 block.start_line,
                 context=opening,
             )
-        if params["language_only"] and len(info.split()) > 1:
+        if params.language_only and len(info.split()) > 1:
             yield Finding(f'Info string contains more than language: "{opening}"', block.start_line, context=opening)
 
 
@@ -382,29 +444,36 @@ def _language_fix(block: CodeBlock) -> tuple[TextEdit, ...] | None:
     return (TextEdit(block.label_start, block.label_start, language),)
 
 
+class FirstLineHeadingParams(RuleParams):
+    """Params of MD041 (first-line-heading)."""
+
+    level: Annotated[int, FALSY_IS_DEFAULT] = Field(1, ge=1, le=6)
+    front_matter_title: RegexText = DEFAULT_TITLE
+    allow_preamble: bool = False
+
+
 @rule(
     "MD041",
     "first-line-heading",
     "markdown",
     "warning",
     "First line in a file should be a top-level heading",
+    why="A page should open with its title so readers and search engines know what it is about.",
     good="# Title\n\nText.\n",
     bad="Text before any heading.\n\n# Title\n",
     other_aliases=("first-line-h1",),
-    level=1,
-    front_matter_title=DEFAULT_TITLE,
-    allow_preamble=False,
+    params=FirstLineHeadingParams,
 )
-def first_line_heading(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def first_line_heading(ctx: CheckContext, params: FirstLineHeadingParams) -> Iterable[Finding]:
     doc = ctx.doc
-    if front_matter_has_title(doc, params["front_matter_title"]):
+    if front_matter_has_title(doc, params.front_matter_title):
         return
-    level = int(params["level"] or 1)
+    level = params.level
     first = first_content(doc)
     if first is None:
         return
     kind, line = first
-    if kind == f"h{level}" or (kind == "other" and params["allow_preamble"]):
+    if kind == f"h{level}" or (kind == "other" and params.allow_preamble):
         return
     yield Finding("First line in a file should be a top-level heading", line, context=doc.lines[line - 1])
 
@@ -437,10 +506,11 @@ def _normalise_label(label: str) -> str:
     "markdown",
     "warning",
     "No empty links",
+    why="An empty link looks clickable but goes nowhere.",
     good="[docs](https://docs.example)\n",
     bad="[docs]()\n",
 )
-def no_empty_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_empty_links(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     definitions = None
     for link in doc.links:
@@ -463,10 +533,11 @@ def no_empty_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Fin
     "markdown",
     "warning",
     "Images should have alternate text (alt text)",
+    why="Screen readers announce images by their alt text; without it the image is lost to blind readers.",
     good="![Save dialog](save.png)\n",
     bad="![](save.png)\n",
 )
-def no_alt_text(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_alt_text(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     for link in doc.links:
         if link.is_image and doc.text[link.start + 2 : link.start + 3] == "]":
@@ -484,19 +555,26 @@ def no_alt_text(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findin
                 yield Finding("Images should have alternate text (alt text)", index + 1, match.start() + 1)
 
 
+class LinkFragmentsParams(RuleParams):
+    """Params of MD051 (link-fragments)."""
+
+    ignore_case: bool = False
+    ignored_pattern: RegexText = ""
+
+
 @rule(
     "MD051",
     "link-fragments",
     "markdown",
     "warning",
     "Link fragments should be valid",
+    why="A link to a fragment that does not exist lands at the top of the page, not at the section.",
     good="# Install\n\nSee [install](#install).\n",
-    bad="# Install\n\nSee [setup](#setup).\n",
+    bad="# Install\n\nSee [install](#Install).\n",
     fixable=True,
-    ignore_case=False,
-    ignored_pattern="",
+    params=LinkFragmentsParams,
 )
-def link_fragments(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def link_fragments(ctx: CheckContext, params: LinkFragmentsParams) -> Iterable[Finding]:
     doc = ctx.doc
     targets = [
         link
@@ -511,7 +589,7 @@ def link_fragments(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Fin
     if not targets and not definition_targets:
         return
     fragments = _fragments(ctx)
-    ignored = re.compile(params["ignored_pattern"] or "^$")
+    ignored = re.compile(params.ignored_pattern or "^$")
     lowered = {fragment.lower(): fragment for fragment in reversed(list(fragments))}
     checks = [(link.url, link.line, link.column, link.url_start, doc.text[link.start : link.end]) for link in targets]
     checks += [
@@ -523,7 +601,7 @@ def link_fragments(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Fin
             continue
         mixed = lowered.get(url.lower())
         if mixed is not None:
-            if params["ignore_case"] or mixed == url:
+            if params.ignore_case or mixed == url:
                 continue
             fix = (
                 (TextEdit(url_start, url_start + len(url), mixed),)
@@ -568,24 +646,31 @@ def _fragments(ctx: CheckContext) -> dict[str, int]:
     return fragments
 
 
+class ReferenceLinksImagesParams(RuleParams):
+    """Params of MD052 (reference-links-images)."""
+
+    shortcut_syntax: bool = False
+    ignored_labels: tuple[str, ...] = ("x",)
+
+
 @rule(
     "MD052",
     "reference-links-images",
     "markdown",
     "warning",
     "Reference links and images should use a label that is defined",
+    why="A reference to an undefined label renders as literal brackets, not a link.",
     good="See [the guide][guide].\n\n[guide]: https://docs.example/guide\n",
     bad="See [the guide][guide].\n",
-    shortcut_syntax=False,
-    ignored_labels=("x",),
+    params=ReferenceLinksImagesParams,
 )
-def reference_links_images(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def reference_links_images(ctx: CheckContext, params: ReferenceLinksImagesParams) -> Iterable[Finding]:
     doc = ctx.doc
-    shortcuts = bool(params["shortcut_syntax"])
+    shortcuts = params.shortcut_syntax
     if "][" not in doc.text and not (shortcuts and "]" in doc.text):
         return
     definitions = _definitions(doc)
-    ignored = set(params["ignored_labels"] or ())
+    ignored = set(params.ignored_labels)
     patterns = (_FULL_REFERENCE, _SHORTCUT_REFERENCE) if shortcuts else (_FULL_REFERENCE,)
     tasks = {doc.position(node.start)[0] for node in doc.nodes if node.kind == "TaskListMarker"} if shortcuts else ()
     for index in body_lines(doc):
@@ -613,22 +698,29 @@ def reference_links_images(ctx: CheckContext, params: Mapping[str, Any]) -> Iter
                 )
 
 
+class ReferenceDefinitionsParams(RuleParams):
+    """Params of MD053 (link-image-reference-definitions)."""
+
+    ignored_definitions: tuple[str, ...] = ("//",)
+
+
 @rule(
     "MD053",
     "link-image-reference-definitions",
     "markdown",
     "warning",
     "Link and image reference definitions should be needed",
+    why="Unused definitions are dead weight that hides which links are real.",
     good="See [the guide][guide].\n\n[guide]: https://docs.example/guide\n",
     bad="See the guide.\n\n[guide]: https://docs.example/guide\n",
     fixable=True,
-    ignored_definitions=("//",),
+    params=ReferenceDefinitionsParams,
 )
-def link_image_reference_definitions(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def link_image_reference_definitions(ctx: CheckContext, params: ReferenceDefinitionsParams) -> Iterable[Finding]:
     doc = ctx.doc
     if not doc.reference_definitions:
         return
-    ignored = set(params["ignored_definitions"] or ())
+    ignored = set(params.ignored_definitions)
     used = {_normalise_label(link.label) for link in doc.links if link.label}
     seen: set[str] = set()
     for definition in doc.reference_definitions:
@@ -654,10 +746,11 @@ def link_image_reference_definitions(ctx: CheckContext, params: Mapping[str, Any
     "markdown",
     "warning",
     "Table column count",
+    why="Rows with missing or extra cells render with empty or dropped cells.",
     good="| a | b |\n|---|---|\n| 1 | 2 |\n",
     bad="| a | b |\n|---|---|\n| 1 | 2 | 3 |\n",
 )
-def table_column_count(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def table_column_count(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     for table in doc.tables:
         expected = table.header_cells
@@ -678,11 +771,12 @@ def table_column_count(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable
     "markdown",
     "error",
     "Code fences and highlight shortcodes must be closed",
+    why="An unclosed fence turns the rest of the page into code, hiding everything after it.",
     good="```java\nint x = 1;\n```\n",
     bad="```java\nint x = 1;\n",
     fixable=True,
 )
-def unclosed_code_fence(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def unclosed_code_fence(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     for block in doc.code_blocks:
         if block.closed or block.kind == "indented":

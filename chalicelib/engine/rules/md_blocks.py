@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
+from typing import Annotated, Literal
 
 from chalicelib.engine.document import CodeBlock, ParsedDocument
 from chalicelib.engine.model import TextEdit
@@ -21,7 +21,7 @@ from chalicelib.engine.rules.md_shared import (
     node_index,
     paragraph_ranges,
 )
-from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+from chalicelib.engine.rules.registry import FALSY_IS_DEFAULT, CheckContext, Finding, NoParams, RuleParams, rule
 
 _TABS = re.compile(r"\t+")
 _REVERSED_LINK = re.compile(r"(^|[^\\])\(([^()]+)\)\[([^\]^][^\]]*)\](?!\()")
@@ -51,26 +51,33 @@ def _code_blocks(doc: ParsedDocument, markdown_only: bool = False) -> list[CodeB
     return blocks
 
 
+class HardTabsParams(RuleParams):
+    """Params of MD010 (no-hard-tabs)."""
+
+    code_blocks: bool = True
+    ignore_code_languages: tuple[str, ...] = ()
+    spaces_per_tab: int = 1
+
+
 @rule(
     "MD010",
     "no-hard-tabs",
     "markdown",
     "warning",
     "Hard tabs",
+    why="Tabs render with different widths in different tools, which misaligns nested lists and code.",
     good="- item\n  indented with spaces\n",
     bad="Text\twith a tab\n",
     fixable=True,
-    code_blocks=True,
-    ignore_code_languages=(),
-    spaces_per_tab=1,
+    params=HardTabsParams,
 )
-def no_hard_tabs(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_hard_tabs(ctx: CheckContext, params: HardTabsParams) -> Iterable[Finding]:
     doc = ctx.doc
     if "\t" not in doc.text:
         return
-    include_code = params["code_blocks"] is None or bool(params["code_blocks"])
-    ignored = {str(language).lower() for language in params["ignore_code_languages"] or ()}
-    spaces = 1 if params["spaces_per_tab"] is None else max(0, int(params["spaces_per_tab"]))
+    include_code = params.code_blocks
+    ignored = {str(language).lower() for language in params.ignore_code_languages}
+    spaces = max(0, params.spaces_per_tab)
     skipped: set[int] = set()
     spans = None
     for block in doc.code_blocks:
@@ -103,11 +110,12 @@ def no_hard_tabs(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findi
     "markdown",
     "warning",
     "Reversed link syntax",
+    why="`(text)[url]` is not a link: readers see the brackets and the raw URL.",
     good="[Guide](https://docs.example/guide)\n",
     bad="(Guide)[https://docs.example/guide]\n",
     fixable=True,
 )
-def no_reversed_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_reversed_links(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     if ")[" not in doc.text:
         return
@@ -226,32 +234,40 @@ def _has_data(doc: ParsedDocument, line: int, inline: Iterable[tuple[int, int]])
     return bool(own.replace("\0", ""))
 
 
+class LineLengthParams(RuleParams):
+    """Params of MD013 (line-length). `heading_line_length` and `code_block_line_length` default
+    to `line_length` (markdownlint reads them so)."""
+
+    line_length: Annotated[int, FALSY_IS_DEFAULT] = 80
+    heading_line_length: Annotated[int | None, FALSY_IS_DEFAULT] = None
+    code_block_line_length: Annotated[int | None, FALSY_IS_DEFAULT] = None
+    code_blocks: bool = True
+    tables: bool = True
+    headings: bool = True
+    strict: bool = False
+    stern: bool = False
+
+
 @rule(
     "MD013",
     "line-length",
     "markdown",
     "warning",
     "Line length",
+    why="Long lines are hard to read and review in editors and diffs.",
     good="A short line.\n",
     bad="A line that goes on and on well past the eighty characters a reader can take in at once.\n",
-    line_length=80,
-    heading_line_length=80,
-    code_block_line_length=80,
-    code_blocks=True,
-    tables=True,
-    headings=True,
-    strict=False,
-    stern=False,
+    params=LineLengthParams,
 )
-def line_length(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def line_length(ctx: CheckContext, params: LineLengthParams) -> Iterable[Finding]:
     doc = ctx.doc
-    limit = int(params["line_length"] or 80)
-    heading_limit = int(params["heading_line_length"] or limit)
-    code_limit = int(params["code_block_line_length"] or limit)
-    strict, stern = bool(params["strict"]), bool(params["stern"])
-    include_code = params["code_blocks"] is None or bool(params["code_blocks"])
-    include_tables = params["tables"] is None or bool(params["tables"])
-    include_headings = params["headings"] is None or bool(params["headings"])
+    limit = params.line_length
+    heading_limit = params.heading_line_length or limit
+    code_limit = params.code_block_line_length or limit
+    strict, stern = params.strict, params.stern
+    include_code = params.code_blocks
+    include_tables = params.tables
+    include_headings = params.headings
     smallest = min(limit, heading_limit, code_limit)
     exemptions = None
     first = body_lines(doc).start
@@ -288,11 +304,12 @@ def line_length(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Findin
     "markdown",
     "warning",
     "Dollar signs used before commands without showing output",
+    why="A `$` before every command, with no output shown, gets copied along with the command.",
     good="```sh\n$ ls\nfile.txt\n```\n",
     bad="```sh\n$ ls\n$ pwd\n```\n",
     fixable=True,
 )
-def commands_show_output(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def commands_show_output(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     for block in _code_blocks(doc):
         if "$" not in block.content:
@@ -334,24 +351,31 @@ def _strip_indent(line: str) -> str:
     return ""
 
 
+class BlockquoteSpaceParams(RuleParams):
+    """Params of MD027 (no-multiple-space-blockquote)."""
+
+    list_items: bool = True
+
+
 @rule(
     "MD027",
     "no-multiple-space-blockquote",
     "markdown",
     "warning",
     "Multiple spaces after blockquote symbol",
+    why="Extra spaces after `>` are noise, and four or more turn the quote into code.",
     good="> A quote.\n",
     bad=">  A quote.\n",
     fixable=True,
-    list_items=True,
+    params=BlockquoteSpaceParams,
 )
-def no_multiple_space_blockquote(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_multiple_space_blockquote(ctx: CheckContext, params: BlockquoteSpaceParams) -> Iterable[Finding]:
     doc = ctx.doc
     index = node_index(ctx)
     quotes = index.of("BlockQuote")
     if not quotes:
         return
-    include_items = params["list_items"] is None or bool(params["list_items"])
+    include_items = params.list_items
     in_code = code_lines(ctx, inner_fences=False)
     quote_lines: set[int] = set()
     for position in quotes:
@@ -432,10 +456,11 @@ def _item_lines(ctx: CheckContext) -> dict[int, int]:
     "markdown",
     "warning",
     "Blank line inside blockquote",
+    why="A blank line splits the quote into two quotes, which some renderers merge and others do not.",
     good="> One quote.\n>\n> Same quote.\n",
     bad="> One quote.\n\n> Another quote.\n",
 )
-def no_blanks_blockquote(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_blanks_blockquote(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     index = node_index(ctx)
     for position in index.of("BlockQuote"):
@@ -451,20 +476,27 @@ def no_blanks_blockquote(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
                 yield Finding("Blank line inside blockquote", number)
 
 
+class BlanksAroundFencesParams(RuleParams):
+    """Params of MD031 (blanks-around-fences)."""
+
+    list_items: bool = True
+
+
 @rule(
     "MD031",
     "blanks-around-fences",
     "markdown",
     "warning",
     "Fenced code blocks should be surrounded by blank lines",
+    why="Without blank lines around it, some renderers do not recognise the fence.",
     good="Text.\n\n```sh\nls\n```\n\nText.\n",
     bad="Text.\n```sh\nls\n```\nText.\n",
     fixable=True,
-    list_items=True,
+    params=BlanksAroundFencesParams,
 )
-def blanks_around_fences(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def blanks_around_fences(ctx: CheckContext, params: BlanksAroundFencesParams) -> Iterable[Finding]:
     doc = ctx.doc
-    include_items = params["list_items"] is None or bool(params["list_items"])
+    include_items = params.list_items
     item_lines = None if include_items else _lines_in_lists(ctx)
     for block in _code_blocks(doc):
         if block.kind == "indented":
@@ -507,20 +539,27 @@ def _fence_finding(doc: ParsedDocument, line: int, top: bool) -> Finding:
     )
 
 
+class HrStyleParams(RuleParams):
+    """Params of MD035 (hr-style). `style`: `consistent` or the exact horizontal rule to use (`---`, `***`...)."""
+
+    style: Annotated[str, FALSY_IS_DEFAULT] = "consistent"
+
+
 @rule(
     "MD035",
     "hr-style",
     "markdown",
     "warning",
     "Horizontal rule style",
+    why="Consistent rules keep the source uniform; mixed styles signal copy-paste from elsewhere.",
     good="Text.\n\n---\n\nText.\n\n---\n",
     bad="Text.\n\n---\n\nText.\n\n***\n",
-    style="consistent",
+    params=HrStyleParams,
 )
-def hr_style(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def hr_style(ctx: CheckContext, params: HrStyleParams) -> Iterable[Finding]:
     doc = ctx.doc
     index = node_index(ctx)
-    style = str(params["style"] or "consistent").strip()
+    style = params.style.strip()
     for position in index.of("Rule"):
         node = index.nodes[position]
         line = doc.position(node.start)[0]
@@ -537,11 +576,12 @@ def hr_style(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     "markdown",
     "warning",
     "Spaces inside code span elements",
+    why="Spaces inside code spans are usually accidental and change what readers copy.",
     good="Run `ls` here.\n",
-    bad="Run ` ls ` here.\n",
+    bad="Run ` ls` here.\n",
     fixable=True,
 )
-def no_space_in_code(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_space_in_code(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     text = doc.masked
     for start, end in doc.code_spans:
@@ -585,18 +625,25 @@ def no_space_in_code(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[F
             )
 
 
+class CodeBlockStyleParams(RuleParams):
+    """Params of MD046 (code-block-style)."""
+
+    style: Annotated[Literal["consistent", "fenced", "indented"], FALSY_IS_DEFAULT] = "consistent"
+
+
 @rule(
     "MD046",
     "code-block-style",
     "markdown",
     "warning",
     "Code block style",
+    why="Mixed code block styles make the source inconsistent; indented blocks cannot name a language.",
     good="```sh\nls\n```\n",
     bad="```sh\nls\n```\n\n    pwd\n",
-    style="consistent",
+    params=CodeBlockStyleParams,
 )
-def code_block_style(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
-    expected = str(params["style"] or "consistent")
+def code_block_style(ctx: CheckContext, params: CodeBlockStyleParams) -> Iterable[Finding]:
+    expected = params.style
     for block in _code_blocks(ctx.doc):
         actual = "indented" if block.kind == "indented" else "fenced"
         if expected == "consistent":
@@ -611,11 +658,12 @@ def code_block_style(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[F
     "markdown",
     "warning",
     "Files should end with a single newline character",
+    why="Tools expect text files to end with one newline; a missing or extra one shows up in every diff.",
     good="Text.\n",
     bad="Text.",
     fixable=True,
 )
-def single_trailing_newline(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def single_trailing_newline(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     last = len(doc.lines)
     if last <= first_body_index(doc) or is_blank_line(doc, last):
@@ -631,19 +679,26 @@ def single_trailing_newline(ctx: CheckContext, params: Mapping[str, Any]) -> Ite
 _BEFORE_FENCE = re.compile(r"[ \t>\-*+0-9.)]*")
 
 
+class CodeFenceStyleParams(RuleParams):
+    """Params of MD048 (code-fence-style)."""
+
+    style: Annotated[Literal["consistent", "backtick", "tilde"], FALSY_IS_DEFAULT] = "consistent"
+
+
 @rule(
     "MD048",
     "code-fence-style",
     "markdown",
     "warning",
     "Code fence style",
+    why="Mixed fence characters make the source inconsistent.",
     good="```sh\nls\n```\n",
     bad="```sh\nls\n```\n\n~~~sh\npwd\n~~~\n",
-    style="consistent",
+    params=CodeFenceStyleParams,
 )
-def code_fence_style(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def code_fence_style(ctx: CheckContext, params: CodeFenceStyleParams) -> Iterable[Finding]:
     doc = ctx.doc
-    expected = str(params["style"] or "consistent")
+    expected = params.style
     for block in _code_blocks(doc):
         if block.kind == "indented":
             continue

@@ -5,9 +5,9 @@ closing sequence."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from chalicelib.engine.document import Heading, ParsedDocument
 from chalicelib.engine.model import TextEdit
@@ -17,7 +17,7 @@ from chalicelib.engine.rules.md_shared import (
     is_blank_line,
     node_index,
 )
-from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+from chalicelib.engine.rules.registry import FALSY_IS_DEFAULT, CheckContext, Finding, NoParams, RuleParams, rule
 
 _ATX = re.compile(r"(#{1,6})([ \t]*)(.*?)(?:([ \t]+)(#+))?([ \t]*)$")
 _HTML_ENTITY_END = re.compile(r"&(?:#\d+|#[xX][\da-fA-F]+|[a-zA-Z]{2,31}|blk\d{2}|emsp1[34]|frac\d{2}|sup\d|there4);$")
@@ -71,18 +71,28 @@ def _style(ctx: CheckContext, heading: Heading) -> str:
     return "atx_closed" if parts is not None and parts.closing else "atx"
 
 
+class HeadingStyleParams(RuleParams):
+    """Params of MD003 (heading-style)."""
+
+    style: Annotated[
+        Literal["consistent", "atx", "atx_closed", "setext", "setext_with_atx", "setext_with_atx_closed"],
+        FALSY_IS_DEFAULT,
+    ] = "consistent"
+
+
 @rule(
     "MD003",
     "heading-style",
     "markdown",
     "warning",
     "Heading style",
+    why="Mixed heading styles make the source harder to read and edit consistently.",
     good="# Title\n\n## Part\n",
     bad="# Title\n\nPart\n----\n",
-    style="consistent",
+    params=HeadingStyleParams,
 )
-def heading_style(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
-    style = str(params["style"] or "consistent")
+def heading_style(ctx: CheckContext, params: HeadingStyleParams) -> Iterable[Finding]:
+    style = params.style
     for heading in ctx.doc.headings:
         actual = _style(ctx, heading)
         if style == "consistent":
@@ -121,11 +131,12 @@ def _blocked_lines(ctx: CheckContext) -> set[int]:
     "markdown",
     "warning",
     "No space after hash on atx style heading",
+    why="Without the space, `#Heading` is a paragraph, not a heading.",
     good="# Title\n",
     bad="#Title\n",
     fixable=True,
 )
-def no_missing_space_atx(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_missing_space_atx(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     blocked = None
     for index in body_lines(doc):
@@ -153,11 +164,12 @@ def no_missing_space_atx(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
     "markdown",
     "warning",
     "Multiple spaces after hash on atx style heading",
+    why="Extra spaces after the hashes are noise that styles headings inconsistently.",
     good="# Title\n",
     bad="#  Title\n",
     fixable=True,
 )
-def no_multiple_space_atx(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_multiple_space_atx(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     for heading in ctx.doc.headings:
         parts = atx_parts(ctx, heading)
         if parts is None or parts.closing or len(parts.space) <= 1 or not parts.text:
@@ -188,11 +200,12 @@ def _extra_space(doc: ParsedDocument, heading: Heading, start: int, space: str, 
     "markdown",
     "warning",
     "No space inside hashes on closed atx style heading",
+    why="Without the spaces, the closed heading is not recognised as a heading.",
     good="# Title #\n",
     bad="#Title#\n",
     fixable=True,
 )
-def no_missing_space_closed_atx(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_missing_space_closed_atx(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     blocked = None
     for index in body_lines(doc):
@@ -222,11 +235,12 @@ def no_missing_space_closed_atx(ctx: CheckContext, params: Mapping[str, Any]) ->
     "markdown",
     "warning",
     "Multiple spaces inside hashes on closed atx style heading",
+    why="Extra spaces inside the hashes are noise that styles headings inconsistently.",
     good="# Title #\n",
     bad="#  Title  #\n",
     fixable=True,
 )
-def no_multiple_space_closed_atx(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_multiple_space_closed_atx(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     for heading in doc.headings:
         parts = atx_parts(ctx, heading)
@@ -246,23 +260,31 @@ def _lines_for(value: Any, level: int) -> int:
     return 1 if value is None else int(value)
 
 
+class BlanksAroundHeadingsParams(RuleParams):
+    """Params of MD022 (blanks-around-headings): a number, or one number per heading level (h1
+    first); -1 allows any number."""
+
+    lines_above: int | tuple[int, ...] = 1
+    lines_below: int | tuple[int, ...] = 1
+
+
 @rule(
     "MD022",
     "blanks-around-headings",
     "markdown",
     "warning",
     "Headings should be surrounded by blank lines",
+    why="Without blank lines around it, some renderers do not see the heading as a heading.",
     good="# Title\n\nText.\n",
     bad="# Title\nText.\n",
     fixable=True,
-    lines_above=1,
-    lines_below=1,
+    params=BlanksAroundHeadingsParams,
 )
-def blanks_around_headings(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def blanks_around_headings(ctx: CheckContext, params: BlanksAroundHeadingsParams) -> Iterable[Finding]:
     doc = ctx.doc
     for heading in doc.headings:
         line = doc.lines[heading.line - 1].strip()
-        above = _lines_for(params["lines_above"], heading.level)
+        above = _lines_for(params.lines_above, heading.level)
         if above >= 0:
             actual = 0
             while actual < above and is_blank_line(doc, heading.line - 1 - actual):
@@ -275,7 +297,7 @@ def blanks_around_headings(ctx: CheckContext, params: Mapping[str, Any]) -> Iter
                     context=line,
                     fix=_blank_lines(doc, heading.line, above - actual, before=True),
                 )
-        below = _lines_for(params["lines_below"], heading.level)
+        below = _lines_for(params.lines_below, heading.level)
         if below >= 0:
             actual = 0
             end_line = heading.end_line + (1 if heading.style == "setext" else 0)  # the underline
@@ -310,11 +332,12 @@ def _blank_lines(doc: ParsedDocument, line: int, count: int, before: bool) -> tu
     "markdown",
     "warning",
     "Headings must start at the beginning of the line",
+    why="An indented heading is not a heading to many renderers: it renders as text or code.",
     good="# Title\n",
     bad="  # Title\n",
     fixable=True,
 )
-def heading_start_left(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def heading_start_left(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     index = node_index(ctx)
     item_indent = None
@@ -369,20 +392,27 @@ def _item_content_columns(ctx: CheckContext, index) -> dict[int, int]:
     return columns
 
 
+class TrailingPunctuationParams(RuleParams):
+    """Params of MD026 (no-trailing-punctuation)."""
+
+    punctuation: str = _PUNCTUATION
+
+
 @rule(
     "MD026",
     "no-trailing-punctuation",
     "markdown",
     "warning",
     "Trailing punctuation in heading",
+    why="Headings are titles, not sentences; trailing punctuation also ends up in their anchors.",
     good="# Install\n",
     bad="# Install:\n",
     fixable=True,
-    punctuation=_PUNCTUATION,
+    params=TrailingPunctuationParams,
 )
-def no_trailing_punctuation(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_trailing_punctuation(ctx: CheckContext, params: TrailingPunctuationParams) -> Iterable[Finding]:
     doc = ctx.doc
-    punctuation = _PUNCTUATION if params["punctuation"] is None else str(params["punctuation"])
+    punctuation = params.punctuation
     if not punctuation:
         return
     trailing = re.compile(r"\s*[" + re.escape(punctuation) + r"]+$")
@@ -409,23 +439,31 @@ def no_trailing_punctuation(ctx: CheckContext, params: Mapping[str, Any]) -> Ite
         )
 
 
+class RequiredHeadingsParams(RuleParams):
+    """Params of MD043 (required-headings)."""
+
+    headings: tuple[str, ...] = ()
+    match_case: bool = False
+
+
 @rule(
     "MD043",
     "required-headings",
     "markdown",
     "warning",
     "Required heading structure",
-    good="# Title\n",
-    bad="## Part\n",
-    headings=(),
-    match_case=False,
+    why="Pages of one kind are easier to use when they share the same section structure.",
+    good="# Title\n\n## Install\n",
+    bad="# Title\n\n## Usage\n",
+    example_params={"headings": ["# Title", "## Install"]},
+    params=RequiredHeadingsParams,
 )
-def required_headings(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
-    required = params["headings"]
+def required_headings(ctx: CheckContext, params: RequiredHeadingsParams) -> Iterable[Finding]:
+    required = params.headings
     if not isinstance(required, list | tuple) or not required:
         return
     doc = ctx.doc
-    match_case = bool(params["match_case"])
+    match_case = params.match_case
 
     def fold(value: str) -> str:
         return value if match_case else value.lower()

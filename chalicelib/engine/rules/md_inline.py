@@ -5,8 +5,8 @@ masked page text (what the Markdown parser saw)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from chalicelib.engine.document import Link, ParsedDocument
@@ -17,7 +17,7 @@ from chalicelib.engine.rules.md_shared import (
     body_lines,
     node_index,
 )
-from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+from chalicelib.engine.rules.registry import FALSY_IS_DEFAULT, CheckContext, Finding, NoParams, RuleParams, rule
 
 # HTML tokens of a block. A comment, CDATA section, processing instruction or declaration is
 # matched by its opener only, and its closer found with str.find (_block_tags): the lazy
@@ -47,22 +47,29 @@ def _in_table(index: NodeIndex, position: int) -> bool:
     return any(index.nodes[ancestor].kind == "Table" for ancestor in index.ancestors(position))
 
 
+class InlineHtmlParams(RuleParams):
+    """Params of MD033 (no-inline-html). `table_allowed_elements` defaults to `allowed_elements`."""
+
+    allowed_elements: tuple[str, ...] = ()
+    table_allowed_elements: tuple[str, ...] = ()
+
+
 @rule(
     "MD033",
     "no-inline-html",
     "markdown",
     "warning",
     "Inline HTML",
+    why="Raw HTML bypasses the site's styling and sanitising, and many Markdown tools drop it.",
     good="Press **Save**.\n",
     bad="Press <b>Save</b>.\n",
-    allowed_elements=(),
-    table_allowed_elements=(),
+    params=InlineHtmlParams,
 )
-def no_inline_html(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_inline_html(ctx: CheckContext, params: InlineHtmlParams) -> Iterable[Finding]:
     doc = ctx.doc
     index = node_index(ctx)
-    allowed = {str(name).lower() for name in params["allowed_elements"] or ()}
-    table_allowed = {str(name).lower() for name in params["table_allowed_elements"] or params["allowed_elements"] or ()}
+    allowed = {str(name).lower() for name in params.allowed_elements}
+    table_allowed = {str(name).lower() for name in params.table_allowed_elements or params.allowed_elements}
     found: list[tuple[int, str, bool]] = []  # (offset, name, in a table)
     for position in index.of("InlineHtml", "HtmlBlock"):
         node = index.nodes[position]
@@ -139,11 +146,12 @@ def _opening_tag_name(text: str, start: int, end: int) -> str | None:
     "markdown",
     "warning",
     "Spaces inside emphasis markers",
+    why="With spaces inside the markers, the text is not emphasised: the asterisks show.",
     good="This is **bold** text.\n",
     bad="This is ** bold ** text.\n",
     fixable=True,
 )
-def no_space_in_emphasis(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_space_in_emphasis(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     text = doc.masked
     if "*" not in text and "_" not in text:
@@ -268,26 +276,34 @@ def _label_end(text: str, start: int, end: int) -> int | None:
     return None
 
 
+def _link_labels(ctx: CheckContext) -> Iterator[tuple[int, int, int]]:
+    """(node position, label start, label end) of each link node written with a `[label]`."""
+    text = ctx.doc.masked
+    index = node_index(ctx)
+    for position in index.of("Link"):
+        node = index.nodes[position]
+        label_end = _label_end(text, node.start, node.end)
+        if label_end is not None:
+            yield position, node.start + 1, label_end
+
+
 @rule(
     "MD039",
     "no-space-in-links",
     "markdown",
     "warning",
     "Spaces inside link text",
+    why="Spaces inside link text are underlined with the link and look like a mistake.",
     good="[Guide](https://docs.example/guide)\n",
     bad="[ Guide ](https://docs.example/guide)\n",
     fixable=True,
 )
-def no_space_in_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def no_space_in_links(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     text = doc.masked
     index = node_index(ctx)
-    for position in index.of("Link"):
+    for position, label_start, label_end in _link_labels(ctx):
         node = index.nodes[position]
-        label_end = _label_end(text, node.start, node.end)
-        if label_end is None:
-            continue
-        label_start = node.start + 1
         label = text[label_start:label_end]
         context = _SPACES.sub(" ", text[node.start : node.end])
         leading = len(_LEADING_SPACE.match(label).group())
@@ -302,27 +318,35 @@ def no_space_in_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[
             yield Finding(f'Spaces inside link text [Context: "{context}"]', line, context=context, fix=fix)
 
 
+class ProperNamesParams(RuleParams):
+    """Params of MD044 (proper-names)."""
+
+    names: tuple[str, ...] = ()
+    code_blocks: bool = True
+    html_elements: bool = True
+
+
 @rule(
     "MD044",
     "proper-names",
     "markdown",
     "warning",
     "Proper names should have the correct capitalization",
+    why="Misspelled product and technology names look careless and hurt search.",
     good="Use JavaScript.\n",
     bad="Use javascript.\n",
+    example_params={"names": ["JavaScript"]},
     fixable=True,
-    names=(),
-    code_blocks=True,
-    html_elements=True,
+    params=ProperNamesParams,
 )
-def proper_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
-    names = sorted({str(name) for name in params["names"] or ()}, key=lambda name: (-len(name), name))
+def proper_names(ctx: CheckContext, params: ProperNamesParams) -> Iterable[Finding]:
+    names = sorted({str(name) for name in params.names}, key=lambda name: (-len(name), name))
     if not names:
         return
     doc = ctx.doc
     text = doc.masked
-    include_code = params["code_blocks"] is None or bool(params["code_blocks"])
-    include_html = params["html_elements"] is None or bool(params["html_elements"])
+    include_code = params.code_blocks
+    include_html = params.html_elements
     hidden = Spans(_proper_name_exclusions(ctx, include_code, include_html))
     first = doc.line_starts[body_lines(doc).start] if doc.lines else 0
     taken: list[tuple[int, int]] = []
@@ -385,11 +409,17 @@ def _proper_name_exclusions(ctx: CheckContext, include_code: bool, include_html:
     return spans
 
 
-def _emphasis_style(ctx: CheckContext, params: Mapping[str, Any], kind: str, width: int) -> Iterable[Finding]:
+class EmphasisStyleParams(RuleParams):
+    """Params of MD049 and MD050 (emphasis-style, strong-style)."""
+
+    style: Annotated[Literal["consistent", "asterisk", "underscore"], FALSY_IS_DEFAULT] = "consistent"
+
+
+def _emphasis_style(ctx: CheckContext, params: EmphasisStyleParams, kind: str, width: int) -> Iterable[Finding]:
     doc = ctx.doc
     text = doc.masked
     index = node_index(ctx)
-    style = str(params["style"] or "consistent")
+    style = params.style
     markers = {"asterisk": "*" * width, "underscore": "_" * width}
     for position in index.of(kind):
         node = index.nodes[position]
@@ -422,12 +452,13 @@ def _is_word(char: str) -> bool:
     "markdown",
     "warning",
     "Emphasis style",
+    why="Mixed emphasis markers make the source inconsistent and harder to edit.",
     good="Some *emphasis* and *more*.\n",
     bad="Some *emphasis* and _more_.\n",
     fixable=True,
-    style="consistent",
+    params=EmphasisStyleParams,
 )
-def emphasis_style(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def emphasis_style(ctx: CheckContext, params: EmphasisStyleParams) -> Iterable[Finding]:
     return _emphasis_style(ctx, params, "Emphasis", 1)
 
 
@@ -437,12 +468,13 @@ def emphasis_style(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Fin
     "markdown",
     "warning",
     "Strong style",
+    why="Mixed strong markers make the source inconsistent and harder to edit.",
     good="Some **strong** and **more**.\n",
     bad="Some **strong** and __more__.\n",
     fixable=True,
-    style="consistent",
+    params=EmphasisStyleParams,
 )
-def strong_style(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def strong_style(ctx: CheckContext, params: EmphasisStyleParams) -> Iterable[Finding]:
     return _emphasis_style(ctx, params, "Strong", 2)
 
 
@@ -457,24 +489,32 @@ def _autolinkable(destination: str) -> bool:
     return bool(parts.scheme) and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", parts.scheme) is not None
 
 
+class LinkImageStyleParams(RuleParams):
+    """Params of MD054 (link-image-style). Which link and image styles are allowed."""
+
+    autolink: bool = True
+    inline: bool = True
+    full: bool = True
+    collapsed: bool = True
+    shortcut: bool = True
+    url_inline: bool = True
+
+
 @rule(
     "MD054",
     "link-image-style",
     "markdown",
     "warning",
     "Link and image style",
+    why="A consistent link style keeps the source readable and easy to maintain.",
     good="See [the guide](https://docs.example/guide).\n",
     bad="See <https://docs.example/guide>.\n",
+    example_params={"autolink": False},
     fixable=True,
-    autolink=True,
-    inline=True,
-    full=True,
-    collapsed=True,
-    shortcut=True,
-    url_inline=True,
+    params=LinkImageStyleParams,
 )
-def link_image_style(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
-    allowed = {key: params[key] is None or bool(params[key]) for key in _LINK_STYLES}
+def link_image_style(ctx: CheckContext, params: LinkImageStyleParams) -> Iterable[Finding]:
+    allowed = {key: getattr(params, key) for key in _LINK_STYLES}
     if all(allowed.values()):
         return
     doc = ctx.doc
@@ -536,31 +576,35 @@ def _normalize(text: str) -> str:
     return _SPACES.sub(" ", _NORMALIZE_PUNCTUATION.sub(" ", text)).lower().strip()
 
 
+class DescriptiveLinkTextParams(RuleParams):
+    """Params of MD059 (descriptive-link-text)."""
+
+    prohibited_texts: Annotated[tuple[str, ...], FALSY_IS_DEFAULT] = ("click here", "here", "link", "more")
+
+
 @rule(
     "MD059",
     "descriptive-link-text",
     "markdown",
     "warning",
     "Link text should be descriptive",
+    why="Screen reader users often jump from link to link; 'click here' tells them nothing about where it goes.",
     good="Read [the installation guide](install.md).\n",
     bad="Read the guide [here](install.md).\n",
-    prohibited_texts=_PROHIBITED,
+    params=DescriptiveLinkTextParams,
 )
-def descriptive_link_text(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
-    prohibited = {_normalize(str(item)) for item in params["prohibited_texts"] or _PROHIBITED}
+def descriptive_link_text(ctx: CheckContext, params: DescriptiveLinkTextParams) -> Iterable[Finding]:
+    prohibited = {_normalize(str(item)) for item in params.prohibited_texts}
     if not prohibited:
         return
     doc = ctx.doc
     text = doc.masked
     index = node_index(ctx)
-    for position in index.of("Link"):
-        node = index.nodes[position]
-        label_end = _label_end(text, node.start, node.end)
-        if label_end is None:
-            continue
+    for position, label_start, label_end in _link_labels(ctx):
         if any(index.nodes[child].kind in ("Code", "InlineHtml") for child in _descendants(index, position)):
             continue
-        label = text[node.start + 1 : label_end]
+        node = index.nodes[position]
+        label = text[label_start:label_end]
         if _normalize(label) in prohibited:
             line, column = doc.position(node.start + 1)
             context = text[node.start : node.end]

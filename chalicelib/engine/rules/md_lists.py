@@ -3,9 +3,9 @@ tree's List/Item nodes: an item's marker is found once per item from its start o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Literal
 
 from chalicelib.engine.document import ParsedDocument
 from chalicelib.engine.model import TextEdit
@@ -15,8 +15,9 @@ from chalicelib.engine.rules.md_shared import (
     last_content_line,
     newline,
     node_index,
+    per_page,
 )
-from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+from chalicelib.engine.rules.registry import FALSY_IS_DEFAULT, CheckContext, Finding, NoParams, RuleParams, rule
 
 _MARKER_STYLE = {"*": "asterisk", "-": "dash", "+": "plus"}
 _STYLE_MARKER = {style: marker for marker, style in _MARKER_STYLE.items()}
@@ -44,28 +45,26 @@ class ListInfo:
     end_line: int  # last line with content
 
 
+@per_page
 def lists(ctx: CheckContext) -> list[ListInfo]:
     """Every list with its items' markers, in document order (built once per page)."""
-    found = ctx.memo.get("md.lists")
-    if found is None:
-        doc = ctx.doc
-        index = node_index(ctx)
-        found = []
-        for position in index.of("List"):
-            node = index.nodes[position]
-            markers = [_marker(doc, index.nodes[item].start) for item in index.kids(position, "Item")]
-            if not markers:
-                continue
-            found.append(
-                ListInfo(
-                    position,
-                    node.attrs is not None,
-                    markers,
-                    markers[0].line,
-                    last_content_line(doc, node.start, node.end),
-                )
+    doc = ctx.doc
+    index = node_index(ctx)
+    found = []
+    for position in index.of("List"):
+        node = index.nodes[position]
+        markers = [_marker(doc, index.nodes[item].start) for item in index.kids(position, "Item")]
+        if not markers:
+            continue
+        found.append(
+            ListInfo(
+                position,
+                node.attrs is not None,
+                markers,
+                markers[0].line,
+                last_content_line(doc, node.start, node.end),
             )
-        ctx.memo["md.lists"] = found
+        )
     return found
 
 
@@ -101,19 +100,26 @@ def _list_nesting(index: NodeIndex, position: int, kinds: tuple[str, ...]) -> li
     return found
 
 
+class UlStyleParams(RuleParams):
+    """Params of MD004 (ul-style)."""
+
+    style: Annotated[Literal["consistent", "asterisk", "plus", "dash", "sublist"], FALSY_IS_DEFAULT] = "consistent"
+
+
 @rule(
     "MD004",
     "ul-style",
     "markdown",
     "warning",
     "Unordered list style",
+    why="Mixed list markers make the source inconsistent and can split one list into several.",
     good="- one\n- two\n",
     bad="- one\n* two\n",
     fixable=True,
-    style="consistent",
+    params=UlStyleParams,
 )
-def ul_style(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
-    style = str(params["style"] or "consistent")
+def ul_style(ctx: CheckContext, params: UlStyleParams) -> Iterable[Finding]:
+    style = params.style
     expected = style if style in ("asterisk", "dash", "plus", "consistent", "sublist") else "dash"
     nesting_styles: list[str] = []
     index = node_index(ctx)
@@ -151,11 +157,12 @@ def _different(style: str) -> str:
     "markdown",
     "warning",
     "Inconsistent indentation for list items at the same level",
+    why="Items of one level indented differently may render at different levels or as separate lists.",
     good="- one\n- two\n",
     bad="- one\n - two\n",
     fixable=True,
 )
-def list_indent(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def list_indent(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     for info in lists(ctx):
         expected_indent = info.markers[0].column - 1
@@ -198,23 +205,30 @@ def _reindent(line_start: int, actual: int, expected: int) -> tuple[TextEdit, ..
     return (TextEdit(column, column + max(actual - expected, 0), " " * max(expected - actual, 0)),)
 
 
+class UlIndentParams(RuleParams):
+    """Params of MD007 (ul-indent). `start_indent` defaults to `indent` (markdownlint reads it so)."""
+
+    indent: Annotated[int, FALSY_IS_DEFAULT] = 2
+    start_indented: bool = False
+    start_indent: Annotated[int | None, FALSY_IS_DEFAULT] = None
+
+
 @rule(
     "MD007",
     "ul-indent",
     "markdown",
     "warning",
     "Unordered list indentation",
+    why="Inconsistent nesting indentation is read differently by different renderers.",
     good="- one\n  - nested\n",
     bad="- one\n    - nested\n",
     fixable=True,
-    indent=2,
-    start_indented=False,
-    start_indent=2,
+    params=UlIndentParams,
 )
-def ul_indent(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def ul_indent(ctx: CheckContext, params: UlIndentParams) -> Iterable[Finding]:
     doc = ctx.doc
-    indent = int(params["indent"] or 2)
-    start_indent = int(params["start_indent"] or indent) if params["start_indented"] else 0
+    indent = params.indent
+    start_indent = (params.start_indent or indent) if params.start_indented else 0
     index = node_index(ctx)
     for info in lists(ctx):
         if info.ordered:
@@ -253,19 +267,26 @@ def ul_indent(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]
             )
 
 
+class OlPrefixParams(RuleParams):
+    """Params of MD029 (ol-prefix)."""
+
+    style: Literal["one_or_ordered", "one", "ordered", "zero"] = "one_or_ordered"
+
+
 @rule(
     "MD029",
     "ol-prefix",
     "markdown",
     "warning",
     "Ordered list item prefix",
+    why="Inconsistent numbering makes the source disagree with the rendered list.",
     good="1. one\n2. two\n3. three\n",
     bad="1. one\n3. two\n",
     fixable=True,
-    style="one_or_ordered",
+    params=OlPrefixParams,
 )
-def ol_prefix(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
-    style = str(params["style"])
+def ol_prefix(ctx: CheckContext, params: OlPrefixParams) -> Iterable[Finding]:
+    style = params.style
     for info in lists(ctx):
         if not info.ordered:
             continue
@@ -295,25 +316,32 @@ def ol_prefix(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]
                 expected += 1
 
 
+class ListMarkerSpaceParams(RuleParams):
+    """Params of MD030 (list-marker-space)."""
+
+    ul_single: Annotated[int, FALSY_IS_DEFAULT] = 1
+    ol_single: Annotated[int, FALSY_IS_DEFAULT] = 1
+    ul_multi: Annotated[int, FALSY_IS_DEFAULT] = 1
+    ol_multi: Annotated[int, FALSY_IS_DEFAULT] = 1
+
+
 @rule(
     "MD030",
     "list-marker-space",
     "markdown",
     "warning",
     "Spaces after list markers",
+    why="Inconsistent spacing after list markers makes nested content align differently.",
     good="- one\n- two\n",
     bad="-   one\n-   two\n",
     fixable=True,
-    ul_single=1,
-    ol_single=1,
-    ul_multi=1,
-    ol_multi=1,
+    params=ListMarkerSpaceParams,
 )
-def list_marker_space(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def list_marker_space(ctx: CheckContext, params: ListMarkerSpaceParams) -> Iterable[Finding]:
     for info in lists(ctx):
         single = info.end_line - info.start_line + 1 == len(info.markers)
         key = ("ol_" if info.ordered else "ul_") + ("single" if single else "multi")
-        expected = int(params[key] or 1)
+        expected = getattr(params, key)
         for marker in info.markers:
             if marker.spaces and marker.spaces != expected:
                 yield Finding(
@@ -330,11 +358,12 @@ def list_marker_space(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[
     "markdown",
     "warning",
     "Lists should be surrounded by blank lines",
+    why="Without blank lines around it, some renderers merge the list into the paragraph.",
     good="Text.\n\n- one\n- two\n\nText.\n",
     bad="Text.\n- one\n- two\n",
     fixable=True,
 )
-def blanks_around_lists(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def blanks_around_lists(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     index = node_index(ctx)
     for info in lists(ctx):

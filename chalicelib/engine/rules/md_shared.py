@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
 
 from chalicelib.engine.document import Heading, Node, ParsedDocument
 from chalicelib.engine.model import TextEdit
@@ -18,6 +20,7 @@ JS_WHITESPACE = (
 )
 DEFAULT_TITLE = r'^\s*"?title"?\s*[:=]'
 ATX_OPEN = re.compile(r"[ \t>]*(#{1,6})")
+T = TypeVar("T")
 _LEAVES = frozenset({"SoftBreak", "HardBreak", "Code", "InlineHtml", "Rule", "Html", "TaskListMarker"})
 
 
@@ -76,6 +79,21 @@ class NodeIndex:
             parent = self.nodes[parent].parent
 
 
+def per_page(build: Callable[[CheckContext], T]) -> Callable[[CheckContext], T]:
+    """Build a structure of the page once, in the check context's memo (key `md.<name>`), and
+    share it with every rule that asks for it."""
+    key = f"md.{build.__name__}"
+
+    @wraps(build)
+    def shared(ctx: CheckContext) -> T:
+        found = ctx.memo.get(key)
+        if found is None:
+            found = ctx.memo[key] = build(ctx)
+        return found
+
+    return shared
+
+
 def node_index(ctx: CheckContext) -> NodeIndex:
     index = ctx.memo.get("md.nodes")
     if index is None:
@@ -114,11 +132,11 @@ def is_indented_blank(line: str) -> bool:
     return column >= 4
 
 
-def front_matter_has_title(doc: ParsedDocument, pattern: Any) -> bool:
+def front_matter_has_title(doc: ParsedDocument, pattern: str) -> bool:
     """markdownlint's test: some front matter line matches `front_matter_title` (empty: ignore)."""
     if not doc.front_matter.present or pattern == "":
         return False
-    matcher = re.compile(pattern or DEFAULT_TITLE, re.IGNORECASE)
+    matcher = re.compile(pattern, re.IGNORECASE)
     last = doc.front_matter.end_line or len(doc.lines)
     return any(matcher.search(line) for line in doc.lines[:last])
 

@@ -5,14 +5,14 @@ cell content."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Literal
 
 from chalicelib.engine.model import TextEdit
 from chalicelib.engine.parse import is_code_indented
-from chalicelib.engine.rules.md_shared import is_blank_line, last_content_line, newline, node_index
-from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+from chalicelib.engine.rules.md_shared import is_blank_line, last_content_line, newline, node_index, per_page
+from chalicelib.engine.rules.registry import FALSY_IS_DEFAULT, CheckContext, Finding, NoParams, RuleParams, rule
 
 
 @dataclass(slots=True)
@@ -31,35 +31,33 @@ class TableRows:
     rows: list[Row]
 
 
+@per_page
 def tables(ctx: CheckContext) -> list[TableRows]:
     """Every table's rows, tokenised (built once per page)."""
-    found = ctx.memo.get("md.tables")
-    if found is None:
-        doc = ctx.doc
-        index = node_index(ctx)
-        found = []
-        for position in index.of("Table"):
-            node = index.nodes[position]
-            first_column = doc.position(node.start)[1] - 1
-            row_lines = []
-            last_line = last_content_line(doc, node.start, node.end)
-            for child in index.kids(position):
-                kind = index.nodes[child].kind
-                if kind in ("TableHead", "TableRow"):
-                    line = doc.position(index.nodes[child].start)[0]
-                    if is_code_indented(doc.lines[line - 1], first_column):
-                        last_line = row_lines[-1] + (1 if len(row_lines) == 1 else 0)
-                        break  # micromark ends the table at an indented-code line
-                    if doc.prose_line_mask[line - 1] or kind == "TableHead":
-                        row_lines.append(line)  # not rows inside a shortcode (a highlight in a cell)
-            if not row_lines:
-                continue
-            header, *body = row_lines
-            rows = [_row(doc.lines[header - 1], header, first_column, False)]
-            rows.append(_row(doc.lines[header], header + 1, first_column, True))
-            rows.extend(_row(doc.lines[line - 1], line, first_column, False) for line in body)
-            found.append(TableRows(header, last_line, rows))
-        ctx.memo["md.tables"] = found
+    doc = ctx.doc
+    index = node_index(ctx)
+    found = []
+    for position in index.of("Table"):
+        node = index.nodes[position]
+        first_column = doc.position(node.start)[1] - 1
+        row_lines = []
+        last_line = last_content_line(doc, node.start, node.end)
+        for child in index.kids(position):
+            kind = index.nodes[child].kind
+            if kind in ("TableHead", "TableRow"):
+                line = doc.position(index.nodes[child].start)[0]
+                if is_code_indented(doc.lines[line - 1], first_column):
+                    last_line = row_lines[-1] + (1 if len(row_lines) == 1 else 0)
+                    break  # micromark ends the table at an indented-code line
+                if doc.prose_line_mask[line - 1] or kind == "TableHead":
+                    row_lines.append(line)  # not rows inside a shortcode (a highlight in a cell)
+        if not row_lines:
+            continue
+        header, *body = row_lines
+        rows = [_row(doc.lines[header - 1], header, first_column, False)]
+        rows.append(_row(doc.lines[header], header + 1, first_column, True))
+        rows.extend(_row(doc.lines[line - 1], line, first_column, False) for line in body)
+        found.append(TableRows(header, last_line, rows))
     return found
 
 
@@ -105,18 +103,28 @@ def _cell_tokens(line: str, start: int, end: int, tokens: list, delimiter: bool)
         tokens.append(("space", end - trail, end))
 
 
+class TablePipeStyleParams(RuleParams):
+    """Params of MD055 (table-pipe-style)."""
+
+    style: Annotated[
+        Literal["consistent", "leading_only", "trailing_only", "leading_and_trailing", "no_leading_or_trailing"],
+        FALSY_IS_DEFAULT,
+    ] = "consistent"
+
+
 @rule(
     "MD055",
     "table-pipe-style",
     "markdown",
     "warning",
     "Table pipe style",
+    why="Inconsistent pipes make tables harder to edit and some renderers misread them.",
     good="| a | b |\n| - | - |\n| 1 | 2 |\n",
     bad="| a | b |\n| - | - |\n  1 | 2 |\n",
-    style="consistent",
+    params=TablePipeStyleParams,
 )
-def table_pipe_style(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
-    style = str(params["style"] or "consistent")
+def table_pipe_style(ctx: CheckContext, params: TablePipeStyleParams) -> Iterable[Finding]:
+    style = params.style
     expected_leading = style not in ("no_leading_or_trailing", "trailing_only")
     expected_trailing = style not in ("no_leading_or_trailing", "leading_only")
     for table in tables(ctx):
@@ -155,11 +163,12 @@ def table_pipe_style(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[F
     "markdown",
     "warning",
     "Tables should be surrounded by blank lines",
+    why="Without blank lines around it, some renderers do not see the table.",
     good="Text.\n\n| a | b |\n| - | - |\n\nText.\n",
     bad="Text.\n| a | b |\n| - | - |\nText.\n",
     fixable=True,
 )
-def blanks_around_tables(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def blanks_around_tables(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     for table in tables(ctx):
         first, last = table.first_line, table.last_line
@@ -227,24 +236,31 @@ def _aligned_errors(lines: list[str], rows: list[Row], detail: str) -> list[tupl
     return errors
 
 
+class TableColumnStyleParams(RuleParams):
+    """Params of MD060 (table-column-style)."""
+
+    style: Annotated[Literal["any", "aligned", "compact", "tight"], FALSY_IS_DEFAULT] = "any"
+    aligned_delimiter: bool = False
+
+
 @rule(
     "MD060",
     "table-column-style",
     "markdown",
     "warning",
     "Table column style",
+    why="Consistent column formatting keeps table source readable.",
     good="| a | b |\n| - | - |\n| 1 | 2 |\n",
     bad="| a | b |\n| - | - |\n|1|  2 |\n",
-    style="any",
-    aligned_delimiter=False,
+    params=TableColumnStyleParams,
 )
-def table_column_style(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def table_column_style(ctx: CheckContext, params: TableColumnStyleParams) -> Iterable[Finding]:
     lines = ctx.doc.lines
-    style = str(params["style"] or "any")
+    style = params.style
     aligned_allowed = style in ("any", "aligned")
     compact_allowed = style in ("any", "compact")
     tight_allowed = style in ("any", "tight")
-    aligned_delimiter = bool(params["aligned_delimiter"])
+    aligned_delimiter = params.aligned_delimiter
     for table in tables(ctx):
         rows = table.rows
         if_aligned = (

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from chalicelib.engine.document import Heading
-from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+from chalicelib.engine.rules.registry import CheckContext, Finding, NoParams, RuleParams, rule
 from chalicelib.engine.rules.structure import heading_label
 
 # Per heading level: (min, max, recommended min, recommended max) characters.
@@ -50,9 +50,15 @@ CONVENTIONAL_HEADINGS = (
 )
 
 
-def _limits(params: Mapping) -> Mapping[int, tuple[int, int, int, int]]:
-    limits = params["limits"]
-    return limits if limits is HEADING_LIMITS else {int(level): tuple(values) for level, values in limits.items()}
+# heading level -> (minimum, maximum, recommended low, recommended high) length
+HeadingLimits = dict[int, tuple[int, int, int, int]]
+
+
+class H1MissingParams(RuleParams):
+    """Params of SEO001 (seo-h1-missing). `front_matter_title`: a front matter `title` counts as
+    the H1 (the site renders it)."""
+
+    front_matter_title: bool = True
 
 
 @rule(
@@ -62,14 +68,15 @@ def _limits(params: Mapping) -> Mapping[int, tuple[int, int, int, int]]:
     "error",
     "A page needs a title search engines can read: an H1, or a front matter `title` the site renders as "
     "the H1 (param `front_matter_title`).",
+    why="Search engines and browsers use the H1 (or the rendered title) as the page's title.",
     good="---\ntitle: Convert a Document to PDF in Java\n---\n\nText.",
     bad="## Convert a Document\n\nText.",
-    front_matter_title=True,
+    params=H1MissingParams,
 )
-def h1_missing(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def h1_missing(ctx: CheckContext, params: H1MissingParams) -> Iterable[Finding]:
     if any(heading.level == 1 for heading in ctx.doc.headings):
         return
-    if params["front_matter_title"] and _has_front_matter_title(ctx):
+    if params.front_matter_title and _has_front_matter_title(ctx):
         return
     doc = ctx.doc
     line = doc.headings[0].line if doc.headings else max(1, min(len(doc.lines), doc.front_matter.end_line + 1))
@@ -83,10 +90,11 @@ def h1_missing(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "warning",
     "When a page has an H1 in its body, it should be the first heading: headings before it read as "
     "belonging to no title.",
+    why="Headings before the H1 belong to no section and confuse the page outline.",
     good="# Convert a Document\n\n## Load\n\n## Save",
     bad="## Before You Start\n\n# Convert a Document",
 )
-def h1_first(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def h1_first(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     headings = ctx.doc.headings
     first_h1 = next((heading for heading in headings if heading.level == 1), None)
     if first_h1 is not None and headings[0] is not first_h1:
@@ -115,9 +123,10 @@ def _length_issue(heading: Heading, limits: Mapping) -> tuple[str, int, int] | N
     return None
 
 
-def _length_findings(ctx: CheckContext, params: Mapping, kinds: tuple[str, ...]) -> Iterable[Finding]:
-    limits = _limits(params)
-    conventional = {text.casefold() for text in params.get("conventional", ())}
+def _length_findings(
+    ctx: CheckContext, limits: HeadingLimits, conventional_headings: Iterable[str], kinds: tuple[str, ...]
+) -> Iterable[Finding]:
+    conventional = {text.casefold() for text in conventional_headings}
     for heading in ctx.doc.headings:
         found = _length_issue(heading, limits)
         if found is None or found[0] not in kinds:
@@ -138,6 +147,13 @@ def _length_findings(ctx: CheckContext, params: Mapping, kinds: tuple[str, ...])
         )
 
 
+class HeadingTooShortParams(RuleParams):
+    """Params of SEO003 (seo-heading-too-short). `conventional`: headings never reported as short."""
+
+    limits: HeadingLimits = HEADING_LIMITS
+    conventional: tuple[str, ...] = CONVENTIONAL_HEADINGS
+
+
 @rule(
     "SEO003",
     "seo-heading-too-short",
@@ -146,13 +162,19 @@ def _length_findings(ctx: CheckContext, params: Mapping, kinds: tuple[str, ...])
     "Headings shorter than their level's minimum (H1 20, H2 10, H3-H4 5, H5-H6 3 characters) say too "
     "little to readers and search engines. Conventional headings (param `conventional`: See Also, FAQ, "
     "Overview, ...) are accepted at any length.",
+    why="Very short headings say too little to readers scanning the page and to search engines.",
     good="## Insert a Table of Contents",
     bad="## TOC",
-    limits=HEADING_LIMITS,
-    conventional=CONVENTIONAL_HEADINGS,
+    params=HeadingTooShortParams,
 )
-def heading_tooheading_label(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    return _length_findings(ctx, params, ("short",))
+def heading_too_short(ctx: CheckContext, params: HeadingTooShortParams) -> Iterable[Finding]:
+    return _length_findings(ctx, params.limits, params.conventional, ("short",))
+
+
+class HeadingTooLongParams(RuleParams):
+    """Params of SEO004 (seo-heading-too-long)."""
+
+    limits: HeadingLimits = HEADING_LIMITS
 
 
 @rule(
@@ -162,12 +184,20 @@ def heading_tooheading_label(ctx: CheckContext, params: Mapping) -> Iterable[Fin
     "warning",
     "Headings longer than their level's maximum (H1 70, H2-H3 100, H4 80, H5 70, H6 60 characters) are "
     "cut in results and tables of contents.",
+    why="Search results and tables of contents cut long headings.",
     good="## Insert a Table of Contents",
     bad="## How to Insert a Table of Contents Into a Document That Already Has Several Sections, Headers and Footers",
-    limits=HEADING_LIMITS,
+    params=HeadingTooLongParams,
 )
-def heading_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    return _length_findings(ctx, params, ("long",))
+def heading_too_long(ctx: CheckContext, params: HeadingTooLongParams) -> Iterable[Finding]:
+    return _length_findings(ctx, params.limits, (), ("long",))
+
+
+class HeadingLengthRecommendedParams(RuleParams):
+    """Params of SEO005 (seo-heading-length-recommended). `conventional`: headings never reported as short."""
+
+    limits: HeadingLimits = HEADING_LIMITS
+    conventional: tuple[str, ...] = CONVENTIONAL_HEADINGS
 
 
 @rule(
@@ -178,13 +208,13 @@ def heading_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "Within the limits, headings read best at their level's recommended length (H1 30-60, H2 20-80, "
     "H3 15-70, H4 10-60, H5 8-50, H6 8-40 characters). At most one length finding per heading; "
     "conventional headings (param `conventional`) are not reported as short.",
+    why="Headings near the recommended length are read in full in results and outlines.",
     good="## Insert a Table of Contents",
     bad="## Load Files",
-    limits=HEADING_LIMITS,
-    conventional=CONVENTIONAL_HEADINGS,
+    params=HeadingLengthRecommendedParams,
 )
-def heading_length_recommended(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    return _length_findings(ctx, params, ("below", "above"))
+def heading_length_recommended(ctx: CheckContext, params: HeadingLengthRecommendedParams) -> Iterable[Finding]:
+    return _length_findings(ctx, params.limits, params.conventional, ("below", "above"))
 
 
 @rule(
@@ -193,10 +223,11 @@ def heading_length_recommended(ctx: CheckContext, params: Mapping) -> Iterable[F
     "seo",
     "error",
     "A heading must have text: an empty heading is an empty entry in the outline and the table of contents.",
+    why="An empty heading is an empty entry in the outline and the table of contents.",
     good="## Load a Document",
     bad="##",
 )
-def heading_empty(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def heading_empty(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     for heading in ctx.doc.headings:
         if not heading.text.strip():
             yield Finding(f"H{heading.level} heading is empty", heading.line, heading.column)

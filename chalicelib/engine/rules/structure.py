@@ -9,10 +9,12 @@ followed by one of the same or a higher level with nothing between is ST004's, n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+
+from pydantic import Field
 
 from chalicelib.engine.document import Heading, ParsedDocument
-from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+from chalicelib.engine.rules.registry import CheckContext, Finding, NoParams, RuleParams, rule
 
 _LIST_ITEM = re.compile(r"([ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 
@@ -49,23 +51,37 @@ def _heading_lines(doc: ParsedDocument) -> bytearray:
     return marks
 
 
+class ContentTooShortParams(RuleParams):
+    """Params of ST001 (content-too-short)."""
+
+    min_chars: int = Field(100, ge=0)
+
+
 @rule(
     "ST001",
     "content-too-short",
     "structure",
     "warning",
     "A page body (front matter excluded) shorter than `min_chars` characters rarely helps a reader.",
-    good="A page with a few paragraphs explaining the task and a code sample.",
+    why="A near-empty page wastes a reader's visit and search engines rank it as thin content.",
+    good="---\ntitle: Convert a Document\n---\nLoad the document with the Document class, then save it in the format "
+    "you need: the extension of the file name picks the format.",
     bad="---\ntitle: Convert a Document\n---\nSee the API.",
-    min_chars=100,
+    params=ContentTooShortParams,
 )
-def content_tooheading_label(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def content_too_short(ctx: CheckContext, params: ContentTooShortParams) -> Iterable[Finding]:
     length = _body_length(ctx.doc)
-    if length < params["min_chars"] and ctx.doc.text.strip():
+    if length < params.min_chars and ctx.doc.text.strip():
         yield Finding(
-            f"Page body is {length} characters long (min {params['min_chars']})",
+            f"Page body is {length} characters long (min {params.min_chars})",
             min(_body_start_line(ctx.doc), len(ctx.doc.lines)),
         )
+
+
+class ContentTooLongParams(RuleParams):
+    """Params of ST002 (content-too-long)."""
+
+    max_chars: int = Field(50000, ge=1)
 
 
 @rule(
@@ -74,17 +90,25 @@ def content_tooheading_label(ctx: CheckContext, params: Mapping) -> Iterable[Fin
     "structure",
     "info",
     "A page body longer than `max_chars` characters is hard to navigate; split it into pages.",
-    good="A page of a few thousand characters.",
-    bad="A page of 60,000 characters.",
-    max_chars=50_000,
+    why="Very long pages are slow to load and hard to navigate; split them.",
+    good="# Convert a Document\n\nLoad it, then save it.\n",
+    bad="# Convert a Document\n\nLoad the document, then save it in the format you need.\n",
+    example_params={"max_chars": 50},
+    params=ContentTooLongParams,
 )
-def content_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def content_too_long(ctx: CheckContext, params: ContentTooLongParams) -> Iterable[Finding]:
     length = _body_length(ctx.doc)
-    if length > params["max_chars"]:
+    if length > params.max_chars:
         yield Finding(
-            f"Page body is {length} characters long (max {params['max_chars']})",
+            f"Page body is {length} characters long (max {params.max_chars})",
             min(_body_start_line(ctx.doc), len(ctx.doc.lines)),
         )
+
+
+class NoHeadingsParams(RuleParams):
+    """Params of ST003 (no-headings). `min_chars`: pages shorter than this may go without headings."""
+
+    min_chars: int = Field(1000, ge=0)
 
 
 @rule(
@@ -94,16 +118,18 @@ def content_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "warning",
     "A page body of `min_chars` characters or more with no heading cannot be skimmed or linked into; "
     "add section headings (shorter pages, such as section index pages, need none).",
+    why="A long page without headings cannot be skimmed or linked into.",
     good="## Load a Document\n\nText.\n\n## Save a Document\n\nText.",
-    bad="Several screens of text and code with no heading at all.",
-    min_chars=1000,
+    bad="Load the document with the Document class. Then save it in the format you need.",
+    example_params={"min_chars": 50},
+    params=NoHeadingsParams,
 )
-def no_headings(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def no_headings(ctx: CheckContext, params: NoHeadingsParams) -> Iterable[Finding]:
     doc = ctx.doc
     if doc.headings:
         return
     length = _body_length(doc)
-    if length < params["min_chars"]:
+    if length < params.min_chars:
         return
     first = _body_start_line(doc)
     for number in range(first, len(doc.lines) + 1):
@@ -118,10 +144,11 @@ def no_headings(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "structure",
     "warning",
     "Every section needs content before the next heading of the same or a higher level.",
+    why="A heading with nothing under it promises content that is not there.",
     good="## Load a Document\n\nCall the constructor.\n\n## Save a Document\n\nCall save.",
     bad="## Load a Document\n\n## Save a Document\n\nCall save.",
 )
-def empty_section(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def empty_section(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     headings = doc.headings
     if not headings:
@@ -142,10 +169,11 @@ def empty_section(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "structure",
     "warning",
     "A heading followed directly by a deeper heading leaves its section without an introduction.",
+    why="A section that opens straight into a subsection gives the reader no introduction.",
     good="## Working with Tables\n\nTables hold rows of cells.\n\n### Insert a Table",
     bad="## Working with Tables\n\n### Insert a Table",
 )
-def consecutive_headings(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def consecutive_headings(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     headings = doc.headings
     marks = _heading_lines(doc) if len(headings) > 1 else None
@@ -158,17 +186,26 @@ def consecutive_headings(ctx: CheckContext, params: Mapping) -> Iterable[Finding
             )
 
 
+class LongPreambleParams(RuleParams):
+    """Params of ST006 (long-preamble)."""
+
+    max_chars: int = Field(500, ge=0)
+
+
 @rule(
     "ST006",
     "long-preamble",
     "structure",
     "info",
     "Text before the first heading longer than `max_chars` characters buries the page's structure.",
-    good="One or two sentences, then the first heading.",
-    bad="Several paragraphs before the first heading.",
-    max_chars=500,
+    why="A long preamble buries the page's structure before the first heading.",
+    good="How to convert documents.\n\n## Load a Document\n\nText.\n",
+    bad="How to convert documents: load the document, then save it in the format you need.\n\n"
+    "## Load a Document\n\nText.\n",
+    example_params={"max_chars": 50},
+    params=LongPreambleParams,
 )
-def long_preamble(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def long_preamble(ctx: CheckContext, params: LongPreambleParams) -> Iterable[Finding]:
     doc = ctx.doc
     if not doc.headings:
         return
@@ -177,8 +214,14 @@ def long_preamble(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     if end_line < first:
         return
     length = sum(len(doc.lines[number - 1].strip()) for number in range(first, end_line + 1))
-    if length > params["max_chars"]:
-        yield Finding(f"{length} characters before the first heading (max {params['max_chars']})", first)
+    if length > params.max_chars:
+        yield Finding(f"{length} characters before the first heading (max {params.max_chars})", first)
+
+
+class HeadingDepthParams(RuleParams):
+    """Params of ST007 (heading-depth)."""
+
+    max_depth: int = Field(4, ge=1, le=6)
 
 
 @rule(
@@ -187,15 +230,22 @@ def long_preamble(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "structure",
     "info",
     "Headings deeper than `max_depth` levels make a page hard to follow; restructure or split it.",
+    why="Deep heading levels make a page hard to follow; it usually needs splitting.",
     good="## Tables\n\n### Insert a Table\n\n#### Merge Cells",
     bad="##### Merge Cells Vertically",
-    max_depth=4,
+    params=HeadingDepthParams,
 )
-def heading_depth(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    limit = params["max_depth"]
+def heading_depth(ctx: CheckContext, params: HeadingDepthParams) -> Iterable[Finding]:
+    limit = params.max_depth
     for heading in ctx.doc.headings:
         if heading.level > limit:
             yield Finding(f"Heading level {heading.level} is deeper than {limit}", heading.line, heading.column)
+
+
+class ListDepthParams(RuleParams):
+    """Params of ST008 (list-depth)."""
+
+    max_depth: int = Field(4, ge=1)
 
 
 @rule(
@@ -204,12 +254,13 @@ def heading_depth(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     "structure",
     "warning",
     "Lists nested more than `max_depth` levels are hard to read; flatten them.",
+    why="Deeply nested lists are hard to read, especially on small screens.",
     good="- Load\n  - From a file\n  - From a stream",
     bad="- a\n  - b\n    - c\n      - d\n        - e",
-    max_depth=4,
+    params=ListDepthParams,
 )
-def list_depth(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
-    limit = params["max_depth"]
+def list_depth(ctx: CheckContext, params: ListDepthParams) -> Iterable[Finding]:
+    limit = params.max_depth
     doc = ctx.doc
     mask = doc.prose_line_mask
     indents: list[int] = []  # indentation of the open list levels

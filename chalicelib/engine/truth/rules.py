@@ -8,16 +8,17 @@ families (product names, API, formats) run for every family the page concerns.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
+from pydantic import Field
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from chalicelib.engine.document import ParsedDocument
 from chalicelib.engine.model import TextEdit
 from chalicelib.engine.rules.frontmatter import MISSING_FIELDS_MEMO
-from chalicelib.engine.rules.registry import CheckContext, Finding, rule
+from chalicelib.engine.rules.registry import CheckContext, Finding, NoParams, RuleParams, rule
 from chalicelib.engine.truth.claims import CLAIM_VERBS, FormatClaim, FormatVocabulary, claims_in_line
 from chalicelib.engine.truth.detect import page_truth
 from chalicelib.engine.truth.table import TruthTable
@@ -86,12 +87,13 @@ def _near_vendor(word: str, vendor: str) -> bool:
     "truth",
     "warning",
     "Product names are spelled as the truth tables spell them (Aspose.Words, not Apose.Words).",
+    why="A misspelled product name looks careless and makes the page harder to find.",
     good="Convert documents with Aspose.Words for Java.",
     bad="Convert documents with Apose.Words for Java.",
     fixable=True,
     source="truth",
 )
-def check_product_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def check_product_names(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     if ctx.truth is None or not ctx.truth.families:
         return
     canonical, lowered_names, correct, wrong_by_lower, vendor = _product_names(ctx)
@@ -141,11 +143,12 @@ def check_product_names(ctx: CheckContext, params: Mapping[str, Any]) -> Iterabl
     "Classes, members and enum values used in code exist in the family's API for the code's platform "
     "(read in the code's language; reported only where the platform's API table is complete; advice "
     "only in sections that present legacy API; other libraries' code is not checked).",
-    good="Document doc = new Document();\ndoc.getFirstSection();",
-    bad="Document doc = new Document();\ndoc.getFirstSectionMagically();",
+    why="Code that calls APIs the product does not have fails for every reader who copies it.",
+    good="```java\nDocument doc = new Document();\ndoc.getFirstSection();\n```\n",
+    bad="```java\nDocument doc = new Document();\ndoc.getFirstSectionMagically();\n```\n",
     source="truth",
 )
-def check_api(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def check_api(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     truth = page_truth(ctx)
     for family in truth.families.values():
         product = family.table.spec.product_name
@@ -240,11 +243,12 @@ def _unsupported(table: TruthTable, claim: FormatClaim, platform: str | None) ->
     "Prose claims only file formats the family can load or save. Claims are read with their "
     "direction, subject and word sense; one that is not certain (an ambiguous word, an indirect "
     "verb, a format only the page's platform lacks) is reported at most as a warning.",
+    why="Promising a format the product cannot read or write misleads customers.",
     good="Aspose.Words can convert DOCX to PDF.",
     bad="Aspose.Words can convert DOCX to DWG.",
     source="truth",
 )
-def check_format_claims(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def check_format_claims(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     truth = page_truth(ctx)
     if truth.primary is None:
         return
@@ -361,6 +365,13 @@ def _plugins_line(ctx: CheckContext) -> int:
     return ctx.doc.front_matter.key_lines.get("plugins", max(ctx.doc.front_matter.start_line, 1))
 
 
+class UndeclaredPluginParams(RuleParams):
+    """Params of TR004 (truth-undeclared-plugin). `require_plugins_field`: also check pages without `plugins:`."""
+
+    require_plugins_field: bool = False
+    min_confidence: float = Field(0.75, ge=0, le=1)
+
+
 @rule(
     "TR004",
     "truth-undeclared-plugin",
@@ -368,21 +379,21 @@ def _plugins_line(ctx: CheckContext) -> int:
     "warning",
     "Plugins the page uses are declared in front matter `plugins:` (pages without the field are "
     "checked only when require_plugins_field is on).",
+    why="Undeclared plugins leave the page out of the plugin's listings and navigation.",
     good="---\nplugins: [mail_merge]\n---\nUse Mail Merge to fill templates.",
     bad="---\nplugins: [document]\n---\nUse Mail Merge to fill templates.",
     fixable=True,
     source="truth",
-    require_plugins_field=False,
-    min_confidence=0.75,
+    params=UndeclaredPluginParams,
 )
-def check_undeclared_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def check_undeclared_plugins(ctx: CheckContext, params: UndeclaredPluginParams) -> Iterable[Finding]:
     truth = page_truth(ctx)
     declared = _declared(ctx)
-    if truth.primary is None or (declared is None and not params.get("require_plugins_field")):
+    if truth.primary is None or (declared is None and not params.require_plugins_field):
         return
     family = truth.families[truth.primary]
     known, _ = _resolve_declared(family.table, declared or [])
-    threshold = float(params.get("min_confidence", 0.75))
+    threshold = params.min_confidence
     first: dict[str, Any] = {}
     for detection in family.detections:
         if detection.plugin not in first or (detection.line, detection.column) < (
@@ -408,18 +419,25 @@ def check_undeclared_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> It
             )
 
 
+class UnusedPluginParams(RuleParams):
+    """Params of TR005 (truth-unused-plugin)."""
+
+    min_confidence: float = Field(0.5, ge=0, le=1)
+
+
 @rule(
     "TR005",
     "truth-unused-plugin",
     "truth",
     "info",
     "Every plugin declared in front matter `plugins:` exists and is used by the page.",
+    why="Declaring a plugin the page does not use (or that does not exist) puts it in the wrong listings.",
     good="---\nplugins: [mail_merge]\n---\nUse Mail Merge to fill templates.",
     bad="---\nplugins: [mail_merge, watermark]\n---\nUse Mail Merge to fill templates.",
     source="truth",
-    min_confidence=0.5,
+    params=UnusedPluginParams,
 )
-def check_unused_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def check_unused_plugins(ctx: CheckContext, params: UnusedPluginParams) -> Iterable[Finding]:
     truth = page_truth(ctx)
     declared = _declared(ctx)
     if truth.primary is None or not declared:
@@ -427,7 +445,7 @@ def check_unused_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
     family = truth.families[truth.primary]
     known, unknown = _resolve_declared(family.table, declared)
     line = _plugins_line(ctx)
-    threshold = float(params.get("min_confidence", 0.5))
+    threshold = params.min_confidence
     for written in unknown:
         nearest = process.extractOne(
             written.lower(), sorted(_plugin_keys(family.table)), scorer=fuzz.ratio, score_cutoff=70
@@ -449,11 +467,12 @@ def check_unused_plugins(ctx: CheckContext, params: Mapping[str, Any]) -> Iterab
     "truth",
     "warning",
     "Declared plugins have their dependencies declared too.",
+    why="A plugin declared without what it depends on gives readers an incomplete setup.",
     good="---\nplugins: [document, mail_merge]\n---\n",
     bad="---\nplugins: [mail_merge]\n---\n",
     source="truth",
 )
-def check_plugin_dependencies(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def check_plugin_dependencies(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     truth = page_truth(ctx)
     declared = _declared(ctx)
     if truth.primary is None or not declared:
@@ -494,12 +513,13 @@ def _forbidden(table: TruthTable) -> list[tuple[re.Pattern[str], str, Any]]:
     "truth",
     "warning",
     "Deprecated or forbidden API and wording from the truth table are replaced.",
-    good="options.setCleanupOptions(MailMergeCleanupOptions.REMOVE_UNUSED_REGIONS);",
-    bad="doc.getMailMerge().setRemoveEmptyRegions(true);",
+    why="Deprecated API and wording send readers to code that no longer works or text that is out of date.",
+    good="```java\ndoc.getMailMerge().setCleanupOptions(MailMergeCleanupOptions.REMOVE_UNUSED_REGIONS);\n```\n",
+    bad="```java\ndoc.getMailMerge().setRemoveEmptyRegions(true);\n```\n",
     fixable=True,
     source="truth",
 )
-def check_forbidden_patterns(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def check_forbidden_patterns(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     truth = page_truth(ctx)
     doc = ctx.doc
     for family in truth.families.values():
@@ -542,11 +562,12 @@ def check_forbidden_patterns(ctx: CheckContext, params: Mapping[str, Any]) -> It
     "warning",
     "Front matter has every field the family's truth table requires (a field the front matter "
     "rules FM002/FM003 already report missing is not reported twice).",
+    why="Pages of a family rely on fields its templates need.",
     good="---\ntitle: Convert DOCX to PDF\ndescription: How to convert.\n---\n",
     bad="---\ntitle: Convert DOCX to PDF\n---\n",
     source="truth",
 )
-def check_required_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def check_required_fields(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     truth = page_truth(ctx)
     if truth.primary is None:
         return
@@ -570,6 +591,12 @@ def check_required_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Itera
 # --- TR009 plugin links ---------------------------------------------------------------
 
 
+class PluginLinkParams(RuleParams):
+    """Params of TR009 (truth-plugin-link)."""
+
+    min_confidence: float = Field(0.7, ge=0, le=1)
+
+
 @rule(
     "TR009",
     "truth-plugin-link",
@@ -578,19 +605,20 @@ def check_required_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Itera
     "A page that clearly uses a plugin links to the plugin's page (from the family's "
     "link_template, in the documentation of the page's platform, known from its path or front "
     "matter) once; the fix appends the link to the prose line of its first mention.",
-    good="Use [Mail Merge](https://docs.aspose.com/words/java/mail-merge-and-reporting/) to fill templates.",
+    why="Readers of a page that uses a plugin need a way to the plugin's own documentation.",
+    good="Use [Mail Merge](https://docs.aspose.com/words/java/mail-merge/) to fill templates.",
     bad="Use Mail Merge to fill templates.",
     fixable=True,
     source="truth",
-    min_confidence=0.7,
+    params=PluginLinkParams,
 )
-def check_plugin_links(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
+def check_plugin_links(ctx: CheckContext, params: PluginLinkParams) -> Iterable[Finding]:
     truth = page_truth(ctx)
     if truth.primary is None:
         return
     family = truth.families[truth.primary]
     linked = {link.url.rstrip("/") for link in ctx.doc.links}
-    threshold = float(params.get("min_confidence", 0.7))
+    threshold = params.min_confidence
     platform = family.platform
     for plugin, confidence in sorted(family.confidences.items()):
         url = family.table.plugin_link(plugin, platform)

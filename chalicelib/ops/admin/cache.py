@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from chalicelib.ops.admin.inputs import AuditedChangeIn, NoInput, _Input
+from chalicelib.ops.admin.inputs import AuditedChangeIn, NoInput
 from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
-from chalicelib.ops.fields import Limit
+from chalicelib.ops.fields import Limit, OperationInput
 from chalicelib.ops.result_cache import validate_cached
 from chalicelib.ops.validation import document_path
 from chalicelib.store.records import AuditEvent
@@ -95,7 +95,7 @@ def cleanup_cache(context: OperationContext, params: AuditedChangeIn) -> CacheCh
     return CacheChangeOut(removed=removed, entries=context.result_cache.stats()["entries"])
 
 
-class RebuildCacheIn(_Input):
+class RebuildCacheIn(OperationInput):
     limit: Limit = Field(default=50, description="How many of the newest validations to re-check, 1-100")
 
 

@@ -9,16 +9,16 @@ from uuid import uuid4
 
 from pydantic import BaseModel, Field
 
-from chalicelib.ops.admin.inputs import Reason, _Input
 from chalicelib.ops.catalogue import invoke, operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, NotFound
+from chalicelib.ops.fields import AdminReason, OperationInput
 from chalicelib.store.records import AuditEvent, utc_now
 
 CHECKPOINT_SCHEMA = "tbcv.checkpoint/2"  # /2: per-file SHA-256 and item counts in `files`
 
 
-class CheckpointIn(_Input):
+class CheckpointIn(OperationInput):
     notes: str = Field(default="", max_length=1000, description="Free text kept with the checkpoint")
 
 
@@ -77,9 +77,9 @@ def create_checkpoint(context: OperationContext, params: CheckpointIn) -> Checkp
     return CheckpointOut(**manifest)
 
 
-class RestoreIn(_Input):
+class RestoreIn(OperationInput):
     checkpoint_id: str = Field(pattern=r"^[0-9a-f]{32}$", description="Id from create_checkpoint")
-    reason: str = Reason
+    reason: AdminReason
 
 
 class RestoreOut(BaseModel):

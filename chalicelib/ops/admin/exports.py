@@ -13,11 +13,10 @@ from pydantic import BaseModel, Field
 
 from chalicelib.engine.model import report_from_json
 from chalicelib.engine.report.sarif_report import sarif_document
-from chalicelib.ops.admin.inputs import _Input
 from chalicelib.ops.catalogue import CATALOGUE, invoke, operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Unavailable
-from chalicelib.ops.fields import ValidationId
+from chalicelib.ops.fields import OperationInput, ValidationId
 
 EXPORT_SCHEMA = "tbcv.export/1"
 INLINE_EXPORT_LIMIT = 256 * 1024  # larger exports go to S3 behind a pre-signed URL
@@ -60,7 +59,7 @@ def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return out.getvalue()
 
 
-class ExportValidationIn(_Input):
+class ExportValidationIn(OperationInput):
     validation_id: ValidationId
     format: ExportFormat = "json"
 
@@ -104,7 +103,7 @@ def export_validation(context: OperationContext, params: ExportValidationIn) -> 
     return _deliver(context, f"validation-{params.validation_id}", params.format, text)
 
 
-class ExportRecommendationsIn(_Input):
+class ExportRecommendationsIn(OperationInput):
     validation_id: ValidationId
     format: Literal["json", "csv"] = "json"
 
@@ -131,7 +130,7 @@ def export_recommendations(context: OperationContext, params: ExportRecommendati
     return _deliver(context, f"recommendations-{params.validation_id}", params.format, text)
 
 
-class ExportWorkflowIn(_Input):
+class ExportWorkflowIn(OperationInput):
     workflow_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Workflow id")
     format: Literal["json", "csv"] = "json"
 

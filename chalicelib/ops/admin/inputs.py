@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from chalicelib.ops.fields import OperationInput
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class NoInput(_Input):
+class NoInput(OperationInput):
     """This operation takes no arguments."""
 
 
-class AuditedChangeIn(_Input):
+class AuditedChangeIn(OperationInput):
     reason: str | None = Field(
         default=None, min_length=1, max_length=2000, description="Why; kept in the audit event of the change"
     )
-
-
-Reason = Field(min_length=1, max_length=500, description="Why; shown to every refused caller and kept in the audit log")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from chalicelib.ops.admin.inputs import AuditedChangeIn, NoInput, Reason, _Input
+from chalicelib.ops.admin.inputs import AuditedChangeIn, NoInput
 from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
+from chalicelib.ops.fields import AdminReason, OperationInput
 from chalicelib.store.maintenance import MaintenanceState
 from chalicelib.store.records import AuditEvent, utc_now
 
@@ -26,8 +27,8 @@ def maintenance_out(state: MaintenanceState, switched: int | None = None) -> Mai
     )
 
 
-class EnableMaintenanceIn(_Input):
-    reason: str = Reason
+class EnableMaintenanceIn(OperationInput):
+    reason: AdminReason
 
 
 @operation(

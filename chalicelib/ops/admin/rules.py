@@ -7,12 +7,12 @@ from typing import Literal
 from pydantic import BaseModel
 
 from chalicelib.engine.rules.registry import REGISTRY
-from chalicelib.ops.admin.inputs import AuditedChangeIn, _Input
+from chalicelib.ops.admin.inputs import AuditedChangeIn
 from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import InvalidInput
-from chalicelib.ops.fields import Cursor, Limit
-from chalicelib.store.records import AuditEvent
+from chalicelib.ops.fields import Cursor, Limit, OperationInput
+from chalicelib.store.records import AuditEvent, Page
 
 
 class RulesetOut(BaseModel):
@@ -56,7 +56,7 @@ def reload_rules(context: OperationContext, params: AuditedChangeIn) -> RulesetO
     )
 
 
-class ListValidatorsIn(_Input):
+class ListValidatorsIn(OperationInput):
     category: Literal["frontmatter", "markdown", "code", "links", "structure", "seo", "truth", "llm"] | None = None
     limit: Limit = 100
     cursor: Cursor | None = None
@@ -71,9 +71,8 @@ class ValidatorOut(BaseModel):
     fixable: bool
 
 
-class ValidatorPage(BaseModel):
-    items: list[ValidatorOut]
-    next_cursor: str | None
+class ValidatorPage(Page[ValidatorOut]):
+    pass
 
 
 @operation(

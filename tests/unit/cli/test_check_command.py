@@ -63,6 +63,16 @@ def test_an_unknown_format_is_a_usage_error(docs, capsys):
     assert code == 2 and "--format" in err
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "named"),
+    [("--jobs", "0", "greater than or equal to 1"), ("--fail-on", "info", "'error', 'warning'")],
+)
+def test_the_options_choices_and_bounds_are_usage_errors_naming_the_option(docs, capsys, option, value, named):
+    code, out, err = run(capsys, "check", "docs", option, value)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert option in err and named in err
+
+
 def test_a_folder_is_searched_recursively_for_markdown_files_sorted_by_path(docs, capsys):
     _, out, _ = run(capsys, "check", "docs", "--format", "json", "--jobs", "1")
     assert [f["path"] for f in json.loads(out)["files"]] == ["docs/b.md", "docs/guide/a.md"]

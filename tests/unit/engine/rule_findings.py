@@ -9,7 +9,7 @@ from chalicelib.engine.rules.registry import REGISTRY, CheckContext
 def findings(rule_id, text, *, path="docs/page.md", memo=None, family=None, **params):
     rule = REGISTRY[rule_id]
     context = CheckContext(doc=parse_document(text, path), family=family, memo=memo if memo is not None else {})
-    return list(rule.check(context, {**rule.meta.params, **params}))
+    return list(rule.check(context, rule.meta.resolve_params(params)))
 
 
 def fixed(rule_id, text, **kwargs):

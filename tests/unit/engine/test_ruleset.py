@@ -50,8 +50,8 @@ def test_relaxed_profile_switches_whitespace_rules_and_seo_off():
 
 def test_family_overrides_params_of_its_rules():
     ruleset = load_ruleset()
-    assert setting(ruleset, "CD005", family="words").params["max_lines"] == 50
-    assert setting(ruleset, "CD005").params["max_lines"] == 100
+    assert setting(ruleset, "CD005", family="words").params.max_lines == 50
+    assert setting(ruleset, "CD005").params.max_lines == 100
 
 
 def test_project_overrides_level_and_params_by_alias():
@@ -59,7 +59,7 @@ def test_project_overrides_level_and_params_by_alias():
         overrides={"rules": {"no-trailing-spaces": {"level": "error", "br_spaces": 0}, "MD012": "off"}}
     )
     md009 = setting(ruleset, "MD009")
-    assert (md009.severity, md009.params["br_spaces"]) == ("error", 0)
+    assert (md009.severity, md009.params.br_spaces) == ("error", 0)
     assert setting(ruleset, "MD012") is None
 
 

@@ -35,7 +35,7 @@ def run_rule(
 ) -> list[Finding]:
     """The findings of one registered rule on a page, with its default params overridden."""
     rule = REGISTRY[rule_id]
-    return list(rule.check(context(registry, text, path, family), {**rule.meta.params, **params}))
+    return list(rule.check(context(registry, text, path, family), rule.meta.resolve_params(params)))
 
 
 def java_block(code: str, label: str = "java") -> str:
