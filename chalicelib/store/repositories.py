@@ -30,13 +30,28 @@ def is_condition_failure(error: Exception) -> bool:
     return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
+_NEW_EVENT = AuditEventModel.event_id.does_not_exist()  # the audit item's key is not taken yet
+
+
 class AuditLog:
-    """Audit events: written inside the transaction of the change they describe."""
+    """Audit events: written inside the transaction of the change they describe, and only
+    ever added. IAM lets the functions put audit items but not update or delete them; a
+    put could still replace an item with the same key, so every write here is conditioned
+    on that key being new (`attribute_not_exists`): history cannot be rewritten through
+    this class, and a duplicate event id fails its transaction instead of replacing one."""
 
     def __init__(self, retention_days: int):
         self._retention_days = retention_days
 
-    def to_model(self, event: AuditEvent) -> AuditEventModel:
+    def stage(self, tx: TransactWrite, event: AuditEvent) -> None:
+        """Add `event` to the transaction of the change it records."""
+        tx.save(self._model(event), condition=_NEW_EVENT)
+
+    def append(self, event: AuditEvent) -> None:
+        """Write `event` alone (a change that is not a table item, or one written before)."""
+        self._model(event).save(condition=_NEW_EVENT)
+
+    def _model(self, event: AuditEvent) -> AuditEventModel:
         return AuditEventModel(
             month=event.created_at[:7],
             event_id=event.event_id,
@@ -219,7 +234,7 @@ class ValidationRepository:
         try:
             with self._transaction() as tx:
                 tx.save(model, condition=ValidationModel.validation_id.does_not_exist())
-                tx.save(self._audit.to_model(event))
+                self._audit.stage(tx, event)
         except TransactWriteError as error:
             if is_condition_failure(error):
                 raise VersionConflict("validation", record.validation_id) from None
@@ -323,7 +338,7 @@ class ValidationRepository:
             actions=actions,
             condition=ValidationModel.validation_id.exists(),
         )
-        tx.save(self._audit.to_model(event))
+        self._audit.stage(tx, event)
 
     def delete(self, validation_id: str, expected_version: int, event: AuditEvent) -> None:
         record = self.get(validation_id)  # what the counters take back
@@ -331,7 +346,7 @@ class ValidationRepository:
         try:
             with self._transaction() as tx:
                 tx.delete(model, condition=ValidationModel.validation_id.exists())
-                tx.save(self._audit.to_model(event))
+                self._audit.stage(tx, event)
         except TransactWriteError as error:
             raise_conflict_or_missing(error, "validation", validation_id, self.get)
         self.counters.deleted(record)

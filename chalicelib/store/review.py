@@ -219,7 +219,7 @@ class ReviewRepository:
                     tx.delete(RecommendationModel(recommendation_id=record.recommendation_id, version=record.version))
                 for record in records:
                     tx.save(self._rec_model(record), condition=RecommendationModel.recommendation_id.does_not_exist())
-                tx.save(self._audit.to_model(event))
+                self._audit.stage(tx, event)
         except TransactWriteError as error:
             if is_condition_failure(error):
                 raise VersionConflict("validation", validation_id) from None
@@ -237,7 +237,7 @@ class ReviewRepository:
                 model = self._rec_model(record)
                 model.version = 1
                 batch.save(model)
-        self._audit.to_model(event).save()
+        self._audit.append(event)
 
     def _rec_model(self, record: RecommendationRecord) -> RecommendationModel:
         values = record.model_dump(exclude={"version"})
@@ -288,13 +288,13 @@ class ReviewRepository:
             actions=actions,
             condition=RecommendationModel.recommendation_id.exists(),
         )
-        tx.save(self._audit.to_model(event))
+        self._audit.stage(tx, event)
 
     def delete_recommendation(self, record: RecommendationRecord, event: AuditEvent) -> None:
         try:
             with transaction(self._region) as tx:
                 tx.delete(RecommendationModel(recommendation_id=record.recommendation_id, version=record.version))
-                tx.save(self._audit.to_model(event))
+                self._audit.stage(tx, event)
         except TransactWriteError as error:
             raise_conflict_or_missing(error, "recommendation", record.recommendation_id, self.get_recommendation)
 
@@ -351,7 +351,7 @@ class ReviewRepository:
                     condition=ValidationModel.validation_id.exists(),
                 )
                 for event in events:
-                    tx.save(self._audit.to_model(event))
+                    self._audit.stage(tx, event)
         except TransactWriteError as error:
             if is_condition_failure(error):
                 raise VersionConflict("validation", validation.validation_id) from None
@@ -383,7 +383,7 @@ class ReviewRepository:
                     actions=[ValidationModel.enhanced.set(False), ValidationModel.updated_at.set(utc_now())],
                     condition=ValidationModel.validation_id.exists(),
                 )
-                tx.save(self._audit.to_model(event))
+                self._audit.stage(tx, event)
         except TransactWriteError as error:
             if is_condition_failure(error):
                 raise VersionConflict("enhancement", enhancement.enhancement_id) from None

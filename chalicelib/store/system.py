@@ -136,7 +136,7 @@ class MaintenanceFlag:
         data = {"enabled": state.enabled, "reason": state.reason, "since": state.since, "by": state.by}
         with _transaction() as tx:
             tx.save(SystemEntryModel(pk="maintenance", sk="state", data=data, updated_at=_iso(_now())))
-            tx.save(self._audit.to_model(event))
+            self._audit.stage(tx, event)
         self._cached = (monotonic(), state)
         return state
 
@@ -341,7 +341,7 @@ class CheckpointIndex:
             tx.save(
                 SystemEntryModel(pk="checkpoint", sk=checkpoint_id, data=manifest, updated_at=manifest["created_at"])
             )
-            tx.save(audit.to_model(event))
+            audit.stage(tx, event)
 
     def get(self, checkpoint_id: str) -> dict | None:
         try:
@@ -502,7 +502,7 @@ class SystemStore:
 
     def record(self, event: AuditEvent) -> None:
         """An audit event for a change that is not a table item (cache, ruleset, checkpoint restore)."""
-        self.audit.to_model(event).save()
+        self.audit.append(event)
 
     def reachable(self) -> bool:
         try:

@@ -192,7 +192,7 @@ class WorkflowRepository:
         model = WorkflowModel(**record.model_dump())
         with self._transaction() as tx:
             tx.save(model, condition=WorkflowModel.workflow_id.does_not_exist())
-            tx.save(self._audit.to_model(event))
+            self._audit.stage(tx, event)
         return record
 
     def get(self, workflow_id: str) -> WorkflowRecord:
@@ -249,7 +249,7 @@ class WorkflowRepository:
                 tx.update(
                     WorkflowModel(workflow_id=workflow_id), actions=actions, condition=WorkflowModel.state == current
                 )
-                tx.save(self._audit.to_model(event))
+                self._audit.stage(tx, event)
         except TransactWriteError as error:
             if is_condition_failure(error):
                 raise StateChanged(workflow_id, self.get(workflow_id).state) from None
@@ -325,7 +325,7 @@ class WorkflowRepository:
         """Delete the record (with its audit event), then its items in batches."""
         with self._transaction() as tx:
             tx.delete(WorkflowModel(workflow_id=workflow_id), condition=WorkflowModel.workflow_id.exists())
-            tx.save(self._audit.to_model(event))
+            self._audit.stage(tx, event)
         with WorkflowItemModel.batch_write() as batch:
             for model in WorkflowItemModel.query(workflow_id, attributes_to_get=["workflow_id", "item"]):
                 batch.delete(model)
