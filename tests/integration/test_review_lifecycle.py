@@ -427,12 +427,21 @@ def test_a_thousand_recommendations_are_written_whole_and_stay_usable(api):
     status, listed = call(api, "get", f"/v1/validations/{validation['validation_id']}/recommendations?limit=100")
     assert status == 200 and len(listed["items"]) == 100
     assert len(items) == 1000 and all(item["version"] == 1 for item in items)
-    status, body = review(api, items[-1]["recommendation_id"])
+    fix = next(item for item in reversed(items) if item["edits"])
+    status, body = review(api, fix["recommendation_id"])
     assert status == 200, body
     status, exported = call(api, "get", f"/v1/admin/exports/validations/{validation['validation_id']}/recommendations")
     assert status == 200, exported
+    status, preview = call(api, "post", f"/v1/validations/{validation['validation_id']}/enhancement/preview")
+    assert status == 200 and preview["recommendation_ids"] == [fix["recommendation_id"]], preview
     status, rebuilt = call(api, "post", f"/v1/validations/{validation['validation_id']}/recommendations/rebuild")
     assert status == 200, rebuilt
+    status, generated_again = call(api, "post", f"/v1/validations/{validation['validation_id']}/recommendations")
+    assert status == 200, generated_again
+    status, log = call(
+        api, "get", f"/v1/audit?target_id={validation['validation_id']}&operation=generate_recommendations"
+    )
+    assert [event["after"]["recommendations"] for event in log["items"]] == [1000]  # once, after the items
 
 
 def test_deleting_a_validation_with_children_is_refused_naming_them(api):
