@@ -57,9 +57,28 @@ class DocumentStore:
             key, response.get("VersionId") or "null", response["ContentLength"], response.get("Metadata", {})
         )
 
-    def delete_version(self, key: str, version_id: str) -> None:
-        """Used only to undo a write whose validation record could not be stored."""
-        client("s3").delete_object(Bucket=self.bucket, Key=key, VersionId=version_id)
+    def hide(self, key: str) -> None:
+        """Undo a write to a key TBCV wrote for itself alone (an inline document, a spilled
+        issue list, a diff: each key is new per write) whose record could not be stored. In
+        the versioned bucket this only adds a delete marker: the version stays until the
+        bucket's lifecycle rule expires it. The functions may not delete object versions
+        (docs/security.md), so no failure and no compromised function can destroy one."""
+        client("s3").delete_object(Bucket=self.bucket, Key=key)
+
+    def restore(self, key: str, version_id: str, *, replacing: str) -> str | None:
+        """Undo a write of version `replacing` to a document: copy `version_id` (the version
+        it replaced) back as the newest version, content and metadata. Returns the new
+        version id, or None when `replacing` is no longer the newest (somebody wrote the
+        document since: their version stays current)."""
+        if self.head(key).version_id != replacing:
+            return None
+        response = client("s3").copy_object(
+            Bucket=self.bucket,
+            Key=key,
+            CopySource={"Bucket": self.bucket, "Key": key, "VersionId": version_id},
+            MetadataDirective="COPY",
+        )
+        return response["VersionId"]
 
     def list_keys(
         self, prefix: str, *, page_size: int, continuation_token: str | None = None

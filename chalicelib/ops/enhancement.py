@@ -6,8 +6,9 @@ recommendations of the validated version, and only if the document is still at t
 version; (3) edits applied from the end backwards, conflicts refused naming both
 recommendations; (4) the result re-validated and the safety gate checked; (5) the new
 version written to S3 (metadata marks it as TBCV's), then the enhancement, the
-re-validation and the source validation's flag in one transaction (the S3 version is
-deleted again if that fails), then the recommendations marked applied."""
+re-validation and the source validation's flag in one transaction (if that fails, the
+validated version is copied back as the newest: versions are never deleted, see
+docs/security.md), then the recommendations marked applied."""
 
 from __future__ import annotations
 
@@ -300,14 +301,14 @@ def apply_approved(context: OperationContext, validation_id: str, ids: list[str]
             "safety gate refused the result: " + "; ".join(plan.enhanced.safety.reasons), field="recommendation_ids"
         )
     enhancement_id = uuid4().hex
-    written: list[tuple[str, str]] = []
+    written: list[str] = []
+    result_version = None
     try:
         result_version = context.documents.put(
             document.key,
             plan.enhanced.text.encode("utf-8"),
             {"tbcv-enhancement-id": enhancement_id, "tbcv-base-version": document.version_id},
         )
-        written.append((document.key, result_version))
         result_doc = DocumentRef(bucket=document.bucket, key=document.key, version_id=result_version)
         revalidation = build_validation_record(
             context,
@@ -320,7 +321,8 @@ def apply_approved(context: OperationContext, validation_id: str, ids: list[str]
         diff, diff_key = plan.enhanced.diff, None
         if len(diff.encode()) > DIFF_INLINE_LIMIT:
             diff_key = f"{context.settings.exports_prefix}enhancements/{enhancement_id}/diff.patch"
-            written.append((diff_key, context.documents.put(diff_key, diff.encode())))
+            context.documents.put(diff_key, diff.encode())
+            written.append(diff_key)
             diff = None
         safety = plan.enhanced.safety
         now = utc_now()
@@ -382,6 +384,8 @@ def apply_approved(context: OperationContext, validation_id: str, ids: list[str]
         context.review.record_enhancement(record, validation, revalidation, events)
     except Exception:
         undo_writes(context, written)
+        if result_version is not None:  # the validated version becomes the newest again
+            context.documents.restore(document.key, document.version_id, replacing=result_version)
         raise
     metrics.enhancement_applied()
     change_statuses(
@@ -625,8 +629,8 @@ def rollback_enhancement(context: OperationContext, params: RollbackIn) -> Enhan
     )
     try:
         context.review.mark_rolled_back(record, version, context.principal, validation, event)
-    except Exception:
-        context.documents.delete_version(record.document_key, version)
+    except Exception:  # the enhanced version becomes the newest again
+        context.documents.restore(record.document_key, record.result_version, replacing=version)
         raise
     metrics.enhancement_rolled_back()
     change_statuses(

@@ -196,18 +196,20 @@ def build_validation_record(
     validation_id: str,
     report: Report,
     document: DocumentRef,
-    written_keys: list[tuple[str, str]],
+    written_keys: list[str],
     parent_validation_id: str | None = None,
 ) -> ValidationRecord:
-    """The record of `report`; an issue list too large for an item is written to S3 (and
-    appended to `written_keys`, so a failed store write can undo it). Every stored
-    validation is built here, so this is where ValidationsCompleted is counted."""
+    """The record of `report`; an issue list too large for an item is written to S3 under a
+    key new to this write (and appended to `written_keys`, so a failed store write can
+    undo it without touching another delivery's copy). Every stored validation is built
+    here, so this is where ValidationsCompleted is counted."""
     issues = [issue_to_dict(issue) for issue in report.issues]
     issues_json = json.dumps(issues).encode()
     issues_s3_key = None
     if len(issues_json) > context.settings.issues_inline_limit_bytes:
-        issues_s3_key = f"{context.settings.exports_prefix}validations/{validation_id}/issues.json"
-        written_keys.append((issues_s3_key, context.documents.put(issues_s3_key, issues_json)))
+        issues_s3_key = f"{context.settings.exports_prefix}validations/{validation_id}/issues-{uuid4().hex}.json"
+        context.documents.put(issues_s3_key, issues_json)
+        written_keys.append(issues_s3_key)
     metrics.validation_completed(report.outcome, report.issues)
     now = utc_now()
     return ValidationRecord(
@@ -231,10 +233,11 @@ def build_validation_record(
     )
 
 
-def undo_writes(context: OperationContext, written_keys: list[tuple[str, str]]) -> None:
-    """Delete the object versions a failed operation wrote, newest first."""
-    for key, version_id in reversed(written_keys):
-        context.documents.delete_version(key, version_id)
+def undo_writes(context: OperationContext, written_keys: list[str]) -> None:
+    """Hide the objects a failed operation wrote under keys of its own, newest first (delete
+    markers: the versions expire with the bucket's retention, docs/security.md)."""
+    for key in reversed(written_keys):
+        context.documents.hide(key)
 
 
 def record_validation(
@@ -243,7 +246,7 @@ def record_validation(
     validation_id: str,
     report: Report,
     document: DocumentRef,
-    written_keys: list[tuple[str, str]],
+    written_keys: list[str],
 ) -> ValidationRecord:
     """Store a report as a validation of `document`; on failure undo the S3 writes listed
     in `written_keys` (with the spilled issues), so nothing is half-written."""
@@ -301,7 +304,7 @@ def validate_stored(
         )
     report = run_engine(text, key, family, profile, cache=context.result_cache)
     ref = DocumentRef(bucket=context.documents.bucket, key=key, version_id=stored.version_id)
-    written: list[tuple[str, str]] = []
+    written: list[str] = []
     try:
         record = build_validation_record(
             context,
@@ -361,7 +364,7 @@ def validate_content(context: OperationContext, params: ValidateContentIn) -> Va
     version_id = context.documents.put(key, body, {PATH_METADATA: quote(params.path or "", safe="/")})
     document = DocumentRef(bucket=context.documents.bucket, key=key, version_id=version_id)
     record = record_validation(
-        context, validation_id=validation_id, report=report, document=document, written_keys=[(key, version_id)]
+        context, validation_id=validation_id, report=report, document=document, written_keys=[key]
     )
     return _full(context, record)
 

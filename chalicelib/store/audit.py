@@ -1,11 +1,13 @@
 """The audit log: one event per state change, written inside the transaction of the change
-it describes (repositories stage `to_model(event)`), read by target, actor, operation and
+it describes (repositories `stage` it in their transaction), read by target, actor, operation and
 time. The `audit` table is partitioned by month, so listing is a Query, newest first."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.cursor import decode_cursor, encode_cursor, page_size, query_page
 from chalicelib.store.errors import InvalidCursor
@@ -25,24 +27,32 @@ def _month_before(month: str) -> str:
 
 
 class AuditLog:
-    """Audit events of one table; kept `retention_days` (TTL)."""
+    """Audit events of one table, kept `retention_days` (TTL), and only ever added. IAM lets
+    the functions put audit items but not update or delete them; a put could still replace
+    an item with the same key, so every write here is conditioned on that key being new
+    (`attribute_not_exists`): history cannot be rewritten through this class, and a duplicate
+    event id fails its transaction instead of replacing one."""
 
     def __init__(self, tables: TableNames, retention_days: int):
         self._model = tables.bind(AuditEventModel)
         self._retention_days = retention_days
         self._months = retention_days // 28 + 1  # month partitions a search may walk back
 
-    def to_model(self, event: AuditEvent) -> AuditEventModel:
-        """The item of `event`, for a repository to stage in its transaction."""
+    def stage(self, tx: TransactWrite, event: AuditEvent) -> None:
+        """Add `event` to the transaction of the change it records."""
+        tx.save(self._item(event), condition=self._model.event_id.does_not_exist())
+
+    def record(self, event: AuditEvent) -> None:
+        """Write `event` alone (a change that is not a table item: cache, ruleset, checkpoint
+        restore, or one written before)."""
+        self._item(event).save(condition=self._model.event_id.does_not_exist())
+
+    def _item(self, event: AuditEvent) -> AuditEventModel:
         return self._model(
             month=event.created_at[:7],
             **event.model_dump(),
             expires_at=expiry(self._retention_days),
         )
-
-    def record(self, event: AuditEvent) -> None:
-        """An event for a change that is not a table item (cache, ruleset, checkpoint restore)."""
-        self.to_model(event).save()
 
     def for_target(self, target_id: str, *, limit: int = 50, cursor: str | None = None) -> Page[AuditEvent]:
         return query_page(

@@ -21,7 +21,7 @@ class CheckpointIndex:
     def save(self, checkpoint_id: str, manifest: dict, event: AuditEvent) -> None:
         with transaction(self._region) as tx:
             tx.save(self._model(pk="checkpoint", sk=checkpoint_id, data=manifest, updated_at=manifest["created_at"]))
-            tx.save(self._audit.to_model(event))
+            self._audit.stage(tx, event)
 
     def get(self, checkpoint_id: str) -> dict | None:
         try:

@@ -51,6 +51,6 @@ class MaintenanceFlag:
         data = {"enabled": state.enabled, "reason": state.reason, "since": state.since, "by": state.by}
         with transaction(self._region) as tx:
             tx.save(self._model(pk="maintenance", sk="state", data=data, updated_at=utc_now()))
-            tx.save(self._audit.to_model(event))
+            self._audit.stage(tx, event)
         self._cached = (monotonic(), state)
         return state

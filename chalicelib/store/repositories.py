@@ -126,7 +126,7 @@ class ValidationRepository:
         try:
             with self._transaction() as tx:
                 tx.save(model, condition=self._model.validation_id.does_not_exist())
-                tx.save(self._audit.to_model(event))
+                self._audit.stage(tx, event)
         except TransactWriteError as error:
             if is_condition_failure(error):
                 raise VersionConflict("validation", record.validation_id) from None
@@ -230,7 +230,7 @@ class ValidationRepository:
             actions=actions,
             condition=self._model.validation_id.exists(),
         )
-        tx.save(self._audit.to_model(event))
+        self._audit.stage(tx, event)
 
     def delete(self, validation_id: str, expected_version: int, event: AuditEvent) -> None:
         record = self.get(validation_id)  # what the counters take back
@@ -238,7 +238,7 @@ class ValidationRepository:
         try:
             with self._transaction() as tx:
                 tx.delete(model, condition=self._model.validation_id.exists())
-                tx.save(self._audit.to_model(event))
+                self._audit.stage(tx, event)
         except TransactWriteError as error:
             raise_conflict_or_missing(error, "validation", validation_id, self.get)
         self.counters.deleted(record)

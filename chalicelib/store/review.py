@@ -233,7 +233,7 @@ class ReviewRepository:
                     tx.delete(self._recommendations(recommendation_id=record.recommendation_id, version=record.version))
                 for record in records:
                     tx.save(self._rec_model(record), condition=self._recommendations.recommendation_id.does_not_exist())
-                tx.save(self._audit.to_model(event))
+                self._audit.stage(tx, event)
         except TransactWriteError as error:
             if is_condition_failure(error):
                 raise VersionConflict("validation", validation_id) from None
@@ -251,7 +251,7 @@ class ReviewRepository:
                 model = self._rec_model(record)
                 model.version = 1
                 batch.save(model)
-        self._audit.to_model(event).save()
+        self._audit.record(event)
 
     def _rec_model(self, record: RecommendationRecord) -> RecommendationModel:
         values = record.model_dump(exclude={"version"})
@@ -305,13 +305,13 @@ class ReviewRepository:
             actions=actions,
             condition=self._recommendations.recommendation_id.exists(),
         )
-        tx.save(self._audit.to_model(event))
+        self._audit.stage(tx, event)
 
     def delete_recommendation(self, record: RecommendationRecord, event: AuditEvent) -> None:
         try:
             with transaction(self._region) as tx:
                 tx.delete(self._recommendations(recommendation_id=record.recommendation_id, version=record.version))
-                tx.save(self._audit.to_model(event))
+                self._audit.stage(tx, event)
         except TransactWriteError as error:
             raise_conflict_or_missing(error, "recommendation", record.recommendation_id, self.get_recommendation)
 
@@ -366,7 +366,7 @@ class ReviewRepository:
                     condition=self._validations.validation_id.exists(),
                 )
                 for event in events:
-                    tx.save(self._audit.to_model(event))
+                    self._audit.stage(tx, event)
         except TransactWriteError as error:
             if is_condition_failure(error):
                 raise VersionConflict("validation", validation.validation_id) from None
@@ -398,7 +398,7 @@ class ReviewRepository:
                     actions=[self._validations.enhanced.set(False), self._validations.updated_at.set(utc_now())],
                     condition=self._validations.validation_id.exists(),
                 )
-                tx.save(self._audit.to_model(event))
+                self._audit.stage(tx, event)
         except TransactWriteError as error:
             if is_condition_failure(error):
                 raise VersionConflict("enhancement", enhancement.enhancement_id) from None

@@ -187,7 +187,7 @@ class WorkflowRepository:
         model = self._workflows(**record.model_dump())
         with self._transaction() as tx:
             tx.save(model, condition=self._workflows.workflow_id.does_not_exist())
-            tx.save(self._audit.to_model(event))
+            self._audit.stage(tx, event)
         return record
 
     def get(self, workflow_id: str) -> WorkflowRecord:
@@ -246,7 +246,7 @@ class WorkflowRepository:
                     actions=actions,
                     condition=self._workflows.state == current,
                 )
-                tx.save(self._audit.to_model(event))
+                self._audit.stage(tx, event)
         except TransactWriteError as error:
             if is_condition_failure(error):
                 raise StateChanged(workflow_id, self.get(workflow_id).state) from None
@@ -323,7 +323,7 @@ class WorkflowRepository:
         """Delete the record (with its audit event), then its items in batches."""
         with self._transaction() as tx:
             tx.delete(self._workflows(workflow_id=workflow_id), condition=self._workflows.workflow_id.exists())
-            tx.save(self._audit.to_model(event))
+            self._audit.stage(tx, event)
         with self._items.batch_write() as batch:
             for model in self._items.query(workflow_id, attributes_to_get=["workflow_id", "item"]):
                 batch.delete(model)

@@ -67,14 +67,16 @@ class Stack:
             return error.code, json.loads(error.read() or b"null"), dict(error.headers)
 
 
-def start_stack(state_dir: Path | None = None) -> Stack:
-    """A stack on free ports; its data in memory, or kept in `state_dir` across restarts."""
+def start_stack(state_dir: Path | None = None, settings: dict[str, str] | None = None) -> Stack:
+    """A stack on free ports; its data in memory, or kept in `state_dir` across restarts;
+    `settings`: TBCV_ variables the user would set (e.g. TBCV_API_TOKENS)."""
     api_port, aws_port, ws_port = free_port(), free_port(), free_port()
     ports = {"TBCV_PORT": str(api_port), "TBCV_AWS_PORT": str(aws_port), "TBCV_WS_PORT": str(ws_port)}
     env = {**os.environ, **ports, "TBCV_API_TOKEN": TOKEN}
     for name in list(env):
         if name.startswith("TBCV_") and name not in (*ports, "TBCV_API_TOKEN"):
             del env[name]  # the stack sets its own resource names
+    env.update(settings or {})
     if state_dir is None:
         env["TBCV_STATE"] = "memory"
     else:

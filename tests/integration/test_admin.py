@@ -309,3 +309,24 @@ def test_export_recommendations_of_a_validation_without_any_is_an_empty_list(api
     created = validate(api)
     export = json.loads(call("export_recommendations", validation_id=created["validation_id"])["content"])
     assert export["recommendations"] == [] and export["validation_id"] == created["validation_id"]
+
+
+def test_a_secret_in_a_code_sample_leaves_through_no_output(api):
+    """Issue 15 row 4, as reproduced: `password = "hunter2"` in a code block and the same value
+    in a bare URL. Neither the MD034 fix, nor the recommendations' edits, nor the JSON, SARIF
+    and CSV exports, nor the recommendations' export carry it."""
+    page = (
+        "---\ntitle: A page with a secret in a sample\n---\n\n# A page with a secret in a sample\n\n"
+        'See https://example.com/hunter2 for more.\n\n```java\nString password = "hunter2";\n```\n'
+    )
+    created = validate(api, content=page)
+    assert "MD034" in {issue["rule"] for issue in created["issues"]}
+    outputs = [json.dumps(created)]
+    recs = api.http.post(f"/v1/validations/{created['validation_id']}/recommendations", headers=AUTH).json_body
+    assert any(rec["rule"] == "MD034" for rec in recs["items"])
+    outputs.append(json.dumps(recs))
+    for fmt in ("json", "sarif", "csv"):
+        outputs.append(call("export_validation", validation_id=created["validation_id"], format=fmt)["content"])
+    outputs.append(call("export_recommendations", validation_id=created["validation_id"])["content"])
+    leaked = [output[:200] for output in outputs if "hunter2" in output]
+    assert not leaked

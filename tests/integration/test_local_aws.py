@@ -98,6 +98,31 @@ def test_conditional_writes_are_atomic_across_threads(aws):
     assert sorted(outcomes) == ["lost"] * 19 + ["won"]
 
 
+def test_engine_work_never_holds_the_dynamodb_lock(aws, monkeypatch):
+    """Issue 15 row 1: the lock that makes moto's DynamoDB atomic covers DynamoDB requests
+    only, so a long engine run never holds up other requests. While the engine runs for one
+    validation, another thread's DynamoDB request must complete (it could not if the engine
+    ran under the lock: the engine waits for it, so that would never end)."""
+    from chalicelib.ops import invoke, validation
+    from chalicelib.runtime import context_for
+
+    stored = invoke("validate_content", context_for("tester"), {"content": PAGE})
+    engine, answered_during_engine = validation.run_engine, []
+
+    def engine_meanwhile(*args, **kwargs):
+        other = threading.Thread(
+            target=invoke, args=("get_validation", context_for("tester"), {"validation_id": stored["validation_id"]})
+        )
+        other.start()
+        other.join(timeout=30)  # the timeout is only reached when the request is held up
+        answered_during_engine.append(not other.is_alive())
+        return engine(*args, **kwargs)
+
+    monkeypatch.setattr(validation, "run_engine", engine_meanwhile)
+    invoke("validate_content", context_for("tester"), {"content": PAGE + "More text.\n"})
+    assert answered_during_engine == [True]
+
+
 @pytest.mark.parametrize(
     "resource", ["ValidationsTable", "AuditTable", "UploadQueue", "UploadDeadLetterQueue", "DocumentsBucket"]
 )

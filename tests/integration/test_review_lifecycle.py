@@ -432,12 +432,21 @@ def test_a_thousand_recommendations_are_written_whole_and_stay_usable(api):
     status, listed = call(api, "get", f"/v1/validations/{validation['validation_id']}/recommendations?limit=100")
     assert status == 200 and len(listed["items"]) == 100
     assert len(items) == 1000 and all(item["version"] == 1 for item in items)
-    status, body = review(api, items[-1]["recommendation_id"])
+    fix = next(item for item in reversed(items) if item["edits"])
+    status, body = review(api, fix["recommendation_id"])
     assert status == 200, body
     status, exported = call(api, "get", f"/v1/admin/exports/validations/{validation['validation_id']}/recommendations")
     assert status == 200, exported
+    status, preview = call(api, "post", f"/v1/validations/{validation['validation_id']}/enhancement/preview")
+    assert status == 200 and preview["recommendation_ids"] == [fix["recommendation_id"]], preview
     status, rebuilt = call(api, "post", f"/v1/validations/{validation['validation_id']}/recommendations/rebuild")
     assert status == 200, rebuilt
+    status, generated_again = call(api, "post", f"/v1/validations/{validation['validation_id']}/recommendations")
+    assert status == 200, generated_again
+    status, log = call(
+        api, "get", f"/v1/audit?target_id={validation['validation_id']}&operation=generate_recommendations"
+    )
+    assert [event["after"]["recommendations"] for event in log["items"]] == [1000]  # once, after the items
 
 
 def test_deleting_a_validation_with_children_is_refused_naming_them(api):
@@ -450,3 +459,48 @@ def test_deleting_a_validation_with_children_is_refused_naming_them(api):
         assert call(api, "delete", f"/v1/recommendations/{item['recommendation_id']}")[0] == 200
     status, body = call(api, "delete", f"/v1/validations/{validation['validation_id']}")
     assert status == 200, body
+
+
+def _failing(monkeypatch, method):
+    from chalicelib.store.review import ReviewRepository
+
+    def unavailable(*_args, **_kwargs):
+        raise RuntimeError("DynamoDB is unavailable")
+
+    monkeypatch.setattr(ReviewRepository, method, unavailable)
+
+
+def test_an_enhancement_whose_record_fails_puts_the_validated_version_back(api, monkeypatch):
+    """The functions may not delete object versions (docs/security.md): the enhanced version
+    stays, and a copy of the validated version becomes the newest again."""
+    validation = validate(api)
+    key = validation["document"]["key"]
+    for rec in by_rule(recommendations(api, validation["validation_id"]), "TR001"):
+        assert review(api, rec["recommendation_id"])[0] == 200
+    _failing(monkeypatch, "record_enhancement")
+    status, _ = call(api, "post", f"/v1/validations/{validation['validation_id']}/enhancement")
+    assert status == 500
+    assert stored_bytes(key) == PAGE.encode()
+    assert len(versions(key)) == 3  # validated, enhanced (kept), validated again
+    status, listed = call(api, "get", f"/v1/enhancements?validation_id={validation['validation_id']}")
+    assert listed["items"] == []
+
+
+def test_a_rollback_whose_record_fails_puts_the_enhanced_version_back(api, monkeypatch):
+    validation = validate(api)
+    key = validation["document"]["key"]
+    for rec in by_rule(recommendations(api, validation["validation_id"]), "TR001"):
+        assert review(api, rec["recommendation_id"])[0] == 200
+    status, enhancement = call(api, "post", f"/v1/validations/{validation['validation_id']}/enhancement")
+    assert status == 201, enhancement
+    enhanced = stored_bytes(key)
+    _failing(monkeypatch, "mark_rolled_back")
+    path = f"/v1/enhancements/{enhancement['enhancement_id']}/rollback"
+    status, _ = call(api, "post", path, {"reason": "the record cannot be stored"})
+    assert status == 500
+    assert stored_bytes(key) == enhanced and len(versions(key)) == 4
+    monkeypatch.undo()
+    # the enhancement was not rolled back, and the document is not at its result version
+    # any more (the copy is a newer version): a rollback now is refused naming both
+    status, refused = call(api, "post", path, {"reason": "again"})
+    assert status == 409 and enhancement["result_version"] in refused["error"]["message"]
