@@ -265,45 +265,60 @@ class FakeReview:
 @dataclass
 class _Version:
     version_id: str
-    body: bytes
+    body: bytes | None  # None: a delete marker (hide), as in a versioned S3 bucket
     metadata: dict[str, str]
 
 
 class FakeDocuments:
-    """A versioned bucket: every put is a new version, `get` without a version is the latest."""
+    """A versioned bucket: every put is a new version, `get` without a version is the latest;
+    `hide` adds a delete marker and nothing deletes a version (as the functions' IAM roles)."""
 
     def __init__(self, bucket: str = "fake-documents"):
         self.bucket = bucket
         self.objects: dict[str, list[_Version]] = {}
         self._next = 0
 
-    def put(self, key: str, body: bytes, metadata: dict[str, str] | None = None) -> str:
+    def _add(self, key: str, body: bytes | None, metadata: dict[str, str]) -> str:
         self._next += 1
         version_id = f"v{self._next}"
-        self.objects.setdefault(key, []).append(_Version(version_id, body, dict(metadata or {})))
+        self.objects.setdefault(key, []).append(_Version(version_id, body, metadata))
         return version_id
+
+    def put(self, key: str, body: bytes, metadata: dict[str, str] | None = None) -> str:
+        return self._add(key, body, dict(metadata or {}))
 
     def _version(self, key: str, version_id: str | None) -> _Version:
         versions = self.objects.get(key) or []
-        for version in reversed(versions):
-            if version_id is None or version.version_id == version_id:
-                return version
+        if version_id is None:
+            if versions and versions[-1].body is not None:
+                return versions[-1]
+        else:
+            for version in versions:
+                if version.version_id == version_id and version.body is not None:
+                    return version
         raise DocumentMissing(key, version_id)
 
     def get(self, key: str, version_id: str | None = None) -> tuple[bytes, StoredObject]:
         version = self._version(key, version_id)
-        return version.body, StoredObject(key, version.version_id, len(version.body), dict(version.metadata))
+        body = version.body or b""
+        return body, StoredObject(key, version.version_id, len(body), dict(version.metadata))
 
     def head(self, key: str) -> StoredObject:
         return self.get(key)[1]
 
-    def delete_version(self, key: str, version_id: str) -> None:
-        self.objects[key] = [v for v in self.objects.get(key, []) if v.version_id != version_id]
-        if not self.objects[key]:
-            del self.objects[key]
+    def hide(self, key: str) -> None:
+        self._add(key, None, {})
+
+    def restore(self, key: str, version_id: str, *, replacing: str) -> str | None:
+        if self.head(key).version_id != replacing:
+            return None
+        version = self._version(key, version_id)
+        return self._add(key, version.body, dict(version.metadata))
 
     def list_keys(self, prefix: str, *, page_size: int, continuation_token: str | None = None):
-        keys = sorted(k for k in self.objects if k.startswith(prefix))
+        keys = sorted(
+            k for k, versions in self.objects.items() if k.startswith(prefix) and versions[-1].body is not None
+        )
         start = int(continuation_token or 0)
         end = start + page_size
         return keys[start:end], str(end) if end < len(keys) else None

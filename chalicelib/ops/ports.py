@@ -147,7 +147,12 @@ class Documents(Protocol):
 
     def head(self, key: str) -> StoredObject: ...
 
-    def delete_version(self, key: str, version_id: str) -> None: ...
+    def hide(self, key: str) -> None:
+        """Undo a write to a key of TBCV's own: a delete marker (versions are never deleted)."""
+
+    def restore(self, key: str, version_id: str, *, replacing: str) -> str | None:
+        """Undo a write over a user's document: copy `version_id` back as the newest, unless
+        `replacing` is no longer the newest; the new version id, or None."""
 
     def list_keys(
         self, prefix: str, *, page_size: int, continuation_token: str | None = None
