@@ -395,8 +395,27 @@ def _check_all(
     checked = iter([])
     if missing:
         engine = Engine(profile=profile, family=family, overrides=overrides, docs=docs, markdownlint=markdownlint)
+        _tune_gc_for_batch()
         checked = iter(run_checks(missing, engine, jobs=jobs, fix=fix, cache=cache))
     return [Checked(report) if report is not None else next(checked) for report in found]
+
+
+# gen-0 threshold of the garbage collector during a batch (CPython's default is 700)
+_BATCH_GC_THRESHOLD = 50_000
+
+
+def _tune_gc_for_batch() -> None:
+    """A check run allocates many short-lived objects per page and keeps every report to the
+    end, so with CPython's default thresholds the cyclic collector rescans the growing pile of
+    kept reports again and again (about a tenth of a 4,000-page run, measured). Freezing what
+    start-up loaded (the engine, rules and truth tables, which also stay shared copy-on-write
+    in forked workers) and collecting young objects less often removes that; the collector
+    still runs, so memory stays bounded."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(_BATCH_GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def _load_baseline(path: Path):
