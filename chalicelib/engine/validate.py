@@ -16,7 +16,8 @@ from chalicelib.engine.rules.configuration import INLINE_CONFIG_MEMO
 from chalicelib.engine.rules.registry import CheckContext
 from chalicelib.engine.ruleset import Ruleset, load_ruleset
 from chalicelib.engine.suppressions import inline_switches, read_inline_config
-from chalicelib.engine.truth import select_family
+from chalicelib.engine.truth import family_evidence, select_family
+from chalicelib.engine.truth.family import EVIDENCE_MEMO
 
 RULE_FAILED = "could not be checked"
 MAX_ISSUES_PER_REPORT = 1000  # a report keeps the most severe issues up to this many
@@ -49,7 +50,8 @@ def validate_document(
     started = perf_counter()
     doc = parse_document(text, path)
     parsed = perf_counter()
-    selected = select_family(doc, family or ruleset.project_family, ruleset.truth)
+    evidence = family_evidence(doc, ruleset.truth)
+    selected = select_family(doc, family or ruleset.project_family, ruleset.truth, evidence)
     inline = read_inline_config(doc)
     page_config = markdownlint_config
     if inline is not None and inline.configure_file:
@@ -59,6 +61,7 @@ def validate_document(
     context = CheckContext(
         doc=doc, family=selected, profile=settings.profile, truth=ruleset.truth, memo=dict(memo) if memo else {}
     )
+    context.memo[EVIDENCE_MEMO] = evidence
     if inline is not None:
         context.memo[INLINE_CONFIG_MEMO] = inline
     issues: list[Issue] = []
