@@ -214,13 +214,15 @@ def _has_data(doc: ParsedDocument, line: int, inline: Iterable[tuple[int, int]])
     """Does a paragraph line hold text of its own (micromark `data` directly in the paragraph):
     anything but links, emphasis, code and HTML, the line's prefix and its trailing spaces?"""
     start = doc.line_starts[line - 1]
-    chars = list(doc.masked[start : start + len(doc.lines[line - 1])])
-    end = start + len(chars)
+    source = doc.masked[start : start + len(doc.lines[line - 1])]
+    end = start + len(source)
+    chars = None
     for span_start, span_end in inline:
         if span_start < end and start < span_end:
-            for offset in range(max(span_start, start), min(span_end, end)):
-                chars[offset - start] = "\0"
-    own = _LINE_PREFIX.sub("", "".join(chars)).rstrip()
+            chars = chars or list(source)
+            first, last = max(span_start, start) - start, min(span_end, end) - start
+            chars[first:last] = "\0" * (last - first)
+    own = _LINE_PREFIX.sub("", "".join(chars) if chars else source).rstrip()
     return bool(own.replace("\0", ""))
 
 
