@@ -140,10 +140,25 @@ def validate_document(
 def _mask_secrets(issues: list[Issue], masker: SecretMasker, text: str) -> None:
     """No secret found in the page's code, nor any fragment of one, appears in any string of
     any issue. A fix whose replacement or replaced text overlaps a secret is withdrawn: it
-    could not be shown, reviewed or applied without carrying the value."""
+    could not be shown, reviewed or applied without carrying the value. Most pages hold no
+    secret, so every string is first tested at once: when none can show one, only contexts are cut."""
+    for issue in issues:
+        issue.context = issue.context[:MAX_CONTEXT_CHARS]
+    strings = [
+        piece
+        for issue in issues
+        for piece in (
+            issue.message,
+            issue.context,
+            issue.suggestion or "",
+            *(part for edit in issue.fix or () for part in (edit.replacement, text[edit.start : edit.end])),
+        )
+    ]
+    if masker.changes_none(strings):
+        return
     for issue in issues:
         issue.message = masker.mask(issue.message)
-        issue.context = masker.mask(issue.context[:MAX_CONTEXT_CHARS])
+        issue.context = masker.mask(issue.context)
         if issue.suggestion:
             issue.suggestion = masker.mask(issue.suggestion)
         if issue.fix and any(

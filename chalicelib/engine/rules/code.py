@@ -588,6 +588,16 @@ class SecretMasker:
     def reveals(self, text: str) -> bool:
         return bool(self.spans(text))
 
+    def changes_none(self, texts: list[str]) -> bool:
+        """True when `mask` would change none of `texts` (nor `reveals` find anything): no
+        secret values to mask and no text holds a word or token prefix that `find_secrets`
+        needs. One scan of the texts joined by line breaks (no word or prefix spans one),
+        instead of one per text."""
+        if self._fragments:
+            return False
+        joined = "\n".join(texts)
+        return not _SECRET_WORD.search(joined.lower()) and not _TOKEN_HINT.search(joined)
+
     def mask(self, text: str) -> str:
         parts, position = [], 0
         for start, end in self.spans(text):
