@@ -13,13 +13,15 @@ otherwise answer the repeated runs from their result caches; bench_check_cache.p
   and parses the body with markdown-it-py (CommonMark + tables): parsing only, no rules.
 
 Targets: tbcv (default jobs) >= 6x markdownlint-cli2 and >= 0.5x rumdl, and tbcv --jobs 1 >= 1.0x
-the bare parse. The machine's load average is printed beside the figures. Exits 1 when a
-target is missed.
+the bare parse. The machine's load average is printed beside the figures, and each contender's
+CPU time (its processes and workers) beside its wall time: on a shared machine the wall-time
+ratios move with the load, the CPU-time ratios hardly do. Exits 1 when a target is missed.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -81,34 +83,50 @@ def load_average() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
-def timed(command: list[str], cwd: Path, quiet: bool) -> float:
-    """Wall time of one run; exit code 1 (issues found) is a normal outcome for a linter, and a
-    `quiet` command (tbcv, the bare parse) must not write to stderr (a traceback also exits 1)."""
+def _children_cpu() -> float:
+    """CPU seconds (user + system) used so far by this process's finished children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], cwd: Path, quiet: bool) -> tuple[float, float]:
+    """(wall time, CPU time of the process and its workers) of one run; exit code 1 (issues
+    found) is a normal outcome for a linter, and a `quiet` command (tbcv, the bare parse) must
+    not write to stderr (a traceback also exits 1)."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     elapsed = time.perf_counter() - started
     if result.returncode not in (0, 1) or (quiet and result.stderr):
         raise SystemExit(f"{command[0]} failed ({result.returncode}): {result.stderr.decode()[-500:]}")
-    return elapsed
+    return elapsed, _children_cpu() - cpu
 
 
-def median_rates(contenders: list[tuple[str, list[str], bool]], cwd: Path, files: int) -> list[float]:
-    """files/s of each contender from the median of RUNS runs; the runs are interleaved (one of
-    each per round), so a change in machine load affects every contender alike."""
+def median_rates(
+    contenders: list[tuple[str, list[str], bool]], cwd: Path, files: int
+) -> tuple[list[float], list[float]]:
+    """files/s of each contender from the median wall time of RUNS runs, and its median CPU
+    seconds; the runs are interleaved (one of each per round), so a change in machine load
+    affects every contender alike. CPU time hardly moves with the load of a shared machine, so
+    it is printed beside each figure."""
     times: list[list[float]] = [[] for _ in contenders]
+    cpus: list[list[float]] = [[] for _ in contenders]
     for _ in range(RUNS):
         for index, (_, command, quiet) in enumerate(contenders):
-            times[index].append(timed(command, cwd, quiet))
-    rates = []
-    for (name, _, _), runs in zip(contenders, times, strict=True):
+            elapsed, cpu = timed(command, cwd, quiet)
+            times[index].append(elapsed)
+            cpus[index].append(cpu)
+    rates, cpu_medians = [], []
+    for (name, _, _), runs, cpu_runs in zip(contenders, times, cpus, strict=True):
         median = statistics.median(runs)
         rates.append(files / median)
+        cpu_medians.append(statistics.median(cpu_runs))
         print(
-            f"{name:<34} {files / median:8.0f} files/s  (median of {RUNS}: {median:.2f} s; "
-            f"runs {', '.join(f'{t:.2f}' for t in runs)})",
+            f"{name:<34} {files / median:8.0f} files/s  (median of {RUNS}: {median:.2f} s, "
+            f"CPU {cpu_medians[-1]:.2f} s; runs {', '.join(f'{t:.2f}' for t in runs)})",
             flush=True,
         )
-    return rates
+    return rates, cpu_medians
 
 
 def main() -> int:
@@ -119,7 +137,7 @@ def main() -> int:
         files = replicate(pages)
         (root / ".markdownlint-cli2.jsonc").write_text('{"config": {"default": true}}\n', encoding="utf-8")
         print(f"{files} files (corpus pages replicated), {os.cpu_count()} cores, {load_average()}", flush=True)
-        tbcv_default, tbcv_one, markdownlint_rate, rumdl_rate, bare = median_rates(
+        (tbcv_default, tbcv_one, markdownlint_rate, rumdl_rate, bare), cpu = median_rates(
             [
                 ("tbcv check (default jobs)", [str(TBCV), "check", "pages", "--no-cache"], True),
                 ("tbcv check --jobs 1", [str(TBCV), "check", "pages", "--jobs", "1", "--no-cache"], True),
@@ -137,6 +155,10 @@ def main() -> int:
     print(f"tbcv check / markdownlint-cli2:       {vs_markdownlint:5.2f}x  (target >= {TARGET_VS_MARKDOWNLINT}x)")
     print(f"tbcv check / rumdl:                   {vs_rumdl:5.2f}x  (target >= {TARGET_VS_RUMDL}x)")
     print(f"tbcv check --jobs 1 / bare parse:     {vs_bare:5.2f}x  (target >= {TARGET_VS_BARE_PARSE}x)")
+    print(
+        f"by CPU time (load-independent): bare parse / tbcv --jobs 1 {cpu[4] / cpu[1]:.2f}x, "
+        f"markdownlint-cli2 / tbcv {cpu[2] / cpu[0]:.2f}x, rumdl / tbcv {cpu[3] / cpu[0]:.2f}x"
+    )
     met = vs_markdownlint >= TARGET_VS_MARKDOWNLINT and vs_rumdl >= TARGET_VS_RUMDL and vs_bare >= TARGET_VS_BARE_PARSE
     print("targets met" if met else "TARGETS MISSED")
     return 0 if met else 1

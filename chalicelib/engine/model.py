@@ -8,6 +8,7 @@ they serialise the same way everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -169,3 +170,16 @@ def report_from_json(data: dict[str, Any], *, timings_ms: dict[str, float] | Non
 
 _ISSUE_FIELDS = tuple(f.name for f in fields(Issue) if f.name != "fix")
 _DETECTION_FIELDS = tuple(f.name for f in fields(Detection))
+
+
+def _pickle_by_fields(cls: type) -> None:
+    """Pickle instances of a slots dataclass as (class, field values): rebuilt by one call of
+    the class, not field by field through the generic `__setstate__` dataclasses gives slots
+    classes. `tbcv check --jobs N` sends every report from a worker to the parent this way,
+    and the generic form cost about a tenth of a run's CPU (measured)."""
+    values = attrgetter(*(f.name for f in fields(cls)))
+    cls.__reduce__ = lambda self: (cls, values(self))
+
+
+for _cls in (TextEdit, Issue, Detection, Report):
+    _pickle_by_fields(_cls)

@@ -65,7 +65,7 @@ _LEAF_NODES = frozenset(
 )  # events without an End that rules read as nodes
 _ATX_START = re.compile(r"#{1,6}(?:[ \t]|$)")
 _HTML_HEADING = re.compile(r"<h([1-6])\b", re.IGNORECASE)
-_NOT_LINE_BREAK = re.compile(r"[^\r\n]")
+_NOT_LINE_BREAK = re.compile(r"[^\r\n]+")
 _ANCHOR_DROP = re.compile(r"[^\w\- ]")
 # A fence's opening line: indent, quote or list marker, the fence, its label (a BOM may open line 1)
 _FENCE_OPEN = re.compile(r"\ufeff?[ \t>]*(?:[-*+]|\d{1,9}[.)])?[ \t]*(`{3,}|~{3,})[ \t]*([^ \t`]*)")
@@ -165,7 +165,9 @@ def is_code_indented(line: str, column: int) -> bool:
 
 
 def _blank(source: str) -> str:
-    return _NOT_LINE_BREAK.sub(" ", source)
+    """`source` with every character but line breaks turned into a space (one replacement per
+    line, not per character)."""
+    return _NOT_LINE_BREAK.sub(lambda run: " " * len(run.group()), source)
 
 
 def _mark_shortcode_lines(doc: ParsedDocument, shortcodes: list[Shortcode]) -> None:
@@ -211,10 +213,18 @@ class _Walker:
             byte_starts.append(position)
             position += len(line) + 1
         line_starts = self.doc.line_starts
+        # lines whose bytes are their characters (ASCII): offsets in them need no decoding
+        ascii_lines = [
+            byte_starts[index + 1] - byte_starts[index] == line_starts[index + 1] - line_starts[index]
+            for index in range(len(line_starts) - 1)
+        ]
+        ascii_lines.append(len(encoded) - byte_starts[-1] == len(masked) - line_starts[-1])
 
         def char_offset(offset: int) -> int:
             index = bisect_right(byte_starts, offset) - 1
             start = byte_starts[index]
+            if ascii_lines[index]:
+                return line_starts[index] + offset - start
             return line_starts[index] + len(encoded[start:offset].decode("utf-8", "ignore"))
 
         return char_offset

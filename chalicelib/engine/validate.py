@@ -17,7 +17,8 @@ from chalicelib.engine.rules.configuration import INLINE_CONFIG_MEMO
 from chalicelib.engine.rules.registry import CheckContext
 from chalicelib.engine.ruleset import Ruleset, load_ruleset
 from chalicelib.engine.suppressions import inline_switches, read_inline_config
-from chalicelib.engine.truth import select_family
+from chalicelib.engine.truth import family_evidence, select_family
+from chalicelib.engine.truth.family import EVIDENCE_MEMO
 
 RULE_FAILED = "could not be checked"
 MAX_ISSUES_PER_REPORT = 1000  # a report keeps the most severe issues up to this many
@@ -50,7 +51,8 @@ def validate_document(
     started = perf_counter()
     doc = parse_document(text, path)
     parsed = perf_counter()
-    selected = select_family(doc, family or ruleset.project_family, ruleset.truth)
+    evidence = family_evidence(doc, ruleset.truth)
+    selected = select_family(doc, family or ruleset.project_family, ruleset.truth, evidence)
     inline = read_inline_config(doc)
     page_config = markdownlint_config
     if inline is not None and inline.configure_file:
@@ -60,6 +62,7 @@ def validate_document(
     context = CheckContext(
         doc=doc, family=selected, profile=settings.profile, truth=ruleset.truth, memo=dict(memo) if memo else {}
     )
+    context.memo[EVIDENCE_MEMO] = evidence
     if inline is not None:
         context.memo[INLINE_CONFIG_MEMO] = inline
     issues: list[Issue] = []
@@ -130,12 +133,29 @@ def validate_document(
 def _masked(issues: list[Issue], masker: SecretMasker, text: str) -> list[Issue]:
     """No secret found in the page's code, nor any fragment of one, appears in any string of
     any issue. A fix whose replacement or replaced text overlaps a secret is withdrawn: it
-    could not be shown, reviewed or applied without carrying the value."""
+    could not be shown, reviewed or applied without carrying the value. Most pages hold no
+    secret, so every string is first tested at once: when none can show one, only contexts are cut."""
+    issues = [
+        replace(issue, context=issue.context[:MAX_CONTEXT_CHARS]) if len(issue.context) > MAX_CONTEXT_CHARS else issue
+        for issue in issues
+    ]
+    strings = [
+        piece
+        for issue in issues
+        for piece in (
+            issue.message,
+            issue.context,
+            issue.suggestion or "",
+            *(part for edit in issue.fix or () for part in (edit.replacement, text[edit.start : edit.end])),
+        )
+    ]
+    if masker.changes_none(strings):
+        return issues
     return [
         replace(
             issue,
             message=masker.mask(issue.message),
-            context=masker.mask(issue.context[:MAX_CONTEXT_CHARS]),
+            context=masker.mask(issue.context),
             suggestion=masker.mask(issue.suggestion) if issue.suggestion else issue.suggestion,
             fix=None
             if issue.fix

@@ -280,11 +280,13 @@ def detect_language(code: str) -> tuple[str | None, int, dict[str, int]]:
             hits = counted.get(pattern)
             if hits is None:
                 hits = 0
-                if any(hint in sample for hint in hints):
-                    for _ in pattern.finditer(sample):
-                        hits += 1
-                        if hits == 3:
-                            break
+                for hint in hints:  # a loop, not any(<generator>): this runs per signal per block
+                    if hint in sample:
+                        for _ in pattern.finditer(sample):
+                            hits += 1
+                            if hits == 3:
+                                break
+                        break
                 counted[pattern] = hits
             score += hits * weight
         scores[language] = score
@@ -544,7 +546,10 @@ _SECRET_TOKEN = re.compile(
     r"\b(AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|xox[baprs]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{16,}|"
     r"AIza[0-9A-Za-z_-]{35})\b|-----BEGIN (?:RSA |EC |DSA |OPENSSH )?PRIVATE KEY-----"
 )
-_TOKEN_HINTS = ("AKIA", "gh", "xox", "sk_live_", "AIza", "PRIVATE KEY")
+# Substrings without which neither pattern can match, tested first (one regex scan each: the
+# pipeline runs find_secrets on every string of every issue).
+_SECRET_WORD = re.compile("pass|pwd|secret|key|token|licen")  # in the lower-cased text
+_TOKEN_HINT = re.compile("AKIA|gh|xox|sk_live_|AIza|PRIVATE KEY")
 # Values that are obviously stand-ins, not secrets.
 _SECRET_PLACEHOLDER = re.compile(
     r"(?i)^(?:\W*|.*(?:your|example|sample|dummy|placeholder|changeme|\*\*\*|xxx|\.\.\.|<|\{|\$).*|"
@@ -565,13 +570,12 @@ def find_secrets(text: str) -> list[tuple[int, int, str]]:
     found = []
     if not text:
         return found
-    lowered = text.lower()
-    if any(word in lowered for word in ("pass", "pwd", "secret", "key", "token", "licen")):
+    if _SECRET_WORD.search(text.lower()):
         for match in _SECRET_ASSIGNMENT.finditer(text):
             value = match.group(2)
             if not _SECRET_PLACEHOLDER.match(value):
                 found.append((match.start(2), match.end(2), _secret_kind(match.group(1))))
-    if not any(hint in text for hint in _TOKEN_HINTS):
+    if not _TOKEN_HINT.search(text):
         return found
     for match in _SECRET_TOKEN.finditer(text):
         if not any(start < match.end() and match.start() < end for start, end, _ in found):
@@ -615,6 +619,16 @@ class SecretMasker:
 
     def reveals(self, text: str) -> bool:
         return bool(self.spans(text))
+
+    def changes_none(self, texts: list[str]) -> bool:
+        """True when `mask` would change none of `texts` (nor `reveals` find anything): no
+        secret values to mask and no text holds a word or token prefix that `find_secrets`
+        needs. One scan of the texts joined by line breaks (no word or prefix spans one),
+        instead of one per text."""
+        if self._fragments:
+            return False
+        joined = "\n".join(texts)
+        return not _SECRET_WORD.search(joined.lower()) and not _TOKEN_HINT.search(joined)
 
     def mask(self, text: str) -> str:
         parts, position = [], 0

@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from chalicelib.engine.document import CodeBlock
 from chalicelib.engine.model import Detection
 from chalicelib.engine.truth.code import ApiRef, analyse_block, page_classes, page_platform
-from chalicelib.engine.truth.family import family_evidence
+from chalicelib.engine.truth.family import EVIDENCE_MEMO, family_evidence
 from chalicelib.engine.truth.foreign import FOREIGN, LEGACY, block_roles
 from chalicelib.engine.truth.table import TruthTable
 from chalicelib.engine.truth.textscan import Phrase, ProseText, find_phrases, leading_literal, phrases
@@ -353,7 +353,10 @@ def page_truth(ctx: CheckContext) -> PageTruth:
     prose = ProseText(ctx.doc)
     if primary is not None:
         families[primary] = FamilyTruth(registry.get(primary))
-        for name, score in family_evidence(ctx.doc, registry).items():
+        evidence = ctx.memo.get(EVIDENCE_MEMO)
+        if evidence is None:
+            evidence = family_evidence(ctx.doc, registry)
+        for name, score in evidence.items():
             if name != primary and score >= MIN_EVIDENCE_FOR_OTHER_FAMILY:
                 families[name] = FamilyTruth(registry.get(name))
         for truth in families.values():

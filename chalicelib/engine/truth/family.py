@@ -23,6 +23,9 @@ _NAMESPACE_WEIGHT = 2
 _MENTION_WEIGHT = 1
 _MENTION_CAP = 3
 _FRONT_MATTER_KEYS = ("second_title", "title", "product", "products", "categories", "url")
+# The page's evidence in the check context's memo: the pipeline works it out once to choose the
+# family, and the truth analysis reuses it to find the other families the page mentions.
+EVIDENCE_MEMO = "truth.family_evidence"
 
 
 def _markers(table: TruthTable) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
@@ -67,8 +70,11 @@ def family_evidence(doc: ParsedDocument, registry: TruthRegistry) -> dict[str, i
     return scores
 
 
-def select_family(doc: ParsedDocument, explicit: str | None, registry: TruthRegistry) -> str | None:
-    """Explicit parameter, else front matter `family:`, else the best-supported family."""
+def select_family(
+    doc: ParsedDocument, explicit: str | None, registry: TruthRegistry, evidence: dict[str, int] | None = None
+) -> str | None:
+    """Explicit parameter, else front matter `family:`, else the best-supported family
+    (`evidence`: the page's `family_evidence`, when already worked out)."""
     if explicit:
         family = explicit.strip().lower()
         if registry.get(family) is None:
@@ -77,7 +83,7 @@ def select_family(doc: ParsedDocument, explicit: str | None, registry: TruthRegi
     declared = (doc.front_matter.data or {}).get("family")
     if isinstance(declared, str) and registry.get(declared.strip().lower()) is not None:
         return declared.strip().lower()
-    scores = family_evidence(doc, registry)
+    scores = family_evidence(doc, registry) if evidence is None else evidence
     if not scores:
         return None
     return max(sorted(scores), key=lambda family: scores[family])
