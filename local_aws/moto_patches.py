@@ -26,10 +26,14 @@ and let it grow without bound:
   a Query of 20 validations. Items are already in DynamoDB's wire form, so these
   responses are written with `json.dumps` (binary values base64-encoded, as the walk
   does); errors and every other operation keep moto's serialiser.
+- moto's server finds the service of each request under one lock shared by every
+  request, and there lists its own package folder (~150 `stat` calls) and tries ~400
+  URL patterns, for every request: every AWS call of the stack queued there. The
+  service of a host never changes, so the patched lookup remembers it.
 
 All are small enough to offer upstream (a per-item backup in `transact_write_items`; a
 switch for instance tracking; a partition lookup in `Table.query`; a JSON fast path for
-item responses). `docs/local-stack.md` lists them with the figures.
+item responses; a remembered service per host). `docs/local-stack.md` lists them with the figures.
 """
 
 from __future__ import annotations
@@ -54,11 +58,13 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
 _ORIGINAL_TRANSACT = DynamoDBBackend.transact_write_items
 _ORIGINAL_NEW = BaseModel.__new__
 _ORIGINAL_QUERY = Table.query
 _ORIGINAL_SERIALIZED = DynamoHandler.serialized
+_ORIGINAL_BACKEND_FOR_HOST = DomainDispatcherApplication.get_backend_for_host
 # Operations whose output is items, counts and keys only (no timestamps, no renamed members).
 _ITEM_ACTIONS = frozenset(
     {
@@ -235,6 +241,14 @@ def serialized(self: DynamoHandler, action_result: ActionResult) -> Any:
     return 200, headers, json.dumps(result, default=_wire_value, separators=(",", ":"))
 
 
+def get_backend_for_host(self: DomainDispatcherApplication, host: str | None) -> Any:
+    """moto's lookup, once per host (moto calls it under its dispatcher's lock)."""
+    known = self.__dict__.setdefault("_backend_for_host", {})
+    if host not in known:
+        known[host] = _ORIGINAL_BACKEND_FOR_HOST(self, host)
+    return known[host]
+
+
 def install_moto_patches() -> None:
     """Per-item transaction backups, no instance tracking, partition reads for a table's
     Query and item responses in one json.dumps, for the stack's server and the tests."""
@@ -242,6 +256,7 @@ def install_moto_patches() -> None:
     BaseModel.__new__ = _untracked_new  # type: ignore[method-assign,assignment]
     Table.query = query  # type: ignore[method-assign]
     DynamoHandler.serialized = serialized  # type: ignore[method-assign]
+    DomainDispatcherApplication.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]
 
 
 def uninstall_moto_patches() -> None:
@@ -249,3 +264,4 @@ def uninstall_moto_patches() -> None:
     BaseModel.__new__ = _ORIGINAL_NEW  # type: ignore[method-assign]
     Table.query = _ORIGINAL_QUERY  # type: ignore[method-assign]
     DynamoHandler.serialized = _ORIGINAL_SERIALIZED  # type: ignore[method-assign]
+    DomainDispatcherApplication.get_backend_for_host = _ORIGINAL_BACKEND_FOR_HOST  # type: ignore[method-assign]
