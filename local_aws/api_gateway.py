@@ -5,6 +5,7 @@ Chalice's local gateway would answer 403 "Missing Authentication Token" instead.
 from __future__ import annotations
 
 import json
+import threading
 
 from chalice.local import ChaliceRequestHandler, LocalGateway, RouteMatcher
 
@@ -50,3 +51,33 @@ def install_not_found_envelope() -> None:
 
     handle_request.tbcv_not_found = True
     LocalGateway.handle_request = handle_request
+
+
+def install_prompt_responses() -> None:
+    """Chalice's local server writes a response's headers and its body as two sends; on
+    a kept-alive connection Nagle's algorithm holds the body back until the client ACKs
+    the headers, which its delayed ACK postpones by ~40 ms: every request on a reused
+    connection took 40 ms more than its handler. TCP_NODELAY sends the body at once
+    (API Gateway answers in one go)."""
+    ChaliceRequestHandler.disable_nagle_algorithm = True
+
+
+def install_request_limit(limit: int) -> None:
+    """At most `limit` requests run in the app at once; the others wait their turn, in
+    order, as requests wait for a free Lambda container under reserved concurrency.
+
+    Chalice's local server starts a thread per connection and runs every request at once:
+    at 50 users, 50 threads took turns on one interpreter lock and the lock that keeps
+    moto's DynamoDB atomic, so a request needing ten AWS calls queued ten times behind
+    all the others. A waiting thread holds neither lock."""
+    slots = threading.BoundedSemaphore(limit)
+    handle = getattr(ChaliceRequestHandler._generic_handle, "tbcv_unlimited", ChaliceRequestHandler._generic_handle)
+
+    def limited(self: ChaliceRequestHandler) -> None:
+        with slots:
+            handle(self)
+
+    limited.tbcv_unlimited = handle
+    ChaliceRequestHandler._generic_handle = limited
+    for method in ("GET", "PUT", "POST", "HEAD", "DELETE", "PATCH", "OPTIONS"):
+        setattr(ChaliceRequestHandler, f"do_{method}", limited)

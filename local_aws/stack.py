@@ -1,4 +1,5 @@
-"""The whole local stack in one process: moto server, bootstrapped resources, the Chalice
+"""The whole local stack in one process: moto server (which the process itself calls without
+a socket, local_aws/in_process.py), bootstrapped resources, the Chalice
 app served over HTTP, the in-process Lambda executor and the SQS pollers. `make run` and
 the e2e tests start it the same way (`python -m local_aws.run`)."""
 
@@ -16,6 +17,8 @@ from typing import Any
 from local_aws.template import ACCOUNT, REGION, Resolver, load_template
 
 STAGE = "local"
+# Requests the local API runs at once (local_aws/api_gateway.py, install_request_limit).
+API_CONCURRENCY = 4
 
 
 def aws_environment(endpoint_url: str | None) -> dict[str, str]:
@@ -103,6 +106,7 @@ class LocalStack:
     state: Any = None
     restored: Any = None
     _ws: Any = None
+    _in_process: Any = None  # local_aws.in_process.InProcessEndpoint
     connections: Any = None  # local_aws.websocket.LocalConnections: the live sockets
 
     @property
@@ -123,6 +127,10 @@ class LocalStack:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per AWS call otherwise
         self._moto = ThreadedMotoServer(ip_address=self.host, port=self.aws_port, verbose=False)
         self._moto.start()
+        from local_aws.in_process import install_in_process_endpoint
+
+        # this process's own AWS calls reach moto without a socket (local_aws/in_process.py)
+        self._in_process = install_in_process_endpoint(self.endpoint_url, self._moto._server.app)
         request = urllib.request.Request(
             f"{self.endpoint_url}/moto-api/config",
             method="POST",
@@ -172,10 +180,12 @@ class LocalStack:
         from chalice.config import Config
         from chalice.local import create_local_server
 
-        from local_aws.api_gateway import install_not_found_envelope
+        from local_aws.api_gateway import install_not_found_envelope, install_prompt_responses, install_request_limit
         from local_aws.websocket import LocalWebSocketApi
 
         install_not_found_envelope()
+        install_prompt_responses()
+        install_request_limit(API_CONCURRENCY)
         self._ws = LocalWebSocketApi(self.app, self.host, self.ws_port, STAGE, self.connections).start()
         config = Config.create(chalice_stage=STAGE, app_name=self.app.app_name)
         # create_local_server makes app.current_request thread-local, as concurrent
@@ -199,3 +209,7 @@ class LocalStack:
             self.state.stop()  # after the API and pollers: nothing writes any more
         if self._moto:
             self._moto.stop()
+        if self._in_process is not None:
+            from local_aws.in_process import uninstall_in_process_endpoint
+
+            uninstall_in_process_endpoint(self._in_process)

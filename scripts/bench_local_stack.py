@@ -9,13 +9,18 @@ then measures on the warm stack, over a reused HTTP connection:
 - bulk approve of 100 validations; create_workflow (validate_batch of 10 keys);
 - get_stats with N validations stored;
 - the stack's RSS after storing them, and after a second round of as many calls (flat
-  memory: the second figure stays within ~10 % of the first).
+  memory: the second figure stays within ~10 % of the first);
+- validate_prefix over P pages for each P of `--prefix-pages` (default 200; the issue's
+  figures are 1000,5000): the pages are put straight into the documents bucket and the
+  upload queue is purged, so only the workflow validates them; pages/s from the create
+  call to the end of the workflow.
 
 Targets (issue 16): GET p50 < 20 ms, validate 2 KB p50 < 60 ms, bulk approve 100 < 500 ms,
-create workflow < 500 ms, get_stats < 100 ms at 10,000 validations. Figures depend on the
-machine's load: the script prints the load average next to them.
+create workflow < 500 ms, get_stats < 100 ms at 10,000 validations; validate_prefix >= 25
+pages/s at 1,000 pages and the rate at 5,000 >= 0.8 x the rate at 1,000. Figures depend
+on the machine's load: the script prints the load average next to them.
 
-Usage: scripts/bench_local_stack.py [--validations N]"""
+Usage: scripts/bench_local_stack.py [--validations N] [--prefix-pages 1000,5000]"""
 
 from __future__ import annotations
 
@@ -27,6 +32,8 @@ import statistics
 import sys
 import time
 from pathlib import Path
+
+import boto3
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -77,10 +84,39 @@ def store(client: Client, count: int, prefix: str) -> list[str]:
     return ids
 
 
+def prefix_rate(stack, client: Client, pages: int) -> tuple[float, str]:
+    """validate_prefix over `pages` new pages: (pages per second, final state)."""
+    status, admin, _ = client.call("GET", "/v1/admin/status")
+    assert status == 200, admin
+    aws = {"endpoint_url": stack.aws_url, "region_name": "us-east-1"}
+    credentials = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+    s3, sqs = boto3.client("s3", **aws, **credentials), boto3.client("sqs", **aws, **credentials)
+    prefix = f"{admin['watched_prefix']}bench-prefix-{pages}/"
+    for index in range(pages):
+        body = PAGE_2KB + f"\nPage {index} of {pages}.\n"
+        s3.put_object(Bucket=admin["documents_bucket"], Key=f"{prefix}{index:05}.md", Body=body.encode())
+    sqs.purge_queue(QueueUrl=sqs.get_queue_url(QueueName="tbcv-local-uploads")["QueueUrl"])
+    started = time.perf_counter()
+    status, created, _ = client.call(
+        "POST", "/v1/workflows", {"workflow_type": "validate_prefix", "params": {"prefix": prefix}}
+    )
+    assert status == 201, created
+    while True:
+        status, workflow, _ = client.call("GET", f"/v1/workflows/{created['workflow_id']}")
+        if workflow["state"] not in ("pending", "running"):
+            break
+        time.sleep(0.5)
+    elapsed = time.perf_counter() - started
+    assert workflow["done"] + workflow["failed"] == pages, workflow
+    return pages / elapsed, workflow["state"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--validations", type=int, default=2000)
+    parser.add_argument("--prefix-pages", default="200", help="comma-separated page counts (0: none)")
     args = parser.parse_args()
+    prefix_sizes = [int(n) for n in args.prefix_pages.split(",") if int(n) > 0]
     stack = start_stack()
     try:
         client = Client(stack.api_port)
@@ -103,6 +139,8 @@ def main() -> int:
         stats_ms = min(client.call("GET", "/v1/stats")[2] for _ in range(5))
         store(client, args.validations, "again")  # a second round: memory should stay flat
         rss_second = rss_mb(stack.process.pid)
+        rates = {pages: prefix_rate(stack, client, pages) for pages in prefix_sizes}
+        rss_last = rss_mb(stack.process.pid)
     finally:
         stop_stack(stack)
     load = os.getloadavg()
@@ -113,6 +151,13 @@ def main() -> int:
     print(f"create workflow:           {workflow_ms:7.1f} ms   (target < 500)")
     print(f"get_stats (best of 5):     {stats_ms:7.1f} ms   (target < 100 at 10,000 validations)")
     print(f"RSS after {args.validations}: {rss_first:.0f} MB; after {2 * args.validations}: {rss_second:.0f} MB")
+    for pages, (rate, state) in rates.items():
+        print(f"validate_prefix {pages:>5} pages: {rate:6.1f} pages/s ({state})   (target >= 25 at 1,000)")
+    if len(rates) > 1:
+        first, last = rates[min(rates)][0], rates[max(rates)][0]
+        print(f"rate at {max(rates)} / rate at {min(rates)}: {last / first:.2f}   (target >= 0.8)")
+    if rates:
+        print(f"RSS after the workflows: {rss_last:.0f} MB")
     print(f"machine load average (1/5/15 min): {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores")
     return 0
 

@@ -11,7 +11,10 @@ error rate (overall and per request kind), the machine's load average and the st
 RSS, and exits 1 when a target of issue 16 is missed (at 50 users: >= 50 requests/s,
 p95 < 1 s, errors < 1 %).
 
-Usage: scripts/load.py [--users 50] [--seconds 60] [--url http://127.0.0.1:8000 --token T]"""
+With `--runs 3` it makes three consecutive runs on the same stack and prints the stack's
+RSS after each (the memory target: flat within +-10 % across them).
+
+Usage: scripts/load.py [--users 50] [--seconds 60] [--runs 1] [--url http://127.0.0.1:8000 --token T]"""
 
 from __future__ import annotations
 
@@ -203,10 +206,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60, help="length of the run (default 60)")
     parser.add_argument("--url", help="an already running stack (default: start one on free ports)")
     parser.add_argument("--token", help="its API token (with --url; default TBCV_API_TOKEN)")
+    parser.add_argument("--runs", type=int, default=1, help="consecutive runs on the same stack (default 1)")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
     args = parser.parse_args()
-    if args.users < 1 or not 1 <= args.seconds <= 3600:
-        parser.error("--users must be >= 1 and --seconds between 1 and 3600")
+    if args.users < 1 or not 1 <= args.seconds <= 3600 or not 1 <= args.runs <= 10:
+        parser.error("--users must be >= 1, --seconds between 1 and 3600, --runs between 1 and 10")
     stack = None
     if args.url:
         url, token = args.url.rstrip("/"), args.token or os.environ.get("TBCV_API_TOKEN") or ""
@@ -215,12 +219,23 @@ def main() -> int:
         stack = start_stack()
         url, token = stack.url, TOKEN
     TeamMember.token = token
+    missed, rss_after = [], []
     try:
         put_pages(url, token)
-        result = run(url, args.users, args.seconds)
-        missed = report(result, rss_mb(stack.process.pid if stack else None))
-        if args.json:
-            print(json.dumps(result))
+        for number in range(1, args.runs + 1):
+            if args.runs > 1:
+                print(f"--- run {number} of {args.runs}")
+            result = run(url, args.users, args.seconds)
+            rss_after.append(rss_mb(stack.process.pid if stack else None))
+            missed += report(result, rss_after[-1])
+            if args.json:
+                print(json.dumps(result))
+        if args.runs > 1 and None not in rss_after:
+            low, high = min(rss_after), max(rss_after)
+            print(
+                f"stack RSS after each run: {', '.join(f'{r:.0f}' for r in rss_after)} MB; "
+                f"spread {100 * (high - low) / low:.1f} % (target within +-10 %)"
+            )
     finally:
         if stack is not None:
             stop_stack(stack)

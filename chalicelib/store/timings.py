@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from time import monotonic
 
@@ -116,7 +116,7 @@ class TimingStore:
         self.flush()
 
     def flush(self) -> None:
-        """Write every pending sample (readers call this first, so they see their own)."""
+        """Write every pending sample (every `flush_seconds`, on the next recorded call)."""
         with self._lock:
             pending, self._pending = self._pending, {}
             self._last_flush = monotonic()
@@ -150,19 +150,29 @@ class TimingStore:
                 raise
 
     def summaries(self, operations: list[str], since: datetime) -> list[TimingSummary]:
-        """Hourly histograms merged per operation, for the hours since `since`."""
-        self.flush()
-        wanted = set(operations)
+        """Hourly histograms merged per operation, for the hours since `since`: the stored
+        ones and this process's samples not written yet (a read never writes: under load
+        a flush here made every stats call wait for a dozen updates)."""
+        wanted, first_hour = set(operations), since.strftime("%Y-%m-%dT%H")
         merged: dict[str, TimingSummary] = {}
+
+        def add(operation: str, count, errors, total_ms, max_ms, buckets: dict[int, int]) -> None:
+            summary = merged.setdefault(operation, TimingSummary(operation))
+            summary.count += int(count or 0)
+            summary.errors += int(errors or 0)
+            summary.total_ms += float(total_ms or 0)
+            summary.max_ms = max(summary.max_ms, float(max_ms or 0))
+            for index, number in buckets.items():
+                summary.buckets[index] += int(number or 0)
+
         model = self._model
-        for item in model.query(TIMING_PARTITION, model.sk >= since.strftime("%Y-%m-%dT%H")):
-            if item.operation not in wanted:
-                continue
-            summary = merged.setdefault(item.operation, TimingSummary(item.operation))
-            summary.count += int(item.count or 0)
-            summary.errors += int(item.errors or 0)
-            summary.total_ms += float(item.total_ms or 0)
-            summary.max_ms = max(summary.max_ms, float(item.max_ms or 0))
-            for index in range(BUCKETS):
-                summary.buckets[index] += int(getattr(item, f"b{index}") or 0)
+        for item in model.query(TIMING_PARTITION, model.sk >= first_hour):
+            if item.operation in wanted:
+                buckets = {index: getattr(item, f"b{index}") for index in range(BUCKETS)}
+                add(item.operation, item.count, item.errors, item.total_ms, item.max_ms, buckets)
+        with self._lock:
+            pending = [(key, replace(samples, buckets=dict(samples.buckets))) for key, samples in self._pending.items()]
+        for (operation, hour), samples in pending:
+            if operation in wanted and hour >= first_hour:
+                add(operation, samples.count, samples.errors, samples.total_ms, samples.max_ms, samples.buckets)
         return [merged[name] for name in operations if name in merged and merged[name].count]

@@ -104,3 +104,107 @@ def test_items_are_not_tracked_for_the_whole_life_of_the_server(table):
     for index in range(20):
         table.put_item(TableName="t", Item={**_key(f"p{index}"), "n": {"N": "1"}})
     assert len(Item.instances_tracked) == before
+
+
+def _item_responses() -> list[dict]:
+    """Every item-bearing operation over every attribute type, pages and filters included,
+    on a fresh moto; the responses as botocore parses them."""
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        client.create_table(
+            TableName="t",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+                {"AttributeName": "g", "AttributeType": "S"},
+            ],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": "by_g",
+                    "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        every_type = {
+            "s": {"S": "text é"},
+            "n": {"N": "12.5"},
+            "b": {"B": b"\x00\xffbytes"},
+            "ss": {"SS": ["a", "b"]},
+            "ns": {"NS": ["1", "2"]},
+            "bs": {"BS": [b"\x01", b"\x02"]},
+            "m": {"M": {"inner": {"L": [{"S": "x"}, {"NULL": True}, {"BOOL": False}]}}},
+            "g": {"S": "group"},
+        }
+        for pk in ("p1", "p2"):
+            for sk in ("a", "b", "c"):
+                client.put_item(TableName="t", Item={**_key(pk, sk), **every_type})
+        responses = [
+            client.get_item(TableName="t", Key=_key("p1", "b")),
+            client.get_item(TableName="t", Key=_key("p1", "missing")),
+            client.query(
+                TableName="t",
+                KeyConditionExpression="pk = :p AND sk > :s",
+                ExpressionAttributeValues={":p": {"S": "p1"}, ":s": {"S": "a"}},
+                ReturnConsumedCapacity="TOTAL",
+            ),
+            client.query(
+                TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "p2"}}, Limit=2
+            ),
+            client.query(
+                TableName="t",
+                KeyConditionExpression="pk = :p",
+                ExpressionAttributeValues={":p": {"S": "p2"}},
+                ExclusiveStartKey=_key("p2", "b"),
+                ScanIndexForward=False,
+            ),
+            client.query(
+                TableName="t",
+                KeyConditionExpression="pk = :p",
+                FilterExpression="sk <> :s",
+                ProjectionExpression="pk, sk, b",
+                ExpressionAttributeValues={":p": {"S": "p1"}, ":s": {"S": "c"}},
+            ),
+            client.query(
+                TableName="t", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "none"}}
+            ),
+            client.query(
+                TableName="t",
+                IndexName="by_g",
+                KeyConditionExpression="g = :g",
+                ExpressionAttributeValues={":g": {"S": "group"}},
+                Limit=4,
+            ),
+            client.scan(TableName="t", Limit=3),
+            client.batch_get_item(RequestItems={"t": {"Keys": [_key("p1", "a"), _key("p2", "c")]}}),
+            client.update_item(
+                TableName="t",
+                Key=_key("p1", "a"),
+                UpdateExpression="SET n = :n",
+                ExpressionAttributeValues={":n": {"N": "3"}},
+                ReturnValues="ALL_NEW",
+            ),
+            client.delete_item(TableName="t", Key=_key("p2", "a"), ReturnValues="ALL_OLD"),
+            client.transact_get_items(TransactItems=[{"Get": {"TableName": "t", "Key": _key("p1", "b")}}]),
+        ]
+        for response in responses:
+            response.pop("ResponseMetadata")
+        if "Responses" in responses[9]:  # BatchGetItem answers in no particular order
+            responses[9]["Responses"]["t"].sort(key=lambda item: (item["pk"]["S"], item["sk"]["S"]))
+        return responses
+
+
+def test_item_responses_and_table_queries_are_what_moto_itself_answers():
+    unpatched = _item_responses()
+    install_moto_patches()
+    try:
+        patched = _item_responses()
+    finally:
+        uninstall_moto_patches()
+    assert patched == unpatched
+    assert patched[0]["Item"]["b"] == {"B": b"\x00\xffbytes"}
+    assert [item["sk"]["S"] for item in patched[2]["Items"]] == ["b", "c"]
+    assert patched[3]["LastEvaluatedKey"] == _key("p2", "b")
+    assert patched[6]["Items"] == []
