@@ -162,7 +162,7 @@ def _untracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
 def install_moto_patches() -> None:
     """Per-item transaction backups and no instance tracking, for the stack's server."""
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
-    BaseModel.__new__ = _untracked_new  # type: ignore[method-assign,assignment]
+    BaseModel.__new__ = _untracked_new  # type: ignore[method-assign]
 
 
 def uninstall_moto_patches() -> None:

@@ -148,20 +148,20 @@ class LocalStack:
         template = load_template()
         resolver = bootstrap(template, STAGE, lambda_handler_names(self.app), self.endpoint_url)
         if self.state_dir is not None:
-            self._restore_state(*stored_resource_names(template, resolver))
+            self._restore_state(self.state_dir, *stored_resource_names(template, resolver))
         self.pollers = [p.start() for p in event_source_pollers(self.app, resolver, self.endpoint_url)]
         from chalicelib.aws.queue import register_local_switch
 
         for poller in self.pollers:  # maintenance mode switches these instead of event source mappings
-            register_local_switch(lambda enabled, p=poller: p.enabled.set() if enabled else p.enabled.clear())
+            register_local_switch(poller.set_enabled)
         return self
 
-    def _restore_state(self, tables: list[str], buckets: list[str]) -> None:
+    def _restore_state(self, state_dir: Path, tables: list[str], buckets: list[str]) -> None:
         """Load the last snapshot of `state_dir` (raises StateError naming a bad file), then
         keep taking snapshots while the stack runs."""
         from local_aws.state import LocalState, install_change_tracking
 
-        self.state = LocalState(self.state_dir, tables=tables, buckets=buckets, region=REGION)
+        self.state = LocalState(state_dir, tables=tables, buckets=buckets, region=REGION)
         self.restored = self.state.restore()
         install_change_tracking()
         self.state.start()
