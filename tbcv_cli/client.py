@@ -114,8 +114,8 @@ class McpClient:
         except ValueError:
             raise ClientError(f"{self.url} did not answer with JSON; is TBCV_API_URL the API's base URL?") from None
         if "error" in payload:
-            error = payload["error"]
-            raise ClientError(f"MCP error {error.get('code')}: {error.get('message')}")
+            rpc_error = payload["error"]
+            raise ClientError(f"MCP error {rpc_error.get('code')}: {rpc_error.get('message')}")
         return payload["result"]
 
     def _error_payload(self, error: urllib.error.HTTPError) -> dict[str, Any]:
