@@ -21,7 +21,7 @@ def all_models() -> list[type]:
 
 
 def _subclasses(cls: type) -> set[type]:
-    found = set()
+    found: set[type] = set()
     for sub in cls.__subclasses__():
         if getattr(sub, "Meta", None) is not None and hasattr(sub.Meta, "table_name"):
             found.add(sub)
