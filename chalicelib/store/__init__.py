@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pynamodb.models import Model
 
 
 def all_models() -> list[type]:
@@ -20,8 +24,8 @@ def all_models() -> list[type]:
     return sorted(_subclasses(Model), key=lambda m: m.__name__)
 
 
-def _subclasses(cls: type) -> set[type]:
-    found: set[type] = set()
+def _subclasses(cls: type[Model]) -> set[type[Model]]:
+    found: set[type[Model]] = set()
     for sub in cls.__subclasses__():
         if getattr(sub, "Meta", None) is not None and hasattr(sub.Meta, "table_name"):
             found.add(sub)

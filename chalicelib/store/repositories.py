@@ -3,10 +3,11 @@ transaction as the change it records."""
 
 from __future__ import annotations
 
+import builtins  # `list` is also ValidationRepository.list, in its annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -18,6 +19,8 @@ from chalicelib.store.errors import ItemNotFound, VersionConflict
 from chalicelib.store.figures import ValidationCounters
 from chalicelib.store.models import AuditEventModel, ValidationModel
 from chalicelib.store.records import AuditEvent, DocumentRef, Page, ValidationRecord, utc_now
+
+AnyModel = TypeVar("AnyModel", bound=Model)
 
 
 def expiry(days: int) -> datetime:
@@ -65,8 +68,8 @@ class AuditLog:
         return Page(items=items, next_cursor=encode_cursor(result.last_evaluated_key))
 
 
-def take(result: Iterable[Model], limit: int) -> list[Model]:
-    items = []
+def take(result: Iterable[AnyModel], limit: int) -> list[AnyModel]:
+    items: list[AnyModel] = []
     for item in result:
         items.append(item)
         if len(items) == limit:
@@ -166,7 +169,7 @@ def raise_conflict_or_missing(error: TransactWriteError, kind: str, item_id: str
 def _review_moves(changes: Iterable[tuple[dict[str, Any], AuditEvent]]) -> list[tuple[str, str]]:
     """(old, new) review status of each change that sets one (the old one is in its event)."""
     return [
-        (event.before["review_status"], fields["review_status"])
+        ((event.before or {})["review_status"], fields["review_status"])
         for fields, event in changes
         if "review_status" in fields and "review_status" in (event.before or {})
     ]
@@ -262,7 +265,7 @@ class ValidationRepository:
         ):
             if part is not None:
                 condition = part if condition is None else condition & part
-        options = {
+        options: dict[str, Any] = {
             "scan_index_forward": False,
             "limit": limit,
             "page_size": page_size(limit, filtered=condition is not None),
@@ -290,21 +293,23 @@ class ValidationRepository:
         self.counters.reviewed(_review_moves([(changes, event)]))
         return self.get(validation_id)
 
-    def revalidations_of(self, validation: ValidationRecord) -> list[str]:
+    def revalidations_of(self, validation: ValidationRecord) -> builtins.list[str]:
         """Ids of the validations re-run from `validation` (same document, by_document GSI)."""
         result = ValidationModel.by_document.query(
             validation.document.key, filter_condition=ValidationModel.parent_validation_id == validation.validation_id
         )
         return [model.validation_id for model in result]
 
-    def get_many(self, validation_ids: list[str]) -> dict[str, ValidationRecord]:
+    def get_many(self, validation_ids: builtins.list[str]) -> dict[str, ValidationRecord]:
         """One BatchGet; ids that do not exist are absent from the result."""
         return {
             m.validation_id: _validation_record(m)
             for m in ValidationModel.batch_get(list(dict.fromkeys(validation_ids)), consistent_read=True)
         }
 
-    def update_many(self, changes: list[tuple[str, int, dict[str, Any], AuditEvent]]) -> tuple[list[str], list[str]]:
+    def update_many(
+        self, changes: builtins.list[tuple[str, int, dict[str, Any], AuditEvent]]
+    ) -> tuple[builtins.list[str], builtins.list[str]]:
         """Apply many (id, expected_version, changes, event); see `write_in_chunks`."""
         written, conflicted = write_in_chunks(
             self._region, changes, lambda tx, c: self._stage_update(tx, *c), lambda c: c[0]

@@ -345,7 +345,10 @@ class ReviewRepository:
                     ValidationModel(validation_id=validation.validation_id, version=validation.version),
                     actions=[
                         ValidationModel.enhanced.set(True),
-                        ValidationModel.enhancement_ids.set(validation.enhancement_ids + [enhancement.enhancement_id]),
+                        # pynamodb types ListAttribute(of=UnicodeAttribute)'s items as the attribute class, not str
+                        ValidationModel.enhancement_ids.set(
+                            validation.enhancement_ids + [enhancement.enhancement_id]  # type: ignore[arg-type]
+                        ),
                         ValidationModel.updated_at.set(utc_now()),
                     ],
                     condition=ValidationModel.validation_id.exists(),

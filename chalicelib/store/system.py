@@ -77,7 +77,7 @@ class TimingModel(Model):
     pk = UnicodeAttribute(hash_key=True)  # "timing"
     sk = UnicodeAttribute(range_key=True)  # YYYY-MM-DDTHH#<operation>
     operation = UnicodeAttribute(null=True)
-    count = NumberAttribute(null=True)
+    calls = NumberAttribute(attr_name="count", null=True)  # not `count`: that is Model.count()
     errors = NumberAttribute(null=True)
     total_ms = NumberAttribute(null=True)
     max_ms = NumberAttribute(null=True)
@@ -177,7 +177,8 @@ class ResultCacheStore:
         return SystemEntryModel.query("cache")
 
     def stats(self) -> dict[str, Any]:
-        entries, size, versions = 0, 0, {}
+        entries, size = 0, 0
+        versions: dict[str, int] = {}
         for item in SystemEntryModel.query("cache", attributes_to_get=["pk", "sk"]):
             entries += 1
             version = item.sk.split("|", 2)[1] if item.sk.count("|") >= 2 else "unknown"
@@ -296,7 +297,7 @@ class TimingStore:
     def _write(operation: str, hour: str, samples: _PendingTiming, expires: datetime) -> None:
         item = TimingModel(pk=TIMING_PARTITION, sk=f"{hour}#{operation}")
         actions = [
-            TimingModel.count.add(samples.count),
+            TimingModel.calls.add(samples.count),
             TimingModel.total_ms.add(round(samples.total_ms, 3)),
             TimingModel.operation.set(operation),
             TimingModel.expires_at.set(expires),
@@ -323,7 +324,7 @@ class TimingStore:
             if item.operation not in wanted:
                 continue
             summary = merged.setdefault(item.operation, TimingSummary(item.operation))
-            summary.count += int(item.count or 0)
+            summary.count += int(item.calls or 0)
             summary.errors += int(item.errors or 0)
             summary.total_ms += float(item.total_ms or 0)
             summary.max_ms = max(summary.max_ms, float(item.max_ms or 0))

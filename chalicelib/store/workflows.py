@@ -21,6 +21,8 @@ from pynamodb.attributes import (
     UnicodeAttribute,
 )
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -213,7 +215,7 @@ class WorkflowRepository:
     ) -> Page[WorkflowRecord]:
         """Newest first; the created range is the index's sort key, state and type filter
         each page (so a page can hold fewer than `limit` items and still have a cursor)."""
-        range_condition = None
+        range_condition: Condition | None = None
         if created_from and created_to:
             range_condition = WorkflowModel.created_at.between(created_from, created_to)
         elif created_from:
@@ -242,7 +244,7 @@ class WorkflowRepository:
     ) -> WorkflowRecord:
         """Move from `current` to `target` only if the workflow is still `current`."""
         now = utc_now()
-        actions = [WorkflowModel.state.set(target), WorkflowModel.updated_at.set(now)]
+        actions: list[Action] = [WorkflowModel.state.set(target), WorkflowModel.updated_at.set(now)]
         actions += [getattr(WorkflowModel, name).set(value) for name, value in (changes or {}).items()]
         try:
             with self._transaction() as tx:
