@@ -11,6 +11,7 @@ import itertools
 import json
 import os
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,15 @@ class ClientError(Exception):
 
 class ToolError(Exception):
     """The operation ran and refused or failed (not found, invalid input, maintenance): exit code 1."""
+
+
+def http_url(url: str, what: str) -> str:
+    """`url` itself if its scheme is http or https. urllib would also open file:, ftp: and
+    data: URLs, which neither the API nor an export's pre-signed URL ever is, so a
+    misconfigured or hostile URL cannot make the CLI read local files."""
+    if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https"):
+        raise ClientError(f"{what} must be an http:// or https:// URL, not {url!r}")
+    return url
 
 
 def find_token(start: Path | None = None) -> str | None:
@@ -99,9 +109,9 @@ class McpClient:
         }
         if name:
             headers["Mcp-Name"] = name
-        request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+        request = urllib.request.Request(http_url(self.url, "TBCV_API_URL"), data=body, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # nosec B310  # http_url allowed http(s) only
                 payload = json.loads(response.read())
         except urllib.error.HTTPError as error:
             payload = self._error_payload(error)
