@@ -128,7 +128,7 @@ class LocalStack:
             method="POST",
             data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
         )
-        urllib.request.urlopen(request, timeout=10).close()
+        urllib.request.urlopen(request, timeout=10).close()  # nosec B310  # http://host:port, built above
         os.environ.update(_keeping_user_settings(local_environment(self.endpoint_url)))
         os.environ["MOTO_PORT"] = str(self.aws_port)  # moto's Step Functions Lambda tasks call this server
 

@@ -111,7 +111,7 @@ def _load_yaml(matter: FrontMatter, raw: str) -> Any:
         matter.error_line = 1
         raise _Refused
     try:
-        return yaml.load(raw, Loader=_LOADER)  # noqa: S506 - a safe loader
+        return yaml.load(raw, Loader=_LOADER)  # nosec B506  # _LOADER is yaml's (C)SafeLoader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         matter.error = _one_line(error.problem or error.context or str(error))

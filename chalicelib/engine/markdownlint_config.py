@@ -57,7 +57,7 @@ def parse_config_text(text: str, where: str, *, yaml_syntax: bool) -> dict[str, 
         raise MarkdownlintConfigError(where, 1, f"larger than {MAX_CONFIG_BYTES // 1024} KB")
     if yaml_syntax:
         try:
-            loaded = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+            loaded = yaml.load(text, Loader=_LOADER)  # nosec B506  # _LOADER is yaml's (C)SafeLoader
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             raise MarkdownlintConfigError(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 from chalicelib.engine.document import CodeBlock
 from chalicelib.engine.model import TextEdit
@@ -316,7 +317,7 @@ def _code_blocks(ctx: CheckContext) -> list[CodeBlock]:
     bad="{{< highlight >}}\nDocument doc = new Document();\n{{< /highlight >}}",
     fixable=True,
 )
-def highlight_language_missing(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def highlight_language_missing(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     for block in _code_blocks(ctx):
         if block.kind != "highlight" or block.language:
             continue
@@ -344,7 +345,7 @@ def highlight_language_missing(ctx: CheckContext, params: Mapping) -> Iterable[F
     bad="```jvaa\nDocument doc = new Document();\n```",
     languages=KNOWN_LANGUAGES,
 )
-def language_unknown(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def language_unknown(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     known = params["languages"]
     known = _KNOWN_SET if known is KNOWN_LANGUAGES else frozenset(label.lower() for label in known)
     for block in _code_blocks(ctx):
@@ -380,7 +381,7 @@ def _label_position(ctx: CheckContext, block: CodeBlock) -> tuple[int, int]:
     fixable=True,
     min_margin=2,
 )
-def language_mismatch(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def language_mismatch(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     margin = params["min_margin"]
     for block in _code_blocks(ctx):
         label = block.language
@@ -416,7 +417,7 @@ def language_mismatch(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     good="```java\nDocument doc = new Document();\n```",
     bad="```java\n\n```",
 )
-def block_empty(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def block_empty(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     for block in _code_blocks(ctx):
         if not block.content.strip():
             yield Finding("Code block is empty", block.start_line)
@@ -432,7 +433,7 @@ def block_empty(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     bad="A block of more than `max_lines` lines.",
     max_lines=100,
 )
-def block_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def block_too_long(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     limit = params["max_lines"]
     for block in _code_blocks(ctx):
         lines = block.content.count("\n") + (0 if block.content.endswith("\n") or not block.content else 1)
@@ -461,7 +462,7 @@ _PATH_WINDOW = 300
     good='{{< highlight java >}}\nDocument doc = new Document(dataDir + "Input.docx");\n{{< /highlight >}}',
     bad='{{< highlight java >}}\nDocument doc = new Document("C:\\\\Users\\\\me\\\\Input.docx");\n{{< /highlight >}}',
 )
-def hardcoded_path(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def hardcoded_path(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     for block in _code_blocks(ctx):
         content = block.content
@@ -624,7 +625,7 @@ _CONTEXT_WINDOW = 120  # characters of a long line shown either side of a findin
     good='{{< highlight java >}}\nloadOptions.setPassword("password");\n{{< /highlight >}}',
     bad='{{< highlight java >}}\nString apiKey = "9f8e7d6c5b4a39281706";\n{{< /highlight >}}',
 )
-def secret_in_code(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def secret_in_code(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     masker = SecretMasker(page_secrets(ctx))
     for block in _code_blocks(ctx):
@@ -660,7 +661,7 @@ def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
     bad='{{< highlight java >}}\n// TODO: handle errors\ndoc.save("Out.pdf");\n{{< /highlight >}}',
     markers=("TODO", "FIXME", "XXX", "HACK"),
 )
-def placeholder_comment(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def placeholder_comment(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     markers = tuple(params["markers"])
     pattern = _marker_pattern(markers)
     doc = ctx.doc
@@ -694,7 +695,7 @@ def placeholder_comment(ctx: CheckContext, params: Mapping) -> Iterable[Finding]
     bad="Call `doc.getFirstSection().getBody().getFirstParagraph().getRuns().get(0).getFont()` to read it.",
     max_chars=80,
 )
-def inline_code_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def inline_code_too_long(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     limit = params["max_chars"]
     doc = ctx.doc
     for start, end in doc.code_spans:

@@ -93,7 +93,7 @@ def _key_line(ctx: CheckContext, key: str) -> int:
     good="---\ntitle: Convert a Document to PDF\n---",
     bad="---\ntitle: Convert: a Document to PDF\n---",
 )
-def frontmatter_valid(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def frontmatter_valid(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     matter = ctx.doc.front_matter
     if not matter.present:
         return
@@ -185,7 +185,7 @@ def _add_field_fix(ctx: CheckContext, field: str) -> tuple[TextEdit, ...] | None
     fixable=True,
     fields=("title",),
 )
-def required_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def required_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     for field in _missing(ctx, params["fields"]):
         yield Finding(
             f"Front matter has no '{field}'",
@@ -208,7 +208,7 @@ def required_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     fixable=True,
     fields=("description",),
 )
-def recommended_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def recommended_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     for field in _missing(ctx, params["fields"]):
         yield Finding(
             f"Front matter has no '{field}'",
@@ -248,7 +248,7 @@ def _scalar_value(line: str) -> tuple[int, str] | None:
     fields=("title", "description", "author", "linktitle", "second_title", "articleTitle"),
     non_editable=NON_EDITABLE_FIELDS,
 )
-def string_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def string_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     data = _data(ctx)
     if not data:
         return
@@ -304,7 +304,7 @@ def _type_name(value: Any) -> str:
     bad="---\ntags: pdf, conversion\n---",
     fields=("tags", "categories", "keywords", "aliases"),
 )
-def list_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def list_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     data = _data(ctx)
     if not data:
         return
@@ -328,7 +328,7 @@ def list_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     bad="---\ndate: 27/01/2024\n---",
     fields=("date", "lastmod", "publishDate", "expiryDate", "published_date", "updated_date"),
 )
-def date_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def date_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     data = _data(ctx)
     if not data:
         return
@@ -369,7 +369,7 @@ def _length_findings(ctx: CheckContext, field: str, minimum: int, maximum: int) 
     min_length=10,
     max_length=100,
 )
-def title_length(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def title_length(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     return _length_findings(ctx, "title", params["min_length"], params["max_length"])
 
 
@@ -384,7 +384,7 @@ def title_length(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     min_length=50,
     max_length=160,
 )
-def description_length(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def description_length(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     return _length_findings(ctx, "description", params["min_length"], params["max_length"])
 
 
@@ -399,7 +399,7 @@ def description_length(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     bad="---\ntitle: Convert a Document to PDF\ndraft: true\n---  (with fields: [draft])",
     fields=(),
 )
-def forbidden_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def forbidden_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     data = _data(ctx)
     if not data or not params["fields"]:
         return
@@ -419,7 +419,7 @@ def forbidden_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     bad="---\ntitle: Convert a Document to PDF\ndescripton: How to convert a document.\n---",
     fields=KNOWN_FIELDS,
 )
-def unknown_fields(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def unknown_fields(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     data = _data(ctx)
     if not data:
         return

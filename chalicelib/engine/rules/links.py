@@ -15,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import unquote
 
 from chalicelib.engine.document import Link
@@ -27,7 +28,7 @@ PLACEHOLDER_HOSTS = ("example.com", "example.org", "example.net", "your-domain.c
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _HOST = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)")
 _PLACEHOLDER_WORD = re.compile(r"(?i)\b(?:todo|fixme|tbd|placeholder)\b|^(?:url|link|\.\.\.|…)$")
-_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "[::1]"})
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "[::1]"})  # nosec B104  # hosts a link must not name
 
 
 def _targets(ctx: CheckContext) -> list[tuple[str, int, int, bool]]:
@@ -60,7 +61,7 @@ def _host(url: str) -> str | None:
     good="![Save dialog](save-dialog.png)",
     bad="![Save dialog]()",
 )
-def empty_url(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def empty_url(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     for link in ctx.doc.links:
         if link.is_image and not link.url.strip():
             yield Finding("Image has no URL", link.line, link.column)
@@ -79,7 +80,7 @@ def empty_url(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     bad="[Guide](<docs/user guide.md>)",
     fixable=True,
 )
-def url_spaces(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def url_spaces(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     text = ctx.doc.text
     for link in ctx.doc.links:
         url = link.url
@@ -103,7 +104,7 @@ def url_spaces(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     good="[API](https://reference.aspose.com/words/java/)",
     bad="[API](http://localhost:8080/words/java/)",
 )
-def localhost(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def localhost(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     for url, line, column, _ in _targets(ctx):
         if "//" in url and _host(url) in _LOCAL_HOSTS:
             yield Finding(f"Link points at a local address: '{url[:80]}'", line, column)
@@ -119,7 +120,7 @@ def localhost(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     bad="[Download](https://example.com/download)",
     hosts=PLACEHOLDER_HOSTS,
 )
-def placeholder(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def placeholder(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     hosts = tuple(params["hosts"])
     for url, line, column, _ in _targets(ctx):
         if not url:
@@ -142,7 +143,7 @@ def placeholder(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     bad="[Run](javascript:alert(1))",
     schemes=ALLOWED_SCHEMES,
 )
-def disallowed_scheme(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def disallowed_scheme(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     allowed = {scheme.lower() for scheme in params["schemes"]}
     for url, line, column, _ in _targets(ctx):
         match = _SCHEME.match(url.strip())
@@ -165,7 +166,7 @@ def disallowed_scheme(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     good="[Aspose.Words][words]",
     bad="[Aspose.Words]([words])",
 )
-def bracketed_url(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def bracketed_url(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     for link in ctx.doc.links:
         url = link.url.strip()
         if link.kind == "inline" and len(url) > 2 and url[0] == "[" and url[-1] == "]":
@@ -187,7 +188,7 @@ def bracketed_url(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     good="[Install](../installation/_index.md)  (a file that exists)",
     bad="[Install](../instalation/_index.md)",
 )
-def relative_unresolved(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def relative_unresolved(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     docs = ctx.memo.get(DOCS_MEMO)
     path = ctx.doc.path
     if not docs or not path:

@@ -10,6 +10,7 @@ renders as the H1), that a body H1 is the first heading, and the per-level lengt
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from chalicelib.engine.document import Heading
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule
@@ -50,7 +51,7 @@ CONVENTIONAL_HEADINGS = (
 )
 
 
-def _limits(params: Mapping) -> Mapping[int, tuple[int, int, int, int]]:
+def _limits(params: Mapping[str, Any]) -> Mapping[int, tuple[int, int, int, int]]:
     limits = params["limits"]
     return limits if limits is HEADING_LIMITS else {int(level): tuple(values) for level, values in limits.items()}
 
@@ -66,7 +67,7 @@ def _limits(params: Mapping) -> Mapping[int, tuple[int, int, int, int]]:
     bad="## Convert a Document\n\nText.",
     front_matter_title=True,
 )
-def h1_missing(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def h1_missing(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     if any(heading.level == 1 for heading in ctx.doc.headings):
         return
     if params["front_matter_title"] and _has_front_matter_title(ctx):
@@ -86,7 +87,7 @@ def h1_missing(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     good="# Convert a Document\n\n## Load\n\n## Save",
     bad="## Before You Start\n\n# Convert a Document",
 )
-def h1_first(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def h1_first(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     headings = ctx.doc.headings
     first_h1 = next((heading for heading in headings if heading.level == 1), None)
     if first_h1 is not None and headings[0] is not first_h1:
@@ -151,7 +152,7 @@ def _length_findings(ctx: CheckContext, params: Mapping, kinds: tuple[str, ...])
     limits=HEADING_LIMITS,
     conventional=CONVENTIONAL_HEADINGS,
 )
-def heading_tooheading_label(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def heading_tooheading_label(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     return _length_findings(ctx, params, ("short",))
 
 
@@ -166,7 +167,7 @@ def heading_tooheading_label(ctx: CheckContext, params: Mapping) -> Iterable[Fin
     bad="## How to Insert a Table of Contents Into a Document That Already Has Several Sections, Headers and Footers",
     limits=HEADING_LIMITS,
 )
-def heading_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def heading_too_long(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     return _length_findings(ctx, params, ("long",))
 
 
@@ -183,7 +184,7 @@ def heading_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     limits=HEADING_LIMITS,
     conventional=CONVENTIONAL_HEADINGS,
 )
-def heading_length_recommended(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def heading_length_recommended(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     return _length_findings(ctx, params, ("below", "above"))
 
 
@@ -196,7 +197,7 @@ def heading_length_recommended(ctx: CheckContext, params: Mapping) -> Iterable[F
     good="## Load a Document",
     bad="##",
 )
-def heading_empty(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def heading_empty(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     for heading in ctx.doc.headings:
         if not heading.text.strip():
             yield Finding(f"H{heading.level} heading is empty", heading.line, heading.column)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from chalicelib.engine.document import Heading, ParsedDocument
 from chalicelib.engine.rules.registry import CheckContext, Finding, rule
@@ -59,7 +60,7 @@ def _heading_lines(doc: ParsedDocument) -> bytearray:
     bad="---\ntitle: Convert a Document\n---\nSee the API.",
     min_chars=100,
 )
-def content_tooheading_label(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def content_tooheading_label(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     length = _body_length(ctx.doc)
     if length < params["min_chars"] and ctx.doc.text.strip():
         yield Finding(
@@ -78,7 +79,7 @@ def content_tooheading_label(ctx: CheckContext, params: Mapping) -> Iterable[Fin
     bad="A page of 60,000 characters.",
     max_chars=50_000,
 )
-def content_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def content_too_long(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     length = _body_length(ctx.doc)
     if length > params["max_chars"]:
         yield Finding(
@@ -98,7 +99,7 @@ def content_too_long(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     bad="Several screens of text and code with no heading at all.",
     min_chars=1000,
 )
-def no_headings(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def no_headings(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     if doc.headings:
         return
@@ -121,7 +122,7 @@ def no_headings(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     good="## Load a Document\n\nCall the constructor.\n\n## Save a Document\n\nCall save.",
     bad="## Load a Document\n\n## Save a Document\n\nCall save.",
 )
-def empty_section(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def empty_section(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     headings = doc.headings
     if not headings:
@@ -145,7 +146,7 @@ def empty_section(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     good="## Working with Tables\n\nTables hold rows of cells.\n\n### Insert a Table",
     bad="## Working with Tables\n\n### Insert a Table",
 )
-def consecutive_headings(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def consecutive_headings(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     headings = doc.headings
     marks = _heading_lines(doc) if len(headings) > 1 else None
@@ -168,7 +169,7 @@ def consecutive_headings(ctx: CheckContext, params: Mapping) -> Iterable[Finding
     bad="Several paragraphs before the first heading.",
     max_chars=500,
 )
-def long_preamble(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def long_preamble(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     if not doc.headings:
         return
@@ -191,7 +192,7 @@ def long_preamble(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     bad="##### Merge Cells Vertically",
     max_depth=4,
 )
-def heading_depth(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def heading_depth(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     limit = params["max_depth"]
     for heading in ctx.doc.headings:
         if heading.level > limit:
@@ -208,7 +209,7 @@ def heading_depth(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
     bad="- a\n  - b\n    - c\n      - d\n        - e",
     max_depth=4,
 )
-def list_depth(ctx: CheckContext, params: Mapping) -> Iterable[Finding]:
+def list_depth(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     limit = params["max_depth"]
     doc = ctx.doc
     mask = doc.prose_line_mask
