@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -30,7 +30,7 @@ MAX_DEPTH = 32
 MAX_VALUES = 20_000
 
 # format -> (opening line, closing line); the JSON block's fences are its own braces
-_FENCES = {
+_FENCES: dict[Literal["yaml", "toml", "json"], tuple[re.Pattern[str], re.Pattern[str]]] = {
     "yaml": (re.compile(r"---[ \t]*\r?$"), re.compile(r"---[ \t]*\r?$")),
     "toml": (re.compile(r"\+\+\+[ \t]*\r?$"), re.compile(r"\+\+\+[ \t]*\r?$")),
     "json": (re.compile(r"\{[ \t]*\r?$"), re.compile(r"\}[ \t]*\r?$")),

@@ -99,7 +99,7 @@ class Report:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = {severity: 0 for severity in SEVERITIES}
+        counts: dict[str, int] = {severity: 0 for severity in SEVERITIES}
         for issue in self.issues:
             counts[issue.severity] += 1
         return counts

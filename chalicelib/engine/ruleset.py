@@ -129,7 +129,7 @@ class Ruleset:
         return cached
 
 
-def load_ruleset(config_dir_path: Path | None = None, *, overrides: dict | None = None) -> Ruleset:
+def load_ruleset(config_dir_path: Path | None = None, *, overrides: dict[str, Any] | None = None) -> Ruleset:
     """The ruleset from `config_dir_path` (default: `config_dir()`) plus project overrides;
     without overrides the default ruleset is loaded once per process."""
     if config_dir_path is None and not overrides:
@@ -142,7 +142,7 @@ def _default_ruleset(directory: str) -> Ruleset:
     return _load(Path(directory), {})
 
 
-def _load(directory: Path, overrides: dict) -> Ruleset:
+def _load(directory: Path, overrides: dict[str, Any]) -> Ruleset:
     digest = hashlib.sha256(engine_source_digest().encode())
     for rule in _ordered_rules():
         meta = rule.meta
@@ -208,9 +208,9 @@ def _ordered_rules() -> tuple[Rule, ...]:
     return tuple(sorted(REGISTRY.values(), key=lambda rule: (CATEGORIES.index(rule.meta.category), rule.meta.id)))
 
 
-def _read_folder(folder: Path, digest: Any) -> dict[str, dict]:
+def _read_folder(folder: Path, digest: Any) -> dict[str, dict[str, Any]]:
     """Every `*.yaml` in a folder as name -> mapping, hashed into the version."""
-    data: dict[str, dict] = {}
+    data: dict[str, dict[str, Any]] = {}
     if not folder.is_dir():
         return data
     for path in sorted(folder.glob("*.yaml")):
@@ -226,7 +226,7 @@ def _read_folder(folder: Path, digest: Any) -> dict[str, dict]:
     return data
 
 
-def _profile_layer(name: str, profiles: dict[str, dict], seen: tuple[str, ...]) -> _Layer:
+def _profile_layer(name: str, profiles: dict[str, dict[str, Any]], seen: tuple[str, ...]) -> _Layer:
     data = profiles[name]
     parent = data.get("extends")
     layer = _layer(data, f"profiles/{name}.yaml")
@@ -245,7 +245,7 @@ def _profile_layer(name: str, profiles: dict[str, dict], seen: tuple[str, ...]) 
     return merged
 
 
-def _layer(data: dict, where: str) -> _Layer:
+def _layer(data: dict[str, Any], where: str) -> _Layer:
     layer = _Layer()
     for category, value in (data.get("categories") or {}).items():
         if category not in CATEGORIES:

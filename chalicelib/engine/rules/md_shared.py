@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from chalicelib.engine.document import Heading, Node, ParsedDocument
@@ -69,7 +70,7 @@ class NodeIndex:
             position = node.parent
         return None
 
-    def ancestors(self, position: int):
+    def ancestors(self, position: int) -> Iterator[int]:
         parent = self.nodes[position].parent
         while parent >= 0:
             yield parent
@@ -233,7 +234,7 @@ class Spans:
 
     __slots__ = ("ends", "starts")
 
-    def __init__(self, spans) -> None:
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
         merged: list[list[int]] = []
         for start, end in sorted(spans):
             if merged and start <= merged[-1][1]:

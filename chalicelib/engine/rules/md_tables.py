@@ -41,7 +41,7 @@ def tables(ctx: CheckContext) -> list[TableRows]:
         for position in index.of("Table"):
             node = index.nodes[position]
             first_column = doc.position(node.start)[1] - 1
-            row_lines = []
+            row_lines: list[int] = []
             last_line = last_content_line(doc, node.start, node.end)
             for child in index.kids(position):
                 kind = index.nodes[child].kind
@@ -88,7 +88,7 @@ def _escaped(line: str, position: int) -> bool:
     return backslashes % 2 == 1
 
 
-def _cell_tokens(line: str, start: int, end: int, tokens: list, delimiter: bool) -> None:
+def _cell_tokens(line: str, start: int, end: int, tokens: list[tuple[str, int, int]], delimiter: bool) -> None:
     if start >= end:
         return
     text = line[start:end]

@@ -98,7 +98,7 @@ def h1_first(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
         )
 
 
-def _length_issue(heading: Heading, limits: Mapping) -> tuple[str, int, int] | None:
+def _length_issue(heading: Heading, limits: Mapping[int, tuple[int, int, int, int]]) -> tuple[str, int, int] | None:
     """('short'|'long'|'below'|'above', length, bound) for a heading outside its limits."""
     bounds = limits.get(heading.level)
     if bounds is None or not heading.text:
@@ -116,7 +116,7 @@ def _length_issue(heading: Heading, limits: Mapping) -> tuple[str, int, int] | N
     return None
 
 
-def _length_findings(ctx: CheckContext, params: Mapping, kinds: tuple[str, ...]) -> Iterable[Finding]:
+def _length_findings(ctx: CheckContext, params: Mapping[str, Any], kinds: tuple[str, ...]) -> Iterable[Finding]:
     limits = _limits(params)
     conventional = {text.casefold() for text in params.get("conventional", ())}
     for heading in ctx.doc.headings:

@@ -149,7 +149,7 @@ def empty_section(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Find
 def consecutive_headings(ctx: CheckContext, params: Mapping[str, Any]) -> Iterable[Finding]:
     doc = ctx.doc
     headings = doc.headings
-    marks = _heading_lines(doc) if len(headings) > 1 else None
+    marks = _heading_lines(doc) if len(headings) > 1 else bytearray()  # unused with one heading
     for heading, following in zip(headings, headings[1:], strict=False):
         if following.level > heading.level and not _content_after(doc, marks, heading.end_line + 1, following.line - 1):
             yield Finding(

@@ -102,7 +102,7 @@ class TruthRegistry:
 
     def cached(self, key: str, build: Callable[[], T]) -> T:
         """Artefacts derived from all tables together (built once per registry)."""
-        value = self._cache.get(key)
+        value: T | None = self._cache.get(key)
         if value is None:
             value = self._cache[key] = build()
         return value
