@@ -44,7 +44,8 @@ def _field_path(location: tuple[Any, ...]) -> str:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # nosec B506  # _LOADER is yaml's (C)SafeLoader
+        text = path.read_text(encoding="utf-8")
+        return yaml.load(text, Loader=_LOADER)  # nosec B506  # _LOADER is yaml's (C)SafeLoader
     except (OSError, UnicodeDecodeError) as error:
         raise TruthTableError(path.name, "", f"cannot read: {error}") from None
     except yaml.YAMLError as error:
