@@ -31,13 +31,22 @@ $(AXE):
 run: install
 	$(BIN)/python -m local_aws.run
 
+# The whole suite under coverage, the processes it starts included (pyproject.toml's
+# [tool.coverage]); the report fails under fail_under.
 test: install lint
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/coverage erase
+	$(BIN)/coverage run -m pytest -n 2 --dist loadfile
+	$(BIN)/coverage combine --quiet
+	$(BIN)/coverage report
 
+# What each check covers and why: docs/development.md.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/bandit -c pyproject.toml -ll -r chalicelib tbcv_cli local_aws app.py
+	$(BIN)/python scripts/audit_dependencies.py
 
 bench: install
 	$(BIN)/python scripts/bench.py
@@ -50,4 +59,4 @@ package: install
 	$(BIN)/python scripts/package.py
 
 clean:
-	rm -rf $(VENV) build vendor .pytest_cache .web-cache
+	rm -rf $(VENV) build vendor .pytest_cache .web-cache .coverage .coverage.*

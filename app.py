@@ -67,6 +67,8 @@ def framework_errors_as_envelope(event, get_response):
 def _arguments(op: Operation, path_params: dict) -> dict:
     """Body (JSON object), query string and path parameters, path winning."""
     request = app.current_request
+    if request is None:  # Chalice sets it before any view runs
+        raise RuntimeError("operation arguments are read inside a request only")
     arguments: dict = {}
     if op.method in _BODY_METHODS and request.raw_body:
         if len(request.raw_body) > _max_body_bytes():

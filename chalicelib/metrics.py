@@ -77,11 +77,11 @@ def _emit(dimensions: dict[str, str], values: Iterable[tuple[str, float]]) -> No
     line.add_dimension(name="stage", value=get_settings().stage)
     for name, value in dimensions.items():
         line.add_dimension(name=name, value=str(value) or "-")
-    for name, value in values:
+    for name, amount in values:
         metric = CATALOGUE[name]
         if set(metric.dimensions) != set(dimensions):
             raise ValueError(f"{name} takes dimensions {metric.dimensions}, not {tuple(dimensions)}")
-        line.add_metric(name=name, unit=metric.unit, value=value)
+        line.add_metric(name=name, unit=metric.unit, value=amount)
     target = get_settings().metrics_file
     if not target:
         line.flush_metrics()  # stdout: CloudWatch Logs turns EMF lines into metrics
@@ -158,7 +158,7 @@ def enhancement_rolled_back() -> None:
 
 def workflow_finished(workflow_type: str, state: str, started_at: str | None, finished_at: str) -> None:
     """A workflow reached completed or failed; duration from its start (ISO-8601 UTC)."""
-    values = [("WorkflowsCompleted" if state == "completed" else "WorkflowsFailed", 1)]
+    values: list[tuple[str, float]] = [("WorkflowsCompleted" if state == "completed" else "WorkflowsFailed", 1)]
     if started_at:
         values.append(("WorkflowDuration", _ms_between(started_at, finished_at)))
     _emit({"workflow_type": workflow_type}, values)

@@ -20,7 +20,8 @@ from copy import deepcopy
 from functools import lru_cache
 from typing import Any
 
-from pydantic.json_schema import models_json_schema
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from chalicelib.ops import CATALOGUE
 from chalicelib.ops.catalogue import CATEGORIES, Operation
@@ -91,7 +92,7 @@ def error_statuses(op: Operation) -> list[int]:
 def _component_schemas(operations: list[Operation]) -> tuple[dict, dict, dict]:
     """JSON schemas of every input (validation mode) and output (serialization mode)
     model, with shared definitions under components/schemas."""
-    keys = []
+    keys: list[tuple[type[BaseModel], JsonSchemaMode]] = []
     for op in operations:
         keys.append((op.input_model, "validation"))
         keys.append((op.output_model, "serialization"))

@@ -154,11 +154,12 @@ class LiveSession:
         return request
 
     def _dispatch(self, connection, request: dict[str, Any]) -> None:
-        action, topic = request["action"], request.get("topic")
+        action = request["action"]
         reply_id = {"id": request["id"]} if isinstance(request.get("id"), (str, int)) else {}
         if action == "ping":
             self.hub.send(connection.connection_id, frame(None, {"type": "pong", **reply_id}))
             return
+        topic: str = request["topic"]  # (un)subscribe: _parse checked it
         if action == "unsubscribe":
             self.hub.connections.unsubscribe(connection.connection_id, topic)
             self.hub.send(connection.connection_id, frame(topic, {"type": "unsubscribed", **reply_id}))

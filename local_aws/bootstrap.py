@@ -11,12 +11,13 @@ from typing import Any
 
 import boto3
 
+from chalicelib.aws.clients import AwsService
 from local_aws.template import Resolver, function_name
 
 LAMBDA_ROLE = "tbcv-local-lambda"
 
 
-def _client(service: str, endpoint_url: str | None):
+def _client(service: AwsService, endpoint_url: str | None) -> Any:
     return boto3.client(service, endpoint_url=endpoint_url, region_name="us-east-1")
 
 
@@ -110,7 +111,8 @@ def bootstrap(template: dict, stage: str, handler_names: Iterable[str], endpoint
     """Create every bootstrapped resource of `template` for `stage`; returns the resolver
     whose `environment()` the functions run with."""
     resolver = Resolver(template, stage)
-    dynamodb, sqs, s3, sfn = (_client(s, endpoint_url) for s in ("dynamodb", "sqs", "s3", "stepfunctions"))
+    services: tuple[AwsService, ...] = ("dynamodb", "sqs", "s3", "stepfunctions")
+    dynamodb, sqs, s3, sfn = (_client(s, endpoint_url) for s in services)
     for _, props in _resources(template, "AWS::DynamoDB::Table"):
         _create_table(dynamodb, resolver, props)
     queues = sorted(_resources(template, "AWS::SQS::Queue"), key=lambda r: "RedrivePolicy" in r[1])

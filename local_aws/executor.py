@@ -44,9 +44,9 @@ def install_lambda_executor(
                 "",
             )
 
-    LambdaFunction._invoke_lambda = invoke
+    LambdaFunction._invoke_lambda = invoke  # type: ignore[method-assign]  # running the handlers in process is the point
 
     def uninstall() -> None:
-        LambdaFunction._invoke_lambda = original
+        LambdaFunction._invoke_lambda = original  # type: ignore[method-assign]  # restores moto's own
 
     return uninstall

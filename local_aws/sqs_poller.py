@@ -43,6 +43,13 @@ class SqsPoller:
         self._thread.start()
         return self
 
+    def set_enabled(self, enabled: bool) -> None:
+        """Maintenance mode switches this instead of an event source mapping."""
+        if enabled:
+            self.enabled.set()
+        else:
+            self.enabled.clear()
+
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(timeout=10)

@@ -136,7 +136,7 @@ class LocalStack:
             method="POST",
             data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
         )
-        urllib.request.urlopen(request, timeout=10).close()
+        urllib.request.urlopen(request, timeout=10).close()  # nosec B310  # http://host:port, built above
         os.environ.update(_keeping_user_settings(local_environment(self.endpoint_url)))
         os.environ["MOTO_PORT"] = str(self.aws_port)  # moto's Step Functions Lambda tasks call this server
 
@@ -156,7 +156,7 @@ class LocalStack:
         template = load_template()
         resolver = bootstrap(template, STAGE, lambda_handler_names(self.app), self.endpoint_url)
         if self.state_dir is not None:
-            self._restore_state(*stored_resource_names(template, resolver))
+            self._restore_state(self.state_dir, *stored_resource_names(template, resolver))
         self.pollers = [p.start() for p in event_source_pollers(self.app, resolver, self.endpoint_url)]
         from chalicelib.runtime import use_upload_consumers
         from local_aws.sqs_poller import PollerSwitch
@@ -164,12 +164,12 @@ class LocalStack:
         use_upload_consumers(PollerSwitch(self.pollers))  # maintenance mode switches these: no mappings here
         return self
 
-    def _restore_state(self, tables: list[str], buckets: list[str]) -> None:
+    def _restore_state(self, state_dir: Path, tables: list[str], buckets: list[str]) -> None:
         """Load the last snapshot of `state_dir` (raises StateError naming a bad file), then
         keep taking snapshots while the stack runs."""
         from local_aws.state import LocalState, install_change_tracking
 
-        self.state = LocalState(self.state_dir, tables=tables, buckets=buckets, region=REGION)
+        self.state = LocalState(state_dir, tables=tables, buckets=buckets, region=REGION)
         self.restored = self.state.restore()
         install_change_tracking()
         self.state.start()

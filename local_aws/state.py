@@ -358,7 +358,7 @@ class LocalState:
         for table_name in self.tables:
             file = f"dynamodb/{table_name}.jsonl"
             reused = previous_manifest and table_name not in changed and table_name in previous_manifest["tables"]
-            if reused:
+            if reused and previous is not None and previous_manifest is not None:
                 os.link(previous / file, partial / file)
                 manifest["tables"][table_name] = previous_manifest["tables"][table_name]
                 continue
@@ -367,7 +367,7 @@ class LocalState:
                 rows = [item.to_json()["Attributes"] for item in table.all_items()] if table else []
             count = _write_lines(partial / file, rows)
             manifest["tables"][table_name] = {"file": file, "count": count, "sha256": _sha256(partial / file)}
-        if previous_manifest and not s3_changed:
+        if previous_manifest and previous is not None and not s3_changed:
             os.link(previous / "s3.jsonl", partial / "s3.jsonl")
             manifest["s3"] = previous_manifest["s3"]
         else:

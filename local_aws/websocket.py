@@ -18,12 +18,16 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from chalice.local import LambdaContext
 from moto.apigatewaymanagementapi.models import ApiGatewayManagementApiBackend
 from moto.core.exceptions import JsonRESTError
+
+if TYPE_CHECKING:  # imported when the server starts
+    from websockets.asyncio.server import Server
+
 
 MAX_MESSAGE_BYTES = 128 * 1024  # API Gateway's message limit; larger frames close with 1009
 
@@ -85,9 +89,10 @@ def install_management_api(connections: LocalConnections) -> Callable[[], None]:
         connections._get(unquote(connection_id))
         return originals["get_connection"](self, connection_id)
 
-    ApiGatewayManagementApiBackend.post_to_connection = post_to_connection
-    ApiGatewayManagementApiBackend.delete_connection = delete_connection
-    ApiGatewayManagementApiBackend.get_connection = get_connection
+    # pointing moto's backend at the live sockets is the point (uninstall restores them)
+    ApiGatewayManagementApiBackend.post_to_connection = post_to_connection  # type: ignore[method-assign]
+    ApiGatewayManagementApiBackend.delete_connection = delete_connection  # type: ignore[method-assign]
+    ApiGatewayManagementApiBackend.get_connection = get_connection  # type: ignore[method-assign]
 
     def uninstall() -> None:
         for name, original in originals.items():
@@ -104,7 +109,7 @@ class LocalWebSocketApi:
         self.connections = connections
         self._handlers = {route: app.handler_map[config.name] for route, config in app.websocket_handlers.items()}
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._server = None
+        self._server: Server | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
 

@@ -27,6 +27,8 @@ from tbcv_cli.project_config import ConfigError, ProjectConfig, find_config, loa
 from tbcv_cli.result_cache import DEFAULT_CACHE_DIR
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from chalicelib.engine.markdownlint_config import MarkdownlintConfigFinder
     from chalicelib.engine.model import Report
     from tbcv_cli.result_cache import ResultCache
@@ -245,6 +247,8 @@ _RUN: tuple[Engine, bool, ResultCache | None] | None = None
 
 
 def _check_chunk(chunk: list[Target]) -> list[Checked]:
+    if _RUN is None:
+        raise RuntimeError("run_checks sets _RUN before the pool forks")
     engine, fix, cache = _RUN
     return [check_target(target, engine, fix, cache) for target in chunk]
 
@@ -390,7 +394,7 @@ def _check_all(
     engine (loaded only when some file misses the cache)."""
     found = cached_reports(targets, cache, markdownlint) if cache is not None else [None] * len(targets)
     missing = [target for target, report in zip(targets, found, strict=True) if report is None]
-    checked = iter([])
+    checked: Iterator[Checked] = iter([])
     if missing:
         engine = Engine(profile=profile, family=family, overrides=overrides, docs=docs, markdownlint=markdownlint)
         with _batch_gc():

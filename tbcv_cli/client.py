@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,15 @@ class ClientError(Exception):
 
 class ToolError(Exception):
     """The operation ran and refused or failed (not found, invalid input, maintenance): exit code 1."""
+
+
+def http_url(url: str, what: str) -> str:
+    """`url` itself if its scheme is http or https. urllib would also open file:, ftp: and
+    data: URLs, which neither the API nor an export's pre-signed URL ever is, so a
+    misconfigured or hostile URL cannot make the CLI read local files."""
+    if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https"):
+        raise ClientError(f"{what} must be an http:// or https:// URL, not {url!r}")
+    return url
 
 
 def find_token(start: Path | None = None) -> str | None:
@@ -104,9 +114,9 @@ class McpClient:
         }
         if name:
             headers["Mcp-Name"] = name
-        request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+        request = urllib.request.Request(http_url(self.url, "TBCV_API_URL"), data=body, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # nosec B310  # http_url allowed http(s) only
                 payload = json.loads(response.read())
         except urllib.error.HTTPError as error:
             payload = self._error_payload(error)
@@ -119,8 +129,8 @@ class McpClient:
         except ValueError:
             raise ClientError(f"{self.url} did not answer with JSON; is TBCV_API_URL the API's base URL?") from None
         if "error" in payload:
-            error = payload["error"]
-            raise ClientError(f"MCP error {error.get('code')}: {error.get('message')}")
+            rpc_error = payload["error"]
+            raise ClientError(f"MCP error {rpc_error.get('code')}: {rpc_error.get('message')}")
         return payload["result"]
 
     def _error_payload(self, error: urllib.error.HTTPError) -> dict[str, Any]:

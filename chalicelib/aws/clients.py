@@ -4,12 +4,16 @@ first use too: it is ~80 ms of cold start that health checks and engine-only pat
 from __future__ import annotations
 
 from functools import cache
+from typing import Any, Literal
 
 from chalicelib.settings import get_settings
 
+# The services the adapters call, as a literal type: mypy checks each name against boto3's
+AwsService = Literal["dynamodb", "iam", "lambda", "s3", "secretsmanager", "sqs", "stepfunctions"]
+
 
 @cache
-def client(service: str):
+def client(service: AwsService) -> Any:
     import boto3
     from botocore.config import Config
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from chalicelib.engine.document import ParsedDocument
 from chalicelib.engine.edits import apply_edits
@@ -26,8 +26,8 @@ class SafetyReport:
 class EnhancedText:
     text: str
     diff: str
-    stats: dict[str, int | float] = field(default_factory=dict)
-    safety: SafetyReport | None = None
+    stats: dict[str, int | float]
+    safety: SafetyReport
 
 
 def _structure(doc: ParsedDocument) -> dict[str, int]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -30,7 +30,7 @@ MAX_DEPTH = 32
 MAX_VALUES = 20_000
 
 # format -> (opening line, closing line); the JSON block's fences are its own braces
-_FENCES = {
+_FENCES: dict[Literal["yaml", "toml", "json"], tuple[re.Pattern[str], re.Pattern[str]]] = {
     "yaml": (re.compile(r"---[ \t]*\r?$"), re.compile(r"---[ \t]*\r?$")),
     "toml": (re.compile(r"\+\+\+[ \t]*\r?$"), re.compile(r"\+\+\+[ \t]*\r?$")),
     "json": (re.compile(r"\{[ \t]*\r?$"), re.compile(r"\}[ \t]*\r?$")),
@@ -111,7 +111,7 @@ def _load_yaml(matter: FrontMatter, raw: str) -> Any:
         matter.error_line = 1
         raise _Refused
     try:
-        return yaml.load(raw, Loader=_LOADER)  # noqa: S506 - a safe loader
+        return yaml.load(raw, Loader=_LOADER)  # nosec B506  # _LOADER is yaml's (C)SafeLoader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         matter.error = _one_line(error.problem or error.context or str(error))

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ def parse_config_text(text: str, where: str, *, yaml_syntax: bool) -> dict[str, 
         raise MarkdownlintConfigError(where, 1, f"larger than {MAX_CONFIG_BYTES // 1024} KB")
     if yaml_syntax:
         try:
-            loaded = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+            loaded = yaml.load(text, Loader=_LOADER)  # nosec B506  # _LOADER is yaml's (C)SafeLoader
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             raise MarkdownlintConfigError(
@@ -162,17 +163,17 @@ class MarkdownlintConfigFinder:
     def __init__(self, fixed: dict[str, Any] | None = None) -> None:
         """`fixed`: one config object for every file instead of searching (`tbcv check --config`)."""
         self._fixed = fixed
-        self._folders: dict[str, tuple[dict | None, dict | None, bool]] = {}
+        self._folders: dict[str, tuple[dict[str, Any] | None, dict[str, Any] | None, bool]] = {}
         self._effective: dict[str, dict[str, Any] | None] = {}
         self._options: dict[str, dict[str, Any] | None] = {}
 
-    def config_for(self, file_path: str | os.PathLike) -> dict[str, Any] | None:
+    def config_for(self, file_path: str | os.PathLike[str]) -> dict[str, Any] | None:
         """The config object for a file (None when no markdownlint file applies)."""
         if self._fixed is not None:
             return self._fixed
         return self._effective_for(os.path.dirname(os.path.abspath(file_path)))
 
-    def _folder(self, folder: str) -> tuple[dict | None, dict | None, bool]:
+    def _folder(self, folder: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None, bool]:
         """(config file object, options `config` object, is the project root) of one folder."""
         found = self._folders.get(folder)
         if found is None:
@@ -197,6 +198,7 @@ class MarkdownlintConfigFinder:
         if folder not in self._effective:
             config, options, _ = self._folder(folder)
             parent = self._parent(folder)
+            result: dict[str, Any] | None
             if config is not None:
                 result = config
             elif options is not None:
@@ -220,7 +222,7 @@ class MarkdownlintConfigFinder:
         return self._options[folder]
 
 
-def config_digest(config: dict[str, Any] | None) -> str:
+def config_digest(config: Mapping[str, Any] | None) -> str:
     """A stable text form of a config object (part of the ruleset version of a file)."""
     return "" if config is None else json.dumps(config, sort_keys=True, default=str)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from itertools import accumulate
+from typing import Any, Literal
 
 import pyromark
 
@@ -36,7 +38,7 @@ _OPTIONS = (
     | pyromark.Options.ENABLE_HEADING_ATTRIBUTES
 )
 _HEADING_LEVELS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
-_LINK_KINDS = {
+_LINK_KINDS: dict[str, Literal["inline", "reference", "collapsed", "shortcut", "autolink"]] = {
     "Inline": "inline",
     "Reference": "reference",
     "Collapsed": "collapsed",
@@ -198,7 +200,7 @@ class _Walker:
         self.spans: list[tuple[int, int]] = []  # (start, end) of every highlight block
         self._char_offset = self._offset_converter(masked)
 
-    def _offset_converter(self, masked: str):
+    def _offset_converter(self, masked: str) -> Callable[[int], int]:
         try:
             encoded = masked.encode("utf-8")
         except UnicodeEncodeError:
@@ -236,7 +238,7 @@ class _Walker:
         text_parts: list[str] | None = None  # inline text of the open heading
         heading: Heading | None = None
         links: list[Link] = []  # open links/images, innermost last
-        code: dict | None = None
+        code: dict[str, Any] | None = None
         table: Table | None = None
         paragraph: _Paragraph | None = None  # open top-level paragraph (MD036 candidates)
         containers = 0  # open lists, quotes, footnotes
@@ -246,6 +248,10 @@ class _Walker:
         nodes = doc.nodes
         table_column: int | None = None  # column of the open table, None once it has ended
         open_nodes: list[int] = []  # indexes of the nodes not yet ended, innermost last
+        # pyromark types an event as a union of its shapes; the `type(...) is dict` tests below tell them apart
+        kind: Any
+        value: Any
+        attrs: Any
         for event, span in pyromark.events_with_range(self.masked, options=_OPTIONS):
             if type(event) is dict:
                 kind, value = next(iter(event.items()))
@@ -424,7 +430,7 @@ class _Walker:
             table.row_cells = [row for row in table.row_cells if outside(line_start[row[0] - 1])]
         doc.tables = [table for table in doc.tables if outside(line_start[table.line - 1])]
 
-    def _first_block(self, block: str, attrs: dict | None, start: int, end: int) -> None:
+    def _first_block(self, block: str, attrs: Any, start: int, end: int) -> None:
         """Record the first top-level block that is not an HTML comment (MD025/MD041)."""
         line = self.doc.position(start)[0]
         if block == "Heading":
@@ -479,7 +485,7 @@ class _Walker:
             link.url_start = link.start + 1
         self.doc.links.append(link)
 
-    def _finish_code(self, code: dict) -> None:
+    def _finish_code(self, code: dict[str, Any]) -> None:
         doc = self.doc
         start, end = code["start"], code["end"]
         self._cover(start, end, prose=False)

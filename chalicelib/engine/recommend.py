@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from chalicelib.engine.document import ParsedDocument
 from chalicelib.engine.parse import parse_document
 
 
@@ -75,7 +76,7 @@ def draft_recommendations(text: str, issues: Iterable[dict[str, Any]]) -> list[R
     return list(drafts.values())
 
 
-def _edit_spec(doc, text: str, edit: dict[str, Any]) -> EditSpec:
+def _edit_spec(doc: ParsedDocument, text: str, edit: dict[str, Any]) -> EditSpec:
     start, end = int(edit["start"]), int(edit["end"])
     line, column = doc.position(start)
     end_line, end_column = doc.position(end)

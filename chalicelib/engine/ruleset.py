@@ -130,7 +130,7 @@ class Ruleset:
         return cached
 
 
-def load_ruleset(config_dir_path: Path | None = None, *, overrides: dict | None = None) -> Ruleset:
+def load_ruleset(config_dir_path: Path | None = None, *, overrides: dict[str, Any] | None = None) -> Ruleset:
     """The ruleset from `config_dir_path` (default: `config_dir()`) plus project overrides;
     without overrides the default ruleset is loaded once per process."""
     if config_dir_path is None and not overrides:
@@ -216,16 +216,16 @@ def _ordered_rules() -> tuple[Rule, ...]:
     return tuple(sorted(REGISTRY.values(), key=lambda rule: (CATEGORIES.index(rule.meta.category), rule.meta.id)))
 
 
-def _read_folder(folder: Path, digest: Any) -> dict[str, dict]:
+def _read_folder(folder: Path, digest: Any) -> dict[str, dict[str, Any]]:
     """Every `*.yaml` in a folder as name -> mapping, hashed into the version."""
-    data: dict[str, dict] = {}
+    data: dict[str, dict[str, Any]] = {}
     if not folder.is_dir():
         return data
     for path in sorted(folder.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         digest.update(path.name.encode() + b"\0" + text.encode())
         try:
-            loaded = yaml.load(text, Loader=_LOADER) or {}  # noqa: S506 - a safe loader
+            loaded = yaml.load(text, Loader=_LOADER) or {}  # nosec B506  # _LOADER is yaml's (C)SafeLoader
         except yaml.YAMLError as error:
             raise ValueError(f"{folder.name}/{path.name}: not valid YAML: {error}") from error
         if not isinstance(loaded, dict):
@@ -234,7 +234,7 @@ def _read_folder(folder: Path, digest: Any) -> dict[str, dict]:
     return data
 
 
-def _profile_layer(name: str, profiles: dict[str, dict], seen: tuple[str, ...]) -> _Layer:
+def _profile_layer(name: str, profiles: dict[str, dict[str, Any]], seen: tuple[str, ...]) -> _Layer:
     data = profiles[name]
     parent = data.get("extends")
     layer = _layer(data, f"profiles/{name}.yaml")
@@ -253,7 +253,7 @@ def _profile_layer(name: str, profiles: dict[str, dict], seen: tuple[str, ...]) 
     return merged
 
 
-def _layer(data: dict, where: str) -> _Layer:
+def _layer(data: dict[str, Any], where: str) -> _Layer:
     layer = _Layer()
     for category, value in (data.get("categories") or {}).items():
         if category not in CATEGORIES:

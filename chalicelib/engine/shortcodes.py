@@ -60,7 +60,7 @@ def find_shortcodes(text: str, start: int, line_starts: list[int]) -> tuple[list
             column=offset - line_starts[line_index] + 1,
             start=offset,
             end=match.end(),
-            delimiter=match.group(1),
+            delimiter="<" if match.group(1) == "<" else "%",  # the pattern allows no other
             closing=closing,
         )
         if open_block is not None:

@@ -216,7 +216,7 @@ def inline_switches(inline: InlineConfig, settings: ResolvedRules) -> InlineSwit
     markdownlint = [(a, names, line) for vocabulary, a, names, line in inline.comments if vocabulary == "markdownlint"]
     tbcv_switches = None
     if tbcv:
-        all_names = {}
+        all_names: dict[str, tuple[str, ...]] = {}
         for rule_id, registered in REGISTRY.items():
             all_names[rule_id.upper()] = (rule_id,)
             all_names[registered.meta.alias.upper()] = (rule_id,)

@@ -70,7 +70,7 @@ _STATUS = {
     METHOD_NOT_FOUND: 404,
 }
 _JSON = {"Content-Type": "application/json"}
-_DUMP = {"by_alias": True, "exclude_unset": True, "mode": "json"}
+_DUMP: dict[str, Any] = {"by_alias": True, "exclude_unset": True, "mode": "json"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +214,7 @@ def _check_modern(message: dict, params: dict | None, headers: dict[str, str]) -
     if (
         message["method"] == "tools/call"
         and (params or {}).get("name") is not None
-        and headers.get("mcp-name") != params.get("name")
+        and headers.get("mcp-name") != (params or {}).get("name")
     ):
         raise RpcError(HEADER_MISMATCH, "Mcp-Name header does not match params.name")
     if not isinstance(version, str):

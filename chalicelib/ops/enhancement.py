@@ -24,7 +24,7 @@ from chalicelib import metrics
 from chalicelib.engine.edits import EditConflict, EditOutOfRange
 from chalicelib.engine.enhance import EnhancedText, enhance_text
 from chalicelib.engine.model import Report, TextEdit
-from chalicelib.engine.ruleset import config_dir
+from chalicelib.engine.sources import config_dir
 from chalicelib.ops.catalogue import operation
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import Conflict, InvalidInput, OperationError
@@ -162,7 +162,7 @@ def _already_applied(
         return max(live, key=lambda e: e.created_at) if live else None
     wanted = [by_id.get(i) for i in ids]
     if wanted and all(r is not None and r.status == "applied" and r.enhancement_id for r in wanted):
-        enhancement_ids = {r.enhancement_id for r in wanted}
+        enhancement_ids = {r.enhancement_id for r in wanted if r is not None}
         if len(enhancement_ids) == 1:
             return context.review.get_enhancement(enhancement_ids.pop())
     return None
@@ -318,10 +318,11 @@ def apply_approved(context: OperationContext, validation_id: str, ids: list[str]
             written_keys=written,
             parent_validation_id=validation_id,
         )
-        diff, diff_key = plan.enhanced.diff, None
-        if len(diff.encode()) > DIFF_INLINE_LIMIT:
+        diff: str | None = plan.enhanced.diff
+        diff_key: str | None = None  # a large diff is stored beside the document, not inline
+        if len(plan.enhanced.diff.encode()) > DIFF_INLINE_LIMIT:
             diff_key = f"{context.settings.exports_prefix}enhancements/{enhancement_id}/diff.patch"
-            context.documents.put(diff_key, diff.encode())
+            context.documents.put(diff_key, plan.enhanced.diff.encode())
             written.append(diff_key)
             diff = None
         safety = plan.enhanced.safety

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
 from pydantic import TypeAdapter, ValidationError
@@ -28,6 +29,9 @@ from chalicelib.aws.documents import DocumentMissing
 from chalicelib.ops.context import OperationContext
 from chalicelib.ops.errors import OperationError
 from chalicelib.ops.fields import DocumentPath
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from chalicelib.ops.validation import read_document, stable_id, validate_stored
 from chalicelib.store.errors import ItemNotFound
 
@@ -131,7 +135,7 @@ def process_upload(context: OperationContext, event: UploadEvent, receive_count:
             version_id = context.documents.head(event.key).version_id
         except DocumentMissing:
             rejection = "object was deleted before it was processed"
-    if rejection is not None:
+    if rejection is not None or version_id is None:  # (no version without a rejection: head found one)
         upload_id = _upload_id(event.bucket, event.key, version_id or "unknown")
         if context.uploads.claim(upload_id, event.bucket, event.key, version_id or "unknown") is None:
             context.uploads.finish(upload_id, "skipped", reason=rejection)
@@ -198,7 +202,7 @@ def _validate_version(
     return UploadOutcome(key, version_id, status, None, validation.validation_id)
 
 
-def handle_upload_batch(event: dict, lambda_context, operation_context: OperationContext) -> dict:
+def handle_upload_batch(event: dict, lambda_context, operation_context: OperationContext) -> PartialItemFailureResponse:
     """One SQS batch (Powertools batch processing): each record's uploads are processed;
     the records that raised are returned as `batchItemFailures`, so only they are retried."""
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response

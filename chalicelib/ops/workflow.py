@@ -540,7 +540,7 @@ def control_workflow(context: OperationContext, params: ControlWorkflowIn) -> Wo
     record = context.workflows.get(params.workflow_id)
     target = {"pause": "paused", "resume": "running", "cancel": "cancelled"}[params.action]
     changes = {"finished_at": utc_now()} if target == "cancelled" else None
-    if target == "cancelled" and params.reason:
+    if changes is not None and params.reason:  # cancelled
         changes["error"] = f"cancelled: {params.reason}"
     record = change_state(
         context, record, target, "control_workflow", changes, action=params.action, reason=params.reason

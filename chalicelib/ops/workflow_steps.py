@@ -229,7 +229,7 @@ def _record_and_publish(context: OperationContext, item: WorkflowItem) -> None:
 
 
 def run_step(context: OperationContext, event: dict[str, Any]) -> dict:
-    step = STEPS.get(event.get("step"))
+    step = STEPS.get(event.get("step", ""))
     if step is None:
         raise ValueError(f"unknown workflow step {event.get('step')!r}")
     result = step(context, context.workflows.get(event["workflow_id"]), event)

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pynamodb.models import Model
 
 
 def all_models() -> list[type]:
@@ -20,9 +24,9 @@ def all_models() -> list[type]:
     return sorted(_declared(Model), key=lambda m: m.__name__)
 
 
-def _declared(cls: type) -> set[type]:
+def _declared(cls: type[Model]) -> set[type[Model]]:
     """Subclasses that declare `TABLE` themselves (not the classes `TableNames.bind` makes)."""
-    found = set()
+    found: set[type[Model]] = set()
     for sub in cls.__subclasses__():
         if "TABLE" in vars(sub):
             found.add(sub)

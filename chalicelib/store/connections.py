@@ -91,7 +91,8 @@ class ConnectionRepository:
             item = self._model.get(CONNECTION, connection_id, consistent_read=True)
         except DoesNotExist:
             return None
-        return Connection(connection_id, item.principal or "", tuple(item.roles or ()))
+        # pynamodb types ListAttribute(of=UnicodeAttribute)'s items as the attribute class; they are str
+        return Connection(connection_id, item.principal or "", tuple(item.roles or ()))  # type: ignore[arg-type]
 
     def count_message(self, connection_id: str, window_seconds: int) -> int:
         """Messages of this connection in the current window, this one included (one

@@ -4,6 +4,7 @@ change it records."""
 
 from __future__ import annotations
 
+import builtins  # `list` is also ValidationRepository.list, in its annotations
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
@@ -72,7 +73,7 @@ def raise_conflict_or_missing(error: TransactWriteError, kind: str, item_id: str
 def _review_moves(changes: Iterable[tuple[dict[str, Any], AuditEvent]]) -> list[tuple[str, str]]:
     """(old, new) review status of each change that sets one (the old one is in its event)."""
     return [
-        (event.before["review_status"], fields["review_status"])
+        ((event.before or {})["review_status"], fields["review_status"])
         for fields, event in changes
         if "review_status" in fields and "review_status" in (event.before or {})
     ]
@@ -197,21 +198,23 @@ class ValidationRepository:
         self.counters.reviewed(_review_moves([(changes, event)]))
         return self.get(validation_id)
 
-    def revalidations_of(self, validation: ValidationRecord) -> list[str]:
+    def revalidations_of(self, validation: ValidationRecord) -> builtins.list[str]:
         """Ids of the validations re-run from `validation` (same document, by_document GSI)."""
         result = self._model.by_document.query(
             validation.document.key, filter_condition=self._model.parent_validation_id == validation.validation_id
         )
         return [model.validation_id for model in result]
 
-    def get_many(self, validation_ids: list[str]) -> dict[str, ValidationRecord]:
+    def get_many(self, validation_ids: builtins.list[str]) -> dict[str, ValidationRecord]:
         """One BatchGet; ids that do not exist are absent from the result."""
         return {
             m.validation_id: _validation_record(m)
             for m in self._model.batch_get(list(dict.fromkeys(validation_ids)), consistent_read=True)
         }
 
-    def update_many(self, changes: list[tuple[str, int, dict[str, Any], AuditEvent]]) -> tuple[list[str], list[str]]:
+    def update_many(
+        self, changes: builtins.list[tuple[str, int, dict[str, Any], AuditEvent]]
+    ) -> tuple[builtins.list[str], builtins.list[str]]:
         """Apply many (id, expected_version, changes, event); see `write_in_chunks`."""
         written, conflicted = write_in_chunks(
             self._region, changes, lambda tx, c: self._stage_update(tx, *c), lambda c: c[0]

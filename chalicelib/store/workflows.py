@@ -21,6 +21,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
 )
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -208,7 +209,7 @@ class WorkflowRepository:
     ) -> Page[WorkflowRecord]:
         """Newest first; the created range is the index's sort key, state and type filter
         each page (so a page can hold fewer than `limit` items and still have a cursor)."""
-        range_condition = None
+        range_condition: Condition | None = None
         if created_from and created_to:
             range_condition = self._workflows.created_at.between(created_from, created_to)
         elif created_from:

@@ -97,6 +97,8 @@ class Page:
     """One request: the signed-in principal, its form, and the ways to answer it."""
 
     def __init__(self, app: Chalice):
+        if app.current_request is None:  # Chalice sets it before any view runs
+            raise RuntimeError("a Page is built inside a request only")
         self.request = app.current_request
         self.settings = get_settings()
         self.session: sessions.Session | None = None
@@ -120,7 +122,8 @@ class Page:
             if len(raw) > MAX_FORM_BYTES:
                 raise InvalidInput(f"the form is larger than {MAX_FORM_BYTES} bytes", field="body")
             try:
-                self._form = parse_qs(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=1000)
+                text = raw if isinstance(raw, str) else raw.decode("utf-8")
+                self._form = parse_qs(text, keep_blank_values=True, max_num_fields=1000)
             except (UnicodeDecodeError, ValueError) as error:
                 raise InvalidInput(f"the form could not be read: {error}", field="body") from None
         return self._form

@@ -21,8 +21,14 @@ def _write(export: dict, output: Path | None) -> None:
     else:
         import urllib.request
 
+        from tbcv_cli.client import ClientError, http_url
+
         try:
-            with urllib.request.urlopen(export["url"], timeout=120) as response:
+            url = http_url(export["url"], "the export's download URL")
+        except ClientError as error:
+            fail(str(error), 2)
+        try:
+            with urllib.request.urlopen(url, timeout=120) as response:  # nosec B310  # http_url allowed http(s) only
                 text = response.read().decode()
         except OSError as error:
             fail(f"cannot download the export from its URL: {error}", 2)

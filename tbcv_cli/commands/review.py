@@ -8,7 +8,7 @@ from tbcv_cli.commands._common import JSON_OPTION, call, emit, fail
 
 
 def _summary(data: dict) -> None:
-    items = data.get("items") if isinstance(data.get("items"), list) else [data]
+    items = data["items"] if isinstance(data.get("items"), list) else [data]
     for item in items:
         print(" ".join(str(item.get(k)) for k in ("validation_id", "review_status", "status", "error") if item.get(k)))
 

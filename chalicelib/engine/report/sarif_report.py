@@ -127,7 +127,7 @@ def sarif_document(reports: Iterable[Report], *, baselined: int | None = None) -
                 rule_indexes[issue.rule] = len(rules)
                 rules.append(_rule_descriptor(issue))
             results.append(_result(issue, rule_indexes[issue.rule], fingerprint, uri))
-    run = {
+    run: dict[str, Any] = {
         "tool": {
             "driver": {"name": "tbcv", "version": _tool_version(), "informationUri": INFORMATION_URI, "rules": rules}
         },

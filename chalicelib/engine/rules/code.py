@@ -298,7 +298,7 @@ def detect_language(code: str) -> tuple[str | None, int, dict[str, int]]:
 
 def _block_detection(ctx: CheckContext, block: CodeBlock) -> tuple[str | None, int, dict[str, int]]:
     """Detection shared by CD001 and CD003 (computed once per block)."""
-    cache = ctx.memo.setdefault("code_language_detection", {})
+    cache: dict[int, tuple[str | None, int, dict[str, int]]] = ctx.memo.setdefault("code_language_detection", {})
     key = block.content_start
     if key not in cache:
         cache[key] = detect_language(block.content)
@@ -414,7 +414,8 @@ def language_mismatch(ctx: CheckContext, params: LanguageMismatchParams) -> Iter
         declared = LANGUAGE_ALIASES.get(label)
         if language is None or declared == language:
             continue
-        if score - scores.get(declared, 0) < margin or (declared and scores[declared] * 2 > score):
+        declared_score = scores.get(declared, 0) if declared is not None else 0
+        if score - declared_score < margin or (declared and scores[declared] * 2 > score):
             continue
         line, column = _label_position(ctx, block)
         fix = None
@@ -567,7 +568,7 @@ def _secret_kind(name: str) -> str:
 
 def find_secrets(text: str) -> list[tuple[int, int, str]]:
     """(start, end, kind) of secret values in `text`; obvious placeholders are not secrets."""
-    found = []
+    found: list[tuple[int, int, str]] = []
     if not text:
         return found
     if _SECRET_WORD.search(text.lower()):

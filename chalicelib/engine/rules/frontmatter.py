@@ -166,7 +166,7 @@ def _add_field_fix(ctx: CheckContext, field: str) -> tuple[TextEdit, ...] | None
             return None  # the in-place edit reads YAML's `key: value` lines
         line = ctx.doc.front_matter.key_lines.get(field)
         scalar = _scalar_value(ctx.doc.lines[line - 1]) if line else None
-        if scalar is None or scalar[1] not in ("", "''", '""', "~", "null"):
+        if not line or scalar is None or scalar[1] not in ("", "''", '""', "~", "null"):
             return None
         column, value = scalar
         start = ctx.doc.line_starts[line - 1] + column

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from pydantic import Field
 
-from chalicelib.engine.document import CodeBlock, Heading, ParsedDocument
+from chalicelib.engine.document import CodeBlock, Heading, Node, ParsedDocument
 from chalicelib.engine.model import TextEdit
 from chalicelib.engine.parse import anchor_of
 from chalicelib.engine.rules.code import detect_language
@@ -346,7 +346,7 @@ def _urls_micromark_skips(ctx: CheckContext) -> Spans:
     return Spans(spans)
 
 
-def _html_element_contents(text: str, tags: list) -> Iterable[tuple[int, int]]:
+def _html_element_contents(text: str, tags: list[Node]) -> Iterable[tuple[int, int]]:
     """(open tag start, close tag end) of inline HTML elements closed in the same text."""
     parsed = []
     for tag in tags:

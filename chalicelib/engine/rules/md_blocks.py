@@ -332,10 +332,10 @@ def commands_show_output(ctx: CheckContext, params: NoParams) -> Iterable[Findin
             offset += len(line) + 1
         if not all_match or not matches:
             continue
-        for line, start, length, text in matches:
+        for line_number, start, length, text in matches:
             yield Finding(
                 f'Dollar signs used before commands without showing output [Context: "{text}"]',
-                line,
+                line_number,
                 context=text,
                 fix=(TextEdit(start, start + length, ""),),
             )
@@ -704,7 +704,7 @@ def code_fence_style(ctx: CheckContext, params: CodeFenceStyleParams) -> Iterabl
             continue
         # the first character after the line's quote and list markers (matched in place: slicing
         # the page from each fence's line to its end was quadratic on a page of fences)
-        after = _BEFORE_FENCE.match(doc.masked, doc.line_starts[block.start_line - 1]).end()
+        after = _BEFORE_FENCE.match(doc.masked, doc.line_starts[block.start_line - 1]).end()  # type: ignore[union-attr]  # the pattern matches the empty string: never None
         fence = doc.masked[after : after + 1]
         actual = "tilde" if fence == "~" else "backtick"
         if expected == "consistent":

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from chalicelib.engine.document import Heading, ParsedDocument
 from chalicelib.engine.model import TextEdit
 from chalicelib.engine.rules.md_shared import (
+    NodeIndex,
     body_lines,
     heading_source,
     is_blank_line,
@@ -44,7 +45,7 @@ class AtxParts:
 
 
 def atx_parts(ctx: CheckContext, heading: Heading) -> AtxParts | None:
-    memo = ctx.memo.setdefault("md.atx", {})
+    memo: dict[int, AtxParts | None] = ctx.memo.setdefault("md.atx", {})
     if heading.line in memo:
         return memo[heading.line]
     doc = ctx.doc
@@ -365,7 +366,7 @@ def heading_start_left(ctx: CheckContext, params: NoParams) -> Iterable[Finding]
             )
 
 
-def _item_content_columns(ctx: CheckContext, index) -> dict[int, int]:
+def _item_content_columns(ctx: CheckContext, index: NodeIndex) -> dict[int, int]:
     """For lines inside list items: the column (0-based) where the innermost item's content
     starts (its continuation indent)."""
     doc = ctx.doc

@@ -172,10 +172,10 @@ def no_space_in_emphasis(ctx: CheckContext, params: NoParams) -> Iterable[Findin
         if node.kind in ("Link", "Image"):
             excluded.extend(_link_non_label(text, node.start, node.end))
         elif node.kind == "Item":  # the bullet
-            marker = node.start
-            while marker < node.end and text[marker] in " \t":
-                marker += 1
-            excluded.append((marker, marker + 1))
+            first = node.start
+            while first < node.end and text[first] in " \t":
+                first += 1
+            excluded.append((first, first + 1))
         else:
             excluded.append((node.start, node.end))
     excluded.extend((start, end) for start, end, _url in doc.bare_urls)
@@ -200,10 +200,10 @@ def no_space_in_emphasis(ctx: CheckContext, params: NoParams) -> Iterable[Findin
             spaces = _SPACES_AFTER.match(text, open_end)
             if spaces:
                 found.append((open_end, len(spaces.group()) - 1, f"{marker}{spaces.group()}"))
-            spaces = _spaces_before(text, close_start)
-            if spaces:
-                count = len(spaces) - 1
-                found.append((close_start - count, count, f"{spaces}{marker}"))
+            before = _spaces_before(text, close_start)
+            if before:
+                count = len(before) - 1
+                found.append((close_start - count, count, f"{before}{marker}"))
     for start, count, context in sorted(found):
         line, column = doc.position(start)
         yield Finding(
@@ -308,12 +308,12 @@ def no_space_in_links(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
         node = index.nodes[position]
         label = text[label_start:label_end]
         context = _SPACES.sub(" ", text[node.start : node.end])
-        leading = len(_LEADING_SPACE.match(label).group())
+        leading = len(_LEADING_SPACE.match(label).group())  # type: ignore[union-attr]  # the pattern matches the empty string: never None
         if len(label.lstrip()) != len(label):
             line = doc.position(label_start)[0] + (0 if leading else 1)
             fix = (TextEdit(label_start, label_start + leading, ""),) if leading else None
             yield Finding(f'Spaces inside link text [Context: "{context}"]', line, context=context, fix=fix)
-        trailing = len(_TRAILING_SPACE.search(label).group())
+        trailing = len(_TRAILING_SPACE.search(label).group())  # type: ignore[union-attr]  # the pattern matches the empty string: never None
         if len(label.rstrip()) != len(label):
             line = doc.position(label_end)[0] - (0 if trailing else 1)
             fix = (TextEdit(label_end - trailing, label_end, ""),) if trailing else None

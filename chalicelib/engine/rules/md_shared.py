@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from typing import TypeVar
 
@@ -72,7 +72,7 @@ class NodeIndex:
             position = node.parent
         return None
 
-    def ancestors(self, position: int):
+    def ancestors(self, position: int) -> Iterator[int]:
         parent = self.nodes[position].parent
         while parent >= 0:
             yield parent
@@ -251,7 +251,7 @@ class Spans:
 
     __slots__ = ("ends", "starts")
 
-    def __init__(self, spans) -> None:
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
         merged: list[list[int]] = []
         for start, end in sorted(spans):
             if merged and start <= merged[-1][1]:

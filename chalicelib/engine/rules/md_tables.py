@@ -86,7 +86,7 @@ def _escaped(line: str, position: int) -> bool:
     return backslashes % 2 == 1
 
 
-def _cell_tokens(line: str, start: int, end: int, tokens: list, delimiter: bool) -> None:
+def _cell_tokens(line: str, start: int, end: int, tokens: list[tuple[str, int, int]], delimiter: bool) -> None:
     if start >= end:
         return
     text = line[start:end]

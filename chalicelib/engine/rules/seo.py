@@ -105,7 +105,7 @@ def h1_first(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
         )
 
 
-def _length_issue(heading: Heading, limits: Mapping) -> tuple[str, int, int] | None:
+def _length_issue(heading: Heading, limits: Mapping[int, tuple[int, int, int, int]]) -> tuple[str, int, int] | None:
     """('short'|'long'|'below'|'above', length, bound) for a heading outside its limits."""
     bounds = limits.get(heading.level)
     if bounds is None or not heading.text:

@@ -176,7 +176,7 @@ def empty_section(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
 def consecutive_headings(ctx: CheckContext, params: NoParams) -> Iterable[Finding]:
     doc = ctx.doc
     headings = doc.headings
-    marks = _heading_lines(doc) if len(headings) > 1 else None
+    marks = _heading_lines(doc) if len(headings) > 1 else bytearray()  # unused with one heading
     for heading, following in zip(headings, headings[1:], strict=False):
         if following.level > heading.level and not _content_after(doc, marks, heading.end_line + 1, following.line - 1):
             yield Finding(

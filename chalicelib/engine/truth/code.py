@@ -614,13 +614,13 @@ class _BlockReader:
             if _MEMBER.match(text, end):
                 return None  # `new Row.Builder()`: a nested class of something else
             construct_start, constructed = new.start(), True
-        elif made and _MADE_AFTER.match(text, end):
+        elif made and (made_after := _MADE_AFTER.match(text, end)):
             construct_start, constructed = made.start(), True
-            chain_start = _MADE_AFTER.match(text, end).end() - 1
+            chain_start = made_after.end() - 1
         generic = None if made else _GENERIC.match(text, chain_start)
         if generic:
             chain_start = generic.end()
-        after = _WS.match(text, chain_start).end()
+        after = _WS.match(text, chain_start).end()  # type: ignore[union-attr]  # the pattern matches the empty string: never None
         if not wrapped and after < len(text) and text[after] == "(":
             constructed, chain_start = True, after
         elif not constructed and (ruby_new := _RUBY_NEW.match(text, chain_start)):
@@ -825,7 +825,7 @@ class _BlockReader:
 
     def after_call(self, position: int) -> int:
         """Past the argument list that may follow a member (the end of text if unbalanced)."""
-        after = _WS.match(self.text, position).end()
+        after = _WS.match(self.text, position).end()  # type: ignore[union-attr]  # the pattern matches the empty string: never None
         if after < len(self.text) and self.text[after] == "(":
             end = self.skip_parens(after)
             return end if end >= 0 else len(self.text)
@@ -835,7 +835,7 @@ class _BlockReader:
         """A chain whose type is lost regains it at a conversion (`.get_child(...).as_table()`)."""
         step = _MEMBER.match(self.text, position)
         converted = self.converted(step.group(1)) if step else None
-        return (converted, self.after_call(step.end())) if converted else (None, position)
+        return (converted, self.after_call(step.end())) if converted and step else (None, position)
 
     def converted(self, member: str) -> str | None:
         """The type a conversion method names (`as_table()` / `asTable()` return a Table)."""

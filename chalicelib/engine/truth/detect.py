@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
@@ -277,10 +277,10 @@ def _detect_prose(prose: ProseText, table: TruthTable, collect: _Collector, trut
         word, start = match.group(), match.start()
         if word in matchers.camel_plugins or (start and (text[start - 1].isalnum() or text[start - 1] in "._")):
             continue
-        plugin = matchers.class_plugins.get(word)
-        if plugin is not None:
+        class_plugin = matchers.class_plugins.get(word)
+        if class_plugin is not None:
             line, column, _ = prose.locate(start)
-            collect.add(plugin, word, line, column, "api", API_IN_PROSE)
+            collect.add(class_plugin, word, line, column, "api", API_IN_PROSE)
             continue
         found = matchers.fuzzy(word) if matchers.camel_choices else None
         if found:
@@ -344,7 +344,7 @@ def _api_type_names(registry: TruthRegistry) -> frozenset[str]:
 
 def page_truth(ctx: CheckContext) -> PageTruth:
     """The shared truth analysis of the page (computed once, kept in ctx.memo)."""
-    cached: Any = ctx.memo.get(MEMO_KEY)
+    cached: PageTruth | None = ctx.memo.get(MEMO_KEY)
     if cached is not None:
         return cached
     registry = ctx.truth

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from chalicelib.engine.document import CodeBlock, ParsedDocument
 
@@ -131,14 +132,14 @@ def _any_of(markers: tuple[str, ...]) -> str:
     start share one branch), so each position of the text costs a few character compares
     rather than one per marker. A marker that is a prefix of others ends its branch: only
     whether some marker occurs matters."""
-    tree: dict = {}
+    tree: dict[str, Any] = {}
     for marker in markers:
         node = tree
         for char in marker:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def branch(node: dict) -> str:
+    def branch(node: dict[str, Any]) -> str:
         if "" in node:
             return ""
         alternatives = [re.escape(char) + branch(child) for char, child in sorted(node.items())]

@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -206,7 +206,7 @@ class ApiTable:
             keys = self._keys[type_name] = frozenset(map(self._key_for(type_name), self.members(type_name)))
         return self._key_for(type_name)(member) in keys
 
-    def _key_for(self, type_name: str):
+    def _key_for(self, type_name: str) -> Callable[[str], str]:
         """How a member of this type is compared on a normalised table."""
         return normalise_enum_value if self.type_kind(type_name) == "enum" else normalise_member
 

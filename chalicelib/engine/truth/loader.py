@@ -44,7 +44,8 @@ def _field_path(location: tuple[Any, ...]) -> str:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 - a safe loader
+        text = path.read_text(encoding="utf-8")
+        return yaml.load(text, Loader=_LOADER)  # nosec B506  # _LOADER is yaml's (C)SafeLoader
     except (OSError, UnicodeDecodeError) as error:
         raise TruthTableError(path.name, "", f"cannot read: {error}") from None
     except yaml.YAMLError as error:
@@ -102,7 +103,7 @@ class TruthRegistry:
 
     def cached(self, key: str, build: Callable[[], T]) -> T:
         """Artefacts derived from all tables together (built once per registry)."""
-        value = self._cache.get(key)
+        value: T | None = self._cache.get(key)
         if value is None:
             value = self._cache[key] = build()
         return value

@@ -21,6 +21,7 @@ from chalicelib.engine.rules.frontmatter import MISSING_FIELDS_MEMO
 from chalicelib.engine.rules.registry import CheckContext, Finding, NoParams, RuleParams, rule
 from chalicelib.engine.truth.claims import CLAIM_VERBS, FormatClaim, FormatVocabulary, claims_in_line
 from chalicelib.engine.truth.detect import page_truth
+from chalicelib.engine.truth.schema import is_platform
 from chalicelib.engine.truth.table import TruthTable
 from chalicelib.engine.truth.textscan import (
     Phrase,
@@ -52,7 +53,8 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _misspelling_phrases(ctx: CheckContext, wrong_by_lower: dict[str, str]) -> tuple[Phrase, ...]:
-    return ctx.truth.cached("misspelling-phrases", lambda: phrases(wrong_by_lower))
+    cached: tuple[Phrase, ...] = ctx.truth.cached("misspelling-phrases", lambda: phrases(wrong_by_lower))
+    return cached
 
 
 def _product_names(ctx: CheckContext) -> tuple[list[str], list[str], frozenset[str], dict[str, str], str]:
@@ -72,7 +74,8 @@ def _product_names(ctx: CheckContext) -> tuple[list[str], list[str], frozenset[s
         vendor = canonical[0].split(".")[0].lower()
         return canonical, [name.lower() for name in canonical], frozenset(correct), misspellings, vendor
 
-    return registry.cached("product-names", build)
+    names: tuple[list[str], list[str], frozenset[str], dict[str, str], str] = registry.cached("product-names", build)
+    return names
 
 
 def _near_vendor(word: str, vendor: str) -> bool:
@@ -228,7 +231,7 @@ def _unsupported(table: TruthTable, claim: FormatClaim, platform: str | None) ->
         supported = claim.format in table.save_formats or (claim.images and claim.format in table.embed_formats)
     if not supported:
         return True, False
-    lacks = formats.platforms.get(platform) if platform else None
+    lacks = formats.platforms.get(platform) if is_platform(platform) else None
     if lacks is None:
         return False, False
     missing = lacks.not_load if claim.direction == "load" else lacks.not_save
@@ -265,7 +268,11 @@ def check_format_claims(ctx: CheckContext, params: NoParams) -> Iterable[Finding
             if not (family_lacks or platform_lacks) or _inside(doc.line_starts[number - 1] + claim.column, spans):
                 continue
             verb = "load" if claim.direction == "load" else "save to"
-            product = table.spec.platforms[platform].product if platform_lacks else table.spec.product_name
+            product = (
+                table.spec.platforms[platform].product
+                if platform_lacks and is_platform(platform)
+                else table.spec.product_name
+            )
             yield Finding(
                 f"{product} cannot {verb} {claim.written}"
                 + ("" if claim.certain or platform_lacks else " (if this sentence claims it)"),

@@ -8,7 +8,7 @@ silently ignored. Cross-references (dependencies, combinations, returns keys) ar
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 # see each family's product names); "python-java" and "nodejs-java" are the "via Java" ones,
 # which call the Java API by its Java names.
 PlatformId = Literal["net", "java", "cpp", "python", "nodejs", "android", "php", "go", "python-java", "nodejs-java"]
-PLATFORMS: tuple[str, ...] = (
+PLATFORMS: tuple[PlatformId, ...] = (
     "net",
     "java",
     "cpp",
@@ -28,6 +28,12 @@ PLATFORMS: tuple[str, ...] = (
     "python-java",
     "nodejs-java",
 )
+
+
+def is_platform(name: str | None) -> TypeGuard[PlatformId]:
+    """Whether `name` is a platform id (for the tables keyed by one)."""
+    return name in PLATFORMS
+
 
 _ID = r"^[a-z][a-z0-9_]*$"
 _FORMAT = re.compile(r"^[A-Z0-9][A-Z0-9_]*$")

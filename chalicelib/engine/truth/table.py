@@ -23,7 +23,7 @@ from chalicelib.engine.truth.inventory import (
     normalise_member,
     table_path,
 )
-from chalicelib.engine.truth.schema import PluginSpec, StdlibSpec, TruthTableSpec
+from chalicelib.engine.truth.schema import PlatformId, PluginSpec, StdlibSpec, TruthTableSpec, is_platform
 
 T = TypeVar("T")
 MAX_REMEMBERED_MEMBERS = 50_000  # (type, member) answers kept per platform before starting over
@@ -189,7 +189,7 @@ class TruthTable:
 
     def cached(self, key: str, build: Callable[[], T]) -> T:
         """Artefacts other modules derive from the table (compiled once per table)."""
-        value = self._cache.get(key)
+        value: T | None = self._cache.get(key)
         if value is None:
             value = self._cache[key] = build()
         return value
@@ -202,7 +202,7 @@ class TruthTable:
         """The plugin's documentation page for a platform; None when the template depends on
         the platform and the page's platform is unknown (no link rather than another
         platform's: a .NET page is never sent to the Java documentation)."""
-        folder = self.spec.docs_platforms.get(platform) if platform else None
+        folder = self.spec.docs_platforms.get(platform) if is_platform(platform) else None
         if "{platform}" in self.spec.link_template and folder is None:
             return None
         return self.spec.link_template.format(slug=self.plugins[plugin_id].slug, id=plugin_id, platform=folder)
@@ -237,7 +237,7 @@ class TruthTable:
     def api(self, platform: str | None) -> PlatformApi | None:
         """The API of a platform (None when the table does not declare the platform). The
         platform's generated table is read on first use, then kept."""
-        if platform is None or platform not in self.spec.platforms:
+        if not is_platform(platform) or platform not in self.spec.platforms:
             return None
         return self.cached(f"api:{platform}", lambda: self._build_api(platform))
 
@@ -253,7 +253,7 @@ class TruthTable:
 
     def platform_complete(self, platform: str) -> bool:
         """Whether the platform's API table is complete (known without reading the table)."""
-        declared = self.spec.platforms.get(platform)
+        declared = self.spec.platforms.get(platform) if is_platform(platform) else None
         if declared is None or declared.api is None:
             return False
         info = self.tables.get(declared.api)
@@ -282,7 +282,7 @@ class TruthTable:
         returns.update((("", key), next(iter(types))) for key, types in by_member.items() if len(types) == 1)
         return returns
 
-    def _build_api(self, platform: str) -> PlatformApi:
+    def _build_api(self, platform: PlatformId) -> PlatformApi:
         declared = self.spec.platforms[platform]
         inventory = self.inventory(declared.api) if declared.api else None
         return PlatformApi(
