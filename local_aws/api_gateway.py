@@ -49,8 +49,8 @@ def install_not_found_envelope() -> None:
             }
         return original(self, method, path, headers, body)
 
-    handle_request.tbcv_not_found = True
-    LocalGateway.handle_request = handle_request
+    handle_request.tbcv_not_found = True  # type: ignore[attr-defined]  # marks the patch as installed
+    LocalGateway.handle_request = handle_request  # type: ignore[method-assign]  # patching Chalice's local server
 
 
 def install_prompt_responses() -> None:
@@ -77,7 +77,7 @@ def install_request_limit(limit: int) -> None:
         with slots:
             handle(self)
 
-    limited.tbcv_unlimited = handle
-    ChaliceRequestHandler._generic_handle = limited
+    limited.tbcv_unlimited = handle  # type: ignore[attr-defined]  # the unpatched handler, kept for tests
+    ChaliceRequestHandler._generic_handle = limited  # type: ignore[method-assign]  # patching Chalice's local server
     for method in ("GET", "PUT", "POST", "HEAD", "DELETE", "PATCH", "OPTIONS"):
         setattr(ChaliceRequestHandler, f"do_{method}", limited)

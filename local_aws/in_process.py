@@ -41,7 +41,7 @@ class InProcessEndpoint:
             return None
         body = request.body
         if hasattr(body, "read"):
-            body = body.read()
+            body = body.read()  # type: ignore[union-attr]  # botocore gives a readable body here
         parts = urlsplit(request.url)
         # botocore keeps some values as bytes (X-Amz-Target, Content-Type); a socket sends them as is
         headers = [
@@ -54,7 +54,7 @@ class InProcessEndpoint:
             path=parts.path or "/",
             query_string=parts.query,
             headers=headers,
-            data=body or b"",
+            data=body or b"",  # type: ignore[arg-type]  # bytes or str by now
         ).get_environ()
         # as moto's request handler does: S3 metadata names keep their underscores
         environ[PRESERVED_HEADER_NAMES_ENVIRON_KEY] = {
@@ -66,7 +66,7 @@ class InProcessEndpoint:
         finally:
             if hasattr(answer, "close"):
                 answer.close()
-        return AWSResponse(request.url, int(status.split(" ", 1)[0]), dict(response_headers), MockRawResponse(content))
+        return AWSResponse(request.url, int(status.split(" ", 1)[0]), dict(response_headers), MockRawResponse(content))  # type: ignore[arg-type]  # a dict serves as HTTPHeaders
 
 
 def install_in_process_endpoint(endpoint_url: str, app: Any) -> InProcessEndpoint:

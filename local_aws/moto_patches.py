@@ -213,7 +213,7 @@ class _OnePartition:
         partition = self._table.items.get(self._hash_key)
         if partition is None:
             return []
-        return list(partition.values()) if self._table.range_key_attr else [partition]
+        return list(partition.values()) if self._table.range_key_attr else [partition]  # type: ignore[list-item]  # moto keeps a hash-only partition as its item
 
 
 def query(self: Table, hash_key: DynamoType | None, *args: Any, **kwargs: Any) -> Any:
@@ -253,9 +253,9 @@ def install_moto_patches() -> None:
     """Per-item transaction backups, no instance tracking, partition reads for a table's
     Query and item responses in one json.dumps, for the stack's server and the tests."""
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
-    BaseModel.__new__ = _untracked_new  # type: ignore[method-assign,assignment]
+    BaseModel.__new__ = _untracked_new  # type: ignore[method-assign]
     Table.query = query  # type: ignore[method-assign]
-    DynamoHandler.serialized = serialized  # type: ignore[method-assign]
+    DynamoHandler.serialized = serialized  # type: ignore[method-assign,assignment]
     DomainDispatcherApplication.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]
 
 

@@ -191,7 +191,7 @@ def _pickle_by_fields(cls: type) -> None:
     def reduce(self: Any) -> tuple[Any, ...]:
         return _rebuild, (cls, values(self))
 
-    cls.__reduce__ = reduce  # type: ignore[method-assign]  # the fast form above, set once per class
+    cls.__reduce__ = reduce  # type: ignore[method-assign,assignment]  # the fast form above, set once per class
 
 
 for _cls in (TextEdit, Issue, Detection, Report):

@@ -150,7 +150,7 @@ def reload_default_ruleset() -> Ruleset:
     return load_ruleset()
 
 
-def _load(directory: Path, overrides: dict) -> Ruleset:
+def _load(directory: Path, overrides: dict[str, Any]) -> Ruleset:
     digest = hashlib.sha256(engine_source_digest().encode())
     for rule in _ordered_rules():
         meta = rule.meta

@@ -162,7 +162,7 @@ def _already_applied(
         return max(live, key=lambda e: e.created_at) if live else None
     wanted = [by_id.get(i) for i in ids]
     if wanted and all(r is not None and r.status == "applied" and r.enhancement_id for r in wanted):
-        enhancement_ids = {r.enhancement_id for r in wanted if r is not None}
+        enhancement_ids = {r.enhancement_id for r in wanted if r is not None and r.enhancement_id}
         if len(enhancement_ids) == 1:
             return context.review.get_enhancement(enhancement_ids.pop())
     return None

@@ -7,6 +7,7 @@ A method is here because an operation calls it; an adapter may have more (tests,
 
 from __future__ import annotations
 
+import builtins  # `list` is also Validations.list, in its annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -78,9 +79,11 @@ class Validations(Protocol):
         self, validation_id: str, expected_version: int, changes: dict[str, Any], event: AuditEvent
     ) -> ValidationRecord: ...
 
-    def update_many(self, changes: list[ValidationChange]) -> tuple[list[str], list[str]]: ...
+    def update_many(
+        self, changes: builtins.list[ValidationChange]
+    ) -> tuple[builtins.list[str], builtins.list[str]]: ...
 
-    def revalidations_of(self, validation: ValidationRecord) -> list[str]: ...
+    def revalidations_of(self, validation: ValidationRecord) -> builtins.list[str]: ...
 
     def delete(self, validation_id: str, expected_version: int, event: AuditEvent) -> None: ...
 

@@ -42,7 +42,7 @@ EditOut = create_model(
 
 class RecommendationOut(Recommendation):
     # the stored record's public fields (chalicelib.store.review.Recommendation), edits typed
-    edits: list[EditOut]
+    edits: list[EditOut]  # type: ignore[assignment]  # the API types the stored edits
 
 
 class RecommendationsOut(BaseModel):

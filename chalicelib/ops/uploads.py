@@ -173,7 +173,7 @@ def _validate_version(
     parent = None
     if enhancement_id or rollback_of:
         try:
-            enhancement = context.review.get_enhancement(enhancement_id or rollback_of)
+            enhancement = context.review.get_enhancement(enhancement_id or rollback_of or "")
         except ItemNotFound:
             if receive_count < ENHANCEMENT_WAIT_RECEIVES:
                 raise RetryLater(

@@ -83,7 +83,7 @@ class AuditLog:
         if actor is not None and target_id is not None:
             condition = (model.actor == actor) if condition is None else condition & (model.actor == actor)
         start = decode_cursor(cursor)
-        options = {
+        options: dict[str, Any] = {
             "filter_condition": condition,
             "scan_index_forward": False,
             "page_size": page_size(limit, filtered=condition is not None),

@@ -73,7 +73,7 @@ class ResultCacheStore:
 
     def stats(self) -> dict[str, Any]:
         """Entries (by ruleset version; `unknown` for keys of another format) and hit/miss counts."""
-        entries, versions = 0, {}
+        entries, versions = 0, dict[str, int]()
         for item in self._entries.query("cache", attributes_to_get=["pk", "sk"]):
             entries += 1
             version = key_version(item.sk) or "unknown"

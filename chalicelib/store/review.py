@@ -359,7 +359,7 @@ class ReviewRepository:
                     actions=[
                         self._validations.enhanced.set(True),
                         self._validations.enhancement_ids.set(
-                            validation.enhancement_ids + [enhancement.enhancement_id]
+                            validation.enhancement_ids + [enhancement.enhancement_id]  # type: ignore[arg-type]  # pynamodb types list items as attributes
                         ),
                         self._validations.updated_at.set(utc_now()),
                     ],

@@ -39,7 +39,8 @@ class TableNames:
 
     def bind(self, model: type[M]) -> type[M]:
         """`model` on its table of this deployment."""
-        return _bound(model, getattr(self, model.TABLE), self.region)
+        table = model.TABLE  # type: ignore[attr-defined]  # every stored model declares TABLE
+        return _bound(model, getattr(self, table), self.region)
 
 
 @cache

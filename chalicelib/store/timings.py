@@ -31,7 +31,7 @@ class TimingModel(Model):
     pk = UnicodeAttribute(hash_key=True)  # "timing"
     sk = UnicodeAttribute(range_key=True)  # YYYY-MM-DDTHH#<operation>
     operation = UnicodeAttribute(null=True)
-    count = NumberAttribute(null=True)
+    count = NumberAttribute(null=True)  # type: ignore[assignment]  # the stored name; Model.count() is never called on it
     errors = NumberAttribute(null=True)
     total_ms = NumberAttribute(null=True)
     max_ms = NumberAttribute(null=True)

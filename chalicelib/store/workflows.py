@@ -22,6 +22,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -238,7 +239,7 @@ class WorkflowRepository:
     ) -> WorkflowRecord:
         """Move from `current` to `target` only if the workflow is still `current`."""
         now = utc_now()
-        actions = [self._workflows.state.set(target), self._workflows.updated_at.set(now)]
+        actions: list[Action] = [self._workflows.state.set(target), self._workflows.updated_at.set(now)]
         actions += [getattr(WorkflowModel, name).set(value) for name, value in (changes or {}).items()]
         try:
             with self._transaction() as tx:

@@ -360,8 +360,8 @@ class LanguageUnknownParams(RuleParams):
     params=LanguageUnknownParams,
 )
 def language_unknown(ctx: CheckContext, params: LanguageUnknownParams) -> Iterable[Finding]:
-    known = params.languages
-    known = _KNOWN_SET if known is KNOWN_LANGUAGES else frozenset(label.lower() for label in known)
+    languages = params.languages
+    known = _KNOWN_SET if languages is KNOWN_LANGUAGES else frozenset(label.lower() for label in languages)
     for block in _code_blocks(ctx):
         if block.language and block.language not in known:
             line, column = _label_position(ctx, block)

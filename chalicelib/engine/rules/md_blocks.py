@@ -643,7 +643,7 @@ class CodeBlockStyleParams(RuleParams):
     params=CodeBlockStyleParams,
 )
 def code_block_style(ctx: CheckContext, params: CodeBlockStyleParams) -> Iterable[Finding]:
-    expected = params.style
+    expected: str = params.style
     for block in _code_blocks(ctx.doc):
         actual = "indented" if block.kind == "indented" else "fenced"
         if expected == "consistent":
@@ -698,7 +698,7 @@ class CodeFenceStyleParams(RuleParams):
 )
 def code_fence_style(ctx: CheckContext, params: CodeFenceStyleParams) -> Iterable[Finding]:
     doc = ctx.doc
-    expected = params.style
+    expected: str = params.style
     for block in _code_blocks(doc):
         if block.kind == "indented":
             continue

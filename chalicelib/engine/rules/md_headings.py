@@ -93,7 +93,7 @@ class HeadingStyleParams(RuleParams):
     params=HeadingStyleParams,
 )
 def heading_style(ctx: CheckContext, params: HeadingStyleParams) -> Iterable[Finding]:
-    style = params.style
+    style: str = params.style
     for heading in ctx.doc.headings:
         actual = _style(ctx, heading)
         if style == "consistent":

@@ -421,7 +421,7 @@ def _emphasis_style(ctx: CheckContext, params: EmphasisStyleParams, kind: str, w
     doc = ctx.doc
     text = doc.masked
     index = node_index(ctx)
-    style = params.style
+    style: str = params.style
     markers = {"asterisk": "*" * width, "underscore": "_" * width}
     for position in index.of(kind):
         node = index.nodes[position]

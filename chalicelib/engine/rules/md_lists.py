@@ -120,7 +120,7 @@ class UlStyleParams(RuleParams):
 )
 def ul_style(ctx: CheckContext, params: UlStyleParams) -> Iterable[Finding]:
     style = params.style
-    expected = style if style in ("asterisk", "dash", "plus", "consistent", "sublist") else "dash"
+    expected: str = style if style in ("asterisk", "dash", "plus", "consistent", "sublist") else "dash"
     nesting_styles: list[str] = []
     index = node_index(ctx)
     for info in lists(ctx):

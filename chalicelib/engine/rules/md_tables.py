@@ -40,7 +40,7 @@ def tables(ctx: CheckContext) -> list[TableRows]:
     for position in index.of("Table"):
         node = index.nodes[position]
         first_column = doc.position(node.start)[1] - 1
-        row_lines = []
+        row_lines: list[int] = []
         last_line = last_content_line(doc, node.start, node.end)
         for child in index.kids(position):
             kind = index.nodes[child].kind
@@ -124,7 +124,7 @@ class TablePipeStyleParams(RuleParams):
     params=TablePipeStyleParams,
 )
 def table_pipe_style(ctx: CheckContext, params: TablePipeStyleParams) -> Iterable[Finding]:
-    style = params.style
+    style: str = params.style
     expected_leading = style not in ("no_leading_or_trailing", "trailing_only")
     expected_trailing = style not in ("no_leading_or_trailing", "leading_only")
     for table in tables(ctx):
