@@ -29,6 +29,16 @@ T = TypeVar("T")
 MAX_REMEMBERED_MEMBERS = 50_000  # (type, member) answers kept per platform before starting over
 
 
+def _remembered(answers: dict[tuple[str, str], T], key: tuple[str, str], answer: Callable[[str, str], T]) -> T:
+    """`answer(*key)`, kept in `answers`; bounded: a flood of invented names starts it over."""
+    if key in answers:
+        return answers[key]
+    if len(answers) >= MAX_REMEMBERED_MEMBERS:
+        answers.clear()
+    found = answers[key] = answer(*key)
+    return found
+
+
 class _EnumView(Mapping[str, frozenset[str]]):
     """The platform's enums (and constant classes) as a read-only mapping, built per name on
     demand: enum name -> its values as written."""
@@ -118,13 +128,7 @@ class PlatformApi:
 
     def member_type(self, class_name: str, member: str) -> str | None:
         """`_member_type`, remembered per platform like `has_member`."""
-        key = (class_name, member)
-        if key in self._types_seen:
-            return self._types_seen[key]
-        if len(self._types_seen) >= MAX_REMEMBERED_MEMBERS:
-            self._types_seen.clear()
-        found = self._types_seen[key] = self._member_type(class_name, member)
-        return found
+        return _remembered(self._types_seen, (class_name, member), self._member_type)
 
     def _member_type(self, class_name: str, member: str) -> str | None:
         """The type a member returns, when the family table says so (for following chains),
@@ -139,13 +143,7 @@ class PlatformApi:
     def has_member(self, class_name: str, member: str) -> bool:
         """Whether the table lets `class_name.member` stand (see `_has_member`); remembered per
         platform, since code asks about the same few members on every page."""
-        key = (class_name, member)
-        known = self._members_seen.get(key)
-        if known is None:
-            if len(self._members_seen) >= MAX_REMEMBERED_MEMBERS:
-                self._members_seen.clear()  # bounded: a flood of invented names cannot grow it
-            known = self._members_seen[key] = self._has_member(class_name, member)
-        return known
+        return _remembered(self._members_seen, (class_name, member), self._has_member)
 
     def _has_member(self, class_name: str, member: str) -> bool:
         """The member exists on the (known) type, or on any type of the platform (it may be
